@@ -1,0 +1,40 @@
+// One list of build targets, used by `npm run build`, `npm run watch` and `npm run package`.
+import * as esbuild from 'esbuild';
+import { chmodSync, existsSync } from 'node:fs';
+
+const args = new Set(process.argv.slice(2));
+const watch = args.has('--watch');
+const production = args.has('--production');
+
+const node = { platform: 'node', format: 'cjs', target: 'node20', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
+const browser = { platform: 'browser', format: 'iife', target: 'chrome120', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
+
+/** Every bundle the project ships or tests. `dist/` goes into the .vsix (see .vscodeignore); `out/` never does. */
+export const targets = [
+  // Extension host: `vscode` is provided by the host.
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // Webviews: browser code, no `vscode` import (lint-enforced).
+  { ...browser, entryPoints: ['src/webview/chat/main.ts'], outfile: 'dist/webview/chat.js' },
+  // Command-line dataset validator (`socratune-validate`).
+  { ...node, entryPoints: ['src/cli/validate.ts'], outfile: 'dist/cli/validate.js', banner: { js: '#!/usr/bin/env node' } },
+  // OpenAI API emulator (demo + tests); not part of the .vsix.
+  { ...node, entryPoints: ['src/emulator/cli.ts'], outfile: 'out/emulator/cli.js' },
+  // Integration suite, loaded by the extension host (mocha resolved from node_modules at run time).
+  { ...node, entryPoints: ['test/integration/index.ts'], outfile: 'out/test/integration/index.js', external: ['vscode', 'mocha'] },
+].filter((t) => t.entryPoints.every((e) => existsSync(e)));
+
+async function main() {
+  if (watch) {
+    const contexts = await Promise.all(targets.map((t) => esbuild.context(t)));
+    await Promise.all(contexts.map((c) => c.watch()));
+    console.log(`watching ${contexts.length} targets`);
+    return;
+  }
+  await Promise.all(targets.map((t) => esbuild.build(t)));
+  if (existsSync('dist/cli/validate.js')) chmodSync('dist/cli/validate.js', 0o755);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

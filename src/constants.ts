@@ -1,0 +1,14 @@
+/** Ids shared by code and package.json; an integration test checks that package.json matches. */
+export const Views = {
+  container: 'socratune',
+  chat: 'socratune.chat',
+  jobs: 'socratune.jobs',
+  models: 'socratune.models',
+} as const;
+
+export const Commands = {
+  setApiKey: 'socratune.setApiKey',
+  clearApiKey: 'socratune.clearApiKey',
+  showLog: 'socratune.showLog',
+  selectProvider: 'socratune.selectProvider',
+} as const;

@@ -1,0 +1,55 @@
+/**
+ * A backend profile: where Socratune sends API requests. Pure data, read from settings by the host.
+ * The API key is never part of a profile; it lives only in VS Code SecretStorage.
+ */
+export type ProviderKind = 'openai' | 'azure' | 'openai-compatible' | 'emulator';
+
+export const PROVIDER_KINDS: readonly ProviderKind[] = ['openai', 'azure', 'openai-compatible', 'emulator'];
+
+export interface BackendProfile {
+  readonly provider: ProviderKind;
+  /** Base URL for `openai-compatible` and `emulator` (…/v1); optional override for `openai`. */
+  readonly baseUrl: string;
+  /** Azure resource endpoint, e.g. https://my-resource.openai.azure.com */
+  readonly azureEndpoint: string;
+  /** Azure api-version; empty means the v1 API (`{endpoint}/openai/v1/`). */
+  readonly azureApiVersion: string;
+  readonly defaultChatModel: string;
+  readonly defaultBaseModel: string;
+}
+
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+export function isProviderKind(value: unknown): value is ProviderKind {
+  return typeof value === 'string' && (PROVIDER_KINDS as readonly string[]).includes(value);
+}
+
+/** The base URL the `openai` SDK should use for this profile, or an error message saying what is missing. */
+export function resolveBaseUrl(profile: BackendProfile): { ok: true; baseURL: string } | { ok: false; message: string } {
+  switch (profile.provider) {
+    case 'openai':
+      return { ok: true, baseURL: trimSlash(profile.baseUrl) || OPENAI_BASE_URL };
+    case 'azure': {
+      const endpoint = trimSlash(profile.azureEndpoint);
+      if (!endpoint) return { ok: false, message: 'Set "socratune.azure.endpoint" to your Azure OpenAI resource endpoint (https://<resource>.openai.azure.com).' };
+      if (!/^https?:\/\//i.test(endpoint)) return { ok: false, message: `The Azure endpoint "${endpoint}" must start with https://.` };
+      return { ok: true, baseURL: `${endpoint.replace(/\/openai(\/v1)?$/i, '')}/openai/v1` };
+    }
+    case 'openai-compatible':
+    case 'emulator': {
+      const base = trimSlash(profile.baseUrl);
+      if (!base) return { ok: false, message: `Set "socratune.baseUrl" to the server's OpenAI-compatible base URL (for example http://127.0.0.1:11434/v1).` };
+      if (!/^https?:\/\//i.test(base)) return { ok: false, message: `The base URL "${base}" must start with http:// or https://.` };
+      return { ok: true, baseURL: base };
+    }
+  }
+}
+
+/** Whether requests to this profile may be sent without an API key (local servers often need none). */
+export function keyOptional(profile: BackendProfile): boolean {
+  return profile.provider === 'openai-compatible';
+}
+
+function trimSlash(s: string): string {
+  return s.trim().replace(/\/+$/, '');
+}

@@ -1,0 +1,86 @@
+import * as vscode from 'vscode';
+import { Commands } from '../constants';
+import { PROVIDER_KINDS, ProviderKind } from '../core/config/profile';
+import { looksLikeApiKey } from '../core/config/redact';
+import { Services } from '../platform/services';
+import { SECTION, readProfile, settingsHoldingKeys } from '../platform/settings';
+
+const PROVIDER_LABELS: Record<ProviderKind, string> = {
+  openai: 'OpenAI',
+  azure: 'Azure OpenAI',
+  'openai-compatible': 'OpenAI-compatible server',
+  emulator: 'Local emulator (try it without an account)',
+};
+
+/** API key commands, provider choice and the guard that refuses keys pasted into settings. */
+export function registerSettings(s: Services): void {
+  const { context, keys, log } = s;
+  context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.setApiKey, async (arg?: { provider?: ProviderKind; key?: string }) => {
+      const provider = arg?.provider ?? readProfile().provider;
+      const key =
+        arg?.key ??
+        (await vscode.window.showInputBox({
+          title: `Socratune: API key for ${PROVIDER_LABELS[provider]}`,
+          prompt: 'Stored in VS Code SecretStorage (your OS keychain). Never written to settings or logs.',
+          password: true,
+          ignoreFocusOut: true,
+          validateInput: (v) => (v.trim() ? (/\s/.test(v.trim()) ? 'An API key has no spaces.' : undefined) : 'Enter a key, or press Escape.'),
+        }));
+      if (!key?.trim()) return false;
+      await keys.set(provider, key.trim());
+      log.info(`API key for ${provider} saved to SecretStorage.`);
+      if (!arg?.key) void vscode.window.showInformationMessage(`Socratune: API key for ${PROVIDER_LABELS[provider]} saved securely.`);
+      return true;
+    }),
+    vscode.commands.registerCommand(Commands.clearApiKey, async (arg?: { provider?: ProviderKind; silent?: boolean }) => {
+      const provider = arg?.provider ?? readProfile().provider;
+      await keys.clear(provider);
+      log.info(`API key for ${provider} removed from SecretStorage.`);
+      if (!arg?.silent) void vscode.window.showInformationMessage(`Socratune: API key for ${PROVIDER_LABELS[provider]} cleared.`);
+      return true;
+    }),
+    vscode.commands.registerCommand(Commands.showLog, () => log.show()),
+    vscode.commands.registerCommand(Commands.selectProvider, async () => {
+      const current = readProfile().provider;
+      const pick = await vscode.window.showQuickPick(
+        PROVIDER_KINDS.map((k) => ({ label: PROVIDER_LABELS[k], description: k === current ? "current" : undefined, provider: k })),
+        { title: 'Socratune: choose a backend', placeHolder: 'Where should Socratune train and chat?' },
+      );
+      if (!pick) return;
+      await vscode.workspace.getConfiguration(SECTION).update('provider', pick.provider, vscode.ConfigurationTarget.Global);
+      if (pick.provider === 'azure' || pick.provider === 'openai-compatible' || pick.provider === 'emulator') {
+        const setting = pick.provider === 'azure' ? 'azure.endpoint' : 'baseUrl';
+        void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.${setting}`);
+      }
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(SECTION)) void refuseKeysInSettings(s);
+    }),
+  );
+  void refuseKeysInSettings(s);
+}
+
+/** A key found in settings is refused: the user is told, and offered to move it into SecretStorage. */
+async function refuseKeysInSettings(s: Services): Promise<void> {
+  const offending = settingsHoldingKeys();
+  if (offending.length === 0) return;
+  s.log.warn(`Refused: settings ${offending.map((k) => `${SECTION}.${k}`).join(', ')} appear to contain an API key. Keys are read only from SecretStorage.`);
+  const move = 'Move to Secret Storage';
+  const choice = await vscode.window.showErrorMessage(
+    `Socratune does not read API keys from settings (settings files are plain text and often synced). Remove the key from "${SECTION}.${offending[0]}" and use "Socratune: Set API Key".`,
+    move,
+  );
+  if (choice !== move) return;
+  const c = vscode.workspace.getConfiguration(SECTION);
+  const value = c.get<string>(offending[0]);
+  if (typeof value === 'string' && looksLikeApiKey(value)) {
+    await s.keys.set(readProfile().provider, value.trim());
+    for (const target of [vscode.ConfigurationTarget.Global, vscode.ConfigurationTarget.Workspace]) {
+      await c.update(offending[0], undefined, target).then(undefined, () => undefined);
+    }
+    void vscode.window.showInformationMessage('Socratune: the key is now in Secret Storage and was removed from settings.');
+  } else {
+    void vscode.commands.executeCommand('workbench.action.openSettingsJson');
+  }
+}
