@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { ClientOptions, ClientResult, createClient } from '../core/config/client';
 import { BackendProfile } from '../core/config/profile';
+import { ActiveDataset } from './activeDataset';
 import { Log } from './log';
+import { ModelPrompts } from './modelPrompts';
 import { ApiKeys } from './secrets';
 import { readProfile } from './settings';
 
@@ -10,6 +12,8 @@ export interface Services {
   readonly context: vscode.ExtensionContext;
   readonly log: Log;
   readonly keys: ApiKeys;
+  readonly activeDataset: ActiveDataset;
+  readonly modelPrompts: ModelPrompts;
   profile(): BackendProfile;
   /** An `openai` client for the active profile, or why there is none. */
   client(opts?: ClientOptions): Promise<ClientResult>;
@@ -18,11 +22,15 @@ export interface Services {
 export function createServices(context: vscode.ExtensionContext): Services {
   const log = new Log();
   const keys = new ApiKeys(context.secrets, log);
-  context.subscriptions.push(log, keys);
+  const activeDataset = new ActiveDataset(context.workspaceState);
+  const modelPrompts = new ModelPrompts(context.globalState);
+  context.subscriptions.push(log, keys, activeDataset, modelPrompts);
   return {
     context,
     log,
     keys,
+    activeDataset,
+    modelPrompts,
     profile: readProfile,
     async client(opts?: ClientOptions) {
       const profile = readProfile();
