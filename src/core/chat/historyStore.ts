@@ -1,0 +1,332 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { newId, toMarkdown } from './conversation';
+import { Conversation, ConversationMeta, ConversationSummary, MAX_TITLE_LENGTH, Turn } from './types';
+
+/**
+ * Conversation history on disk: one append-only JSONL log per conversation plus a small index.
+ *
+ *   <dir>/conversations/<id>.jsonl   {"op":"meta",...} then {"op":"turn",turn} (upsert by turn id),
+ *                                     {"op":"truncate",keep}, {"op":"title",title}
+ *   <dir>/index.json                 summaries for the list (rebuilt from the logs if missing/corrupt)
+ *
+ * Why a log: saving a turn is one small append whatever the conversation's length (a 500-turn
+ * conversation costs the same per turn as a 5-turn one); the file is compacted (rewritten atomically:
+ * temp file + rename) when dead records outweigh live ones. A torn last line (crash mid-append) is skipped
+ * on load; everything before it survives. All operations on one conversation are serialized.
+ */
+export class HistoryStore {
+  private readonly convDir: string;
+  private readonly indexFile: string;
+  private index: Map<string, ConversationSummary> | undefined;
+  private readonly live = new Map<string, LiveState>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Lines skipped while loading (torn or invalid), for diagnostics. */
+  skippedLines = 0;
+
+  constructor(readonly dir: string) {
+    this.convDir = path.join(dir, 'conversations');
+    this.indexFile = path.join(dir, 'index.json');
+  }
+
+  /** Summaries, most recently updated first. */
+  async list(): Promise<ConversationSummary[]> {
+    const index = await this.loadIndex();
+    return [...index.values()].sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
+  async create(opts: { title?: string; model?: string; id?: string } = {}): Promise<Conversation> {
+    const now = Date.now();
+    const meta: ConversationMeta = { id: opts.id ?? newId('conv'), title: cleanTitle(opts.title) || 'New conversation', createdAt: now, updatedAt: now, ...(opts.model ? { model: opts.model } : {}) };
+    return this.serial(meta.id, async () => {
+      await fs.mkdir(this.convDir, { recursive: true });
+      await atomicWrite(this.file(meta.id), JSON.stringify({ op: 'meta', v: 1, meta }) + '\n');
+      this.live.set(meta.id, { meta, turns: [], ids: new Map(), records: 1 });
+      await this.updateIndex(meta.id, { ...meta, turnCount: 0 });
+      return { ...meta, turns: [] };
+    });
+  }
+
+  async load(id: string): Promise<Conversation | undefined> {
+    if (!isSafeId(id)) return undefined;
+    return this.serial(id, async () => {
+      const st = await this.state(id);
+      return st ? { ...st.meta, turns: [...st.turns] } : undefined;
+    });
+  }
+
+  /** Insert or replace (by id) one turn; O(1) on disk. */
+  async putTurn(id: string, turn: Turn, patch: { model?: string } = {}): Promise<void> {
+    await this.serial(id, async () => {
+      const st = await this.required(id);
+      const at = st.ids.get(turn.id);
+      if (at === undefined) {
+        st.ids.set(turn.id, st.turns.length);
+        st.turns.push(turn);
+      } else {
+        st.turns[at] = turn;
+      }
+      st.meta = { ...st.meta, updatedAt: Date.now(), ...(patch.model ? { model: patch.model } : {}) };
+      await this.append(id, st, { op: 'turn', turn, ...(patch.model ? { model: patch.model } : {}), at: st.meta.updatedAt });
+    });
+  }
+
+  /** Keep only the first `keep` turns (edit-and-resubmit, regenerate). */
+  async truncate(id: string, keep: number): Promise<void> {
+    await this.serial(id, async () => {
+      const st = await this.required(id);
+      if (keep >= st.turns.length) return;
+      for (const t of st.turns.splice(Math.max(0, keep))) st.ids.delete(t.id);
+      st.meta = { ...st.meta, updatedAt: Date.now() };
+      await this.append(id, st, { op: 'truncate', keep, at: st.meta.updatedAt });
+    });
+  }
+
+  async rename(id: string, title: string): Promise<void> {
+    const clean = cleanTitle(title);
+    if (!clean) throw new Error('A conversation title cannot be empty.');
+    await this.serial(id, async () => {
+      const st = await this.required(id);
+      st.meta = { ...st.meta, title: clean };
+      await this.append(id, st, { op: 'title', title: clean });
+    });
+  }
+
+  async delete(id: string): Promise<boolean> {
+    if (!isSafeId(id)) return false;
+    return this.serial(id, async () => {
+      this.live.delete(id);
+      let existed = true;
+      await fs.unlink(this.file(id)).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') existed = false;
+        else throw e;
+      });
+      const index = await this.loadIndex();
+      existed = index.delete(id) || existed;
+      await this.saveIndex();
+      return existed;
+    });
+  }
+
+  async exportMarkdown(id: string): Promise<string | undefined> {
+    const conv = await this.load(id);
+    return conv ? toMarkdown(conv) : undefined;
+  }
+
+  /** Wait for every queued write (tests, shutdown). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((p) => p.catch(() => undefined)));
+  }
+
+  // ---- internals ----
+
+  private file(id: string): string {
+    return path.join(this.convDir, `${id}.jsonl`);
+  }
+
+  private serial<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.queues.get(id) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(fn);
+    this.queues.set(id, next);
+    void next.finally(() => {
+      if (this.queues.get(id) === next) this.queues.delete(id);
+    }).catch(() => undefined);
+    return next;
+  }
+
+  private async required(id: string): Promise<LiveState> {
+    const st = await this.state(id);
+    if (!st) throw new Error(`Conversation ${id} does not exist.`);
+    return st;
+  }
+
+  private async state(id: string): Promise<LiveState | undefined> {
+    if (!isSafeId(id)) return undefined;
+    const cached = this.live.get(id);
+    if (cached) return cached;
+    let raw: string;
+    try {
+      raw = await fs.readFile(this.file(id), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+    const st = this.replay(id, raw);
+    if (!st) return undefined;
+    this.live.set(id, st);
+    if (st.records > 2 * st.turns.length + 20) await this.compact(id, st);
+    return st;
+  }
+
+  private replay(id: string, raw: string): LiveState | undefined {
+    let st: LiveState | undefined;
+    const lines = raw.split('\n');
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      let rec: unknown;
+      try {
+        rec = JSON.parse(line);
+      } catch {
+        this.skippedLines++;
+        continue;
+      }
+      if (!isRecord(rec)) {
+        this.skippedLines++;
+        continue;
+      }
+      if (rec.op === 'meta' && isMeta(rec.meta)) {
+        st = { meta: { ...rec.meta, id }, turns: [], ids: new Map(), records: 0 };
+      } else if (!st) {
+        this.skippedLines++;
+        continue;
+      } else if (rec.op === 'turn' && isTurn(rec.turn)) {
+        const at = st.ids.get(rec.turn.id);
+        if (at === undefined) {
+          st.ids.set(rec.turn.id, st.turns.length);
+          st.turns.push(rec.turn);
+        } else st.turns[at] = rec.turn;
+        st.meta = { ...st.meta, ...(typeof rec.at === 'number' ? { updatedAt: rec.at } : {}), ...(typeof rec.model === 'string' ? { model: rec.model } : {}) };
+      } else if (rec.op === 'truncate' && typeof rec.keep === 'number') {
+        for (const t of st.turns.splice(Math.max(0, rec.keep))) st.ids.delete(t.id);
+        if (typeof rec.at === 'number') st.meta = { ...st.meta, updatedAt: rec.at };
+      } else if (rec.op === 'title' && typeof rec.title === 'string') {
+        st.meta = { ...st.meta, title: rec.title };
+      } else {
+        this.skippedLines++;
+        continue;
+      }
+      st.records++;
+    }
+    return st;
+  }
+
+  private async append(id: string, st: LiveState, rec: object): Promise<void> {
+    st.records++;
+    if (st.records > 2 * st.turns.length + 20) await this.compact(id, st);
+    else await appendLine(this.file(id), JSON.stringify(rec));
+    await this.updateIndex(id, { ...st.meta, turnCount: st.turns.length });
+  }
+
+  /** Rewrite the log as meta + live turns, atomically. */
+  private async compact(id: string, st: LiveState): Promise<void> {
+    const lines = [JSON.stringify({ op: 'meta', v: 1, meta: st.meta }), ...st.turns.map((turn) => JSON.stringify({ op: 'turn', turn }))];
+    await atomicWrite(this.file(id), lines.join('\n') + '\n');
+    st.records = 1 + st.turns.length;
+  }
+
+  private async loadIndex(): Promise<Map<string, ConversationSummary>> {
+    if (this.index) return this.index;
+    const index = new Map<string, ConversationSummary>();
+    let trusted = false;
+    try {
+      const parsed: unknown = JSON.parse(await fs.readFile(this.indexFile, 'utf8'));
+      if (isRecord(parsed) && Array.isArray(parsed.conversations)) {
+        for (const s of parsed.conversations) if (isMeta(s) && typeof (s as { turnCount?: unknown }).turnCount === 'number') index.set(s.id, s as ConversationSummary);
+        trusted = true;
+      }
+    } catch {
+      // Missing or corrupt: rebuilt from the logs below.
+    }
+    // Logs are the truth: add any conversation the index lacks (e.g. crash between log write and index write).
+    let names: string[] = [];
+    try {
+      names = (await fs.readdir(this.convDir)).filter((n) => n.endsWith('.jsonl'));
+    } catch {
+      names = [];
+    }
+    const onDisk = new Set(names.map((n) => n.slice(0, -'.jsonl'.length)));
+    for (const id of index.keys()) if (!onDisk.has(id)) index.delete(id);
+    for (const id of onDisk) {
+      if (index.has(id) && trusted) continue;
+      const st = this.live.get(id) ?? (await fs.readFile(this.file(id), 'utf8').then((raw) => this.replay(id, raw)).catch(() => undefined));
+      if (st) index.set(id, { ...st.meta, turnCount: st.turns.length });
+    }
+    this.index = index;
+    return index;
+  }
+
+  private async updateIndex(id: string, summary: ConversationSummary): Promise<void> {
+    const index = await this.loadIndex();
+    index.set(id, summary);
+    await this.saveIndex();
+  }
+
+  private indexWrite: Promise<void> = Promise.resolve();
+  private async saveIndex(): Promise<void> {
+    const index = this.index;
+    if (!index) return;
+    const run = async (): Promise<void> => {
+      await fs.mkdir(this.dir, { recursive: true });
+      await atomicWrite(this.indexFile, JSON.stringify({ v: 1, conversations: [...index.values()] }));
+    };
+    this.indexWrite = this.indexWrite.catch(() => undefined).then(run);
+    await this.indexWrite;
+  }
+}
+
+interface LiveState {
+  meta: ConversationMeta;
+  turns: Turn[];
+  ids: Map<string, number>;
+  /** Records in the log file (live + dead), to decide when to compact. */
+  records: number;
+}
+
+/** Write to a temp file in the same folder, then rename over the target (atomic on POSIX and NTFS). */
+export async function atomicWrite(file: string, data: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const fh = await fs.open(tmp, 'w');
+  try {
+    await fh.writeFile(data, 'utf8');
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+}
+
+async function appendLine(file: string, line: string): Promise<void> {
+  // If a previous append was torn (no trailing newline), start on a fresh line so only that record is lost.
+  const fh = await fs.open(file, 'a+');
+  try {
+    const { size } = await fh.stat();
+    let prefix = '';
+    if (size > 0) {
+      const buf = Buffer.alloc(1);
+      await fh.read(buf, 0, 1, size - 1);
+      if (buf[0] !== 0x0a) prefix = '\n';
+    }
+    await fh.appendFile(prefix + line + '\n', 'utf8');
+  } finally {
+    await fh.close();
+  }
+}
+
+function cleanTitle(t: string | undefined): string {
+  return (t ?? '').replace(/\s+/g, ' ').trim().slice(0, MAX_TITLE_LENGTH);
+}
+
+export function isSafeId(id: string): boolean {
+  return /^[A-Za-z0-9_-]{1,80}$/.test(id);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isMeta(v: unknown): v is ConversationMeta {
+  return isRecord(v) && typeof v.id === 'string' && isSafeId(v.id) && typeof v.title === 'string' && typeof v.createdAt === 'number' && typeof v.updatedAt === 'number';
+}
+
+function isTurn(v: unknown): v is Turn {
+  if (!isRecord(v) || typeof v.id !== 'string') return false;
+  if (v.kind === 'user') return typeof v.text === 'string';
+  if (v.kind === 'assistant') return isRecord(v.reply) && typeof v.reply.text === 'string';
+  if (v.kind === 'compare') return typeof v.prompt === 'string' && isRecord(v.a) && isRecord(v.b);
+  return false;
+}
