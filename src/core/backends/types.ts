@@ -1,0 +1,213 @@
+/**
+ * One fine-tuning interface for every provider Socratune drives through the `openai` SDK.
+ * Everything returned is normalized, and every normalized object keeps the provider's `raw` object
+ * so provider-specific fields (Azure `trainingType`, OpenAI `usage_metrics`, …) are never lost.
+ */
+import type { ProviderKind } from '../config/profile';
+import type { JobStatus } from '../jobs/status';
+
+export type BackendKind = ProviderKind;
+
+export interface BackendCapabilities {
+  /** `GET /fine_tuning/jobs/{id}/events` is served. */
+  readonly events: boolean;
+  /** `GET /fine_tuning/jobs/{id}/checkpoints` is served. */
+  readonly checkpoints: boolean;
+  readonly cancel: boolean;
+  /** `POST …/pause` and `…/resume`. */
+  readonly pauseResume: boolean;
+  /** Direct preference optimization (`method.type = "dpo"`). */
+  readonly dpo: boolean;
+  /** Jobs accept and return `metadata` (OpenAI-style key/value pairs). */
+  readonly metadata: boolean;
+  /** A fine-tuned model must be deployed under a deployment name before chat (Azure). */
+  readonly needsDeployment: boolean;
+  /** Fine-tuned models can be deleted with `DELETE /models/{id}`. */
+  readonly deleteModels: boolean;
+  /** Hyperparameters use OpenAI names (`learning_rate_multiplier`); false = provider-specific names. */
+  readonly openaiHyperparameters: boolean;
+}
+
+export type TrainingMethod = 'supervised' | 'dpo';
+
+export interface TunableModel {
+  readonly id: string;
+  readonly label: string;
+  readonly methods: readonly TrainingMethod[];
+  /** Max tokens per training example, when known. */
+  readonly maxExampleTokens?: number;
+  /** YYYY-MM-DD, when the provider announces one. */
+  readonly shutdownDate?: string;
+  /** True when the provider listed it; false when it comes from Socratune's table only. */
+  readonly listed: boolean;
+}
+
+export type HyperparameterValue = 'auto' | number;
+
+export interface Hyperparameters {
+  readonly nEpochs?: HyperparameterValue;
+  readonly batchSize?: HyperparameterValue;
+  readonly learningRateMultiplier?: HyperparameterValue;
+  /** DPO only. */
+  readonly beta?: HyperparameterValue;
+}
+
+export interface JobError {
+  readonly code?: string;
+  readonly message: string;
+  readonly param?: string;
+}
+
+export interface FineTuneJob {
+  readonly id: string;
+  readonly backend: BackendKind;
+  readonly status: JobStatus;
+  /** The provider's own status string. */
+  readonly rawStatus: string;
+  readonly baseModel: string;
+  /** ms since epoch */
+  readonly createdAt: number;
+  readonly finishedAt?: number;
+  readonly estimatedFinish?: number;
+  readonly fineTunedModel?: string;
+  readonly trainedTokens?: number;
+  readonly trainingFile: string;
+  readonly validationFile?: string;
+  readonly resultFiles: readonly string[];
+  readonly method: string;
+  readonly hyperparameters: Hyperparameters;
+  readonly suffix?: string;
+  readonly seed?: number;
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Only set when the job really failed (`error: {}` on healthy jobs is ignored). */
+  readonly error?: JobError;
+  readonly raw: unknown;
+}
+
+export interface JobEvent {
+  readonly id: string;
+  /** ms since epoch */
+  readonly createdAt: number;
+  readonly level: 'info' | 'warn' | 'error' | string;
+  readonly message: string;
+  readonly type?: string;
+  /** Numeric fields of `data` for metrics events (step, train_loss, …). */
+  readonly metrics?: Readonly<Record<string, number>>;
+  readonly raw: unknown;
+}
+
+export interface JobCheckpoint {
+  readonly id: string;
+  readonly jobId: string;
+  readonly createdAt: number;
+  /** The model ID to chat with this checkpoint. */
+  readonly modelId: string;
+  readonly step: number;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly raw: unknown;
+}
+
+export interface AccountModel {
+  readonly id: string;
+  readonly createdAt: number;
+  readonly ownedBy: string;
+  /** YYYY-MM-DD or undefined. */
+  readonly shutdownDate?: string;
+  /** True for fine-tuned models and checkpoints (ft:…, <base>.ft-…, …:ckpt-step-N). */
+  readonly fineTuned: boolean;
+  readonly raw: unknown;
+}
+
+export interface Page<T> {
+  readonly data: readonly T[];
+  readonly hasMore: boolean;
+  /** Pass as `after` to get the next page. */
+  readonly nextCursor?: string;
+}
+
+export interface ListOptions {
+  readonly after?: string;
+  readonly limit?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface JobCreateSpec {
+  readonly baseModel: string;
+  readonly trainingFileId: string;
+  readonly validationFileId?: string;
+  readonly method: TrainingMethod;
+  readonly hyperparameters: Hyperparameters;
+  readonly suffix?: string;
+  readonly seed?: number;
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** Provider passthrough fields merged into the request body (e.g. Azure `trainingType`). */
+  readonly extraBody?: Readonly<Record<string, unknown>>;
+}
+
+export type UploadPhase = 'hashing' | 'checking' | 'uploading' | 'processing' | 'reused' | 'done';
+
+export interface UploadProgress {
+  readonly phase: UploadPhase;
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+}
+
+export interface UploadRequest {
+  /** Absolute path to a local JSONL file. */
+  readonly path: string;
+  /** Name sent to the server; the content hash is added so identical files can be found again. */
+  readonly filename?: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: UploadProgress) => void;
+  /** Wait until the server reports the file processed (default true). */
+  readonly waitForProcessing?: boolean;
+}
+
+export interface UploadedFile {
+  readonly id: string;
+  readonly filename: string;
+  readonly bytes: number;
+  /** sha256 of the content, hex. */
+  readonly sha256: string;
+  /** True when an identical file already on the server was reused instead of uploading again. */
+  readonly reused: boolean;
+}
+
+/** Remembers which server file holds which content, per backend base URL. */
+export interface UploadCache {
+  get(key: string): Promise<string | undefined> | string | undefined;
+  set(key: string, fileId: string): Promise<void> | void;
+  delete(key: string): Promise<void> | void;
+}
+
+/** How to chat with a fine-tuned model or checkpoint on this backend. */
+export type ChatTarget =
+  | { readonly ok: true; readonly model: string; readonly note?: string }
+  | { readonly ok: false; readonly reason: 'needs-deployment'; readonly message: string };
+
+export interface FineTuneBackend {
+  readonly kind: BackendKind;
+  readonly label: string;
+  readonly baseURL: string;
+  readonly capabilities: BackendCapabilities;
+  /** Base models this backend can fine-tune, best first. */
+  tunableModels(signal?: AbortSignal): Promise<TunableModel[]>;
+  upload(req: UploadRequest): Promise<UploadedFile>;
+  createJob(spec: JobCreateSpec, signal?: AbortSignal): Promise<FineTuneJob>;
+  /** Newest first. */
+  listJobs(opts?: ListOptions): Promise<Page<FineTuneJob>>;
+  getJob(id: string, signal?: AbortSignal): Promise<FineTuneJob>;
+  /** Newest first, as the API returns them. */
+  listEvents(jobId: string, opts?: ListOptions): Promise<Page<JobEvent>>;
+  listCheckpoints(jobId: string, opts?: ListOptions): Promise<Page<JobCheckpoint>>;
+  cancel(jobId: string): Promise<FineTuneJob>;
+  pause(jobId: string): Promise<FineTuneJob>;
+  resume(jobId: string): Promise<FineTuneJob>;
+  listModels(signal?: AbortSignal): Promise<AccountModel[]>;
+  deleteModel(modelId: string): Promise<void>;
+  /** Raw bytes of a server file (training data, results CSV). */
+  fileContent(fileId: string, signal?: AbortSignal): Promise<Buffer>;
+  /** Filename and size of a server file, when the server still serves it. */
+  fileInfo(fileId: string, signal?: AbortSignal): Promise<{ id: string; filename: string; bytes: number; purpose: string }>;
+  chatTarget(modelId: string): ChatTarget;
+}

@@ -1,0 +1,62 @@
+/** Text shown for jobs in the tree, tooltips and notifications (pure, so it is unit-tested). */
+import type { FineTuneJob } from '../backends/types';
+import { formatHyperparameter } from './hyperparameters';
+import { readJobMetadata } from './manifest';
+import { statusLabel } from './status';
+
+export function age(fromMs: number, nowMs: number): string {
+  const s = Math.max(0, Math.round((nowMs - fromMs) / 1000));
+  if (s < 60) return `${s}s ago`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m}m ago`;
+  const h = Math.round(m / 60);
+  if (h < 48) return `${h}h ago`;
+  const d = Math.round(h / 24);
+  if (d < 60) return `${d}d ago`;
+  return new Date(fromMs).toISOString().slice(0, 10);
+}
+
+export function compactNumber(n: number): string {
+  if (n < 1_000) return String(n);
+  if (n < 1_000_000) return `${(n / 1_000).toFixed(n < 10_000 ? 1 : 0)}k`;
+  return `${(n / 1_000_000).toFixed(n < 10_000_000 ? 2 : 1)}M`;
+}
+
+/** `gpt-4.1-mini-2025-04-14 · 3h ago · 12.4k tokens` */
+export function jobDescription(j: FineTuneJob, nowMs: number): string {
+  const parts = [j.baseModel || '?', age(j.createdAt, nowMs)];
+  if (j.trainedTokens !== undefined) parts.push(`${compactNumber(j.trainedTokens)} tokens`);
+  return parts.join(' · ');
+}
+
+/** Tree label: the suffix or the dataset name if known, else the job id. */
+export function jobLabel(j: FineTuneJob): string {
+  const ds = readJobMetadata(j.metadata).datasetName;
+  const name = j.suffix ?? ds;
+  return name ? `${name} — ${j.id}` : j.id;
+}
+
+function mdEscape(s: string): string {
+  return s.replace(/([\\`*_{}[\]()#+\-.!|<>])/g, '\\$1');
+}
+
+function code(s: string): string {
+  return '`' + s.replace(/`/g, "'") + '`';
+}
+
+export function jobTooltipMarkdown(j: FineTuneJob, nowMs: number): string {
+  const md = readJobMetadata(j.metadata);
+  const lines = [`**${mdEscape(statusLabel(j.status, j.rawStatus))}** · ${code(j.id)}`, ''];
+  lines.push(`- Base model: ${code(j.baseModel)}`);
+  lines.push(`- Method: ${mdEscape(j.method)}`);
+  lines.push(`- Created: ${new Date(j.createdAt).toISOString().replace('T', ' ').slice(0, 16)} UTC (${age(j.createdAt, nowMs)})`);
+  if (j.finishedAt) lines.push(`- Finished: ${new Date(j.finishedAt).toISOString().replace('T', ' ').slice(0, 16)} UTC`);
+  else if (j.estimatedFinish) lines.push(`- Estimated finish: ${new Date(j.estimatedFinish).toISOString().replace('T', ' ').slice(0, 16)} UTC`);
+  if (j.trainedTokens !== undefined) lines.push(`- Trained tokens: ${j.trainedTokens.toLocaleString('en-US')}`);
+  const h = j.hyperparameters;
+  lines.push(`- Epochs ${formatHyperparameter(h.nEpochs)} · batch ${formatHyperparameter(h.batchSize)} · LR × ${formatHyperparameter(h.learningRateMultiplier)}${h.beta !== undefined ? ` · β ${formatHyperparameter(h.beta)}` : ''}`);
+  if (md.datasetName) lines.push(`- Dataset: ${mdEscape(md.datasetName)}${md.datasetSha256 ? ` (${code(md.datasetSha256.slice(0, 12))})` : ''}`);
+  if (j.fineTunedModel) lines.push(`- Model: ${code(j.fineTunedModel)}`);
+  if (j.error) lines.push('', `**Error${j.error.code ? ` ${code(j.error.code)}` : ''}:** ${mdEscape(j.error.message)}`);
+  return lines.join('\n');
+}

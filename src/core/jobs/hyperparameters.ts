@@ -1,0 +1,88 @@
+/**
+ * Hyperparameter input and validation for the launch wizard. Each value is `auto` (the provider picks
+ * from the dataset size) or a number in OpenAI's documented range:
+ * n_epochs 1–50 (integer), batch_size 1–256 (integer), learning_rate_multiplier > 0, DPO beta in (0, 2].
+ * Socratune caps the multiplier at 10: larger values only destroy the base model.
+ */
+import type { Hyperparameters, HyperparameterValue, TrainingMethod } from '../backends/types';
+
+export type HyperparameterName = keyof Hyperparameters;
+
+interface Range {
+  readonly label: string;
+  readonly min: number;
+  readonly minExclusive?: boolean;
+  readonly max: number;
+  readonly integer: boolean;
+  readonly hint: string;
+}
+
+export const HYPERPARAMETER_RANGES: Readonly<Record<HyperparameterName, Range>> = {
+  nEpochs: { label: 'Epochs', min: 1, max: 50, integer: true, hint: 'auto, or a whole number from 1 to 50' },
+  batchSize: { label: 'Batch size', min: 1, max: 256, integer: true, hint: 'auto, or a whole number from 1 to 256' },
+  learningRateMultiplier: { label: 'Learning-rate multiplier', min: 0, minExclusive: true, max: 10, integer: false, hint: 'auto, or a number above 0 and at most 10 (typical 0.02–2)' },
+  beta: { label: 'DPO beta', min: 0, minExclusive: true, max: 2, integer: false, hint: 'auto, or a number above 0 and at most 2' },
+};
+
+export type ParseResult = { ok: true; value: HyperparameterValue } | { ok: false; message: string };
+
+/** Check one value; returns an error message or undefined. */
+export function checkHyperparameter(name: HyperparameterName, v: HyperparameterValue): string | undefined {
+  if (v === 'auto') return undefined;
+  const r = HYPERPARAMETER_RANGES[name];
+  if (typeof v !== 'number' || !Number.isFinite(v)) return `${r.label} must be ${r.hint}.`;
+  if (r.integer && !Number.isInteger(v)) return `${r.label} must be a whole number (${r.hint}).`;
+  if (r.minExclusive ? v <= r.min : v < r.min) return `${r.label} ${v} is too small: ${r.hint}.`;
+  if (v > r.max) return `${r.label} ${v} is too large: ${r.hint}.`;
+  return undefined;
+}
+
+/** Parse user input: empty or "auto" → auto; otherwise a number in range. */
+export function parseHyperparameter(name: HyperparameterName, input: string): ParseResult {
+  const t = input.trim().toLowerCase();
+  if (t === '' || t === 'auto') return { ok: true, value: 'auto' };
+  if (!/^[+]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/.test(t)) return { ok: false, message: `${HYPERPARAMETER_RANGES[name].label}: "${input.trim()}" is not a number. Use ${HYPERPARAMETER_RANGES[name].hint}.` };
+  const v = Number(t);
+  const err = checkHyperparameter(name, v);
+  return err ? { ok: false, message: err } : { ok: true, value: v };
+}
+
+/** All problems of a full set (beta only counts for DPO). */
+export function validateHyperparameters(h: Hyperparameters, method: TrainingMethod): string[] {
+  const errors: string[] = [];
+  for (const name of Object.keys(HYPERPARAMETER_RANGES) as HyperparameterName[]) {
+    const v = h[name];
+    if (v === undefined) continue;
+    if (name === 'beta' && method !== 'dpo') {
+      errors.push('DPO beta applies only to preference (DPO) training.');
+      continue;
+    }
+    const e = checkHyperparameter(name, v);
+    if (e) errors.push(e);
+  }
+  return errors;
+}
+
+/** Suffix: becomes part of the model ID (`ft:<base>:<org>:<suffix>:<id>`). */
+export function validateSuffix(s: string): string | undefined {
+  if (s === '') return undefined;
+  if (s.length > 64) return `The suffix is ${s.length} characters; at most 64 are allowed.`;
+  if (!/^[A-Za-z0-9._-]+$/.test(s)) return 'Use only letters, digits, ".", "_" and "-" in the suffix (it becomes part of the model ID).';
+  return undefined;
+}
+
+export type SeedResult = { ok: true; value: number | undefined } | { ok: false; message: string };
+
+export function parseSeed(input: string): SeedResult {
+  const t = input.trim();
+  if (t === '') return { ok: true, value: undefined };
+  if (!/^\d+$/.test(t)) return { ok: false, message: 'The seed must be a whole number from 0 to 2147483647 (or empty for a random seed).' };
+  const v = Number(t);
+  if (v > 2_147_483_647) return { ok: false, message: 'The seed must be at most 2147483647.' };
+  return { ok: true, value: v };
+}
+
+export function formatHyperparameter(v: HyperparameterValue | undefined): string {
+  return v === undefined ? 'auto' : String(v);
+}
+
