@@ -1,6 +1,6 @@
 // One list of build targets, used by `npm run build`, `npm run watch` and `npm run package`.
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync } from 'node:fs';
 
 const args = new Set(process.argv.slice(2));
 const watch = args.has('--watch');
@@ -8,6 +8,15 @@ const production = args.has('--production');
 
 const node = { platform: 'node', format: 'cjs', target: 'node20', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
 const browser = { platform: 'browser', format: 'iife', target: 'chrome120', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
+
+// Files under `dir` (recursively) whose name ends with `suffix`, sorted: test entry points.
+function testFiles(dir, suffix) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true })
+    .map((f) => `${dir}/${String(f).split('\\').join('/')}`)
+    .filter((f) => f.endsWith(suffix))
+    .sort();
+}
 
 /** Every bundle the project ships or tests. `dist/` goes into the .vsix (see .vscodeignore); `out/` never does. */
 export const targets = [
@@ -19,8 +28,9 @@ export const targets = [
   { ...node, entryPoints: ['src/cli/validate.ts'], outfile: 'dist/cli/validate.js', banner: { js: '#!/usr/bin/env node' } },
   // OpenAI API emulator (demo + tests); not part of the .vsix.
   { ...node, entryPoints: ['src/emulator/cli.ts'], outfile: 'out/emulator/cli.js' },
-  // Integration suite, loaded by the extension host (mocha resolved from node_modules at run time).
-  { ...node, entryPoints: ['test/integration/index.ts'], outfile: 'out/test/integration/index.js', external: ['vscode', 'mocha'] },
+  // Integration suite, loaded by the extension host: the mocha entry plus one bundle per test file
+  // (mocha resolved from node_modules at run time). New test files are picked up on the next build.
+  { ...node, entryPoints: ['test/integration/index.ts', ...testFiles('test/integration', '.test.ts')], outbase: 'test/integration', outdir: 'out/test/integration', external: ['vscode', 'mocha'] },
 ].filter((t) => t.entryPoints.every((e) => existsSync(e)));
 
 async function main() {
