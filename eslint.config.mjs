@@ -23,4 +23,5 @@ export default tseslint.config(
   { files: ['src/core/**/*.ts', 'src/emulator/**/*.ts', 'src/webview/**/*.ts', 'src/shared/**/*.ts', 'src/cli/**/*.ts'], rules: noVscode },
   { files: ['src/webview/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: { ...globals.node } } },
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

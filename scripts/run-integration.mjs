@@ -111,7 +111,7 @@ async function main() {
       if (!hostExitedAt && /Extension Host Process exited with code/.test(readFileSync(server.logFile, 'utf8'))) hostExitedAt = Date.now();
       // The host writes results before it exits; give the file system a moment, then call it a crash.
       if (hostExitedAt && Date.now() - hostExitedAt > 5000) {
-        throw new Error(`the extension host exited without writing ${RESULTS} — it crashed or the suite never ran (see ${server.logFile} and test-results/integration/server-data-logs)`);
+        throw new Error(`the extension host exited without writing ${RESULTS} — it crashed or the suite never ran (see ${server.logFile} and test-results/integration/vscode-logs)`);
       }
       if (Date.now() > deadline) throw new Error(`no results after ${args.timeout} s (see ${server.logFile})`);
       await sleep(250);

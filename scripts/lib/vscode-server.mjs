@@ -19,6 +19,14 @@ const LOCK = join(CACHE, `code-server-${CODE_SERVER_VERSION}.lock`);
 /** Native modules the server cannot start without (checked instead of trusting npm's exit code). */
 const REQUIRED_NATIVE = ['node-pty/build/Release/pty.node', '@vscode/spdlog/build/Release/spdlog.node'];
 
+/** Machine-level settings of every test/demo server (resource/window-scoped settings only apply there). */
+const DEFAULT_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'extensions.ignoreRecommendations': true,
+  'workbench.tips.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
+};
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function isInstalled() {
@@ -190,8 +198,8 @@ export async function killTree(child, graceMs = 5000) {
 
 /**
  * Starts `server-main.js` on 127.0.0.1 with a free port and fresh temp user/server data dirs.
- * @param {{ extensionDevelopmentPath?: string, extensionsDir?: string, env?: Record<string,string>, workspace?: string, logFile?: string, keepData?: boolean }} opts
- * @returns {Promise<{ port: number, url: string, host: string, logFile: string, userDataDir: string, serverDataDir: string, extensionsDir: string, workspace?: string, workbenchUrl(extra?: { extensionTestsPath?: string, folder?: string }): string, collectLogs(dest: string): void, isRunning(): boolean, onExit: Promise<number|null>, stop(): Promise<void> }>}
+ * @param {{ extensionDevelopmentPath?: string, extensionsDir?: string, env?: Record<string,string>, workspace?: string, logFile?: string, keepData?: boolean, settings?: Record<string, unknown> }} opts
+ * @returns {Promise<{ port: number, url: string, host: string, logFile: string, logsDir: string, userDataDir: string, serverDataDir: string, extensionsDir: string, workspace?: string, workbenchUrl(extra?: { extensionTestsPath?: string, folder?: string }): string, collectLogs(dest: string): void, isRunning(): boolean, onExit: Promise<number|null>, stop(): Promise<void> }>}
  */
 export async function startServer(opts = {}) {
   const { serverMain } = await ensureVsCodeServer();
@@ -200,6 +208,9 @@ export async function startServer(opts = {}) {
   const serverDataDir = join(base, 'server-data');
   const extensionsDir = opts.extensionsDir ?? join(base, 'extensions');
   for (const d of [userDataDir, serverDataDir, extensionsDir]) mkdirSync(d, { recursive: true });
+  // Remote ("machine") settings: no Welcome/walkthrough editor over the test workspace, no nagging.
+  mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+  writeFileSync(join(userDataDir, 'Machine', 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, ...(opts.settings ?? {}) }, null, 2));
   const logFile = opts.logFile ?? join(base, 'server.log');
   mkdirSync(dirname(logFile), { recursive: true });
   const logFd = openSync(logFile, 'a');
@@ -253,6 +264,8 @@ export async function startServer(opts = {}) {
   });
 
   const host = '127.0.0.1';
+  /** `<date>/remoteagent.log`, `<date>/exthost1/remoteexthost.log`, `<date>/exthost1/socratune.socratune/Socratune.log`, … */
+  const logsDir = join(userDataDir, 'logs');
   const url = `http://${host}:${port}`;
   const remote = (p) => `vscode-remote://${host}:${port}${p}`;
   let stopped = false;
@@ -261,6 +274,7 @@ export async function startServer(opts = {}) {
     host,
     url,
     logFile,
+    logsDir,
     userDataDir,
     serverDataDir,
     extensionsDir,
@@ -296,10 +310,7 @@ export async function startServer(opts = {}) {
     /** Copies the server's logs (server, extension host, window, Socratune channel) into `dest` for post-mortems. */
     collectLogs(dest) {
       mkdirSync(dest, { recursive: true });
-      const logs = join(serverDataDir, 'data', 'logs');
-      if (existsSync(logs)) cpSync(logs, join(dest, 'server-data-logs'), { recursive: true });
-      const ulogs = join(userDataDir, 'logs');
-      if (existsSync(ulogs)) cpSync(ulogs, join(dest, 'user-data-logs'), { recursive: true });
+      if (existsSync(logsDir)) cpSync(logsDir, join(dest, 'vscode-logs'), { recursive: true });
     },
   };
 }

@@ -1,0 +1,66 @@
+import { strict as assert } from 'node:assert';
+import {
+  Workbench,
+  errorNotifications,
+  expandView,
+  openSocratune,
+  openWorkbench,
+  outputPanelText,
+  quickPickItems,
+  runCommand,
+  screenshot,
+  viewPane,
+  webviewFrame,
+} from './support/workbench';
+
+describe('foundation (e2e)', function () {
+  this.timeout(120_000);
+  let wb: Workbench;
+
+  before(async () => {
+    wb = await openWorkbench();
+  });
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('opens the Socratune container with Chat, Fine-tune Jobs and Models', async () => {
+    const { page } = wb;
+    await openSocratune(page);
+    for (const title of ['Chat', 'Fine-tune Jobs', 'Models']) {
+      await viewPane(page, title).locator('.pane-header').waitFor();
+    }
+    // The chat webview loads our HTML under a strict CSP (nonce'd script, no inline anything).
+    const chat = await webviewFrame(page);
+    const csp = await chat.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert.match(csp ?? '', /default-src 'none'/);
+    assert.match(csp ?? '', /script-src 'nonce-[^']+'/);
+    assert.doesNotMatch(csp ?? '', /unsafe-inline|unsafe-eval/);
+    // An empty tree shows its welcome content with the next step.
+    const jobs = await expandView(page, 'Fine-tune Jobs');
+    await jobs.locator('.welcome-view-content').waitFor();
+    assert.ok((await jobs.locator('.welcome-view-content').innerText()).length > 0);
+    await screenshot(page, 'foundation-container');
+  });
+
+  it('runs "Socratune: Show Log" from the command palette and shows the log', async () => {
+    const { page } = wb;
+    await runCommand(page, 'Socratune: Show Log');
+    const text = outputPanelText(page);
+    // Only the Socratune channel has this line: the panel is open on the right channel.
+    await text.filter({ hasText: 'Socratune activated' }).waitFor();
+    await screenshot(page, 'foundation-show-log');
+  });
+
+  it('offers every backend from "Socratune: Choose Backend…"', async () => {
+    const { page } = wb;
+    await runCommand(page, 'Socratune: Choose Backend…');
+    const items = await quickPickItems(page);
+    for (const label of ['OpenAI', 'Azure OpenAI', 'OpenAI-compatible server', 'Local emulator']) {
+      assert.ok(items.some((i) => i.startsWith(label)), `"${label}" in ${JSON.stringify(items)}`);
+    }
+    await screenshot(page, 'foundation-choose-backend');
+    await page.keyboard.press('Escape');
+    assert.deepEqual(await errorNotifications(page), [], 'no error notifications');
+  });
+});

@@ -1,0 +1,164 @@
+/**
+ * Playwright helpers for the real VS Code workbench (1.100.3, web). Selectors are the workbench's own
+ * DOM classes and ARIA labels; keep them here so one VS Code update means one file to fix.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
+import { sharedBrowser } from './browser';
+import { e2eEnv } from './env';
+
+export interface Workbench {
+  readonly page: Page;
+  readonly context: BrowserContext;
+  /** Browser console errors and uncaught page errors seen so far. */
+  readonly consoleErrors: string[];
+  close(): Promise<void>;
+}
+
+let current: Workbench | undefined;
+
+/** The workbench most recently opened (used by the failure-screenshot hook). */
+export function currentWorkbench(): Workbench | undefined {
+  return current;
+}
+
+/**
+ * Opens a new window on the test workspace with the Socratune development extension and waits for the
+ * workbench and the extension host (the Socratune activity bar entry is contributed once extensions load).
+ */
+export async function openWorkbench(opts: { url?: string; timeoutMs?: number } = {}): Promise<Workbench> {
+  const browser = await sharedBrowser();
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  const timeout = opts.timeoutMs ?? 60_000;
+  await page.goto(opts.url ?? e2eEnv.workbenchUrl);
+  await page.locator('.monaco-workbench').waitFor({ timeout });
+  await activityBarItem(page, 'Socratune').waitFor({ timeout });
+  const wb: Workbench = {
+    page,
+    context,
+    consoleErrors,
+    async close() {
+      if (current === wb) current = undefined;
+      await context.close();
+    },
+  };
+  current = wb;
+  return wb;
+}
+
+/** An activity bar entry by its label ("Socratune", "Explorer", …). */
+export function activityBarItem(page: Page, label: string): Locator {
+  return page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${label}"]`).first();
+}
+
+/** Opens the Socratune view container from the activity bar (no-op if it is already showing). */
+export async function openSocratune(page: Page): Promise<Locator> {
+  const sidebar = page.locator('.part.sidebar');
+  const title = sidebar.locator('.composite.title h2', { hasText: /^Socratune$/i });
+  if (!(await title.isVisible().catch(() => false))) await activityBarItem(page, 'Socratune').click();
+  await title.waitFor();
+  return sidebar;
+}
+
+/** A view pane in the side bar by its title ("Chat", "Fine-tune Jobs", "Models"). */
+export function viewPane(page: Page, title: string): Locator {
+  return page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^${escapeRe(title)}$`, 'i') }) });
+}
+
+/** Expands a collapsed view pane. */
+export async function expandView(page: Page, title: string): Promise<Locator> {
+  const pane = viewPane(page, title);
+  const header = pane.locator('.pane-header');
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  return pane;
+}
+
+/**
+ * The content frame of a webview view of this extension. Webviews are two nested iframes: the outer
+ * `iframe.webview` (host page) and the inner `#active-frame` with our HTML. `index` picks among several
+ * Socratune webviews, in DOM order.
+ */
+export async function webviewFrame(page: Page, opts: { index?: number; timeoutMs?: number } = {}): Promise<FrameLocator> {
+  const outer = page.locator('iframe.webview[src*="extensionId=socratune.socratune"]').nth(opts.index ?? 0);
+  await outer.waitFor({ state: 'attached', timeout: opts.timeoutMs ?? 30_000 });
+  const inner = outer.contentFrame().locator('iframe#active-frame');
+  await inner.waitFor({ state: 'attached', timeout: opts.timeoutMs ?? 30_000 });
+  return inner.contentFrame();
+}
+
+/** Runs a command from the command palette by its title as shown there ("Socratune: Show Log"). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  const input = await openQuickInput(page, 'F1');
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  await row.waitFor();
+  await input.press('Enter');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'hidden' }).catch(() => undefined);
+}
+
+/** Opens the quick input with a key (F1 = command palette) and returns its text box. */
+export async function openQuickInput(page: Page, key = 'F1'): Promise<Locator> {
+  const input = page.locator('.quick-input-widget input.input');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.keyboard.press(key);
+    try {
+      await input.waitFor({ state: 'visible', timeout: 2000 });
+      break;
+    } catch {
+      // Focus was outside the workbench (browser chrome) or keybindings were still loading: focus an
+      // empty spot of the status bar and press again.
+      const bar = await page.locator('.part.statusbar').boundingBox();
+      if (bar) await page.mouse.click(bar.x + bar.width / 2, bar.y + bar.height / 2);
+    }
+  }
+  await input.waitFor({ state: 'visible' });
+  return input;
+}
+
+/** The visible quick pick's rows (labels), e.g. after a command opened a picker. */
+export async function quickPickItems(page: Page): Promise<string[]> {
+  const rows = page.locator('.quick-input-widget .monaco-list-row');
+  await rows.first().waitFor();
+  return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+/** Texts of the notifications currently shown (toasts), with their severity. */
+export async function notifications(page: Page): Promise<{ severity: 'error' | 'warning' | 'info'; text: string }[]> {
+  const toasts = page.locator('.notifications-toasts .notification-toast .notification-list-item');
+  const out: { severity: 'error' | 'warning' | 'info'; text: string }[] = [];
+  for (const t of await toasts.all()) {
+    const icon = (await t.locator('.notification-list-item-icon').getAttribute('class')) ?? '';
+    const severity = icon.includes('codicon-error') ? 'error' : icon.includes('codicon-warning') ? 'warning' : 'info';
+    out.push({ severity, text: (await t.locator('.notification-list-item-message').innerText()).trim() });
+  }
+  return out;
+}
+
+/** Error notifications currently shown: assert this is empty at the end of a scenario. */
+export async function errorNotifications(page: Page): Promise<string[]> {
+  return (await notifications(page)).filter((n) => n.severity === 'error').map((n) => n.text);
+}
+
+/** The text of the output panel's editor (e.g. after "Socratune: Show Log"). */
+export function outputPanelText(page: Page): Locator {
+  return page.locator('.part.panel .output-view .monaco-editor .view-lines');
+}
+
+/** Saves a full-window screenshot to test-results/e2e/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(e2eEnv.resultsDir, { recursive: true });
+  const file = join(e2eEnv.resultsDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
