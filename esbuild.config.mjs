@@ -28,6 +28,8 @@ export const targets = [
   { ...node, entryPoints: ['src/cli/validate.ts'], outfile: 'dist/cli/validate.js', banner: { js: '#!/usr/bin/env node' } },
   // OpenAI API emulator (demo + tests); not part of the .vsix.
   { ...node, entryPoints: ['src/emulator/cli.ts'], outfile: 'out/emulator/cli.js' },
+  // Its library entry (startEmulator) for launchers and scripts, loaded with createRequire.
+  { ...node, entryPoints: ['src/emulator/index.ts'], outfile: 'out/emulator/index.js' },
   // Integration suite, loaded by the extension host: the mocha entry plus one bundle per test file
   // (mocha resolved from node_modules at run time). New test files are picked up on the next build.
   { ...node, entryPoints: ['test/integration/index.ts', ...testFiles('test/integration', '.test.ts')], outbase: 'test/integration', outdir: 'out/test/integration', external: ['vscode', 'mocha'] },

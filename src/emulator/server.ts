@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { authenticate } from './auth';
+import { chatRoutes } from './chat';
+import type { Emulator, RequestContext, Route } from './context';
+import { ApiError, invalidUrl, serverError } from './errors';
+import { FaultPlanner, statusFaultError, type ActiveFaults } from './faults';
+import { fileRoutes } from './files';
+import { sendError, sendJson, sleep } from './http';
+import { jobRoutes } from './jobs';
+import { modelRoutes } from './models';
+import { uploadRoutes } from './uploads';
+
+/** What the server remembers about each request (tests count attempts and check aborts with it). */
+export interface RequestLogEntry {
+  readonly method: string;
+  readonly path: string;
+  status: number;
+  readonly retryCount: number | null;
+  readonly faults: string[];
+  /** Extra facts from the handler: streamed chunk count, `aborted`, created job id… */
+  info: Record<string, unknown>;
+}
+
+const ROUTES: readonly Route[] = [...modelRoutes, ...fileRoutes, ...uploadRoutes, ...jobRoutes, ...chatRoutes];
+const LOG_LIMIT = 2000;
+
+export interface ServerParts {
+  readonly server: Server;
+  readonly log: RequestLogEntry[];
+  /** Aborts every in-flight request (stalled streams included) and destroys sockets. */
+  readonly shutdown: () => void;
+}
+
+export function buildServer(emu: Emulator, keys: ReadonlySet<string>, planner: FaultPlanner): ServerParts {
+  const log: RequestLogEntry[] = [];
+  const inflight = new Set<AbortController>();
+  const sockets = new Set<Socket>();
+
+  const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+    const controller = new AbortController();
+    inflight.add(controller);
+    res.on('close', () => {
+      inflight.delete(controller);
+      if (!res.writableFinished) controller.abort();
+    });
+    handle(req, res, controller.signal).catch(() => {
+      if (!res.headersSent) sendError(res, serverError());
+      else res.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const fullPath = url.pathname;
+    const retryHeader = req.headers['x-stainless-retry-count'];
+    const retryCount = typeof retryHeader === 'string' && /^\d+$/.test(retryHeader) ? Number(retryHeader) : null;
+    const entry: RequestLogEntry = { method, path: fullPath, status: 0, retryCount, faults: [], info: {} };
+    log.push(entry);
+    if (log.length > LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT);
+    res.setHeader('x-request-id', `req_${randomBytes(16).toString('hex')}`);
+    res.setHeader('openai-organization', emu.config.org);
+    res.setHeader('openai-version', '2020-10-01');
+    res.setHeader('x-ratelimit-limit-requests', '10000');
+    res.setHeader('x-ratelimit-remaining-requests', '9999');
+    res.setHeader('x-ratelimit-reset-requests', '6ms');
+    const started = Date.now();
+    res.on('finish', () => (entry.status = res.statusCode));
+    res.on('close', () => {
+      if (!entry.status) entry.status = res.writableFinished ? res.statusCode : 0;
+    });
+    const fail = (err: unknown) => {
+      const e = err instanceof ApiError ? err : serverError();
+      if (!(err instanceof ApiError)) entry.info.internalError = String((err as Error)?.stack ?? err);
+      if (!res.headersSent) sendError(res, e, { 'openai-processing-ms': String(Date.now() - started) });
+      else res.end();
+    };
+    try {
+      if (!fullPath.startsWith('/v1/') && fullPath !== '/v1') throw invalidUrl(method, fullPath);
+      const path = fullPath.slice(3) || '/';
+      authenticate(req, keys);
+      const headerFaults = FaultPlanner.parseHeader(req.headers['x-emulator-fault']);
+      const faults = planner.plan(path, headerFaults, retryCount);
+      entry.faults.push(...listFaults(faults));
+      if (!(await preResponseFaults(req, res, faults, signal))) return;
+      const found = match(method, path);
+      if (!found) throw invalidUrl(method, fullPath);
+      const ctx: RequestContext = { emu, req, res, method, path, query: url.searchParams, params: found.params, faults, signal, note: (info) => Object.assign(entry.info, info) };
+      const body = await found.route.handler(ctx);
+      if (body !== undefined) sendJson(res, 200, body, { 'openai-processing-ms': String(Date.now() - started) });
+    } catch (err) {
+      // Let an unread request body drain so the client sees the error instead of a reset connection.
+      if (!req.complete && !req.readableEnded) req.resume();
+      fail(err);
+    }
+  }
+
+  /** latency, reset, stall and status faults that act before any handler runs. False if the response is over. */
+  async function preResponseFaults(req: IncomingMessage, res: ServerResponse, f: ActiveFaults, signal: AbortSignal): Promise<boolean> {
+    if (f.latencyMs > 0 && !(await sleep(f.latencyMs, signal))) return false;
+    if (f.reset && f.reset.after === undefined) {
+      req.socket.destroy();
+      return false;
+    }
+    if (f.stall && f.stall.after === undefined && !(await sleep(f.stall.ms ?? 2 ** 31 - 1, signal))) return false;
+    if (f.status) {
+      req.resume();
+      throw statusFaultError(f.status);
+    }
+    return !res.destroyed;
+  }
+
+  return {
+    server,
+    log,
+    shutdown: () => {
+      for (const c of inflight) c.abort();
+      for (const s of sockets) s.destroy();
+    },
+  };
+}
+
+function listFaults(f: ActiveFaults): string[] {
+  const out: string[] = [];
+  if (f.latencyMs) out.push(`latency=${f.latencyMs}`);
+  if (f.tps !== undefined) out.push(`tps=${f.tps}`);
+  for (const x of [f.status, f.reset, f.stall, f.cut, f.streamError, f.jobFail]) if (x) out.push(x.source);
+  return out;
+}
+
+function match(method: string, path: string): { route: Route; params: string[] } | undefined {
+  for (const route of ROUTES) {
+    if (route.method !== method) continue;
+    const m = route.pattern.exec(path);
+    if (!m) continue;
+    try {
+      return { route, params: m.slice(1).map((p) => decodeURIComponent(p)) };
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
