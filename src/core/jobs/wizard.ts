@@ -1,0 +1,348 @@
+/**
+ * "Start Fine-tune…" as one function with an injected UI, so the command, "Re-run on…" and the tests
+ * all drive the same steps:
+ *
+ *   dataset → validation (errors block, warnings ask) → privacy scan → upload (cancellable, identical
+ *   files reused) → base model (tunable ones) → method (supervised, DPO for preference sets) →
+ *   hyperparameters, suffix, seed → confirmation with cost estimate → create → manifest.
+ *
+ * Rules live here, not in the UI: an invalid answer from any UI stops the wizard with a message, and
+ * nothing is created or written unless every step passed. The local dataset is only ever read.
+ */
+import { BackendError } from '../backends/openaiShape';
+import type { BackendErrorInfo } from '../backends/errors';
+import type { FineTuneBackend, FineTuneJob, Hyperparameters, HyperparameterValue, TrainingMethod, TunableModel, UploadedFile, UploadProgress } from '../backends/types';
+import { HyperparameterName, parseHyperparameter, parseSeed, validateSuffix } from './hyperparameters';
+import { JobManifest, ManifestFile, buildJobMetadata, datasetContentHash, sha256Hex } from './manifest';
+
+export interface DatasetRef {
+  readonly name: string;
+  /** Absolute folder path. */
+  readonly folder: string;
+  readonly trainPath: string;
+  readonly validationPath?: string;
+  /** Training system prompt (dataset.json, else the examples' own system message). */
+  readonly systemPrompt?: string;
+  readonly active?: boolean;
+}
+
+export interface CheckIssue {
+  readonly line: number;
+  readonly message: string;
+  readonly file: 'train' | 'validation';
+}
+
+export interface CostInfo {
+  readonly usd: number;
+  readonly epochs: number;
+  readonly defaultEpochs: boolean;
+  readonly trainedTokens: number;
+  readonly usdPer1MTokens: number;
+}
+
+/** What the validation step found (from src/core/validation, or the preference check). */
+export interface DatasetCheck {
+  readonly model: string;
+  readonly preference: boolean;
+  readonly examples: number;
+  readonly validationExamples?: number;
+  readonly errors: readonly CheckIssue[];
+  readonly errorCount: number;
+  readonly warnings: readonly CheckIssue[];
+  readonly warningCount: number;
+  /** Tokens billed per epoch (sum of min(limit, tokens per example)). */
+  readonly billableTokens?: number;
+}
+
+export interface PrivacyReport {
+  /** Number of findings (emails, phone numbers, names…); 0 = nothing found. */
+  readonly findings: number;
+  readonly summary: string;
+  readonly details: readonly string[];
+}
+
+export interface LaunchSummary {
+  readonly backend: string;
+  readonly dataset: DatasetRef;
+  readonly check: DatasetCheck;
+  readonly files: { readonly training: UploadedFile; readonly validation?: UploadedFile };
+  readonly baseModel: string;
+  readonly method: TrainingMethod;
+  readonly hyperparameters: Hyperparameters;
+  readonly suffix?: string;
+  readonly seed?: number;
+  readonly cost: CostInfo | null;
+  readonly costNote?: string;
+}
+
+export type ProgressReport = (message: string, increment?: number) => void;
+
+export interface WizardUi {
+  pickDataset(choices: readonly DatasetRef[]): Promise<DatasetRef | undefined>;
+  /** Runs `task` with a (cancellable) progress display; cancelling aborts the signal. */
+  withProgress<T>(title: string, task: (report: ProgressReport, signal: AbortSignal) => Promise<T>): Promise<T>;
+  /** Errors: shown, the wizard stops. */
+  showBlocked(ds: DatasetRef, check: DatasetCheck): Promise<void>;
+  /** Warnings only: continue? */
+  confirmWarnings(ds: DatasetRef, check: DatasetCheck): Promise<boolean>;
+  /** Privacy scan result: continue? (Called with findings = 0 too, so the result is always shown.) */
+  confirmPrivacy(ds: DatasetRef, report: PrivacyReport): Promise<boolean>;
+  pickBaseModel(models: readonly TunableModel[], suggested: string | undefined): Promise<TunableModel | undefined>;
+  /** Raw input, `auto` or a number; the wizard parses and range-checks it. */
+  inputHyperparameter(name: HyperparameterName, initial: string): Promise<string | undefined>;
+  inputSuffix(initial: string): Promise<string | undefined>;
+  inputSeed(initial: string): Promise<string | undefined>;
+  confirmLaunch(summary: LaunchSummary): Promise<boolean>;
+  showError(info: BackendErrorInfo): Promise<void>;
+  showMessage(message: string): Promise<void>;
+}
+
+export interface WizardDeps {
+  readonly backend: FineTuneBackend;
+  listDatasets(): Promise<DatasetRef[]>;
+  checkDataset(ds: DatasetRef, model: string, preference: boolean, signal?: AbortSignal): Promise<DatasetCheck>;
+  isPreference(ds: DatasetRef): Promise<boolean>;
+  /** Absent when no privacy scanner is available. */
+  privacyScan?(ds: DatasetRef, signal?: AbortSignal): Promise<PrivacyReport>;
+  estimateCost(model: string, check: DatasetCheck, epochs: HyperparameterValue | undefined): CostInfo | null;
+  saveManifest(m: JobManifest): Promise<void>;
+  readonly defaultBaseModel?: string;
+  readonly now?: () => Date;
+  readonly toolVersion?: string;
+}
+
+/** Answers given up front (command arguments, "Re-run on…"); the UI is asked only for the rest. */
+export interface WizardPreset {
+  readonly datasetFolder?: string;
+  readonly baseModel?: string;
+  readonly hyperparameters?: Hyperparameters;
+  readonly suffix?: string;
+  readonly seed?: number;
+  /** Skip the warning/privacy/launch confirmations (tests; the answers are still validated). */
+  readonly assumeYes?: boolean;
+  readonly rerunOf?: { readonly jobId: string; readonly backend: FineTuneBackend['kind'] };
+}
+
+export type WizardStep = 'dataset' | 'validation' | 'privacy' | 'upload' | 'model' | 'hyperparameters' | 'suffix' | 'seed' | 'confirm' | 'create';
+
+export type WizardResult =
+  | { readonly status: 'created'; readonly job: FineTuneJob; readonly manifest: JobManifest }
+  | { readonly status: 'cancelled'; readonly step: WizardStep }
+  | { readonly status: 'blocked'; readonly step: WizardStep; readonly message: string }
+  | { readonly status: 'failed'; readonly step: WizardStep; readonly error: BackendErrorInfo };
+
+function isAbort(err: unknown): boolean {
+  return (err instanceof BackendError && err.info.kind === 'aborted') || (err instanceof Error && (err.name === 'AbortError' || err.name === 'APIUserAbortError'));
+}
+
+function infoOf(err: unknown): BackendErrorInfo {
+  if (err instanceof BackendError) return err.info;
+  const message = err instanceof Error ? err.message : String(err);
+  return { kind: 'unknown', title: message.slice(0, 120), message, actions: ['showLog'] };
+}
+
+/** `My Journal (v2)` → `my-journal-v2`, valid as a model suffix. */
+export function suffixFromName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+}
+
+function percent(p: UploadProgress): string {
+  return p.bytesTotal > 0 ? `${Math.floor((100 * p.bytesDone) / p.bytesTotal)}%` : '';
+}
+
+export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: WizardPreset = {}): Promise<WizardResult> {
+  const { backend } = deps;
+
+  // 1. Dataset
+  const datasets = await deps.listDatasets();
+  let ds: DatasetRef | undefined;
+  if (preset.datasetFolder) {
+    ds = datasets.find((d) => d.folder === preset.datasetFolder);
+    if (!ds) return blocked(ui, 'dataset', `No dataset with a train.jsonl at ${preset.datasetFolder}.`);
+  } else if (datasets.length === 0) {
+    return blocked(ui, 'dataset', 'There is no dataset yet. Create one from your journal ("Socratune: Select Dataset…" / "Add Selection to Training Set"), then start the fine-tune.');
+  } else {
+    ds = await ui.pickDataset([...datasets].sort((a, b) => Number(b.active ?? false) - Number(a.active ?? false)));
+    if (!ds) return { status: 'cancelled', step: 'dataset' };
+  }
+  const dataset = ds;
+
+  // 2. Validation (errors block, warnings ask)
+  const preference = await deps.isPreference(dataset);
+  const method: TrainingMethod = preference ? 'dpo' : 'supervised';
+  if (method === 'dpo' && !backend.capabilities.dpo) return blocked(ui, 'validation', `${dataset.name} is a preference (DPO) dataset, and ${backend.label} does not offer DPO.`);
+  const firstModel = preset.baseModel ?? deps.defaultBaseModel ?? 'gpt-4.1-mini-2025-04-14';
+  let check: DatasetCheck;
+  try {
+    check = await ui.withProgress(`Validating ${dataset.name}…`, (_r, signal) => deps.checkDataset(dataset, firstModel, preference, signal));
+  } catch (err) {
+    if (isAbort(err)) return { status: 'cancelled', step: 'validation' };
+    return blocked(ui, 'validation', `Could not read the dataset: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (check.errorCount > 0) {
+    await ui.showBlocked(dataset, check);
+    return { status: 'blocked', step: 'validation', message: `${check.errorCount} validation error(s) in ${dataset.name}.` };
+  }
+  if (check.warningCount > 0 && !preset.assumeYes && !(await ui.confirmWarnings(dataset, check))) return { status: 'cancelled', step: 'validation' };
+
+  // 3. Privacy scan (the result is always shown when a scanner exists)
+  if (deps.privacyScan) {
+    const scan = deps.privacyScan;
+    let report: PrivacyReport;
+    try {
+      report = await ui.withProgress(`Scanning ${dataset.name} for personal data…`, (_r, signal) => scan(dataset, signal));
+    } catch (err) {
+      if (isAbort(err)) return { status: 'cancelled', step: 'privacy' };
+      return blocked(ui, 'privacy', `The privacy scan failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (!preset.assumeYes && !(await ui.confirmPrivacy(dataset, report))) return { status: 'cancelled', step: 'privacy' };
+  }
+
+  // 4. Upload (identical files already on the server are reused)
+  let files: { training: UploadedFile; validation?: UploadedFile };
+  try {
+    files = await ui.withProgress(`Uploading ${dataset.name} to ${backend.label}`, async (report, signal) => {
+      const one = async (file: string, role: 'train' | 'validation'): Promise<UploadedFile> => {
+        let last = 0;
+        const name = `${suffixFromName(dataset.name) || 'dataset'}-${role}.jsonl`;
+        return backend.upload({
+          path: file,
+          filename: name,
+          signal,
+          onProgress: (p) => {
+            if (p.phase === 'uploading') {
+              const pct = p.bytesTotal > 0 ? (100 * p.bytesDone) / p.bytesTotal : 0;
+              const inc = Math.max(0, (pct - last) / (dataset.validationPath ? 2 : 1));
+              last = pct;
+              report(`${role}: uploading ${percent(p)}`, inc);
+            } else if (p.phase === 'reused') report(`${role}: identical file already on the server — reused`, 100 / (dataset.validationPath ? 2 : 1));
+            else if (p.phase === 'hashing') report(`${role}: hashing ${percent(p)}`);
+            else if (p.phase === 'checking') report(`${role}: looking for an identical uploaded file…`);
+            else if (p.phase === 'processing') report(`${role}: waiting for the server to process the file…`);
+          },
+        });
+      };
+      const training = await one(dataset.trainPath, 'train');
+      const validation = dataset.validationPath ? await one(dataset.validationPath, 'validation') : undefined;
+      return { training, validation };
+    });
+  } catch (err) {
+    if (isAbort(err)) return { status: 'cancelled', step: 'upload' };
+    const info = infoOf(err);
+    await ui.showError(info);
+    return { status: 'failed', step: 'upload', error: info };
+  }
+
+  // 5. Base model (only the backend's tunable ones that support the method)
+  let models: TunableModel[];
+  try {
+    models = (await backend.tunableModels()).filter((m) => m.methods.includes(method));
+  } catch (err) {
+    const info = infoOf(err);
+    await ui.showError(info);
+    return { status: 'failed', step: 'model', error: info };
+  }
+  if (models.length === 0) return blocked(ui, 'model', `${backend.label} lists no base model that supports ${method === 'dpo' ? 'DPO' : 'supervised'} fine-tuning.`);
+  let model: TunableModel | undefined;
+  if (preset.baseModel) {
+    model = models.find((m) => m.id === preset.baseModel);
+    if (!model) return blocked(ui, 'model', `${preset.baseModel} cannot be fine-tuned on ${backend.label}. Tunable: ${models.map((m) => m.id).join(', ')}.`);
+  } else {
+    model = await ui.pickBaseModel(models, models.some((m) => m.id === deps.defaultBaseModel) ? deps.defaultBaseModel : models[0]?.id);
+    if (!model) return { status: 'cancelled', step: 'model' };
+    if (!models.some((m) => m.id === model?.id)) return blocked(ui, 'model', `${model.id} is not a tunable model of ${backend.label}.`);
+  }
+  if (model.id !== check.model) {
+    // Token limits and prices are per model: recount for the chosen one.
+    try {
+      const chosen = model.id;
+      check = await ui.withProgress(`Counting tokens for ${chosen}…`, (_r, signal) => deps.checkDataset(dataset, chosen, preference, signal));
+    } catch (err) {
+      if (isAbort(err)) return { status: 'cancelled', step: 'model' };
+      return blocked(ui, 'model', `Could not read the dataset: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (check.errorCount > 0) {
+      await ui.showBlocked(dataset, check);
+      return { status: 'blocked', step: 'model', message: `${check.errorCount} validation error(s) for ${model.id}.` };
+    }
+  }
+
+  // 6. Hyperparameters
+  const names: HyperparameterName[] = method === 'dpo' ? ['nEpochs', 'batchSize', 'learningRateMultiplier', 'beta'] : ['nEpochs', 'batchSize', 'learningRateMultiplier'];
+  const hp: { -readonly [K in keyof Hyperparameters]: Hyperparameters[K] } = {};
+  for (const name of names) {
+    const given = preset.hyperparameters?.[name];
+    const raw = given !== undefined ? String(given) : await ui.inputHyperparameter(name, 'auto');
+    if (raw === undefined) return { status: 'cancelled', step: 'hyperparameters' };
+    const parsed = parseHyperparameter(name, raw);
+    if (!parsed.ok) return blocked(ui, 'hyperparameters', parsed.message);
+    hp[name] = parsed.value;
+  }
+
+  // 7. Suffix and seed
+  const suffixRaw = preset.suffix ?? (await ui.inputSuffix(suffixFromName(dataset.name)));
+  if (suffixRaw === undefined) return { status: 'cancelled', step: 'suffix' };
+  const suffixErr = validateSuffix(suffixRaw.trim());
+  if (suffixErr) return blocked(ui, 'suffix', suffixErr);
+  const suffix = suffixRaw.trim() || undefined;
+  const seedRaw = preset.seed !== undefined ? String(preset.seed) : await ui.inputSeed('');
+  if (seedRaw === undefined) return { status: 'cancelled', step: 'seed' };
+  const seed = parseSeed(seedRaw);
+  if (!seed.ok) return blocked(ui, 'seed', seed.message);
+
+  // 8. Confirmation with the cost estimate
+  const cost = deps.estimateCost(model.id, check, hp.nEpochs);
+  const costNote = backend.kind === 'emulator' ? 'The emulator charges nothing; the estimate shows what OpenAI would charge.' : cost ? undefined : `No training price is known for ${model.id}; check ${backend.label}'s pricing.`;
+  const summary: LaunchSummary = { backend: backend.label, dataset, check, files, baseModel: model.id, method, hyperparameters: hp, suffix, seed: seed.value, cost, costNote };
+  if (!preset.assumeYes && !(await ui.confirmLaunch(summary))) return { status: 'cancelled', step: 'confirm' };
+
+  // 9. Create, then record the manifest
+  const dsHash = datasetContentHash(files.training.sha256, files.validation?.sha256);
+  const promptHash = dataset.systemPrompt !== undefined ? sha256Hex(dataset.systemPrompt) : undefined;
+  const metadata = buildJobMetadata({ datasetName: dataset.name, datasetSha256: dsHash, promptSha256: promptHash, toolVersion: deps.toolVersion });
+  let job: FineTuneJob;
+  try {
+    job = await backend.createJob({
+      baseModel: model.id,
+      trainingFileId: files.training.id,
+      validationFileId: files.validation?.id,
+      method,
+      hyperparameters: hp,
+      suffix,
+      seed: seed.value,
+      metadata,
+    });
+  } catch (err) {
+    const info = infoOf(err);
+    await ui.showError(info);
+    return { status: 'failed', step: 'create', error: info };
+  }
+  const manifestFile = (path: string, f: UploadedFile): ManifestFile => ({ path, sha256: f.sha256, bytes: f.bytes, fileId: f.id, filename: f.filename, reused: f.reused });
+  const manifest: JobManifest = {
+    version: 1,
+    jobId: job.id,
+    createdAt: (deps.now?.() ?? new Date()).toISOString(),
+    backend: { kind: backend.kind, label: backend.label, baseURL: backend.baseURL },
+    dataset: { name: dataset.name, folder: dataset.folder, sha256: dsHash, examples: check.examples, preference },
+    systemPrompt: dataset.systemPrompt !== undefined && promptHash ? { text: dataset.systemPrompt, sha256: promptHash } : undefined,
+    files: {
+      training: manifestFile(dataset.trainPath, files.training),
+      validation: dataset.validationPath && files.validation ? manifestFile(dataset.validationPath, files.validation) : undefined,
+    },
+    baseModel: model.id,
+    method,
+    hyperparameters: hp,
+    suffix,
+    seed: seed.value,
+    metadata,
+    estimatedCostUsd: cost?.usd,
+    rerunOf: preset.rerunOf,
+  };
+  await deps.saveManifest(manifest);
+  return { status: 'created', job, manifest };
+}
+
+async function blocked(ui: WizardUi, step: WizardStep, message: string): Promise<WizardResult> {
+  await ui.showMessage(message);
+  return { status: 'blocked', step, message };
+}

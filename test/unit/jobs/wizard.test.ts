@@ -1,0 +1,129 @@
+import { strict as assert } from 'node:assert';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { BackendErrorInfo } from '../../../src/core/backends/errors';
+import { ManifestStore, METADATA_KEYS, datasetContentHash, sha256Hex } from '../../../src/core/jobs/manifest';
+import { LaunchSummary, runStartFineTune } from '../../../src/core/jobs/wizard';
+import { coreWizardDeps } from '../../../src/core/jobs/wizardDeps';
+import { Fixture, SYSTEM_PROMPT, fixture, writeDataset } from '../backends/helpers';
+import { ScriptedUi } from './scriptedUi';
+
+describe('fine-tune wizard (core logic, scripted UI, emulator over HTTP)', function () {
+  this.timeout(60_000);
+  let f: Fixture;
+  let manifests: ManifestStore;
+  before(async () => {
+    f = await fixture();
+    manifests = new ManifestStore(path.join(f.dir, 'manifests'));
+  });
+  after(() => f.close());
+
+  const deps = (extra: Partial<Parameters<typeof coreWizardDeps>[0]> = {}) =>
+    coreWizardDeps({ backend: f.backend(), roots: [f.dir], manifests, defaultBaseModel: 'gpt-4.1-mini-2025-04-14', ...extra });
+
+  it('walks every step and creates a job with metadata and a manifest', async () => {
+    const ds = await writeDataset(f.dir, 'journal', 12, { validation: 10, salt: 'wiz' });
+    const ui = new ScriptedUi({ hyperparameters: { nEpochs: '2', batchSize: 'auto', learningRateMultiplier: '0.5' }, suffix: 'journal-v1', seed: '42' });
+    const privacy = { findings: 2, summary: '2 e-mail addresses', details: ['line 3: a@b.c', 'line 9: d@e.f'] };
+    const r = await runStartFineTune(deps({ privacyScan: async () => privacy }), ui);
+    assert.equal(r.status, 'created', JSON.stringify(r));
+    if (r.status !== 'created') return;
+    assert.deepEqual(ui.kinds().filter((k) => k !== 'progress'), ['pickDataset', 'warnings', 'privacy', 'pickBaseModel', 'hyperparameter', 'hyperparameter', 'hyperparameter', 'suffix', 'seed', 'confirm']);
+    assert.deepEqual(ui.shown.find((s) => s.kind === 'privacy')?.detail, privacy);
+    const summary = ui.shown.find((s) => s.kind === 'confirm')?.detail as LaunchSummary;
+    assert.equal(summary.method, 'supervised');
+    assert.ok(summary.cost && summary.cost.usd > 0 && summary.cost.epochs === 2, 'cost estimate with the chosen epochs');
+    assert.match(summary.costNote ?? '', /emulator charges nothing/);
+    const job = r.job;
+    assert.equal(job.baseModel, 'gpt-4.1-mini-2025-04-14');
+    assert.equal(job.suffix, 'journal-v1');
+    assert.equal(job.seed, 42);
+    const trainHash = createHash('sha256').update(await readFile(ds.train)).digest('hex');
+    const valHash = createHash('sha256').update(await readFile(ds.validation ?? '')).digest('hex');
+    assert.equal(job.metadata[METADATA_KEYS.dataset], 'journal');
+    assert.equal(job.metadata[METADATA_KEYS.datasetHash], datasetContentHash(trainHash, valHash));
+    assert.equal(job.metadata[METADATA_KEYS.promptHash], sha256Hex(SYSTEM_PROMPT));
+    const m = await manifests.load(job.id);
+    assert.ok(m);
+    assert.equal(m?.systemPrompt?.text, SYSTEM_PROMPT);
+    assert.equal(m?.files.training.sha256, trainHash);
+    assert.equal(m?.files.validation?.sha256, valHash);
+    assert.deepEqual(m?.hyperparameters, { nEpochs: 2, batchSize: 'auto', learningRateMultiplier: 0.5 });
+    assert.equal(m?.backend.kind, 'emulator');
+    assert.equal(m?.dataset.folder, ds.folder);
+  });
+
+  it('reuses identical uploads on a second launch', async () => {
+    const ui = new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'journal'), suffix: '', seed: '' });
+    const r = await runStartFineTune(deps(), ui, { assumeYes: true });
+    assert.equal(r.status, 'created');
+    if (r.status === 'created') {
+      assert.equal(r.manifest.files.training.reused, true);
+      assert.equal(r.manifest.files.validation?.reused, true);
+    }
+    assert.ok(ui.progress.some((p) => /reused/.test(p)));
+  });
+
+  it('blocks on validation errors without uploading anything', async () => {
+    const bad = await writeDataset(f.dir, 'broken', 12, { salt: 'broken' });
+    await appendFile(bad.train, '{"messages": [{"role": "user", "content": "no answer"}]}\nnot json\n');
+    const before = f.emu.requests.length;
+    const ui = new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'broken') });
+    const r = await runStartFineTune(deps(), ui);
+    assert.equal(r.status, 'blocked');
+    assert.equal(f.emu.requests.length, before, 'no request was sent');
+    assert.ok(ui.kinds().includes('blocked'));
+  });
+
+  it('asks about warnings and stops when declined', async () => {
+    const warn = await writeDataset(f.dir, 'warned', 12, { salt: 'warn' });
+    // An example without a system message → a warning from the validator.
+    const lines = (await readFile(warn.train, 'utf8')).trim().split('\n');
+    lines[0] = JSON.stringify({ messages: [{ role: 'user', content: 'Hi there?' }, { role: 'assistant', content: 'Hello, friend.' }] });
+    await writeFile(warn.train, lines.join('\n') + '\n');
+    const ui = new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'warned'), acceptWarnings: false });
+    const r = await runStartFineTune(deps(), ui);
+    assert.deepEqual(r, { status: 'cancelled', step: 'validation' });
+  });
+
+  it('rejects out-of-range hyperparameters and a bad suffix from any UI', async () => {
+    const a = await runStartFineTune(deps(), new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'journal'), hyperparameters: { nEpochs: '0' } }), { assumeYes: true });
+    assert.equal(a.status, 'blocked');
+    if (a.status === 'blocked') assert.match(a.message, /Epochs/);
+    const b = await runStartFineTune(deps(), new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'journal'), suffix: 'bad suffix' }), { assumeYes: true });
+    assert.equal(b.status, 'blocked');
+    const c = await runStartFineTune(deps(), new ScriptedUi({ dataset: (x) => x.find((d) => d.name === 'journal'), model: 'gpt-4.1-nano-2025-04-14' }), { assumeYes: true });
+    assert.equal(c.status, 'blocked', 'a shut-down model is not tunable');
+  });
+
+  it('stops cleanly when the upload is cancelled', async () => {
+    await writeDataset(f.dir, 'cancelme', 12, { salt: 'cancel-upload' });
+    const r = await runStartFineTune(deps(), new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'cancelme'), cancelProgress: /^Uploading/ }));
+    assert.deepEqual(r, { status: 'cancelled', step: 'upload' });
+  });
+
+  it('explains the OpenAI wind-down when creation is refused, and writes no manifest', async () => {
+    const openai = f.backend({ provider: 'openai', headers: { 'x-emulator-fault': '403;path=/fine_tuning/jobs' } });
+    const before = (await manifests.list()).length;
+    const ui = new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'journal') });
+    const r = await runStartFineTune({ ...deps(), backend: openai }, ui, { assumeYes: true });
+    assert.equal(r.status, 'failed');
+    const err = ui.shown.find((s) => s.kind === 'error')?.detail as BackendErrorInfo;
+    assert.equal(err.kind, 'finetune-unavailable');
+    assert.match(err.message, /2027-01-06/);
+    assert.equal((await manifests.list()).length, before);
+  });
+
+  it('uses presets (command arguments / Re-run on…) without asking', async () => {
+    const ds = path.join(f.dir, '.socratune', 'datasets', 'journal');
+    const ui = new ScriptedUi();
+    const r = await runStartFineTune(deps(), ui, { datasetFolder: ds, baseModel: 'gpt-4o-mini-2024-07-18', hyperparameters: { nEpochs: 1 }, suffix: 'again', seed: 3, assumeYes: true, rerunOf: { jobId: 'ftjob-old', backend: 'openai' } });
+    assert.equal(r.status, 'created');
+    assert.deepEqual(ui.kinds().filter((k) => k !== 'progress' && k !== 'hyperparameter'), []);
+    if (r.status === 'created') {
+      assert.equal(r.job.baseModel, 'gpt-4o-mini-2024-07-18');
+      assert.deepEqual(r.manifest.rerunOf, { jobId: 'ftjob-old', backend: 'openai' });
+    }
+  });
+});
