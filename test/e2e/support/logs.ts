@@ -16,3 +16,14 @@ export async function socratuneLogText(): Promise<string> {
   const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => '')));
   return texts.join('\n');
 }
+
+/** Waits until the Socratune log contains `text` (the extension host writes its log asynchronously). */
+export async function waitForLog(text: string, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const log = await socratuneLogText();
+    if (log.includes(text)) return log;
+    if (Date.now() > deadline) throw new Error(`"${text}" did not appear in the Socratune log within ${timeoutMs} ms (${e2eEnv.logsDir})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
