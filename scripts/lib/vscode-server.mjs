@@ -197,8 +197,8 @@ export async function killTree(child, graceMs = 5000) {
 }
 
 /**
- * Starts `server-main.js` on 127.0.0.1 with a free port and fresh temp user/server data dirs.
- * @param {{ extensionDevelopmentPath?: string, extensionsDir?: string, env?: Record<string,string>, workspace?: string, logFile?: string, keepData?: boolean, settings?: Record<string, unknown> }} opts
+ * Starts `server-main.js` on 127.0.0.1 with a free port (or `opts.port`) and fresh temp user/server data dirs.
+ * @param {{ extensionDevelopmentPath?: string, extensionsDir?: string, env?: Record<string,string>, workspace?: string, logFile?: string, keepData?: boolean, settings?: Record<string, unknown>, port?: number }} opts
  * @returns {Promise<{ port: number, url: string, host: string, logFile: string, logsDir: string, userDataDir: string, serverDataDir: string, extensionsDir: string, workspace?: string, workbenchUrl(extra?: { extensionTestsPath?: string, folder?: string }): string, collectLogs(dest: string): void, isRunning(): boolean, onExit: Promise<number|null>, stop(): Promise<void> }>}
  */
 export async function startServer(opts = {}) {
@@ -218,7 +218,7 @@ export async function startServer(opts = {}) {
   const args = [
     serverMain,
     '--host', '127.0.0.1',
-    '--port', '0',
+    '--port', String(opts.port ?? 0),
     '--without-connection-token',
     '--accept-server-license-terms',
     '--user-data-dir', userDataDir,
