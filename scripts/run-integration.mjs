@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { build } from './lib/build.mjs';
 import { launchChromium } from './lib/browser.mjs';
 import { maybeStartEmulator } from './lib/emulator.mjs';
+import { judge, printRecord } from './lib/results.mjs';
 import { checkPrereqs } from './lib/prereqs.mjs';
 import { REPO, ensureVsCodeServer, startServer } from './lib/vscode-server.mjs';
 import { tempWorkspace } from './lib/workspace.mjs';
@@ -33,12 +34,6 @@ const ENTRY = join(REPO, 'out', 'test', 'integration', 'index.js');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const t0 = Date.now();
 const secs = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
-
-function printRecord(r) {
-  const mark = r.state === 'passed' ? '  ✓' : r.state === 'pending' ? '  -' : '  ✗';
-  console.log(`${mark} ${r.fullTitle}${r.state === 'passed' ? ` (${r.durationMs} ms)` : r.state === 'pending' ? ' (pending: not allowed)' : ''}`);
-  if (r.error) console.log(`      ${String(r.error.stack ?? r.error.message).split('\n').slice(0, 8).join('\n      ')}`);
-}
 
 async function main() {
   checkPrereqs();
@@ -135,12 +130,9 @@ async function main() {
     return 1;
   }
   console.log(`\nintegration (VS Code ${results.vscodeVersion}, ${secs()}): ${stats.passes} passing, ${stats.failures} failing, ${stats.pending} pending`);
-  if (stats.tests === 0) {
-    console.error(args.grep ? `integration: FAILED — no test matches --grep ${args.grep}` : 'integration: FAILED — the suite ran 0 tests');
-    return 1;
-  }
-  if (stats.failures > 0 || stats.pending > 0) {
-    console.error(`integration: FAILED — logs in ${OUT_DIR}`);
+  const verdict = judge(results, args.grep);
+  if (!verdict.ok) {
+    console.error(`integration: FAILED — ${verdict.reason}; logs in ${OUT_DIR}`);
     return 1;
   }
   return 0;
