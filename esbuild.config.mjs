@@ -26,6 +26,8 @@ export const targets = [
   { ...browser, entryPoints: ['src/webview/chat/main.ts'], outfile: 'dist/webview/chat.js' },
   // Command-line dataset validator (`socratune-validate`).
   { ...node, entryPoints: ['src/cli/validate.ts'], outfile: 'dist/cli/validate.js', banner: { js: '#!/usr/bin/env node' } },
+  // Training Curves panel (chart.js), opened from the Fine-tune Jobs tree.
+  { ...browser, entryPoints: ['src/webview/charts/main.ts'], outfile: 'dist/webview/charts.js' },
   // OpenAI API emulator (demo + tests); not part of the .vsix.
   { ...node, entryPoints: ['src/emulator/cli.ts'], outfile: 'out/emulator/cli.js' },
   // Its library entry (startEmulator) for launchers and scripts, loaded with createRequire.

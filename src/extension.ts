@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { registerChat } from './chat/chatViewProvider';
-import { registerJobs } from './jobs/jobsView';
-import { registerModels } from './models/modelsView';
+import { JobsApi, registerJobs } from './jobs/register';
+import { ModelsApi, registerModels } from './models/register';
 import { Services, createServices } from './platform/services';
 import { registerDemoKey } from './settings/demoKey';
 import { registerSettings } from './settings/register';
@@ -13,8 +13,11 @@ export interface SocratuneApi {
   readonly services: Services;
   readonly demoKey: ReturnType<typeof registerDemoKey>;
   readonly chat: ReturnType<typeof registerChat>;
-  readonly jobsView: ReturnType<typeof registerJobs>;
-  readonly modelsView: ReturnType<typeof registerModels>;
+  readonly jobsView: JobsApi['view'];
+  readonly modelsView: ModelsApi['view'];
+  /** Fine-tune jobs: store, scheduler, backend, wizard entry point, notifications, curves. */
+  readonly jobs: JobsApi;
+  readonly models: ModelsApi;
 }
 
 /** Wiring only: construct services, register each capability. Nothing slow happens here. */
@@ -24,11 +27,11 @@ export function activate(context: vscode.ExtensionContext): SocratuneApi {
   registerSettings(services);
   const demoKey = registerDemoKey(services);
   const chat = registerChat(services);
-  const jobsView = registerJobs(services);
-  const modelsView = registerModels(services);
+  const jobs = registerJobs(services);
+  const models = registerModels(services, jobs);
   const activatedInMs = performance.now() - started;
   services.log.info(`Socratune activated in ${activatedInMs.toFixed(1)} ms`);
-  return { activatedInMs, services, demoKey, chat, jobsView, modelsView };
+  return { activatedInMs, services, demoKey, chat, jobsView: jobs.view, modelsView: models.view, jobs, models };
 }
 
 export function deactivate(): void {

@@ -112,6 +112,7 @@ export class PollScheduler {
    */
   setActive(active: boolean, opts: { soon?: boolean } = {}): void {
     const wasActive = this.active;
+    if (active === wasActive && !opts.soon) return;
     this.active = active;
     if (active && (!wasActive || opts.soon)) {
       this.idleStreak = 0;

@@ -1,0 +1,183 @@
+import * as vscode from 'vscode';
+import type { BackendErrorInfo } from '../core/backends/errors';
+import { daysUntil } from '../core/backends/catalog';
+import type { TunableModel } from '../core/backends/types';
+import { HYPERPARAMETER_RANGES, HyperparameterName, formatHyperparameter, parseHyperparameter, parseSeed, validateSuffix } from '../core/jobs/hyperparameters';
+import type { DatasetCheck, DatasetRef, LaunchSummary, PrivacyReport, ProgressReport, WizardUi } from '../core/jobs/wizard';
+import { ExternalCommands } from './commandIds';
+import { showBackendError } from './errorActions';
+import { hasCommand } from '../models/actions';
+
+const TITLE = 'Socratune: Start Fine-tune';
+
+function issueLines(check: DatasetCheck, which: 'errors' | 'warnings', max = 5): string {
+  const list = check[which];
+  const shown = list.slice(0, max).map((i) => `${i.file}${i.line > 0 ? `:${i.line}` : ''} — ${i.message}`);
+  const total = which === 'errors' ? check.errorCount : check.warningCount;
+  if (total > shown.length) shown.push(`…and ${total - shown.length} more`);
+  return shown.join('\n');
+}
+
+function usd(n: number): string {
+  return n < 0.01 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`;
+}
+
+/** The wizard's questions as VS Code quick picks, input boxes and (modal) messages. */
+export class VsCodeWizardUi implements WizardUi {
+  async pickDataset(choices: readonly DatasetRef[]): Promise<DatasetRef | undefined> {
+    const items = choices.map((d) => ({
+      label: d.name,
+      description: d.active ? 'active dataset' : undefined,
+      detail: `${vscode.workspace.asRelativePath(d.folder)}${d.validationPath ? ' · train + validation' : ' · train only'}${d.systemPrompt ? '' : ' · no system prompt'}`,
+      d,
+    }));
+    const pick = await vscode.window.showQuickPick(items, { title: `${TITLE} (1/6): dataset`, placeHolder: 'Which dataset should the model learn from?', ignoreFocusOut: true });
+    return pick?.d;
+  }
+
+  withProgress<T>(title: string, task: (report: ProgressReport, signal: AbortSignal) => Promise<T>): Promise<T> {
+    return Promise.resolve(
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+        const ac = new AbortController();
+        const sub = token.onCancellationRequested(() => ac.abort());
+        return task((message, increment) => progress.report({ message, increment }), ac.signal).finally(() => sub.dispose());
+      }),
+    );
+  }
+
+  async showBlocked(ds: DatasetRef, check: DatasetCheck): Promise<void> {
+    const open = 'Open train.jsonl';
+    const validate = 'Validate Dataset';
+    const buttons = [open, ...((await hasCommand(ExternalCommands.validateDataset)) ? [validate] : [])];
+    const choice = await vscode.window.showErrorMessage(
+      `${ds.name} has ${check.errorCount} error(s) that OpenAI-style servers reject; nothing was uploaded.`,
+      { modal: true, detail: issueLines(check, 'errors') },
+      ...buttons,
+    );
+    if (choice === open) {
+      const first = check.errors.find((e) => e.file === 'train' && e.line > 0);
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(ds.trainPath));
+      const line = Math.max(0, (first?.line ?? 1) - 1);
+      await vscode.window.showTextDocument(doc, { selection: new vscode.Range(line, 0, line, 0) });
+    } else if (choice === validate) {
+      await vscode.commands.executeCommand(ExternalCommands.validateDataset);
+    }
+  }
+
+  async confirmWarnings(ds: DatasetRef, check: DatasetCheck): Promise<boolean> {
+    const go = 'Continue';
+    const choice = await vscode.window.showWarningMessage(`${ds.name}: ${check.warningCount} warning(s). Continue anyway?`, { modal: true, detail: issueLines(check, 'warnings') }, go);
+    return choice === go;
+  }
+
+  async confirmPrivacy(ds: DatasetRef, report: PrivacyReport): Promise<boolean> {
+    if (report.findings === 0) {
+      void vscode.window.showInformationMessage(`Privacy scan of ${ds.name}: ${report.summary}`);
+      return true;
+    }
+    const go = 'Upload Anyway';
+    const choice = await vscode.window.showWarningMessage(
+      `Privacy scan of ${ds.name}: ${report.summary}. The training data leaves this machine when uploaded.`,
+      { modal: true, detail: report.details.slice(0, 12).join('\n') },
+      go,
+    );
+    return choice === go;
+  }
+
+  async pickBaseModel(models: readonly TunableModel[], suggested: string | undefined): Promise<TunableModel | undefined> {
+    const now = Date.now();
+    const items = models.map((m) => ({
+      label: m.id,
+      description: m.id === suggested ? `${m.label} · suggested` : m.label,
+      detail: [
+        m.methods.map((x) => (x === 'dpo' ? 'DPO' : 'supervised')).join(', '),
+        m.maxExampleTokens ? `≤ ${m.maxExampleTokens.toLocaleString('en-US')} tokens per example` : undefined,
+        m.shutdownDate ? `$(warning) shuts down ${m.shutdownDate} (${daysUntil(m.shutdownDate, now)} days), with its fine-tunes` : undefined,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+      m,
+    }));
+    const qp = vscode.window.createQuickPick<(typeof items)[number]>();
+    qp.title = `${TITLE} (2/6): base model`;
+    qp.placeholder = 'Base model to fine-tune';
+    qp.items = items;
+    qp.ignoreFocusOut = true;
+    const active = items.find((i) => i.m.id === suggested);
+    if (active) qp.activeItems = [active];
+    const picked = await new Promise<TunableModel | undefined>((resolve) => {
+      qp.onDidAccept(() => resolve(qp.selectedItems[0]?.m));
+      qp.onDidHide(() => resolve(undefined));
+      qp.show();
+    });
+    qp.dispose();
+    return picked;
+  }
+
+  async inputHyperparameter(name: HyperparameterName, initial: string): Promise<string | undefined> {
+    const r = HYPERPARAMETER_RANGES[name];
+    return vscode.window.showInputBox({
+      title: `${TITLE} (3/6): ${r.label}`,
+      prompt: `${r.hint}. "auto" lets the server choose from the dataset size.`,
+      value: initial,
+      ignoreFocusOut: true,
+      validateInput: (v) => {
+        const p = parseHyperparameter(name, v);
+        return p.ok ? undefined : p.message;
+      },
+    });
+  }
+
+  async inputSuffix(initial: string): Promise<string | undefined> {
+    return vscode.window.showInputBox({
+      title: `${TITLE} (4/6): model suffix`,
+      prompt: 'Becomes part of the model ID (ft:<base>:<org>:<suffix>:<id>). Up to 64 letters, digits, ".", "_", "-"; empty for none.',
+      value: initial,
+      ignoreFocusOut: true,
+      validateInput: (v) => validateSuffix(v.trim()),
+    });
+  }
+
+  async inputSeed(initial: string): Promise<string | undefined> {
+    return vscode.window.showInputBox({
+      title: `${TITLE} (5/6): seed`,
+      prompt: 'A whole number makes the run reproducible; leave empty for a random seed.',
+      value: initial,
+      ignoreFocusOut: true,
+      validateInput: (v) => {
+        const p = parseSeed(v);
+        return p.ok ? undefined : p.message;
+      },
+    });
+  }
+
+  async confirmLaunch(s: LaunchSummary): Promise<boolean> {
+    const h = s.hyperparameters;
+    const lines = [
+      `Backend: ${s.backend}`,
+      `Dataset: ${s.dataset.name} — ${s.check.examples} training example(s)${s.check.validationExamples !== undefined ? `, ${s.check.validationExamples} validation` : ''}`,
+      `Files: ${s.files.training.id}${s.files.training.reused ? ' (reused)' : ''}${s.files.validation ? `, ${s.files.validation.id}${s.files.validation.reused ? ' (reused)' : ''}` : ''}`,
+      `Base model: ${s.baseModel}`,
+      `Method: ${s.method === 'dpo' ? 'DPO (preference pairs)' : 'supervised'}`,
+      `Hyperparameters: epochs ${formatHyperparameter(h.nEpochs)}, batch ${formatHyperparameter(h.batchSize)}, LR × ${formatHyperparameter(h.learningRateMultiplier)}${h.beta !== undefined ? `, β ${formatHyperparameter(h.beta)}` : ''}`,
+      `Suffix: ${s.suffix ?? '—'} · Seed: ${s.seed ?? 'random'}`,
+      s.dataset.systemPrompt !== undefined ? `System prompt: bound to the model for chat (${s.dataset.systemPrompt.length} characters)` : 'System prompt: none',
+      s.cost
+        ? `Estimated cost: ≈ ${usd(s.cost.usd)} (${s.cost.trainedTokens.toLocaleString('en-US')} trained tokens = ${s.cost.epochs} epoch(s)${s.cost.defaultEpochs ? ' [auto]' : ''} × billable tokens, at $${s.cost.usdPer1MTokens}/1M)`
+        : 'Estimated cost: unknown',
+      ...(s.costNote ? [s.costNote] : []),
+    ];
+    const go = 'Start Fine-tune';
+    const choice = await vscode.window.showInformationMessage(`${TITLE} (6/6): start training ${s.baseModel} on ${s.dataset.name}?`, { modal: true, detail: lines.join('\n') }, go);
+    return choice === go;
+  }
+
+  async showError(info: BackendErrorInfo): Promise<void> {
+    // Not awaited: the buttons stay available without holding the command open.
+    void showBackendError(info, 'Fine-tune not started. ');
+  }
+
+  async showMessage(message: string): Promise<void> {
+    void vscode.window.showWarningMessage(message);
+  }
+}

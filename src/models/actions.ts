@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import type { FineTuneBackend } from '../core/backends/types';
+import { ExternalCommands } from '../jobs/commandIds';
+import { SECTION } from '../platform/settings';
+import { ModelCommands } from './commandIds';
+
+/**
+ * Actions on a model ID shared by the Jobs and Models trees. Chat belongs to the chat capability:
+ * when it registered `socratune.chatWith` / `socratune.compareWith` we hand over; otherwise the model
+ * becomes the default chat model and the chat view is focused.
+ */
+export async function hasCommand(id: string): Promise<boolean> {
+  return (await vscode.commands.getCommands(true)).includes(id);
+}
+
+/** The model name to send in chat requests (an Azure deployment for Azure fine-tunes), or undefined after telling the user why not. */
+export async function chatModelFor(backend: FineTuneBackend, modelId: string): Promise<string | undefined> {
+  const target = backend.chatTarget(modelId);
+  if (target.ok) return target.model;
+  const setDeployment = 'Set Deployment…';
+  const choice = await vscode.window.showWarningMessage(target.message, setDeployment);
+  if (choice === setDeployment) await vscode.commands.executeCommand(ModelCommands.setAzureDeployment, { modelId });
+  return undefined;
+}
+
+export async function setDefaultChatModel(model: string): Promise<void> {
+  await vscode.workspace.getConfiguration(SECTION).update('chat.defaultModel', model, vscode.ConfigurationTarget.Global);
+}
+
+export async function chatWith(backend: FineTuneBackend, modelId: string): Promise<boolean> {
+  const model = await chatModelFor(backend, modelId);
+  if (!model) return false;
+  if (await hasCommand(ExternalCommands.chatWith)) {
+    await vscode.commands.executeCommand(ExternalCommands.chatWith, { model });
+    return true;
+  }
+  await setDefaultChatModel(model);
+  if (await hasCommand(ExternalCommands.chatFocus)) await vscode.commands.executeCommand(ExternalCommands.chatFocus);
+  return true;
+}
+
+export async function compareModels(backend: FineTuneBackend, a: string, b: string): Promise<boolean> {
+  const modelA = await chatModelFor(backend, a);
+  const modelB = modelA ? await chatModelFor(backend, b) : undefined;
+  if (!modelA || !modelB) return false;
+  if (await hasCommand(ExternalCommands.compareWith)) {
+    await vscode.commands.executeCommand(ExternalCommands.compareWith, { modelA, modelB });
+    return true;
+  }
+  void vscode.window.showInformationMessage(`Side-by-side comparison needs the chat view's compare mode, which is not available. Chat with ${modelA} and ${modelB} one after the other instead.`);
+  return false;
+}
+
+export async function copyModelId(modelId: string): Promise<void> {
+  await vscode.env.clipboard.writeText(modelId);
+  vscode.window.setStatusBarMessage(`Copied ${modelId}`, 3000);
+}
