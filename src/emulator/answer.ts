@@ -14,12 +14,22 @@ const STOP = new Set(
 export function words(text: string): string[] {
   const out: string[] = [];
   for (const m of text.toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)) {
-    let w = m[0];
-    if (STOP.has(w) || w.length < 2) continue;
-    w = w.replace(/(ing|edly|ed|ies|es|s|ly)$/u, (suffix) => (w.length - suffix.length >= 3 ? '' : suffix));
-    out.push(w);
+    const w = m[0];
+    if (STOP.has(w) || (w.length < 2 && !/\p{N}/u.test(w))) continue;
+    out.push(stem(w));
   }
   return out;
+}
+
+/** A light suffix stripper: plural first, then -ing/-ed/-ly, keeping at least 3 letters. */
+function stem(word: string): string {
+  let w = word;
+  if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`;
+  else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) w = w.slice(0, -1);
+  for (const suffix of ['ingly', 'edly', 'ing', 'ed', 'ly']) {
+    if (w.endsWith(suffix) && w.length - suffix.length >= 3) return w.slice(0, -suffix.length);
+  }
+  return w;
 }
 
 const normalize = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim().toLowerCase();

@@ -50,10 +50,14 @@ export function readMultipart(req: IncomingMessage, maxFileBytes: number, sizeMe
       });
     });
     bb.on('error', (err: Error) => {
-      failed ??= invalidRequest(`Could not parse multipart form: ${err.message}`);
+      if (failed) return;
+      failed = invalidRequest(`Could not parse multipart form: ${err.message}`);
+      const error = failed;
       req.unpipe(bb);
+      if (req.readableEnded) return reject(error);
       req.resume();
-      req.on('end', () => reject(failed));
+      req.once('end', () => reject(error));
+      req.once('close', () => reject(error));
     });
     bb.on('close', () => {
       if (failed) return;

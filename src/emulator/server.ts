@@ -16,6 +16,8 @@ import { uploadRoutes } from './uploads';
 export interface RequestLogEntry {
   readonly method: string;
   readonly path: string;
+  /** Wall-clock arrival time (ms). */
+  readonly at: number;
   status: number;
   readonly retryCount: number | null;
   readonly faults: string[];
@@ -65,7 +67,7 @@ export function buildServer(emu: Emulator, keys: ReadonlySet<string>, planner: F
     const fullPath = url.pathname;
     const retryHeader = req.headers['x-stainless-retry-count'];
     const retryCount = typeof retryHeader === 'string' && /^\d+$/.test(retryHeader) ? Number(retryHeader) : null;
-    const entry: RequestLogEntry = { method, path: fullPath, status: 0, retryCount, faults: [], info: {} };
+    const entry: RequestLogEntry = { method, path: fullPath, at: Date.now(), status: 0, retryCount, faults: [], info: {} };
     log.push(entry);
     if (log.length > LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT);
     res.setHeader('x-request-id', `req_${randomBytes(16).toString('hex')}`);

@@ -38,6 +38,8 @@ export async function writeStream(ctx: RequestContext, chunks: readonly object[]
       result.fault = fault.source;
       switch (fault.kind) {
         case 'reset':
+          // Let what was written reach the client first, so "reset after N chunks" is exact.
+          await flushed(res);
           res.socket?.destroy();
           return result;
         case 'cut':
@@ -95,5 +97,13 @@ function write(res: RequestContext['res'], text: string, signal: AbortSignal): P
     const onAbort = () => done(false);
     res.once('drain', onDrain);
     signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Resolves once everything written so far has been handed to the operating system. */
+function flushed(res: RequestContext['res']): Promise<void> {
+  return new Promise((resolve) => {
+    if (res.destroyed) return resolve();
+    res.write('', () => resolve());
   });
 }

@@ -1,11 +1,11 @@
 /**
  * Approximate tokenization. The emulator is not a model and needs no real vocabulary: it splits text into
- * token-sized pieces (a word with its leading space, long words cut into 4-letter chunks, digits in groups of 3,
+ * token-sized pieces (a word with its leading space, words over 9 letters cut into 5-letter chunks, digits in groups of 3,
  * punctuation runs) so that usage counts, `max_tokens` cut-offs and streaming chunks behave like the real API.
  * Counts are within roughly ±15% of o200k_base on English prose; they are never used for billing.
  */
 const PIECE = /\s?[\p{L}\p{M}']+|\s?\p{N}{1,3}|\s?[^\s\p{L}\p{M}\p{N}]{1,3}|\s+/gu;
-const MAX_WORD = 6;
+const MAX_WORD = 9;
 
 export function tokenize(text: string): string[] {
   const out: string[] = [];
@@ -16,8 +16,8 @@ export function tokenize(text: string): string[] {
       out.push(piece);
       continue;
     }
-    out.push(piece.slice(0, lead + 4));
-    for (let i = lead + 4; i < piece.length; i += 4) out.push(piece.slice(i, i + 4));
+    out.push(piece.slice(0, lead + 5));
+    for (let i = lead + 5; i < piece.length; i += 5) out.push(piece.slice(i, i + 5));
   }
   return out;
 }
