@@ -25,28 +25,30 @@ export interface BacktranslateOptions {
   maxChars?: number;
 }
 
-/** Ask the model for `n` questions this passage answers. Throws the SDK's errors (APIError, APIUserAbortError…). */
-export async function proposeWithModel(client: OpenAI, opts: BacktranslateOptions): Promise<Proposal[]> {
+/** The chat messages sent to ask for questions (exported so tests and docs show exactly what is sent). */
+export function backtranslationMessages(opts: Pick<BacktranslateOptions, 'passage' | 'heading' | 'n' | 'maxChars'>): { role: 'system' | 'user'; content: string }[] {
   const n = opts.n ?? 3;
   const max = opts.maxChars ?? 6000;
   const passage = opts.passage.length > max ? `${opts.passage.slice(0, max)}\n[…]` : opts.passage;
   const user = `${opts.heading ? `Heading: ${opts.heading}\n\n` : ''}Passage:\n"""\n${passage}\n"""\n\nWrite ${n} different questions as a JSON array of ${n} strings.`;
+  return [
+    { role: 'system', content: BACKTRANSLATE_SYSTEM },
+    { role: 'user', content: user },
+  ];
+}
+
+/** Ask the model for `n` questions this passage answers. Throws the SDK's errors (APIError, APIUserAbortError…). */
+export async function proposeWithModel(client: OpenAI, opts: BacktranslateOptions): Promise<Proposal[]> {
+  const n = opts.n ?? 3;
   const res = await client.chat.completions.create(
-    {
-      model: opts.model,
-      messages: [
-        { role: 'system', content: BACKTRANSLATE_SYSTEM },
-        { role: 'user', content: user },
-      ],
-      temperature: 0.7,
-    },
+    { model: opts.model, messages: backtranslationMessages(opts), temperature: 0.7 },
     { signal: opts.signal },
   );
   const content = res.choices?.[0]?.message?.content ?? '';
   return parseQuestions(content, n).map((q) => ({ prompt: q, source: 'model' as const, detail: `suggested by ${res.model || opts.model}` }));
 }
 
-/** Questions from a model reply: a JSON array (possibly fenced or wrapped in an object), else one per line. */
+/** Questions from a model reply: a JSON array (possibly fenced or wrapped in an object), else the lines ending in "?". */
 export function parseQuestions(content: string, n = 3): string[] {
   const text = content.trim().replace(/^```[a-z]*\s*\n?|\n?```\s*$/gi, '').trim();
   const fromJson = (() => {
@@ -68,12 +70,16 @@ export function parseQuestions(content: string, n = 3): string[] {
     }
     return undefined;
   })();
-  const raw =
-    fromJson ??
-    text
+  let raw = fromJson;
+  if (!raw) {
+    const lines = text
       .split('\n')
-      .map((l) => l.replace(/^\s*(?:[-*•]|\d+[.)]|Q\d*[:.])\s*/i, ''))
-      .filter((l) => l.trim());
+      .map((l) => l.replace(/^\s*(?:[-*•]|\d+[.)]|Q\d*[:.])\s*/i, '').trim())
+      .filter(Boolean);
+    // Without JSON, only lines that are questions count: prose around a list ("Here are three questions:"),
+    // or a reply that is no question at all (a placeholder, a refusal), yields nothing rather than junk.
+    raw = lines.filter((l) => /\?["”']?$/.test(l));
+  }
   const seen = new Set<string>();
   const out: string[] = [];
   for (const q of raw) {
