@@ -6,7 +6,9 @@ const args = new Set(process.argv.slice(2));
 const watch = args.has('--watch');
 const production = args.has('--production');
 
-const node = { platform: 'node', format: 'cjs', target: 'node20', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
+// jsonc-parser's UMD `main` hides its requires from esbuild; bundle its ESM build instead.
+const alias = { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' };
+const node = { platform: 'node', format: 'cjs', target: 'node20', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', alias };
 const browser = { platform: 'browser', format: 'iife', target: 'chrome120', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
 
 // Files under `dir` (recursively) whose name ends with `suffix`, sorted: test entry points.
@@ -26,6 +28,13 @@ export const targets = [
   { ...browser, entryPoints: ['src/webview/chat/main.ts'], outfile: 'dist/webview/chat.js' },
   // Command-line dataset validator (`socratune-validate`).
   { ...node, entryPoints: ['src/cli/validate.ts'], outfile: 'dist/cli/validate.js', banner: { js: '#!/usr/bin/env node' } },
+  // Tokenizer (BPE ranks, ~3.6 MB): its own file, required on first use by the extension, the CLI and the
+  // validation workers — never part of dist/extension.js (see src/core/validation/loadTokenizer.ts).
+  { ...node, entryPoints: ['src/core/validation/tokenizer.ts'], outfile: 'dist/tokenizer.js', sourcemap: false },
+  // Worker thread that validates one byte range of a big JSONL file.
+  { ...node, entryPoints: ['src/core/validation/worker.ts'], outfile: 'dist/validationWorker.js' },
+  // Dataset validation report webview.
+  { ...browser, entryPoints: ['src/webview/validation/main.ts'], outfile: 'dist/webview/validation.js' },
   // Training Curves panel (chart.js), opened from the Fine-tune Jobs tree.
   { ...browser, entryPoints: ['src/webview/charts/main.ts'], outfile: 'dist/webview/charts.js' },
   // OpenAI API emulator (demo + tests); not part of the .vsix.
