@@ -1,23 +1,38 @@
 #!/usr/bin/env node
-// `npm run package`: clean production build of dist/ (minified, no source maps) and socratune-<version>.vsix
-// via @vscode/vsce, with the allowlist .vscodeignore. Prints the sizes.
+// `npm run package`: socratune-<version>.vsix via @vscode/vsce with the allowlist .vscodeignore, from a
+// clean production build (minified, no source maps). The build happens in a staging folder (package
+// files copied, src/ and node_modules/ linked) so the development `dist/` that a running VS Code or a
+// parallel test run is using is never touched. Prints the sizes.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from './lib/build.mjs';
 import { REPO } from './lib/vscode-server.mjs';
 
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
 const vsix = join(REPO, `${pkg.name}-${pkg.version}.vsix`);
+const stage = mkdtempSync(join(tmpdir(), 'socratune-package-'));
 
-rmSync(join(REPO, 'dist'), { recursive: true, force: true }); // no stale bundles or source maps in the package
-build(['--production']);
-const vsce = createRequire(import.meta.url).resolve('@vscode/vsce/vsce', { paths: [REPO] });
-const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsix], { cwd: REPO, stdio: 'inherit' });
-if (r.status !== 0) {
-  console.error('vsce package failed');
-  process.exit(r.status ?? 1);
+function run(args, what) {
+  const r = spawnSync(process.execPath, args, { cwd: stage, stdio: 'inherit' });
+  if (r.status !== 0) {
+    rmSync(stage, { recursive: true, force: true });
+    console.error(`${what} failed`);
+    process.exit(r.status ?? 1);
+  }
 }
-const kb = (f) => `${(statSync(f).size / 1024).toFixed(1)} KiB`;
-console.log(`${vsix} ${kb(vsix)}; dist/extension.js ${kb(join(REPO, 'dist', 'extension.js'))}`);
+
+try {
+  for (const f of ['package.json', '.vscodeignore', 'README.md', 'LICENSE', 'CHANGELOG.md']) {
+    if (existsSync(join(REPO, f))) copyFileSync(join(REPO, f), join(stage, f));
+  }
+  cpSync(join(REPO, 'media'), join(stage, 'media'), { recursive: true });
+  for (const d of ['src', 'node_modules']) symlinkSync(join(REPO, d), join(stage, d), 'dir');
+  // The same target list as `npm run build`; only dist/ ends up in the package (.vscodeignore).
+  run([join(REPO, 'esbuild.config.mjs'), '--production'], 'production build');
+  run([join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--out', vsix], 'vsce package');
+  const kb = (f) => `${(statSync(f).size / 1024).toFixed(1)} KiB`;
+  console.log(`${vsix} ${kb(vsix)}; dist/extension.js ${kb(join(stage, 'dist', 'extension.js'))} (production)`);
+} finally {
+  rmSync(stage, { recursive: true, force: true });
+}

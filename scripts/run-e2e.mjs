@@ -4,7 +4,8 @@
 // Chromium against the real workbench). Screenshots and logs go to test-results/e2e/.
 //
 //   npm run test:e2e [-- --grep <pattern>] [--no-build] [--keep]
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from './lib/build.mjs';
@@ -46,7 +47,7 @@ async function main() {
 
   const cleanups = [];
   let code = 1;
-  const summaryFile = args['summary-file'] ?? join(OUT_DIR, 'summary.json');
+  const summaryFile = args['summary-file'] ?? join(mkdtempSync(join(tmpdir(), 'socratune-e2e-')), 'summary.json');
   try {
     const emulator = await maybeStartEmulator({ timeScale: 1000 });
     if (emulator) cleanups.push(() => emulator.close());

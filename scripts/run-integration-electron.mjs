@@ -32,10 +32,7 @@ const ENTRY = join(REPO, 'out', 'test', 'integration', 'index.js');
 async function main() {
   rmSync(OUT_DIR, { recursive: true, force: true });
   mkdirSync(OUT_DIR, { recursive: true });
-  if (!args['no-build']) {
-    rmSync(join(REPO, 'out', 'test', 'integration'), { recursive: true, force: true });
-    build();
-  }
+  if (!args['no-build']) build();
   const emulator = await maybeStartEmulator({ timeScale: 1000 });
   const ws = tempWorkspace();
   const userData = mkdtempSync(join(tmpdir(), 'socratune-electron-ud-'));

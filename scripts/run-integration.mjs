@@ -6,7 +6,8 @@
 //   npm run test:integration [-- --grep <pattern>] [--no-build] [--timeout <seconds>] [--keep]
 //
 // Logs (server, extension host, Socratune channel, browser console) land in test-results/integration/.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from './lib/build.mjs';
@@ -28,7 +29,10 @@ const { values: args } = parseArgs({
 });
 
 const OUT_DIR = join(REPO, 'test-results', 'integration');
-const RESULTS = join(OUT_DIR, 'results.json');
+// The results file is private to this run (parallel runs in one tree must not read each other's),
+// and copied to test-results/integration/results.json at the end.
+const RUN_DIR = mkdtempSync(join(tmpdir(), 'socratune-integration-'));
+const RESULTS = join(RUN_DIR, 'results.json');
 const PROGRESS = `${RESULTS}.progress`;
 const ENTRY = join(REPO, 'out', 'test', 'integration', 'index.js');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -39,10 +43,7 @@ async function main() {
   checkPrereqs();
   rmSync(OUT_DIR, { recursive: true, force: true });
   mkdirSync(OUT_DIR, { recursive: true });
-  if (!args['no-build']) {
-    rmSync(join(REPO, 'out', 'test', 'integration'), { recursive: true, force: true }); // no stale bundles of deleted tests
-    build();
-  }
+  if (!args['no-build']) build(); // bundles of deleted tests may linger in out/; index.ts ignores them
   if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run \`npm run build\` first`);
   await ensureVsCodeServer();
 
@@ -123,6 +124,8 @@ async function main() {
     }
   }
 
+  if (existsSync(RESULTS)) copyFileSync(RESULTS, join(OUT_DIR, 'results.json'));
+  rmSync(RUN_DIR, { recursive: true, force: true });
   const stats = results?.stats ?? { tests: 0, passes: 0, failures: 0, pending: 0 };
   if (args['summary-file']) writeFileSync(args['summary-file'], JSON.stringify({ passed: stats.passes, failed: stats.failures + stats.pending + (failure ? 1 : 0) }));
   if (failure) {

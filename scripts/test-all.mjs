@@ -3,14 +3,16 @@
 // stopping at the first failure. Ends with a per-tier summary and one plain line `N passed, N failed`
 // (CI parses it). Lint, typecheck and build count as one check each; tests count one each.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkPrereqs } from './lib/prereqs.mjs';
 import { REPO, ensureVsCodeServer } from './lib/vscode-server.mjs';
 
 /** A package's CLI script (by path: some packages don't export their bin files). */
 const bin = (spec) => join(REPO, 'node_modules', ...spec.split('/'));
-const SUMMARIES = join(REPO, 'test-results', 'summaries');
+/** Per-tier summaries, private to this run (several `npm test` may run in one tree). */
+const SUMMARIES = mkdtempSync(join(tmpdir(), 'socratune-test-all-'));
 const started = Date.now();
 const rows = [];
 
@@ -40,29 +42,32 @@ const steps = [
       return a || b;
     },
   },
-  {
-    name: 'build',
-    run: () => {
-      rmSync(join(REPO, 'out', 'test'), { recursive: true, force: true });
-      return exec(process.execPath, [join(REPO, 'esbuild.config.mjs')]);
-    },
-  },
+  { name: 'build', run: () => exec(process.execPath, [join(REPO, 'esbuild.config.mjs')]) },
   { name: 'unit', tier: true, run: (summary) => exec(process.execPath, [bin('mocha/bin/mocha.js'), '--reporter', join(REPO, 'scripts', 'lib', 'mocha-summary-reporter.cjs')], { SOCRATUNE_MOCHA_SUMMARY: summary }) },
   { name: 'integration', tier: true, run: (summary) => exec(process.execPath, [join(REPO, 'scripts', 'run-integration.mjs'), '--no-build', '--summary-file', summary]) },
   { name: 'e2e', tier: true, run: (summary) => exec(process.execPath, [join(REPO, 'scripts', 'run-e2e.mjs'), '--no-build', '--summary-file', summary]) },
   { name: 'vsix', tier: true, run: (summary) => exec(process.execPath, [join(REPO, 'scripts', 'test-vsix.mjs'), '--summary-file', summary]) },
 ];
 
+// `npm test -- --only build,integration` runs a subset (for developers; CI runs everything).
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg > 0 ? new Set(process.argv[onlyArg + 1].split(',')) : undefined;
+if (only) {
+  const unknown = [...only].filter((n) => !steps.some((s) => s.name === n));
+  if (unknown.length) {
+    console.error(`unknown step(s) ${unknown.join(', ')}; steps: ${steps.map((s) => s.name).join(', ')}`);
+    process.exit(2);
+  }
+}
+
 async function main() {
   checkPrereqs();
-  rmSync(SUMMARIES, { recursive: true, force: true });
-  mkdirSync(SUMMARIES, { recursive: true });
   const t = Date.now();
   await ensureVsCodeServer(); // cold: installs into .vscode-test/ once; warm: instant
   rows.push({ name: 'vscode server', ok: true, seconds: (Date.now() - t) / 1000, note: 'setup' });
 
   let failedStep;
-  for (const step of steps) {
+  for (const step of steps.filter((s) => !only || only.has(s.name))) {
     console.log(`\n━━ ${step.name} ━━`);
     const t0 = Date.now();
     const summary = join(SUMMARIES, `${step.name}.json`);
@@ -85,7 +90,7 @@ async function main() {
     }
   }
   const ran = new Set(rows.map((r) => r.name));
-  for (const s of steps) if (!ran.has(s.name)) rows.push({ name: s.name, skipped: true });
+  for (const s of steps) if (!ran.has(s.name) && (!only || only.has(s.name))) rows.push({ name: s.name, skipped: true });
 
   console.log('\n━━ summary ━━');
   for (const r of rows) {
@@ -96,6 +101,7 @@ async function main() {
   const total = rows.filter((r) => !r.skipped && !r.note).reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed }), { passed: 0, failed: 0 });
   console.log(`  total ${((Date.now() - started) / 1000).toFixed(1)} s${failedStep ? `; FAILED at ${failedStep}` : ''}`);
   console.log(`${total.passed} passed, ${total.failed} failed`);
+  rmSync(SUMMARIES, { recursive: true, force: true });
   return failedStep ? 1 : 0;
 }
 

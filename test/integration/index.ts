@@ -4,7 +4,7 @@
  * JSON results file (env SOCRATUNE_TEST_RESULTS) that the launcher checks. Progress lines go to
  * `<results>.progress` (one JSON object per line) so the launcher can print tests as they finish.
  */
-import { appendFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
@@ -26,11 +26,17 @@ export interface IntegrationResults {
   tests: TestRecord[];
 }
 
+/**
+ * The bundled `*.test.js` files under this entry's folder (out/test/integration) whose source `*.test.ts`
+ * under test/integration still exists: a bundle left behind by a deleted or renamed test is ignored.
+ */
 function bundledTestFiles(dir: string): string[] {
+  const sources = path.resolve(dir, '..', '..', '..', 'test', 'integration');
   return readdirSync(dir, { recursive: true })
-    .map((f) => path.join(dir, String(f)))
-    .filter((f) => f.endsWith('.test.js'))
-    .sort();
+    .map((f) => String(f))
+    .filter((f) => f.endsWith('.test.js') && existsSync(path.join(sources, f.replace(/\.js$/, '.ts'))))
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 export async function run(): Promise<void> {
