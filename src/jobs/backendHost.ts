@@ -69,10 +69,13 @@ export class BackendHost implements vscode.Disposable {
     this.changed.fire();
   }
 
-  /** Test hook: extra headers on every request (emulator fault injection). */
+  /**
+   * Test hook: extra headers on every request (emulator fault injection). Same account and server, so
+   * the jobs already shown stay: only the client is rebuilt.
+   */
   setExtraHeaders(headers: Record<string, string>): void {
     this.extraHeaders = { ...headers };
-    this.invalidate();
+    this.cached = undefined;
   }
 
   async resolve(): Promise<BackendResolution> {

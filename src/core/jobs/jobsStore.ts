@@ -33,6 +33,8 @@ export interface JobDetails {
   checkpointsError?: BackendErrorInfo;
   /** Events and checkpoints were fetched after the job reached a terminal state: nothing more will come. */
   settled: boolean;
+  /** The job's raw status when checkpoints were last fetched. */
+  checkpointsStatus?: string;
 }
 
 export interface JobTransition {
@@ -260,6 +262,7 @@ export class JobsStore {
       this.changed.fire(undefined);
       return { active: this.hasActive, changed: false, error: { retryAfterMs: this.lastError.retryAfterMs } };
     }
+    let progressed = false;
     for (const id of this.watchers.keys()) {
       const j = this.job(id);
       if (!j) continue;
@@ -267,11 +270,13 @@ export class JobsStore {
       // Terminal jobs get one last refresh (final events, last checkpoint), then nothing more.
       if (d.settled) continue;
       const added = await this.fetchEvents(id);
-      const cps = await this.fetchCheckpoints(id);
+      // Checkpoints are created once per epoch: ask only when an event announces one or the status moved.
+      const announced = added > 0 && d.events.slice(-added).some((e) => /checkpoint/i.test(e.message));
+      const cps = !d.checkpointsLoaded || announced || d.checkpointsStatus !== j.rawStatus ? await this.fetchCheckpoints(id) : false;
       if (isTerminal(j.status) && !d.eventsError && !d.checkpointsError) d.settled = true;
-      changed = changed || added > 0 || cps;
+      progressed = progressed || added > 0 || cps;
     }
-    return { active: this.hasActive, changed };
+    return { active: this.hasActive, changed, progressed };
   }
 
   /**
@@ -335,6 +340,7 @@ export class JobsStore {
       const changed = !d.checkpointsLoaded || all.map((c) => c.id).join() !== d.checkpoints.map((c) => c.id).join();
       d.checkpoints = all;
       d.checkpointsLoaded = true;
+      d.checkpointsStatus = this.job(jobId)?.rawStatus;
       d.checkpointsError = undefined;
       if (changed) this.changed.fire(jobId);
       return changed;

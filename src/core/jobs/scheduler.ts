@@ -31,6 +31,11 @@ export interface PollPolicy {
   readonly errorMaxMs: number;
   /** Fraction: delay × (1 ± jitter). */
   readonly jitter: number;
+  /**
+   * While watched jobs report progress (new events, checkpoints) but no state change, the interval still
+   * grows, but not beyond this (a live chart stays live).
+   */
+  readonly progressCapMs: number;
 }
 
 export const DEFAULT_POLICY: PollPolicy = {
@@ -42,13 +47,16 @@ export const DEFAULT_POLICY: PollPolicy = {
   errorBaseMs: 10_000,
   errorMaxMs: 600_000,
   jitter: 0.2,
+  progressCapMs: 15_000,
 };
 
 export interface PollOutcome {
   /** Some job is still not terminal after this poll. */
   readonly active: boolean;
-  /** Something visible changed (status, tokens, new events…). */
+  /** A job's state changed (status, model, tokens, error…): polling returns to its fastest pace. */
   readonly changed: boolean;
+  /** Watched jobs made progress (new events or checkpoints) without a state change. */
+  readonly progressed?: boolean;
   /** Set when the poll failed; the last good state is kept by the caller. */
   readonly error?: { readonly retryAfterMs?: number };
 }
@@ -63,6 +71,7 @@ export class PollScheduler {
   private visible = false;
   private focused = true;
   private idleStreak = 0;
+  private progressed = false;
   private errorStreak = 0;
   private retryUntil = 0;
   private running: Promise<void> | undefined;
@@ -140,7 +149,8 @@ export class PollScheduler {
     }
     const start = this.visible ? p.visibleMs : p.hiddenMs;
     const cap = this.visible ? p.maxVisibleMs : p.maxHiddenMs;
-    return Math.min(cap, start * p.growth ** this.idleStreak);
+    const grown = Math.min(cap, start * p.growth ** this.idleStreak);
+    return this.progressed ? Math.min(grown, Math.max(start, p.progressCapMs)) : grown;
   }
 
   private jittered(ms: number): number {
@@ -189,6 +199,7 @@ export class PollScheduler {
         this.errorStreak = 0;
         this.retryUntil = 0;
         this.idleStreak = outcome.changed ? 0 : this.idleStreak + 1;
+        this.progressed = outcome.progressed === true;
         this.active = outcome.active;
       }
     })().finally(() => {

@@ -60,6 +60,19 @@ describe('poll scheduler (fake clock)', () => {
     sched.dispose();
   });
 
+  it('keeps a watched job live: progress without a state change caps the interval at 15 s', async () => {
+    const clock = new FakeClock();
+    const s = scripted(() => ({ active: true, changed: false, progressed: true }));
+    const sched = new PollScheduler(s.task(clock), clock, DEFAULT_POLICY, () => 0.5);
+    sched.setVisible(true);
+    sched.setActive(true);
+    await clock.advance(10 * 60_000);
+    const g = gaps(s.calls);
+    assert.deepEqual(g.slice(0, 3), [7500, 11250, 15000]);
+    assert.ok(g.slice(2).every((x) => x === DEFAULT_POLICY.progressCapMs), String(g));
+    sched.dispose();
+  });
+
   it('polls slower while the view is hidden, and resets to fast when it becomes visible', async () => {
     const clock = new FakeClock();
     const s = scripted(() => ({ active: true, changed: true }));
