@@ -34,63 +34,96 @@ function stem(word: string): string {
 
 const normalize = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
 
-interface Doc {
-  readonly reply: LearnedReply;
-  readonly tf: Map<string, number>;
-  readonly length: number;
-}
-
 export interface Query {
   readonly system: string | null;
   readonly user: string;
   readonly context: string;
 }
 
+/** BM25 over an inverted index, so a question only touches the examples that share a word with it. */
 export class ReplyIndex {
-  private readonly docs: Doc[];
-  private readonly df = new Map<string, number>();
+  private readonly replies: readonly LearnedReply[];
+  private readonly systems: string[];
+  private readonly lengths: Float64Array;
+  private readonly postings = new Map<string, { doc: number; tf: number }[]>();
+  private readonly systemCounts = new Map<string, number>();
   private readonly avgLength: number;
 
   constructor(replies: readonly LearnedReply[]) {
-    this.docs = replies.map((reply) => {
+    this.replies = replies;
+    this.systems = replies.map((r) => normalize(r.system));
+    this.lengths = new Float64Array(replies.length);
+    replies.forEach((reply, doc) => {
       const bag = [...words(reply.prompt), ...words(reply.prompt), ...words(reply.context), ...words(reply.answer)];
       const tf = new Map<string, number>();
       for (const w of bag) tf.set(w, (tf.get(w) ?? 0) + 1);
-      for (const w of tf.keys()) this.df.set(w, (this.df.get(w) ?? 0) + 1);
-      return { reply, tf, length: bag.length };
+      for (const [w, f] of tf) {
+        let list = this.postings.get(w);
+        if (!list) this.postings.set(w, (list = []));
+        list.push({ doc, tf: f });
+      }
+      this.lengths[doc] = bag.length;
+      this.systemCounts.set(this.systems[doc], (this.systemCounts.get(this.systems[doc]) ?? 0) + 1);
     });
-    this.avgLength = this.docs.reduce((s, d) => s + d.length, 0) / Math.max(1, this.docs.length);
+    this.avgLength = this.lengths.reduce((a, b) => a + b, 0) / Math.max(1, replies.length);
   }
 
   get size(): number {
-    return this.docs.length;
+    return this.replies.length;
   }
 
-  /** Replies best first. Ties keep training order; with no overlap at all, a stable pick keyed by the question. */
-  rank(q: Query): LearnedReply[] {
+  /**
+   * The best `k` replies, best first. Only examples trained with the request's system prompt compete when there are
+   * any. Ties keep training order; with no word in common at all, a stable rotation keyed by the question.
+   */
+  rank(q: Query, k = 1): LearnedReply[] {
     const system = normalize(q.system);
-    const sameSystem = this.docs.filter((d) => normalize(d.reply.system) === system);
-    const pool = sameSystem.length > 0 ? sameSystem : this.docs;
-    const terms = [...words(q.user), ...words(q.user), ...words(q.context)];
-    const n = this.docs.length;
-    const scored = pool.map((d, i) => {
-      let score = 0;
-      for (const t of terms) {
-        const f = d.tf.get(t);
-        if (!f) continue;
-        const df = this.df.get(t) ?? 0;
-        const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-        score += (idf * f * 2.2) / (f + 1.2 * (0.25 + 0.75 * (d.length / this.avgLength)));
+    const restrict = this.systemCounts.has(system);
+    const inPool = (doc: number) => !restrict || this.systems[doc] === system;
+    const weights = new Map<string, number>();
+    for (const t of [...words(q.user), ...words(q.user), ...words(q.context)]) weights.set(t, (weights.get(t) ?? 0) + 1);
+    const n = this.replies.length;
+    const scores = new Map<number, number>();
+    for (const [term, weight] of weights) {
+      const list = this.postings.get(term);
+      if (!list) continue;
+      const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
+      if (idf < 0.05 && weights.size > 1) continue; // in (nearly) every example: no signal, only cost
+      for (const { doc, tf } of list) {
+        if (!inPool(doc)) continue;
+        const s = (weight * idf * tf * 2.2) / (tf + 1.2 * (0.25 + 0.75 * (this.lengths[doc] / this.avgLength)));
+        scores.set(doc, (scores.get(doc) ?? 0) + s);
       }
-      return { d, i, score };
-    });
-    scored.sort((a, b) => b.score - a.score || a.i - b.i);
-    if (scored.length > 0 && scored[0].score === 0) {
-      const start = hash32(q.user) % scored.length;
-      return [...scored.slice(start), ...scored.slice(0, start)].map((s) => s.d.reply);
     }
-    return scored.map((s) => s.d.reply);
+    const top = topK(scores, k);
+    if (top.length < k) {
+      const pool = restrict ? this.systems.flatMap((s, doc) => (s === system ? [doc] : [])) : Array.from({ length: n }, (_, doc) => doc);
+      const from = top.length === 0 && pool.length > 0 ? hash32(q.user) % pool.length : 0;
+      const chosen = new Set(top);
+      for (let i = 0; i < pool.length && top.length < k; i++) {
+        const doc = pool[(from + i) % pool.length];
+        if (!chosen.has(doc)) top.push(doc);
+      }
+    }
+    return top.map((doc) => this.replies[doc]);
   }
+}
+
+/** The k best (doc, score) by score, then by doc order, without sorting everything. */
+function topK(scores: Map<number, number>, k: number): number[] {
+  const best: [number, number][] = [];
+  const better = (a: [number, number], b: [number, number]) => a[1] > b[1] || (a[1] === b[1] && a[0] < b[0]);
+  for (const entry of scores) {
+    if (best.length === k && !better(entry, best[k - 1])) continue;
+    let i = Math.min(best.length, k - 1);
+    if (best.length < k) best.push(entry);
+    else best[i] = entry;
+    while (i > 0 && better(best[i], best[i - 1])) {
+      [best[i], best[i - 1]] = [best[i - 1], best[i]];
+      i--;
+    }
+  }
+  return best.map(([doc]) => doc);
 }
 
 const GENERIC = [

@@ -98,7 +98,7 @@ function answers(emu: Emulator, req: ChatRequest): string[] {
   if (who.kind === 'base') return Array.from({ length: req.n }, (_, i) => genericAnswer(req.model, i === 0 ? q.user : `${q.user}#${i}`));
   let index = indexes.get(who.replies);
   if (!index) indexes.set(who.replies, (index = new ReplyIndex(who.replies)));
-  const ranked = index.rank(q);
+  const ranked = index.rank(q, req.n + 3);
   if (ranked.length === 0) return Array.from({ length: req.n }, () => '');
   // Above temperature 1 the pick wanders among the top 3, reproducibly (server seed, request seed, question).
   const draw = rng(hash32(emu.config.seed, req.seed ?? 0, q.user));
@@ -175,12 +175,21 @@ async function create(ctx: RequestContext): Promise<OpenAI.Chat.ChatCompletion |
   const salt = rng(hash32(emu.config.seed, id));
   const result = await writeStream(ctx, chunks, {
     intervalMs: tps > 0 ? 1000 / tps : 0,
-    obfuscate: req.obfuscation ? () => hashId(1 + Math.floor(salt() * 12), id, salt()) : undefined,
+    obfuscate: req.obfuscation ? () => padding(salt) : undefined,
     faults: ctx.faults,
     faultAfter: streamFaultAfter,
   });
   ctx.note({ streamed: result.sent, of: chunks.length, ...(result.aborted ? { aborted: true } : {}), ...(result.fault ? { streamFault: result.fault } : {}) });
   return undefined;
+}
+
+const PAD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** 1–12 random characters, like the `obfuscation` field OpenAI pads chunks with (seeded here). */
+function padding(next: () => number): string {
+  let out = '';
+  for (let n = 1 + Math.floor(next() * 12); n > 0; n--) out += PAD[Math.floor(next() * PAD.length)];
+  return out;
 }
 
 export const chatRoutes: Route[] = [route('POST', '/chat/completions', create)];

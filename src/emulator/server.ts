@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { authenticate } from './auth';
@@ -41,13 +41,24 @@ export function buildServer(emu: Emulator, keys: ReadonlySet<string>, planner: F
   const sockets = new Set<Socket>();
 
   const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
-    const controller = new AbortController();
-    inflight.add(controller);
+    // The abort signal is made on first use: most requests never need one, and making one per request is costly.
+    let controller: AbortController | null = null;
+    let gone = false;
+    const signal = () => {
+      if (!controller) {
+        controller = new AbortController();
+        inflight.add(controller);
+        if (gone) controller.abort();
+      }
+      return controller.signal;
+    };
     res.on('close', () => {
-      inflight.delete(controller);
-      if (!res.writableFinished) controller.abort();
+      if (controller) inflight.delete(controller);
+      if (res.writableFinished) return;
+      gone = true;
+      controller?.abort();
     });
-    handle(req, res, controller.signal).catch(() => {
+    handle(req, res, signal).catch(() => {
       if (!res.headersSent) sendError(res, serverError());
       else res.destroy();
     });
@@ -61,7 +72,7 @@ export function buildServer(emu: Emulator, keys: ReadonlySet<string>, planner: F
     else socket.destroy();
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, signal: () => AbortSignal): Promise<void> {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     const fullPath = url.pathname;
@@ -70,7 +81,7 @@ export function buildServer(emu: Emulator, keys: ReadonlySet<string>, planner: F
     const entry: RequestLogEntry = { method, path: fullPath, at: Date.now(), status: 0, retryCount, faults: [], info: {} };
     log.push(entry);
     if (log.length > LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT);
-    res.setHeader('x-request-id', `req_${randomBytes(16).toString('hex')}`);
+    res.setHeader('x-request-id', `req_${randomUUID().replace(/-/g, '')}`);
     res.setHeader('openai-organization', emu.config.org);
     res.setHeader('openai-version', '2020-10-01');
     res.setHeader('x-ratelimit-limit-requests', '10000');
@@ -97,7 +108,7 @@ export function buildServer(emu: Emulator, keys: ReadonlySet<string>, planner: F
       if (!(await preResponseFaults(req, res, faults, signal))) return;
       const found = match(method, path);
       if (!found) throw invalidUrl(method, fullPath);
-      const ctx: RequestContext = { emu, req, res, method, path, query: url.searchParams, params: found.params, faults, signal, note: (info) => Object.assign(entry.info, info) };
+      const ctx: RequestContext = { emu, req, res, method, path, query: url.searchParams, params: found.params, faults, get signal() { return signal(); }, note: (info) => Object.assign(entry.info, info) };
       const body = await found.route.handler(ctx);
       if (body !== undefined) sendJson(res, 200, body, { 'openai-processing-ms': String(Date.now() - started) });
     } catch (err) {
@@ -108,13 +119,13 @@ export function buildServer(emu: Emulator, keys: ReadonlySet<string>, planner: F
   }
 
   /** latency, reset, stall and status faults that act before any handler runs. False if the response is over. */
-  async function preResponseFaults(req: IncomingMessage, res: ServerResponse, f: ActiveFaults, signal: AbortSignal): Promise<boolean> {
-    if (f.latencyMs > 0 && !(await sleep(f.latencyMs, signal))) return false;
+  async function preResponseFaults(req: IncomingMessage, res: ServerResponse, f: ActiveFaults, signal: () => AbortSignal): Promise<boolean> {
+    if (f.latencyMs > 0 && !(await sleep(f.latencyMs, signal()))) return false;
     if (f.reset && f.reset.after === undefined) {
       req.socket.destroy();
       return false;
     }
-    if (f.stall && f.stall.after === undefined && !(await sleep(f.stall.ms ?? 2 ** 31 - 1, signal))) return false;
+    if (f.stall && f.stall.after === undefined && !(await sleep(f.stall.ms ?? 2 ** 31 - 1, signal()))) return false;
     if (f.status) {
       req.resume();
       throw statusFaultError(f.status);

@@ -2,6 +2,8 @@ import type { RequestContext } from './context';
 import type { ActiveFaults, Fault } from './faults';
 import { sleep } from './http';
 
+const BATCH = 32;
+
 export interface StreamOptions {
   /** Pause between chunks (0 = as fast as the socket takes them). */
   readonly intervalMs: number;
@@ -71,8 +73,14 @@ export async function writeStream(ctx: RequestContext, chunks: readonly object[]
         return result;
       }
     }
-    const chunk = opts.obfuscate ? { ...chunks[i], obfuscation: opts.obfuscate() } : chunks[i];
-    if (!(await write(res, `data: ${JSON.stringify(chunk)}\n\n`, signal))) {
+    let json = JSON.stringify(chunks[i]);
+    if (opts.obfuscate) json = `${json.slice(0, -1)},"obfuscation":${JSON.stringify(opts.obfuscate())}}`;
+    // Unthrottled streams go out in corked batches (fewer, larger socket writes); paced ones chunk by chunk.
+    if (opts.intervalMs === 0 && i % BATCH === 0) {
+      res.cork();
+      process.nextTick(() => res.uncork());
+    }
+    if (!(await write(res, `data: ${json}\n\n`, signal))) {
       result.aborted = true;
       return result;
     }

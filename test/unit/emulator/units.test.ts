@@ -123,6 +123,13 @@ describe('emulator: building blocks', () => {
       assert.equal(index.rank({ system: 'A', user: 'I feel anger', context: '' })[0].answer, 'calm');
       assert.equal(index.rank({ system: 'B', user: 'I feel anger', context: '' })[0].answer, 'shout');
       assert.equal(index.rank({ system: 'a ', user: 'mornings', context: '' })[0].answer, 'rise', 'system prompts compare case- and space-insensitively; words are stemmed');
+      assert.deepEqual(
+        index.rank({ system: 'A', user: 'anger in the morning', context: '' }, 3).map((r) => r.answer),
+        ['rise', 'calm'],
+        'k best within the system prompt’s examples (the rarer word weighs more), no duplicates',
+      );
+      const many = new ReplyIndex(Array.from({ length: 20 }, (_, i) => ({ system: null, prompt: `topic ${i % 4 === 0 ? 'stoic' : 'other'} ${i}`, context: '', answer: String(i) })));
+      assert.deepEqual(many.rank({ system: null, user: 'stoic', context: '' }, 6).map((r) => r.answer), ['0', '4', '8', '12', '16', '1'], 'matches by score then training order, padded in training order');
       assert.deepEqual(words('The Mornings were running'), ['morn', 'runn']);
       assert.deepEqual(words('stories and story'), ['story', 'story']);
     });
