@@ -13,7 +13,7 @@ import { runE2EMocha } from './lib/e2e.mjs';
 import { maybeStartEmulator } from './lib/emulator.mjs';
 import { checkPrereqs } from './lib/prereqs.mjs';
 import { REPO, ensureVsCodeServer, startServer } from './lib/vscode-server.mjs';
-import { tempWorkspace } from './lib/workspace.mjs';
+import { emulatorSettings, setWorkspaceSettings, tempWorkspace } from './lib/workspace.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -53,6 +53,8 @@ async function main() {
     if (emulator) cleanups.push(() => emulator.close());
     const ws = tempWorkspace();
     cleanups.push(() => (args.keep ? console.log(`kept workspace ${ws.dir}`) : ws.dispose()));
+    // Like `npm start`: the workspace uses the emulator backend (its demo key reaches SecretStorage via env).
+    if (emulator) setWorkspaceSettings(ws.dir, emulatorSettings(emulator));
     const server = await startServer({
       extensionDevelopmentPath: REPO,
       workspace: ws.dir,

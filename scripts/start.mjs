@@ -7,15 +7,14 @@
 //
 // Ctrl+C stops the server and the emulator.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { applyEdits, modify, parse } from 'jsonc-parser';
 import { build } from './lib/build.mjs';
 import { maybeStartEmulator } from './lib/emulator.mjs';
 import { CHROMIUM, checkPrereqs } from './lib/prereqs.mjs';
 import { REPO, VSCODE_VERSION, startServer } from './lib/vscode-server.mjs';
-import { SAMPLE_WORKSPACE } from './lib/workspace.mjs';
+import { SAMPLE_WORKSPACE, emulatorSettings, setWorkspaceSettings } from './lib/workspace.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,23 +27,6 @@ const { values: args } = parseArgs({
 
 const DEMO = join(REPO, '.socratune-demo');
 const WORKSPACE = join(DEMO, 'journal');
-
-/** Sets keys in the workspace's .vscode/settings.json, keeping the user's other settings and comments. */
-function setWorkspaceSettings(values) {
-  const file = join(WORKSPACE, '.vscode', 'settings.json');
-  mkdirSync(join(WORKSPACE, '.vscode'), { recursive: true });
-  let text = existsSync(file) ? readFileSync(file, 'utf8') : '{}\n';
-  const errors = [];
-  parse(text, errors);
-  if (errors.length) {
-    console.warn(`! ${file} is not valid JSON; not changing it. Fix it or run \`npm start -- --reset\`.`);
-    return;
-  }
-  for (const [key, value] of Object.entries(values)) {
-    text = applyEdits(text, modify(text, [key], value, { formattingOptions: { insertSpaces: true, tabSize: 2 } }));
-  }
-  writeFileSync(file, text);
-}
 
 function openBrowser(url) {
   const hasDisplay = process.platform !== 'linux' || !!(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
@@ -76,7 +58,9 @@ async function main() {
   const emulator = await maybeStartEmulator({ timeScale: Number(args['time-scale']), stateDir: join(DEMO, 'emulator-state') });
   if (emulator) {
     stops.push(() => emulator.close());
-    setWorkspaceSettings({ 'socratune.provider': 'emulator', 'socratune.baseUrl': emulator.url });
+    if (!setWorkspaceSettings(WORKSPACE, emulatorSettings(emulator))) {
+      console.warn(`! ${join(WORKSPACE, '.vscode', 'settings.json')} is not valid JSON; not pointing it at the emulator. Fix it or run \`npm start -- --reset\`.`);
+    }
   } else {
     console.log('! the emulator is not built (out/emulator/index.js); Socratune will use the backend in your settings');
   }

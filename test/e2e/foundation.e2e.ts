@@ -36,10 +36,13 @@ describe('foundation (e2e)', function () {
     assert.match(csp ?? '', /default-src 'none'/);
     assert.match(csp ?? '', /script-src 'nonce-[^']+'/);
     assert.doesNotMatch(csp ?? '', /unsafe-inline|unsafe-eval/);
-    // An empty tree shows its welcome content with the next step.
-    const jobs = await expandView(page, 'Fine-tune Jobs');
-    await jobs.locator('.welcome-view-content').waitFor();
-    assert.ok((await jobs.locator('.welcome-view-content').innerText()).length > 0);
+    // Each tree renders something: rows, or welcome content telling the next step.
+    for (const title of ['Fine-tune Jobs', 'Models']) {
+      const pane = await expandView(page, title);
+      const body = pane.locator('.welcome-view-content, .monaco-list-row').first();
+      await body.waitFor();
+      assert.ok((await body.innerText()).trim().length > 0, `${title} shows content`);
+    }
     await screenshot(page, 'foundation-container');
   });
 
