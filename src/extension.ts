@@ -5,6 +5,7 @@ import { ModelsApi, registerModels } from './models/register';
 import { Services, createServices } from './platform/services';
 import { registerDemoKey } from './settings/demoKey';
 import { registerSettings } from './settings/register';
+import { ValidationApi, registerValidation } from './validation/register';
 
 /** What `activate()` returns: handles for integration tests, never used by other extensions. */
 export interface SocratuneApi {
@@ -18,6 +19,8 @@ export interface SocratuneApi {
   /** Fine-tune jobs: store, scheduler, backend, wizard entry point, notifications, curves. */
   readonly jobs: JobsApi;
   readonly models: ModelsApi;
+  /** Dataset validation: diagnostics, Validate Dataset command/report, status bar item. */
+  readonly validation: ValidationApi;
 }
 
 /** Wiring only: construct services, register each capability. Nothing slow happens here. */
@@ -29,9 +32,10 @@ export function activate(context: vscode.ExtensionContext): SocratuneApi {
   const chat = registerChat(services);
   const jobs = registerJobs(services);
   const models = registerModels(services, jobs);
+  const validation = registerValidation(services);
   const activatedInMs = performance.now() - started;
   services.log.info(`Socratune activated in ${activatedInMs.toFixed(1)} ms`);
-  return { activatedInMs, services, demoKey, chat, jobsView: jobs.view, modelsView: models.view, jobs, models };
+  return { activatedInMs, services, demoKey, chat, jobsView: jobs.view, modelsView: models.view, jobs, models, validation };
 }
 
 export function deactivate(): void {

@@ -12,3 +12,5 @@ export { loadTokenCounter, isTokenizerLoaded } from './loadTokenizer';
 export { isAbortError } from './reader';
 export { MIN_TRAINING_EXAMPLES } from './accumulator';
 export type * from './types';
+export { isTrainingJsonl, looksLikeChatJsonl, inDatasetFolder, isJsonlName, DEFAULT_DATASETS_FOLDER } from './detect';
+export { buildReport, reportFile, REPORT_ISSUE_LIMIT } from './reportModel';

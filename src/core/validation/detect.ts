@@ -1,0 +1,37 @@
+/**
+ * Which *.jsonl files are chat fine-tuning files (they get live diagnostics in the editor): files in a
+ * dataset folder, or any .jsonl whose first non-blank line looks like `{"messages": [...]}`.
+ */
+export const DEFAULT_DATASETS_FOLDER = '.socratune/datasets';
+
+export function isJsonlName(fileName: string): boolean {
+  return /\.jsonl$/i.test(fileName);
+}
+
+function normalize(p: string): string {
+  return p.replace(/\\/g, '/').replace(/\/+$/, '');
+}
+
+/** True when `filePath` lies inside one of `folders` (absolute or workspace-relative suffixes like `.socratune/datasets`). */
+export function inDatasetFolder(filePath: string, folders: readonly string[] = [DEFAULT_DATASETS_FOLDER]): boolean {
+  const f = normalize(filePath);
+  return folders.some((d) => {
+    const n = normalize(d);
+    return n.length > 0 && (f.startsWith(n + '/') || f.includes('/' + n.replace(/^\.?\//, '') + '/'));
+  });
+}
+
+/** The first non-blank line (BOM ignored) starts a chat example. `head` is the first few KB of the file. */
+export function looksLikeChatJsonl(head: string): boolean {
+  for (const raw of head.split('\n', 20)) {
+    const line = raw.replace(/^\uFEFF/, '').trim();
+    if (line.length === 0) continue;
+    return line.startsWith('{') && /"messages"\s*:\s*\[/.test(line.slice(0, 4096));
+  }
+  return false;
+}
+
+export function isTrainingJsonl(filePath: string, head: string, datasetFolders?: readonly string[]): boolean {
+  if (!isJsonlName(filePath)) return false;
+  return inDatasetFolder(filePath, datasetFolders) || looksLikeChatJsonl(head);
+}

@@ -1,0 +1,156 @@
+import * as vscode from 'vscode';
+import { isAbortError, validateJsonlFile, type ValidationResult } from '../core/validation';
+import type { Services } from '../platform/services';
+import { SELECT_DATASET_COMMAND, STATUS_BAR_ID } from './commandIds';
+import { filesOfFolder, uriExists } from './datasetFiles';
+import { baseModelSetting } from './diagnostics';
+
+const FILE_CHANGE_DEBOUNCE_MS = 750;
+/** The first count runs this long after activation (never during it). */
+const STARTUP_DELAY_MS = 2000;
+
+export function compactCount(n: number): string {
+  if (n < 10_000) return n.toLocaleString('en-US');
+  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 100_000 ? 1 : 0)}k`;
+  return `${(n / 1_000_000).toFixed(n < 10_000_000 ? 2 : 1)}M`;
+}
+
+export function formatUsd(usd: number): string {
+  if (usd > 0 && usd < 0.01) return '<$0.01';
+  return `$${usd < 100 ? usd.toFixed(2) : Math.round(usd).toLocaleString('en-US')}`;
+}
+
+/** `$(database) <dataset> · N examples · T tokens · ≈$C` */
+export function statusText(name: string, r: ValidationResult | undefined): string {
+  if (!r) return `$(database) ${name}`;
+  const parts = [`$(database) ${name}`, `${r.examples.toLocaleString('en-US')} example${r.examples === 1 ? '' : 's'}`, `${compactCount(r.tokens.total)} tokens`];
+  if (r.estimatedCost) parts.push(`≈${formatUsd(r.estimatedCost.usd)}`);
+  return parts.join(' · ');
+}
+
+/**
+ * Status bar item for the active dataset. Counting is lazy: first run a while after activation, then
+ * debounced on changes of train.jsonl / validation.jsonl and on dataset switches. Click → choose dataset.
+ */
+export class DatasetStatusBar implements vscode.Disposable {
+  readonly item = vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 20);
+  private readonly subs: vscode.Disposable[] = [];
+  private watcher: vscode.FileSystemWatcher | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private running: AbortController | undefined;
+  private readonly updated = new vscode.EventEmitter<string>();
+  /** Fires with the new text after each recount (test handle). */
+  readonly onDidUpdate = this.updated.event;
+  last: ValidationResult | undefined;
+
+  constructor(private readonly s: Services) {
+    this.item.name = 'Socratune Dataset';
+    this.item.command = SELECT_DATASET_COMMAND;
+    this.subs.push(
+      this.item,
+      this.updated,
+      s.activeDataset.onDidChange(() => this.follow(FILE_CHANGE_DEBOUNCE_MS)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('socratune.training.defaultBaseModel')) this.schedule(FILE_CHANGE_DEBOUNCE_MS);
+      }),
+    );
+    this.follow(STARTUP_DELAY_MS);
+  }
+
+  get text(): string {
+    return this.item.text;
+  }
+
+  /** Watch the active dataset's files and schedule a count. */
+  private follow(delay: number): void {
+    this.watcher?.dispose();
+    this.watcher = undefined;
+    this.running?.abort();
+    this.last = undefined;
+    const folder = this.s.activeDataset.uri;
+    if (!folder) {
+      this.item.text = '$(database) No dataset';
+      this.item.tooltip = 'Socratune: choose or create a training dataset';
+      this.item.backgroundColor = undefined;
+      this.item.show();
+      return;
+    }
+    const name = folder.path.split('/').filter(Boolean).pop() ?? 'dataset';
+    this.item.text = `$(database) ${name}`;
+    this.item.tooltip = 'Socratune dataset — counting examples and tokens…';
+    this.item.show();
+    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '{train,validation}.jsonl'));
+    const onChange = (): void => this.schedule(FILE_CHANGE_DEBOUNCE_MS);
+    this.watcher.onDidChange(onChange);
+    this.watcher.onDidCreate(onChange);
+    this.watcher.onDidDelete(onChange);
+    this.schedule(delay);
+  }
+
+  private schedule(delay: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.refresh();
+    }, delay);
+  }
+
+  /** Recount now; resolves with the text shown. */
+  async refresh(): Promise<string> {
+    const folder = this.s.activeDataset.uri;
+    if (!folder) {
+      this.follow(0);
+      return this.item.text;
+    }
+    this.running?.abort();
+    const ac = new AbortController();
+    this.running = ac;
+    try {
+      const files = await filesOfFolder(folder);
+      if (!(await uriExists(files.train))) {
+        this.item.text = `$(database) ${files.name} · 0 examples`;
+        this.item.tooltip = `${files.name}: no train.jsonl yet — add examples from your journal. Click to switch datasets.`;
+        this.item.backgroundColor = undefined;
+        this.updated.fire(this.item.text);
+      } else {
+        const r = await validateJsonlFile(files.train.fsPath, { model: baseModelSetting(), purpose: 'train', signal: ac.signal });
+        if (ac.signal.aborted) return this.item.text;
+        this.last = r;
+        this.apply(files.name, r);
+      }
+    } catch (err) {
+      if (!isAbortError(err)) {
+        this.s.log.warn(`Counting the active dataset failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.item.tooltip = `Socratune could not read the dataset: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    } finally {
+      if (this.running === ac) this.running = undefined;
+    }
+    return this.item.text;
+  }
+
+  /** Show a result computed elsewhere (the Validate Dataset command) for the active dataset. */
+  apply(name: string, r: ValidationResult): void {
+    this.last = r;
+    this.item.text = statusText(name, r);
+    const errors = Object.values(r.stats.errorCounts).reduce((a, b) => a + (b ?? 0), 0);
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**${name}** — ${r.examples} examples, ${r.tokens.total.toLocaleString('en-US')} tokens (${r.tokens.encoding})\n\n`);
+    if (r.estimatedCost) {
+      const c = r.estimatedCost;
+      md.appendMarkdown(`≈ ${formatUsd(c.usd)} to train ${c.model}: ${c.billableTokens.toLocaleString('en-US')} tokens × ${c.epochs} epochs\n\n`);
+    }
+    md.appendMarkdown(errors > 0 ? `$(error) ${errors} error(s) block the upload — run *Socratune: Validate Dataset*\n\n` : '$(check) no errors\n\n');
+    md.appendMarkdown('Click to switch datasets.');
+    this.item.tooltip = md;
+    this.item.backgroundColor = errors > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.updated.fire(this.item.text);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.running?.abort();
+    this.watcher?.dispose();
+    for (const d of this.subs.splice(0)) d.dispose();
+  }
+}
