@@ -122,6 +122,8 @@ function nativePackages(nodeModules) {
 async function install(log) {
   checkPrereqs(['build']);
   const started = Date.now();
+  // We hold the lock: staging folders left by an install that was killed are garbage.
+  for (const d of readdirSync(CACHE)) if (d.startsWith('.staging-')) rmSync(join(CACHE, d), { recursive: true, force: true });
   const staging = mkdtempSync(join(CACHE, `.staging-${CODE_SERVER_VERSION}-`));
   try {
     writeFileSync(join(staging, 'package.json'), JSON.stringify({ name: 'socratune-vscode-server', private: true }));
