@@ -118,7 +118,11 @@ export interface WizardPreset {
   readonly hyperparameters?: Hyperparameters;
   readonly suffix?: string;
   readonly seed?: number;
-  /** Skip the warning/privacy/launch confirmations (tests; the answers are still validated). */
+  /**
+   * Non-interactive: skip the warning/privacy/launch confirmations and take defaults for anything not
+   * preset (active or only dataset, default base model, `auto` hyperparameters, suffix from the dataset
+   * name, random seed). Every value is still validated.
+   */
   readonly assumeYes?: boolean;
   readonly rerunOf?: { readonly jobId: string; readonly backend: FineTuneBackend['kind'] };
 }
@@ -161,6 +165,8 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
     if (!ds) return blocked(ui, 'dataset', `No dataset with a train.jsonl at ${preset.datasetFolder}.`);
   } else if (datasets.length === 0) {
     return blocked(ui, 'dataset', 'There is no dataset yet. Create one from your journal ("Socratune: Select Dataset…" / "Add Selection to Training Set"), then start the fine-tune.');
+  } else if (preset.assumeYes && (datasets.length === 1 || datasets.some((d) => d.active))) {
+    ds = datasets.find((d) => d.active) ?? datasets[0];
   } else {
     ds = await ui.pickDataset([...datasets].sort((a, b) => Number(b.active ?? false) - Number(a.active ?? false)));
     if (!ds) return { status: 'cancelled', step: 'dataset' };
@@ -248,7 +254,8 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
     model = models.find((m) => m.id === preset.baseModel);
     if (!model) return blocked(ui, 'model', `${preset.baseModel} cannot be fine-tuned on ${backend.label}. Tunable: ${models.map((m) => m.id).join(', ')}.`);
   } else {
-    model = await ui.pickBaseModel(models, models.some((m) => m.id === deps.defaultBaseModel) ? deps.defaultBaseModel : models[0]?.id);
+    const suggested = models.some((m) => m.id === deps.defaultBaseModel) ? deps.defaultBaseModel : models[0]?.id;
+    model = preset.assumeYes ? models.find((m) => m.id === suggested) : await ui.pickBaseModel(models, suggested);
     if (!model) return { status: 'cancelled', step: 'model' };
     if (!models.some((m) => m.id === model?.id)) return blocked(ui, 'model', `${model.id} is not a tunable model of ${backend.label}.`);
   }
@@ -272,7 +279,7 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
   const hp: { -readonly [K in keyof Hyperparameters]: Hyperparameters[K] } = {};
   for (const name of names) {
     const given = preset.hyperparameters?.[name];
-    const raw = given !== undefined ? String(given) : await ui.inputHyperparameter(name, 'auto');
+    const raw = given !== undefined ? String(given) : preset.assumeYes ? 'auto' : await ui.inputHyperparameter(name, 'auto');
     if (raw === undefined) return { status: 'cancelled', step: 'hyperparameters' };
     const parsed = parseHyperparameter(name, raw);
     if (!parsed.ok) return blocked(ui, 'hyperparameters', parsed.message);
@@ -280,12 +287,12 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
   }
 
   // 7. Suffix and seed
-  const suffixRaw = preset.suffix ?? (await ui.inputSuffix(suffixFromName(dataset.name)));
+  const suffixRaw = preset.suffix ?? (preset.assumeYes ? suffixFromName(dataset.name) : await ui.inputSuffix(suffixFromName(dataset.name)));
   if (suffixRaw === undefined) return { status: 'cancelled', step: 'suffix' };
   const suffixErr = validateSuffix(suffixRaw.trim());
   if (suffixErr) return blocked(ui, 'suffix', suffixErr);
   const suffix = suffixRaw.trim() || undefined;
-  const seedRaw = preset.seed !== undefined ? String(preset.seed) : await ui.inputSeed('');
+  const seedRaw = preset.seed !== undefined ? String(preset.seed) : preset.assumeYes ? '' : await ui.inputSeed('');
   if (seedRaw === undefined) return { status: 'cancelled', step: 'seed' };
   const seed = parseSeed(seedRaw);
   if (!seed.ok) return blocked(ui, 'seed', seed.message);

@@ -88,12 +88,12 @@ describe('fine-tune wizard (core logic, scripted UI, emulator over HTTP)', funct
   });
 
   it('rejects out-of-range hyperparameters and a bad suffix from any UI', async () => {
-    const a = await runStartFineTune(deps(), new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'journal'), hyperparameters: { nEpochs: '0' } }), { assumeYes: true });
+    const a = await runStartFineTune(deps(), new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'journal'), hyperparameters: { nEpochs: '0' } }));
     assert.equal(a.status, 'blocked');
     if (a.status === 'blocked') assert.match(a.message, /Epochs/);
-    const b = await runStartFineTune(deps(), new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'journal'), suffix: 'bad suffix' }), { assumeYes: true });
+    const b = await runStartFineTune(deps(), new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'journal'), suffix: 'bad suffix' }));
     assert.equal(b.status, 'blocked');
-    const c = await runStartFineTune(deps(), new ScriptedUi({ dataset: (x) => x.find((d) => d.name === 'journal'), model: 'gpt-4.1-nano-2025-04-14' }), { assumeYes: true });
+    const c = await runStartFineTune(deps(), new ScriptedUi({ dataset: (x) => x.find((d) => d.name === 'journal'), model: 'gpt-4.1-nano-2025-04-14' }));
     assert.equal(c.status, 'blocked', 'a shut-down model is not tunable');
   });
 
@@ -113,6 +113,20 @@ describe('fine-tune wizard (core logic, scripted UI, emulator over HTTP)', funct
     assert.equal(err.kind, 'finetune-unavailable');
     assert.match(err.message, /2027-01-06/);
     assert.equal((await manifests.list()).length, before);
+  });
+
+  it('non-interactive (assumeYes) takes defaults for everything not preset, and asks nothing', async () => {
+    const ds = path.join(f.dir, '.socratune', 'datasets', 'journal');
+    const ui = new ScriptedUi({ hyperparameters: { nEpochs: '0' } });
+    const r = await runStartFineTune(deps(), ui, { datasetFolder: ds, hyperparameters: { nEpochs: 2 }, assumeYes: true });
+    assert.equal(r.status, 'created', JSON.stringify(r));
+    assert.deepEqual(ui.kinds().filter((k) => k !== 'progress'), []);
+    if (r.status === 'created') {
+      assert.equal(r.job.baseModel, 'gpt-4.1-mini-2025-04-14');
+      assert.deepEqual(r.manifest.hyperparameters, { nEpochs: 2, batchSize: 'auto', learningRateMultiplier: 'auto' });
+      assert.equal(r.manifest.suffix, 'journal');
+      assert.equal(r.manifest.seed, undefined);
+    }
   });
 
   it('uses presets (command arguments / Re-run on…) without asking', async () => {
