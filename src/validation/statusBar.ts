@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isAbortError, validateJsonlFile, type ValidationResult } from '../core/validation';
+import { formatUsd, isAbortError, statusText, validateJsonlFile, type ValidationResult } from '../core/validation';
 import type { Services } from '../platform/services';
 import { SELECT_DATASET_COMMAND, STATUS_BAR_ID } from './commandIds';
 import { filesOfFolder, uriExists } from './datasetFiles';
@@ -8,25 +8,6 @@ import { baseModelSetting } from './diagnostics';
 const FILE_CHANGE_DEBOUNCE_MS = 750;
 /** The first count runs this long after activation (never during it). */
 const STARTUP_DELAY_MS = 2000;
-
-export function compactCount(n: number): string {
-  if (n < 10_000) return n.toLocaleString('en-US');
-  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 100_000 ? 1 : 0)}k`;
-  return `${(n / 1_000_000).toFixed(n < 10_000_000 ? 2 : 1)}M`;
-}
-
-export function formatUsd(usd: number): string {
-  if (usd > 0 && usd < 0.01) return '<$0.01';
-  return `$${usd < 100 ? usd.toFixed(2) : Math.round(usd).toLocaleString('en-US')}`;
-}
-
-/** `$(database) <dataset> · N examples · T tokens · ≈$C` */
-export function statusText(name: string, r: ValidationResult | undefined): string {
-  if (!r) return `$(database) ${name}`;
-  const parts = [`$(database) ${name}`, `${r.examples.toLocaleString('en-US')} example${r.examples === 1 ? '' : 's'}`, `${compactCount(r.tokens.total)} tokens`];
-  if (r.estimatedCost) parts.push(`≈${formatUsd(r.estimatedCost.usd)}`);
-  return parts.join(' · ');
-}
 
 /**
  * Status bar item for the active dataset. Counting is lazy: first run a while after activation, then

@@ -14,3 +14,4 @@ export { MIN_TRAINING_EXAMPLES } from './accumulator';
 export type * from './types';
 export { isTrainingJsonl, looksLikeChatJsonl, inDatasetFolder, isJsonlName, DEFAULT_DATASETS_FOLDER } from './detect';
 export { buildReport, reportFile, REPORT_ISSUE_LIMIT } from './reportModel';
+export { compactCount, formatUsd, statusText } from './format';

@@ -1,0 +1,128 @@
+/**
+ * Validation + exact token count throughput (MB/s) on a ≥ 100 MB chat dataset derived from the
+ * Meditations corpus, side by side with a straightforward port of the OpenAI cookbook algorithm
+ * using the `tiktoken` WASM package (bench/lib/cookbookPort.ts), in the same process and run.
+ * Our side runs the SHIPPED bundles (core, dist-style tokenizer.js and validationWorker.js built into a
+ * temp dir). Peak memory (max RSS, worker threads included) is measured in fresh child processes.
+ *
+ *   npm run bench -- validation        (or standalone: node --import tsx bench/validation.bench.ts)
+ *   SOCRATUNE_BENCH_MB=200 to change the dataset size.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import type * as Validation from '../src/core/validation';
+import { cookbookValidate } from './lib/cookbookPort';
+import { writeDataset } from './lib/meditationsJsonl';
+import { round, type BenchResult } from './lib/types';
+
+type ValidationModule = typeof Validation;
+
+const MODEL = 'gpt-4.1-mini-2025-04-14';
+const ROOT = path.resolve(__dirname, '..');
+
+async function buildBundles(dir: string): Promise<string> {
+  const common: esbuild.BuildOptions = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, logLevel: 'silent', absWorkingDir: ROOT, alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' } };
+  await Promise.all([
+    esbuild.build({ ...common, entryPoints: ['src/core/validation/index.ts'], outfile: path.join(dir, 'validation.js') }),
+    esbuild.build({ ...common, entryPoints: ['src/core/validation/tokenizer.ts'], outfile: path.join(dir, 'tokenizer.js') }),
+    esbuild.build({ ...common, entryPoints: ['src/core/validation/worker.ts'], outfile: path.join(dir, 'validationWorker.js') }),
+  ]);
+  return path.join(dir, 'validation.js');
+}
+
+/** Peak RSS (MB) of a fresh process validating `file` with the shipped bundle. */
+function childPeakRss(bundle: string, file: string, opts: { workers?: number; memoize?: boolean }): { mb: number; seconds: number } {
+  const script = `
+    const v = require(${JSON.stringify(bundle)});
+    const t = performance.now();
+    v.validateJsonlFile(${JSON.stringify(file)}, ${JSON.stringify({ model: MODEL, ...opts })}).then((r) => {
+      if (!r.accepted) throw new Error('unexpected errors');
+      console.log(JSON.stringify({ mb: process.resourceUsage().maxRSS / 1024, seconds: (performance.now() - t) / 1000 }));
+    });`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim()) as { mb: number; seconds: number };
+}
+
+async function timeIt<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
+  const t = performance.now();
+  const value = await fn();
+  return { seconds: (performance.now() - t) / 1000, value };
+}
+
+export default async function bench(): Promise<BenchResult[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'socratune-bench-validation-'));
+  try {
+    const mb = Number(process.env.SOCRATUNE_BENCH_MB ?? 100);
+    const file = path.join(dir, 'train.jsonl');
+    const { bytes, examples } = await writeDataset(file, mb * 1_000_000);
+    const small = path.join(dir, 'quarter.jsonl');
+    await writeDataset(small, (mb * 1_000_000) / 4);
+    const MB = bytes / 1e6;
+    const bundle = await buildBundles(path.join(dir, 'dist'));
+    const validation = createRequire(__filename)(bundle) as ValidationModule;
+    const load = loadavg()[0]!.toFixed(1);
+    console.error(`validation bench: ${MB.toFixed(1)} MB, ${examples} examples, ${availableParallelism()} cores, load ${load}`);
+
+    // Baseline first, in this fresh process (its RSS high-water mark is its own).
+    const rssBefore = process.resourceUsage().maxRSS / 1024;
+    const base = await timeIt(() => cookbookValidate(file, 'o200k_base', 65536));
+    const baseRss = process.resourceUsage().maxRSS / 1024;
+    const baseMBps = MB / base.seconds;
+    console.error(`baseline (cookbook port + tiktoken WASM): ${base.seconds.toFixed(1)} s, ${baseMBps.toFixed(2)} MB/s`);
+
+    const variants: { name: string; opts: { workers?: number; memoize?: boolean } }[] = [
+      { name: 'socratune validator (default: worker threads + bounded memo)', opts: {} },
+      { name: 'socratune validator, 1 thread', opts: { workers: 0 } },
+      { name: 'socratune validator, worker threads, memo off', opts: { memoize: false } },
+      { name: 'socratune validator, 1 thread, memo off', opts: { workers: 0, memoize: false } },
+    ];
+    const results: BenchResult[] = [];
+    for (const variant of variants) {
+      const runs: number[] = [];
+      let last: Awaited<ReturnType<ValidationModule['validateJsonlFile']>> | undefined;
+      for (let i = 0; i < 2; i++) {
+        const r = await timeIt(() => validation.validateJsonlFile(file, { model: MODEL, ...variant.opts }));
+        runs.push(r.seconds);
+        last = r.value;
+      }
+      // Same answers as the baseline, or the figure means nothing.
+      if (!last || last.examples !== base.value.examples || last.tokens.total !== base.value.totalTokens || last.tokens.assistant !== base.value.assistantTokens || !last.accepted) {
+        throw new Error(`${variant.name}: results differ from the baseline (${last?.tokens.total} vs ${base.value.totalTokens} tokens)`);
+      }
+      const best = Math.min(...runs);
+      const MBps = MB / best;
+      console.error(`${variant.name}: best of 2 ${best.toFixed(2)} s, ${MBps.toFixed(1)} MB/s, ×${(MBps / baseMBps).toFixed(1)}`);
+      results.push({ name: variant.name, value: round(MBps), unit: 'MB/s', baseline: round(baseMBps), ratio: round(MBps / baseMBps), notes: `best of 2 runs (${runs.map((s) => s.toFixed(2)).join(', ')} s); tokens match the baseline exactly (${last.tokens.total})` });
+    }
+
+    // Peak memory: fresh processes; the 25% file shows whether memory grows with the input.
+    const peakFull = childPeakRss(bundle, file, {});
+    const peakQuarter = childPeakRss(bundle, small, {});
+    const peakSingle = childPeakRss(bundle, file, { workers: 0 });
+    results.push(
+      { name: 'baseline peak RSS (cookbook port, this process)', value: round(baseRss), unit: 'MB', notes: `process RSS high-water mark; ${round(rssBefore)} MB before it started (tsx + bench)` },
+      { name: `socratune peak RSS, default, ${MB.toFixed(0)} MB file`, value: round(peakFull.mb), unit: 'MB', baseline: round(baseRss), ratio: round(peakFull.mb / baseRss), notes: 'fresh process, includes worker threads' },
+      { name: `socratune peak RSS, default, ${(MB / 4).toFixed(0)} MB file`, value: round(peakQuarter.mb), unit: 'MB', notes: 'flat memory: about the same as for the 4× larger file' },
+      { name: `socratune peak RSS, 1 thread, ${MB.toFixed(0)} MB file`, value: round(peakSingle.mb), unit: 'MB', notes: 'fresh process' },
+      { name: 'dataset', value: round(MB), unit: 'MB', notes: `${examples} examples derived from meditations.txt; ${availableParallelism()} cores; 1-min load average ${load} when starting (the machine is shared)` },
+    );
+    return results;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  bench().then(
+    (r) => writeFileSync(1, JSON.stringify(r, null, 2) + '\n'),
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}
