@@ -1,6 +1,6 @@
 import { cleanPassage, normalizeText } from './clean';
 import { parseBlocks } from './markdown';
-import { isDateHeading, stripMarkup } from './propose';
+import { headingTopic, isDateHeading, stripMarkup } from './propose';
 
 /** A candidate passage found in a journal file. Line numbers are 0-based and inclusive. */
 export interface JournalPassage {
@@ -89,7 +89,7 @@ export function splitJournal(input: string, opts: JournalSplitOptions = {}): Jou
     if (t.level !== 0 || !t.map) continue;
     if (t.type === 'heading_open') {
       const txt = stripMarkup(tokens[i + 1]?.content ?? '');
-      headings.push({ line: t.map[0], lines: t.map[1] - t.map[0], level: Number(t.tag.slice(1)), text: txt, dated: isDateHeading(txt) || /^(mon|tues|wednes|thurs|fri|satur|sun)day\b/i.test(txt) });
+      headings.push({ line: t.map[0], lines: t.map[1] - t.map[0], level: Number(t.tag.slice(1)), text: txt, dated: isDateHeading(txt) || headingTopic(txt) !== stripMarkup(txt) || /^(mon|tues|wednes|thurs|fri|satur|sun)day\b/i.test(txt) });
     } else if (t.type === 'hr') {
       rules.push(t.map[0]);
     } else if (t.type === 'paragraph_open') {
