@@ -64,7 +64,10 @@ export class BackendHost implements vscode.Disposable {
     );
   }
 
+  private generation = 0;
+
   private invalidate(): void {
+    this.generation++;
     this.cached = undefined;
     this.changed.fire();
   }
@@ -75,6 +78,7 @@ export class BackendHost implements vscode.Disposable {
    */
   setExtraHeaders(headers: Record<string, string>): void {
     this.extraHeaders = { ...headers };
+    this.generation++;
     this.cached = undefined;
   }
 
@@ -83,6 +87,7 @@ export class BackendHost implements vscode.Disposable {
     const deployments = profile.provider === 'azure' ? azureDeployments() : {};
     const key = JSON.stringify([profile.provider, profile.baseUrl, profile.azureEndpoint, deployments, this.extraHeaders]);
     if (this.cached?.key === key && this.cached.resolution.ok) return this.cached.resolution;
+    const generation = this.generation;
     const r = await this.s.client({ headers: this.extraHeaders, maxRetries: 1, timeoutMs: 60_000 });
     let resolution: BackendResolution;
     if (r.ok) {
@@ -98,7 +103,9 @@ export class BackendHost implements vscode.Disposable {
         },
       };
     }
-    this.cached = { key, resolution };
+    // Only a working backend is cached: a failure (no key yet, say) is re-checked on the next call, so a
+    // key stored while this call was in flight is never hidden behind a stale error.
+    if (resolution.ok && generation === this.generation) this.cached = { key, resolution };
     return resolution;
   }
 

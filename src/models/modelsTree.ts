@@ -54,7 +54,11 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsElement
     return this.models;
   }
 
+  private generation = 0;
+
   reset(): void {
+    this.generation++;
+    this.loading = undefined;
     this.models = [];
     this.shutdown.clear();
     this.loadedOnce = false;
@@ -63,20 +67,26 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsElement
   }
 
   load(): Promise<void> {
+    const gen = this.generation;
     this.loading ??= (async () => {
       try {
         const r = await this.backend();
         if (!r.ok) throw new BackendError(r.error);
         const all = await r.backend.listModels();
+        // The backend (or its key) changed while this call was in flight: a newer load owns the tree.
+        if (gen !== this.generation) return;
         this.models = all.filter((m) => m.fineTuned).sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id));
         this.shutdown = new Map(all.filter((m) => m.shutdownDate).map((m) => [m.id, m.shutdownDate as string]));
         this.error = undefined;
       } catch (err) {
+        if (gen !== this.generation) return;
         this.error = err instanceof BackendError ? err.info : { kind: 'unknown', title: String(err), message: String(err), actions: ['showLog'] };
       } finally {
-        this.loadedOnce = true;
-        this.loading = undefined;
-        this.changed.fire(undefined);
+        if (gen === this.generation) {
+          this.loadedOnce = true;
+          this.loading = undefined;
+          this.changed.fire(undefined);
+        }
       }
     })();
     return this.loading;

@@ -1,0 +1,123 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { createBackend } from '../../src/core/backends';
+import type { FineTuneBackend } from '../../src/core/backends/types';
+import { createClient } from '../../src/core/config/client';
+import type { BackendProfile } from '../../src/core/config/profile';
+import { e2eEnv } from './support/env';
+import { Workbench, errorNotifications, expandView, openSocratune, openWorkbench, runCommand, screenshot } from './support/workbench';
+
+const SUFFIX = 'e2e-curves';
+
+function examples(n: number, salt: string): string {
+  return Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      messages: [
+        { role: 'system', content: 'You are the journal.' },
+        { role: 'user', content: `What did day ${i} teach (${salt})?` },
+        { role: 'assistant', content: `Day ${i}: the impediment to action advances action (${salt}).` },
+      ],
+    }),
+  ).join('\n') + '\n';
+}
+
+/** Creates a finished job with validation metrics on the emulator the workbench uses (real SDK, real HTTP). */
+async function finishedJob(): Promise<string> {
+  const url = e2eEnv.emulatorUrl;
+  if (!url) throw new Error('SOCRATUNE_EMULATOR_URL is not set: build the emulator first (npm run build)');
+  const profile: BackendProfile = { provider: 'emulator', baseUrl: url, azureEndpoint: '', azureApiVersion: '', defaultChatModel: '', defaultBaseModel: '' };
+  const r = createClient(profile, e2eEnv.emulatorKey);
+  if (!r.ok) throw new Error(r.message);
+  const backend: FineTuneBackend = createBackend(profile, r.client, r.baseURL);
+  const dir = mkdtempSync(join(tmpdir(), 'socratune-e2e-curves-'));
+  writeFileSync(join(dir, 'train.jsonl'), examples(40, 'train'));
+  writeFileSync(join(dir, 'validation.jsonl'), examples(12, 'validation'));
+  const train = await backend.upload({ path: join(dir, 'train.jsonl') });
+  const validation = await backend.upload({ path: join(dir, 'validation.jsonl') });
+  const job = await backend.createJob({ baseModel: 'gpt-4.1-mini-2025-04-14', trainingFileId: train.id, validationFileId: validation.id, method: 'supervised', hyperparameters: { nEpochs: 4, batchSize: 2 }, suffix: SUFFIX, seed: 3 });
+  const deadline = Date.now() + 60_000;
+  while ((await backend.getJob(job.id)).status !== 'succeeded') {
+    if (Date.now() > deadline) throw new Error(`${job.id} did not succeed on the emulator`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return job.id;
+}
+
+/** The content frame of the Training Curves panel (the chat view is another Socratune webview). */
+async function curvesFrame(page: Page): Promise<FrameLocator> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const outers = page.locator('iframe.webview[src*="extensionId=socratune.socratune"]');
+    const n = await outers.count();
+    for (let i = 0; i < n; i++) {
+      const inner = outers.nth(i).contentFrame().locator('iframe#active-frame');
+      if ((await inner.count()) === 0) continue;
+      const frame = inner.contentFrame();
+      if ((await frame.locator('#loss-chart').count()) > 0) return frame;
+    }
+    if (Date.now() > deadline) throw new Error('the Training Curves webview did not appear');
+    await page.waitForTimeout(200);
+  }
+}
+
+describe('training curves (e2e)', function () {
+  this.timeout(180_000);
+  let wb: Workbench;
+  let jobId: string;
+
+  before(async () => {
+    jobId = await finishedJob();
+    wb = await openWorkbench();
+  });
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('opens the loss chart of a finished job from the Fine-tune Jobs tree and draws it', async () => {
+    const { page } = wb;
+    await openSocratune(page);
+    const pane = await expandView(page, 'Fine-tune Jobs');
+    await runCommand(page, 'Socratune: Refresh Fine-tune Jobs');
+    const row = pane.locator('.monaco-list-row', { hasText: jobId });
+    await row.waitFor({ timeout: 30_000 });
+    await row.locator('.codicon-pass-filled').waitFor({ timeout: 30_000 });
+    await row.click({ button: 'right' });
+    const item = page.getByRole('menuitem', { name: 'Show Training Curves' });
+    await item.waitFor();
+    await item.click();
+
+    const frame = await curvesFrame(page);
+    // The webview reports how many points it drew (results CSV of the finished job) on <body>.
+    await frame.locator('body[data-rendered]:not([data-rendered="0"])').waitFor({ timeout: 30_000 });
+    const csp = await frame.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert.match(csp ?? '', /default-src 'none'/);
+    assert.doesNotMatch(csp ?? '', /unsafe-inline|unsafe-eval/);
+    const chip = frame.locator('.chip', { hasText: jobId });
+    await chip.waitFor();
+    assert.match(await chip.innerText(), /succeeded/);
+    assert.ok(Number(await frame.locator('body').getAttribute('data-rendered')) > 10, 'points drawn');
+    const box = await frame.locator('#loss-chart').boundingBox();
+    assert.ok(box && box.width > 200 && box.height > 150, `loss chart has a size (${JSON.stringify(box)})`);
+    await page.waitForTimeout(300); // let chart.js finish its first paint before the picture
+    const file = await screenshot(page, 'training-curves');
+    console.log(`      screenshot: ${file}`);
+
+    // Log scale toggles the y axis without losing data.
+    await frame.locator('#log-scale').check();
+    await frame.locator('body[data-rendered]:not([data-rendered="0"])').waitFor();
+    await screenshot(page, 'training-curves-log');
+    assert.deepEqual(await errorNotifications(page), [], 'no error notifications');
+  });
+
+  it('lists the resulting model in the Models tree under its base model', async () => {
+    const { page } = wb;
+    const models = await expandView(page, 'Models');
+    await models.locator('.monaco-list-row', { hasText: 'gpt-4.1-mini-2025-04-14' }).first().waitFor({ timeout: 30_000 });
+    await models.locator('.monaco-list-row', { hasText: `:${SUFFIX}:` }).first().waitFor({ timeout: 30_000 });
+    assert.equal(await models.locator('.monaco-list-row', { hasText: 'No API key set' }).count(), 0);
+    await screenshot(page, 'models-tree');
+  });
+});
