@@ -19,7 +19,14 @@ function datasetFolders(): string[] {
 
 /** Issue → Diagnostic. Line 0 (the whole file) is shown on the first line. */
 export function toDiagnostic(it: ValidationIssue, severity: vscode.DiagnosticSeverity, lineLength: (line: number) => number): vscode.Diagnostic {
-  const line = Math.max(0, it.line - 1);
+  if (it.line === 0) {
+    // Whole-file issues (too few examples…): a short mark at the start, not a squiggle over line 1.
+    const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, Math.min(1, lineLength(0))), it.message, severity);
+    d.source = DIAGNOSTIC_SOURCE;
+    d.code = it.code;
+    return d;
+  }
+  const line = it.line - 1;
   const len = lineLength(line);
   const start = it.column ? Math.min(it.column - 1, len) : 0;
   const end = it.endColumn ? Math.min(Math.max(it.endColumn - 1, start + 1), Math.max(len, start + 1)) : Math.max(len, 1);

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { buildReport, isAbortError, purposeFromFileName, validateJsonlFile, type ValidationResult } from '../core/validation';
+import { buildReport, inDatasetFolder, isAbortError, purposeFromFileName, validateJsonlFile, type ValidationResult } from '../core/validation';
 import type { Services } from '../platform/services';
 import type { FileRole, ValidationReport } from '../shared/validationProtocol';
 import { filesOfFile, filesOfFolder, isDirectory, uriExists, type DatasetFiles } from './datasetFiles';
@@ -55,14 +55,21 @@ export class ValidateDatasetCommand {
     return this.panel && !this.panel.isDisposed ? this.panel : undefined;
   }
 
-  /** Which files to validate: the argument, else the active dataset, else a .jsonl editor, else ask. */
+  /**
+   * Which files to validate: the argument; else the .jsonl in the active editor (its whole dataset when
+   * it is a dataset's train/validation file); else the active dataset; else ask.
+   */
   private async target(args: ValidateDatasetArgs): Promise<DatasetFiles | undefined> {
     let uri = typeof args.uri === 'string' ? vscode.Uri.file(args.uri) : args.uri;
-    if (!uri) uri = this.s.activeDataset.uri;
     if (!uri) {
       const doc = vscode.window.activeTextEditor?.document;
-      if (doc && /\.jsonl$/i.test(doc.uri.path) && doc.uri.scheme === 'file') uri = doc.uri;
+      if (doc && /\.jsonl$/i.test(doc.uri.path) && doc.uri.scheme === 'file') {
+        const folder = vscode.Uri.joinPath(doc.uri, '..');
+        const isDatasetFile = /^(train|validation)\.jsonl$/i.test(path.basename(doc.uri.path)) && (inDatasetFolder(doc.uri.path) || (await uriExists(vscode.Uri.joinPath(folder, 'dataset.json'))));
+        uri = isDatasetFile ? folder : doc.uri;
+      }
     }
+    if (!uri) uri = this.s.activeDataset.uri;
     if (!uri) {
       const picked = await vscode.window.showOpenDialog({ title: 'Validate a fine-tuning dataset', canSelectFiles: true, canSelectFolders: true, canSelectMany: false, filters: { 'JSON Lines': ['jsonl'] }, openLabel: 'Validate' });
       uri = picked?.[0];

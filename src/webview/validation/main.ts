@@ -16,6 +16,7 @@ const vscode = acquireVsCodeApi();
 
 const app = document.getElementById('app')!;
 const charts: ChartType[] = [];
+const drawing: Promise<void>[] = [];
 let lastReport: ValidationReport | undefined;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
@@ -77,7 +78,7 @@ function histogram(f: ReportFile, limit: number): HTMLElement | undefined {
   if (!h || h.counts.length === 0) return undefined;
   const canvas = el('canvas', { role: 'img', ariaLabel: `Histogram of tokens per example for ${f.name}` });
   const box = el('div', { className: 'chart' }, canvas);
-  void import('chart.js').then(({ Chart, BarController, BarElement, CategoryScale, LinearScale, Tooltip }) => {
+  const drawn = import('chart.js').then(({ Chart, BarController, BarElement, CategoryScale, LinearScale, Tooltip }) => {
     Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
     const fg = cssVar('--vscode-foreground', '#cccccc');
     const bar = cssVar('--vscode-charts-blue', '#3794ff');
@@ -112,6 +113,7 @@ function histogram(f: ReportFile, limit: number): HTMLElement | undefined {
       }),
     );
   });
+  drawing.push(drawn);
   return box;
 }
 
@@ -119,8 +121,8 @@ function fileSection(f: ReportFile, report: ValidationReport): HTMLElement {
   const errorTotal = f.errorCounts.reduce((a, c) => a + c.count, 0);
   const warningTotal = f.warningCounts.filter((c) => c.code !== 'issues_truncated').reduce((a, c) => a + c.count, 0);
   const verdict = f.accepted
-    ? el('p', { className: 'verdict ok' }, `✓ ${f.name} would be accepted by OpenAI${warningTotal ? ` (${int(warningTotal)} warning(s) do not block the upload)` : ''}.`)
-    : el('p', { className: 'verdict blocked' }, `✗ ${int(errorTotal)} error(s) block the upload: OpenAI would reject ${f.name}. Every error below blocks it; warnings do not.`);
+    ? el('p', { className: 'verdict ok' }, `✓ ${f.name} would be accepted by OpenAI${warningTotal ? ` (${warningTotal === 1 ? '1 warning does' : `${int(warningTotal)} warnings do`} not block the upload)` : ''}.`)
+    : el('p', { className: 'verdict blocked' }, `✗ ${errorTotal === 1 ? '1 error blocks' : `${int(errorTotal)} errors block`} the upload: OpenAI would reject ${f.name}. Every error below blocks it; warnings do not.`);
   const section = el('section', { className: `file ${f.role}` }, el('h2', {}, `${f.name} — ${int(f.examples)} examples, ${bytes(f.bytes)}`), verdict);
   if (f.errorCounts.length) {
     const t = el('table', { className: 'counts blocking' }, el('caption', {}, 'Errors (block the upload)'));
@@ -163,6 +165,7 @@ function costSection(report: ValidationReport): HTMLElement {
 function render(report: ValidationReport): void {
   lastReport = report;
   for (const c of charts.splice(0)) c.destroy();
+  delete document.body.dataset.rendered;
   app.replaceChildren(
     el('header', {}, el('h1', {}, `Dataset Validation — ${report.dataset}`), el('p', { className: 'note' }, `Base model ${report.model} · ${report.encoding} · checked ${new Date(report.generatedAt).toLocaleString()}`)),
     costSection(report),
@@ -170,7 +173,12 @@ function render(report: ValidationReport): void {
   );
   const blocking = report.files.reduce((a, f) => a + f.errorCounts.reduce((b, c) => b + c.count, 0), 0);
   const bins = report.files.reduce((a, f) => a + (f.histogram?.counts.length ?? 0), 0);
-  vscode.postMessage({ type: 'validation/rendered', files: report.files.length, bins, blocking });
+  void Promise.all(drawing.splice(0)).then(() => {
+    // For tests: what was drawn (the host gets the same in validation/rendered).
+    document.body.dataset.rendered = String(bins);
+    document.body.dataset.blocking = String(blocking);
+    vscode.postMessage({ type: 'validation/rendered', files: report.files.length, bins, blocking });
+  });
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
