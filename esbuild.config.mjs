@@ -26,6 +26,8 @@ export const targets = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // Webviews: browser code, no `vscode` import (lint-enforced).
   { ...browser, entryPoints: ['src/webview/chat/main.ts'], outfile: 'dist/webview/chat.js' },
+  // Codicons for every webview (dist/webview/codicon.css + codicon.ttf; local, no remote fonts).
+  { ...browser, entryPoints: ['node_modules/@vscode/codicons/dist/codicon.css'], outfile: 'dist/webview/codicon.css', loader: { '.ttf': 'file' }, assetNames: '[name]', sourcemap: false },
   // Command-line dataset validator (`socratune-validate`).
   { ...node, entryPoints: ['src/cli/validate.ts'], outfile: 'dist/cli/validate.js', banner: { js: '#!/usr/bin/env node' } },
   // Tokenizer (BPE ranks, ~3.6 MB): its own file, required on first use by the extension, the CLI and the

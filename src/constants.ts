@@ -12,3 +12,12 @@ export const Commands = {
   showLog: 'socratune.showLog',
   selectProvider: 'socratune.selectProvider',
 } as const;
+
+/** Chat commands (src/chat/register.ts). `chatWith`/`compareWith` take `{ model }` / `{ modelA, modelB }`. */
+export const ChatCommands = {
+  openInEditor: 'socratune.openChatInEditor',
+  newConversation: 'socratune.newConversation',
+  exportConversation: 'socratune.exportConversation',
+  chatWith: 'socratune.chatWith',
+  compareWith: 'socratune.compareWith',
+} as const;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { registerChat } from './chat/chatViewProvider';
+import { registerChat } from './chat/register';
 import { JobsApi, registerJobs } from './jobs/register';
 import { ModelsApi, registerModels } from './models/register';
 import { Services, createServices } from './platform/services';

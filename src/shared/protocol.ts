@@ -1,25 +1,186 @@
 /**
- * The one message protocol between the extension host and Socratune's webviews (types only, plus
- * runtime guards so that nothing the webview sends is trusted without checking).
+ * The one message protocol between the extension host and the chat webview: types only (imported by both
+ * bundles). Everything the webview sends is validated at run time by `validateFromChatWebview`
+ * (src/shared/protocolValidate.ts) before the host acts on it.
+ *
+ * Names are namespaced (`chat/…`, `conversation/…`). A stream is identified by `requestId`; its deltas carry
+ * the character `offset` where they start, so a webview that received a snapshot (after being hidden or
+ * re-created) applies only what it does not have yet. The API key never appears in any message.
  */
+import type {
+  ChatError,
+  ComparePick,
+  CompareSide,
+  Conversation,
+  ConversationSummary,
+  Feedback,
+  PromptSource,
+  SamplingParams,
+  Turn,
+} from '../core/chat/types';
 
-/** Host → chat webview. */
-export type ToChatWebview =
-  | { type: 'chat/init'; version: number };
+export type { ChatError, ComparePick, CompareSide, Conversation, ConversationSummary, Feedback, PromptSource, SamplingParams, Turn };
+export type { AssistantTurn, CompareTurn, Reply, ReplySetup, ReplyStatus, UserTurn, Usage } from '../core/chat/types';
 
-/** Chat webview → host. */
-export type FromChatWebview =
-  | { type: 'ready' };
+export const PROTOCOL_VERSION = 2;
 
-export const PROTOCOL_VERSION = 1;
+/** Where a model in the picker comes from. */
+export type ModelKind = 'fine-tuned' | 'checkpoint' | 'base' | 'server' | 'custom';
 
-export function isFromChatWebview(value: unknown): value is FromChatWebview {
-  if (typeof value !== 'object' || value === null) return false;
-  const type = (value as { type?: unknown }).type;
-  switch (type) {
-    case 'ready':
-      return true;
-    default:
-      return false;
-  }
+export interface ModelEntry {
+  readonly id: string;
+  readonly kind: ModelKind;
+  /** e.g. "trained on journal · 2026-11-20" or "shuts down 2027-01-14". */
+  readonly detail?: string;
+  /** The model carries the system prompt it was trained with. */
+  readonly hasBoundPrompt: boolean;
 }
+
+export interface ModelsState {
+  readonly entries: readonly ModelEntry[];
+  readonly loading: boolean;
+  /** Why listing failed (the picker still accepts any typed model ID). */
+  readonly error?: string;
+  /** The backend/profile these models belong to, e.g. "OpenAI" or "OpenAI-compatible · 127.0.0.1:11434". */
+  readonly backend: string;
+}
+
+export interface PromptPreset {
+  readonly id: string;
+  readonly name: string;
+  readonly text: string;
+}
+
+/** Which system prompt to send. `bound` = the one the selected fine-tuned model was trained with. */
+export type PromptChoice =
+  | { readonly mode: 'bound' }
+  | { readonly mode: 'preset'; readonly presetId: string }
+  | { readonly mode: 'custom'; readonly text: string }
+  | { readonly mode: 'none' };
+
+/** The second column of compare mode (column A uses the main model and prompt). */
+export interface CompareSettings {
+  readonly enabled: boolean;
+  readonly model: string;
+  readonly prompt: PromptChoice;
+}
+
+export interface ChatSettings {
+  readonly model: string;
+  readonly prompt: PromptChoice;
+  readonly params: SamplingParams;
+  readonly compare: CompareSettings;
+}
+
+/** The system prompt that will actually be sent, resolved for display ("at a glance"). */
+export interface ActivePrompt {
+  readonly source: PromptSource;
+  readonly label: string;
+  readonly text: string;
+  /** The model has a bound training prompt but another prompt is active (train/infer mismatch warning). */
+  readonly differsFromBound: boolean;
+}
+
+export interface StreamInfo {
+  readonly requestId: string;
+  readonly conversationId: string;
+  readonly turnId: string;
+  readonly side?: CompareSide;
+}
+
+export interface DatasetInfo {
+  /** `socratune.addExample` is registered (the dataset feature is present). */
+  readonly available: boolean;
+  /** Name of the active dataset folder, when one is selected. */
+  readonly name?: string;
+}
+
+export interface SettingsPayload {
+  readonly settings: ChatSettings;
+  readonly activePrompt: ActivePrompt;
+  readonly activePromptB: ActivePrompt;
+  readonly presets: readonly PromptPreset[];
+}
+
+/** Everything the view shows; sent on `chat/ready` and whenever the conversation is switched. */
+export interface ChatSnapshot extends SettingsPayload {
+  /** null = a fresh, not yet saved conversation. Streaming turns hold the text received so far. */
+  readonly conversation: Conversation | null;
+  readonly conversations: readonly ConversationSummary[];
+  readonly models: ModelsState;
+  readonly streams: readonly StreamInfo[];
+  readonly dataset: DatasetInfo;
+}
+
+// ---------------------------------------------------------------- host → webview
+
+export type ToChatWebview =
+  | { readonly type: 'chat/state'; readonly version: number; readonly snapshot: ChatSnapshot }
+  /** Insert or replace one turn (by id) of the shown conversation. */
+  | { readonly type: 'chat/turn'; readonly conversationId: string; readonly turn: Turn }
+  /** Keep only the first `keep` turns (edit and resubmit, regenerate). */
+  | { readonly type: 'chat/truncate'; readonly conversationId: string; readonly keep: number }
+  | { readonly type: 'chat/streamStart'; readonly stream: StreamInfo }
+  /** Batched text of one stream, starting at character `offset` of the reply. */
+  | { readonly type: 'chat/delta'; readonly requestId: string; readonly conversationId: string; readonly turnId: string; readonly side?: CompareSide; readonly offset: number; readonly text: string }
+  /** The stream ended; the final turn follows as `chat/turn`. */
+  | { readonly type: 'chat/streamEnd'; readonly requestId: string; readonly conversationId: string; readonly turnId: string; readonly side?: CompareSide }
+  | { readonly type: 'chat/conversations'; readonly conversations: readonly ConversationSummary[] }
+  | ({ readonly type: 'chat/settings' } & SettingsPayload)
+  | { readonly type: 'chat/models'; readonly models: ModelsState }
+  | { readonly type: 'chat/dataset'; readonly dataset: DatasetInfo }
+  | { readonly type: 'chat/notice'; readonly level: 'info' | 'warning' | 'error'; readonly message: string }
+  /** Put text in the composer (e.g. "Edit" of the last prompt driven from the host) and focus it. */
+  | { readonly type: 'chat/focusComposer'; readonly text?: string };
+
+// ---------------------------------------------------------------- webview → host
+
+/** Host commands a button in the view may run (an allowlist: nothing else can be executed). */
+export const HOST_COMMANDS = ['setApiKey', 'selectProvider', 'selectDataset', 'showLog', 'openInEditor'] as const;
+export type HostCommand = (typeof HOST_COMMANDS)[number];
+
+export type FromChatWebview =
+  | { readonly type: 'chat/ready'; readonly version: number }
+  /** Send a prompt with the current settings (to two setups when compare mode is on). */
+  | { readonly type: 'chat/send'; readonly text: string }
+  /** Stop one stream, or every stream of the view when `requestId` is absent. */
+  | { readonly type: 'chat/stop'; readonly requestId?: string }
+  /** Drop this assistant turn (and what follows) and ask again with the current settings. */
+  | { readonly type: 'chat/regenerate'; readonly turnId: string }
+  /** Re-run a failed or stopped reply (one side of a compare when `side` is set). */
+  | { readonly type: 'chat/retry'; readonly turnId: string; readonly side?: CompareSide }
+  /** Replace an earlier user turn and resubmit from there (later turns are dropped). */
+  | { readonly type: 'chat/editResend'; readonly turnId: string; readonly text: string }
+  | { readonly type: 'chat/feedback'; readonly turnId: string; readonly side?: CompareSide; readonly value: Feedback | null }
+  | { readonly type: 'chat/pick'; readonly turnId: string; readonly pick: ComparePick }
+  /** "Add to Training Set" (or "Edit, then Add" when `edit`). */
+  | { readonly type: 'chat/addToDataset'; readonly turnId: string; readonly side?: CompareSide; readonly edit: boolean }
+  | { readonly type: 'chat/copy'; readonly text: string }
+  /** A link in a reply was activated: the host asks for confirmation before opening it. */
+  | { readonly type: 'chat/openLink'; readonly href: string }
+  | { readonly type: 'chat/setModel'; readonly model: string; readonly side?: 'b' }
+  | { readonly type: 'chat/setPrompt'; readonly choice: PromptChoice; readonly side?: 'b' }
+  | { readonly type: 'chat/setParams'; readonly params: SamplingParams }
+  | { readonly type: 'chat/setCompare'; readonly enabled: boolean }
+  | { readonly type: 'chat/savePreset'; readonly id?: string; readonly name: string; readonly text: string }
+  | { readonly type: 'chat/deletePreset'; readonly id: string }
+  | { readonly type: 'chat/refreshModels' }
+  | { readonly type: 'chat/runCommand'; readonly command: HostCommand }
+  | { readonly type: 'conversation/new' }
+  | { readonly type: 'conversation/open'; readonly id: string }
+  | { readonly type: 'conversation/rename'; readonly id: string; readonly title: string }
+  | { readonly type: 'conversation/delete'; readonly id: string }
+  | { readonly type: 'conversation/export'; readonly id: string };
+
+export type FromChatWebviewType = FromChatWebview['type'];
+
+/** Limits enforced by the validator (and by the composer, so the user learns them early). */
+export const LIMITS = {
+  promptChars: 200_000,
+  copyChars: 2_000_000,
+  titleChars: 120,
+  modelIdChars: 256,
+  presetNameChars: 80,
+  presetTextChars: 20_000,
+  hrefChars: 4_096,
+} as const;

@@ -1,0 +1,122 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ChatCommands, Views } from '../constants';
+import { HistoryStore } from '../core/chat/historyStore';
+import { Services } from '../platform/services';
+import { validateFromChatWebview } from '../shared/protocolValidate';
+import { ChatPanels } from './chatPanel';
+import { ChatSession } from './chatSession';
+import { ChatViewProvider } from './chatViewProvider';
+import { DatasetBridge } from './datasetBridge';
+import { ModelCatalog } from './modelCatalog';
+import { ChatSettingsStore } from './settingsStore';
+
+/** Handles returned on SocratuneApi.chat (integration tests). */
+export interface ChatHandles {
+  readonly provider: ChatViewProvider;
+  readonly session: ChatSession;
+  readonly panels: ChatPanels;
+  /** Send a message as if the webview of the chat view had posted it: same validation, same handling. */
+  simulate(raw: unknown): Promise<boolean>;
+  /** Shortcuts kept from the placeholder provider. */
+  readonly onDidResolve: vscode.Event<vscode.WebviewView>;
+  readonly isResolved: boolean;
+}
+
+/**
+ * Where conversations live: the extension's workspace storage (`context.storageUri/chat`), falling back
+ * to global storage without a workspace. Per workspace because a journal workspace is one person's
+ * mentor; never inside the workspace folder, so conversations are not committed by accident.
+ */
+export function historyDir(context: vscode.ExtensionContext): string {
+  return path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'chat');
+}
+
+export function registerChat(s: Services): ChatHandles {
+  const store = new HistoryStore(historyDir(s.context));
+  const settings = new ChatSettingsStore(s.context.workspaceState, s.modelPrompts, () => s.profile().defaultChatModel);
+  const models = new ModelCatalog(s);
+  const dataset = new DatasetBridge(s);
+  const session = new ChatSession(s, store, settings, models, dataset);
+  const provider = new ChatViewProvider(s.context.extensionUri, session, s.log);
+  const panels = new ChatPanels(s.context.extensionUri, session, s.log);
+
+  const modelArg = (arg: unknown, key: string): string | undefined => {
+    if (typeof arg === 'string') return arg;
+    if (typeof arg === 'object' && arg !== null) {
+      const v = (arg as Record<string, unknown>)[key];
+      if (typeof v === 'string') return v;
+      // Tree items from the models view carry the id in `id`/`modelId`.
+      for (const k of ['modelId', 'id', 'model']) {
+        const x = (arg as Record<string, unknown>)[k];
+        if (typeof x === 'string') return x;
+      }
+    }
+    return undefined;
+  };
+  const focus = async (): Promise<void> => {
+    if (panels.count > 0) panels.open();
+    else await vscode.commands.executeCommand(`${Views.chat}.focus`);
+  };
+
+  s.context.subscriptions.push(
+    models,
+    dataset,
+    settings,
+    session,
+    provider,
+    panels,
+    vscode.window.registerWebviewViewProvider(Views.chat, provider, { webviewOptions: { retainContextWhenHidden: false } }),
+    vscode.commands.registerCommand(ChatCommands.openInEditor, () => {
+      panels.open();
+    }),
+    vscode.commands.registerCommand(ChatCommands.newConversation, async () => {
+      await session.newConversation();
+      await focus();
+    }),
+    vscode.commands.registerCommand(ChatCommands.exportConversation, async (arg?: { conversationId?: string; uri?: vscode.Uri }) => {
+      return session.exportConversation(arg?.conversationId, arg?.uri instanceof vscode.Uri ? arg.uri : undefined);
+    }),
+    vscode.commands.registerCommand(ChatCommands.chatWith, async (arg?: unknown) => {
+      const model = modelArg(arg, 'model');
+      if (!model) {
+        void vscode.window.showErrorMessage('Socratune: "Chat with Model" needs a model ID.');
+        return;
+      }
+      await session.chatWith(model);
+      await focus();
+    }),
+    vscode.commands.registerCommand(ChatCommands.compareWith, async (arg?: { modelA?: unknown; modelB?: unknown }) => {
+      const a = typeof arg?.modelA === 'string' ? arg.modelA : undefined;
+      const b = typeof arg?.modelB === 'string' ? arg.modelB : undefined;
+      if (!a || !b) {
+        void vscode.window.showErrorMessage('Socratune: "Compare Models" needs two model IDs.');
+        return;
+      }
+      await session.compareWith(a, b);
+      await focus();
+    }),
+  );
+
+  return {
+    provider,
+    session,
+    panels,
+    onDidResolve: provider.onDidResolve,
+    get isResolved() {
+      return provider.isResolved;
+    },
+    async simulate(raw: unknown): Promise<boolean> {
+      const surface = provider.chatSurface;
+      if (surface) return surface.receive(raw);
+      // No view resolved: validate the same way, then hand to the session directly.
+      const v = validateFromChatWebview(raw);
+      if (!v.ok) {
+        s.log.warn(`Chat: rejected a simulated message (${v.reason}).`);
+        return false;
+      }
+      await session.handle(v.message);
+      return true;
+    },
+  };
+}
