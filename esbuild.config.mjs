@@ -1,6 +1,7 @@
 // One list of build targets, used by `npm run build`, `npm run watch` and `npm run package`.
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync, readdirSync } from 'node:fs';
+import * as zlib from 'node:zlib';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 
 const args = new Set(process.argv.slice(2));
 const watch = args.has('--watch');
@@ -32,7 +33,8 @@ export const targets = [
   { ...node, entryPoints: ['src/cli/validate.ts'], outfile: 'dist/cli/validate.js', banner: { js: '#!/usr/bin/env node' } },
   // Tokenizer (BPE ranks, ~3.6 MB): its own file, required on first use by the extension, the CLI and the
   // validation workers — never part of dist/extension.js (see src/core/validation/loadTokenizer.ts).
-  { ...node, entryPoints: ['src/core/validation/tokenizer.ts'], outfile: 'dist/tokenizer.js', sourcemap: false },
+  // Production builds ship it Brotli-compressed (dist/tokenizer.js.br, ~1.1 MB instead of ~1.45 MB in the .vsix).
+  { ...node, entryPoints: ['src/core/validation/tokenizer.ts'], outfile: 'dist/tokenizer.js', sourcemap: false, charset: 'utf8' },
   // Worker thread that validates one byte range of a big JSONL file.
   { ...node, entryPoints: ['src/core/validation/worker.ts'], outfile: 'dist/validationWorker.js' },
   // Dataset validation report webview.
@@ -57,6 +59,15 @@ async function main() {
   }
   await Promise.all(targets.map((t) => esbuild.build(t)));
   if (existsSync('dist/cli/validate.js')) chmodSync('dist/cli/validate.js', 0o755);
+  if (production && existsSync('dist/tokenizer.js')) compressTokenizer('dist/tokenizer.js');
+}
+
+/** dist/tokenizer.js → dist/tokenizer.js.br (loaded by src/core/validation/loadTokenizer.ts when the .js is absent). */
+function compressTokenizer(file) {
+  const src = readFileSync(file);
+  const { BROTLI_PARAM_QUALITY, BROTLI_PARAM_LGWIN, BROTLI_PARAM_SIZE_HINT } = zlib.constants;
+  writeFileSync(`${file}.br`, zlib.brotliCompressSync(src, { params: { [BROTLI_PARAM_QUALITY]: 11, [BROTLI_PARAM_LGWIN]: 24, [BROTLI_PARAM_SIZE_HINT]: src.length } }));
+  rmSync(file);
 }
 
 main().catch((err) => {

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { buildValidationBundles } from './build';
+import { buildValidationBundles, compressTokenizer } from './build';
 import { GOOD, ex } from './fixtures';
 
 describe('socratune-validate CLI (built bundle)', function () {
@@ -96,6 +96,21 @@ describe('socratune-validate CLI (built bundle)', function () {
     const help = run('--help');
     assert.equal(help.code, 0);
     assert.match(help.out, /Usage: socratune-validate/);
+  });
+
+  it('works from the packaged layout, where the tokenizer ships as tokenizer.js.br (workers too)', async () => {
+    const packaged = await buildValidationBundles(path.join(dir, 'packaged'));
+    compressTokenizer(packaged.tokenizer);
+    const lines = Array.from({ length: 150 }, (_, i) => ex({ role: 'user', content: `Q${i}? naïve ✓` }, { role: 'assistant', content: `A${i} <|fim_prefix|>`.repeat(1 + (i % 3)) }));
+    const f = file('packaged.jsonl', lines);
+    const expected = JSON.parse(run(f, '--json').out) as { tokens: unknown; errors: unknown };
+    for (const workers of ['0', '2']) {
+      const r = spawnSync(process.execPath, [packaged.cli, f, '--json', '--workers', workers], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+      assert.equal(r.status, 1, r.stderr);
+      const j = JSON.parse(r.stdout) as { tokens: unknown; errors: unknown };
+      assert.deepEqual(j.tokens, expected.tokens);
+      assert.deepEqual(j.errors, expected.errors);
+    }
   });
 
   it('uses worker threads from the bundle for big files with the same result', () => {
