@@ -77,6 +77,11 @@ export class ChatSession implements vscode.Disposable {
     this.broadcast({ type: 'chat/notice', level, message });
   }
 
+  /** Resolves once every message received so far has been handled. */
+  async settled(): Promise<void> {
+    await this.queue.catch(() => undefined);
+  }
+
   /** Handle one validated webview message. Messages are processed in order, one at a time. */
   handle(m: FromChatWebview, from?: ChatSurface): Promise<void> {
     // Stop must never wait behind another message (e.g. a confirmation dialog in progress).
@@ -496,7 +501,6 @@ export class ChatSession implements vscode.Disposable {
         assistant: r.text,
         ...(r.setup.systemPrompt ? { system: r.setup.systemPrompt } : {}),
         origin: 'chat',
-        source: { conversationId: c.meta.id, turnId, model: r.setup.model, ...(side ? { side } : {}) },
       },
     };
   }
@@ -506,7 +510,7 @@ export class ChatSession implements vscode.Disposable {
     const done = async (r: Awaited<ReturnType<DatasetBridge['add']>>): Promise<void> => {
       if (r.ok) {
         await this.patchReply(c, turnId, side, (x) => ({ ...x, addedToDataset: { id: r.id, at: Date.now() } }));
-        this.notice('info', `Added to the training set${r.datasetName ? ` "${r.datasetName}"` : ''}.`);
+        this.notice('info', `Added to the training set${r.datasetName ? ` "${r.datasetName}"` : ''}${r.duplicate ? ' (it closely matches an example already there)' : ''}.`);
       } else if (!r.cancelled) this.notice('error', r.message);
     };
     if (edit) {

@@ -9,11 +9,11 @@ export interface ExampleArgs {
   readonly user: string;
   readonly assistant: string;
   readonly system?: string;
+  /** Provenance: the dataset store records `origin: 'chat'` with the example. */
   readonly origin: 'chat';
-  readonly source?: { readonly conversationId: string; readonly turnId: string; readonly model: string; readonly side?: 'a' | 'b'; readonly edited?: boolean };
 }
 
-export type AddResult = { ok: true; id: string; datasetName?: string } | { ok: false; message: string; cancelled?: boolean };
+export type AddResult = { ok: true; id: string; datasetName?: string; duplicate?: boolean } | { ok: false; message: string; cancelled?: boolean };
 
 export const MISSING_DATASET_FEATURE =
   'Adding to a training set needs the dataset feature (command "socratune.addExample"), which is not available in this build. Your reply is kept in the conversation; export it as markdown meanwhile.';
@@ -40,11 +40,13 @@ export class DatasetBridge implements vscode.Disposable {
     if (!args.user.trim() || !args.assistant.trim()) return { ok: false, message: 'Only a reply with text, answering a prompt, can be added to a training set.' };
     if (!(await this.info()).available) return { ok: false, message: MISSING_DATASET_FEATURE };
     try {
-      const r = await vscode.commands.executeCommand<unknown>(ADD_EXAMPLE_COMMAND, args);
+      const payload: ExampleArgs = { user: args.user, assistant: args.assistant, ...(args.system ? { system: args.system } : {}), origin: 'chat' };
+      const r = await vscode.commands.executeCommand<unknown>(ADD_EXAMPLE_COMMAND, payload);
       if (typeof r === 'object' && r !== null && typeof (r as { id?: unknown }).id === 'string') {
         const uri = (r as { datasetUri?: unknown }).datasetUri;
         const datasetName = uri instanceof vscode.Uri ? uri.path.split('/').filter(Boolean).pop() : undefined;
-        return { ok: true, id: (r as { id: string }).id, ...(datasetName ? { datasetName } : {}) };
+        const duplicate = (r as { duplicateOf?: unknown }).duplicateOf !== undefined;
+        return { ok: true, id: (r as { id: string }).id, ...(datasetName ? { datasetName } : {}), ...(duplicate ? { duplicate } : {}) };
       }
       // The dataset command returns nothing when the user cancelled (e.g. dismissed its dataset picker).
       return { ok: false, cancelled: true, message: 'Nothing was added to the training set.' };
@@ -67,7 +69,7 @@ export class DatasetBridge implements vscode.Disposable {
     const sub = vscode.workspace.onDidSaveTextDocument(async (doc) => {
       if (doc.uri.toString() !== file.toString()) return;
       const text = doc.getText();
-      const r = text.trim() ? await this.add({ ...args, assistant: text, ...(args.source ? { source: { ...args.source, edited: true } } : {}) }) : { ok: false as const, message: 'The edited reply is empty; nothing was added.' };
+      const r = text.trim() ? await this.add({ ...args, assistant: text }) : { ok: false as const, message: 'The edited reply is empty; nothing was added.' };
       if (r.ok) {
         sub.dispose();
         this.pendingEdits.delete(file.toString());

@@ -1,0 +1,245 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { HistoryStore } from '../../../src/core/chat/historyStore';
+import type { AssistantTurn, Conversation, Reply, Turn } from '../../../src/core/chat/types';
+import { historyDir } from '../../../src/chat/register';
+import type { SocratuneApi } from '../../../src/extension';
+import type { ToChatWebview } from '../../../src/shared/protocol';
+import { activateSocratune, flushedLog, waitFor } from '../support/host';
+
+const BASE = 'gpt-4.1-mini-2025-04-14';
+const OTHER = 'gpt-4o-mini-2024-07-18';
+
+describe('chat (real VS Code, emulator over HTTP)', function () {
+  this.timeout(60_000);
+  let api: SocratuneApi;
+  const posted: ToChatWebview[] = [];
+  let sub: vscode.Disposable | undefined;
+  let dsUri: vscode.Uri | undefined;
+  let previousActive: vscode.Uri | undefined;
+  const config = () => vscode.workspace.getConfiguration('socratune');
+
+  before(async function () {
+    api = await activateSocratune();
+    const url = process.env.SOCRATUNE_EMULATOR_URL;
+    assert.ok(url, 'the launcher starts the emulator and passes SOCRATUNE_EMULATOR_URL');
+    await config().update('provider', 'emulator', vscode.ConfigurationTarget.Workspace);
+    await config().update('baseUrl', url, vscode.ConfigurationTarget.Workspace);
+    await waitFor('the emulator demo key in SecretStorage', async () => (await api.services.keys.get('emulator')) !== undefined);
+    sub = api.chat.session.onDidPost((m) => posted.push(m));
+    await vscode.commands.executeCommand('socratune.chat.focus');
+    await waitFor('the chat webview to resolve', () => api.chat.isResolved);
+    await waitFor('the webview to say chat/ready (snapshot posted)', () => posted.some((m) => m.type === 'chat/state'), 20_000);
+    await sim({ type: 'conversation/new' });
+    await sim({ type: 'chat/setModel', model: BASE });
+  });
+
+  after(async () => {
+    sub?.dispose();
+    api.chat.session.streams.testHeaders = undefined;
+    await api.chat.session.streams.whenIdle();
+    for (const k of ['provider', 'baseUrl']) await config().update(k, undefined, vscode.ConfigurationTarget.Workspace);
+    if (dsUri) {
+      await api.services.activeDataset.set(previousActive);
+      rmSync(dsUri.fsPath, { recursive: true, force: true });
+    }
+  });
+
+  async function sim(m: unknown): Promise<void> {
+    assert.equal(await api.chat.simulate(m), true, `message accepted: ${JSON.stringify(m)}`);
+    // simulate() hands the message to the session's ordered queue; wait until it has been handled.
+    await api.chat.session.settled();
+  }
+
+  const conv = (): Conversation => {
+    const c = api.chat.session.current;
+    assert.ok(c, 'a conversation is open');
+    return c;
+  };
+  const last = (): Turn => conv().turns[conv().turns.length - 1];
+  const lastReply = (): Reply => {
+    const t = last();
+    assert.equal(t.kind, 'assistant');
+    return (t as AssistantTurn).reply;
+  };
+  const idle = async (): Promise<void> => {
+    await waitFor('the stream to start', () => api.chat.session.streams.list().length > 0 || lastReply().status !== 'streaming');
+    await api.chat.session.streams.whenIdle();
+  };
+
+  it('sends a prompt and streams the reply: deltas (with offsets) add up to the saved text', async () => {
+    const from = posted.length;
+    await sim({ type: 'chat/send', text: 'How should I begin a difficult morning?' });
+    await idle();
+    const r = lastReply();
+    assert.equal(r.status, 'done', JSON.stringify(r.error));
+    assert.ok(r.text.length > 10);
+    assert.equal(r.setup.model, BASE);
+    assert.equal(r.finishReason, 'stop');
+    const mine = posted.slice(from);
+    const deltas = mine.filter((m): m is Extract<ToChatWebview, { type: 'chat/delta' }> => m.type === 'chat/delta');
+    assert.ok(deltas.length >= 1);
+    let at = 0;
+    for (const d of deltas) {
+      assert.equal(d.offset, at, 'deltas are contiguous');
+      at += d.text.length;
+    }
+    assert.equal(deltas.map((d) => d.text).join(''), r.text);
+    assert.ok(mine.some((m) => m.type === 'chat/streamStart') && mine.some((m) => m.type === 'chat/streamEnd'));
+    assert.equal(conv().turns[conv().turns.length - 2].kind, 'user');
+    assert.equal(conv().title, 'How should I begin a difficult morning?');
+  });
+
+  it('stops mid-stream: the partial reply is kept and marked stopped', async () => {
+    api.chat.session.streams.testHeaders = { 'x-emulator-fault': 'tps=15' };
+    const from = posted.length;
+    await sim({ type: 'chat/send', text: 'Tell me about patience, at length.' });
+    await waitFor('a first delta', () => posted.slice(from).some((m) => m.type === 'chat/delta'));
+    await sim({ type: 'chat/stop' });
+    await api.chat.session.streams.whenIdle();
+    const r = lastReply();
+    assert.equal(r.status, 'stopped');
+    assert.ok(r.text.length > 0, 'partial text kept');
+    assert.equal(r.error, undefined);
+  });
+
+  it('stops before the first token', async () => {
+    api.chat.session.streams.testHeaders = { 'x-emulator-fault': 'latency=20000' };
+    const from = posted.length;
+    await sim({ type: 'chat/send', text: 'Are you there?' });
+    await waitFor('the stream to start', () => posted.slice(from).some((m) => m.type === 'chat/streamStart'));
+    await sim({ type: 'chat/stop' });
+    await api.chat.session.streams.whenIdle();
+    assert.equal(lastReply().status, 'stopped');
+    assert.equal(lastReply().text, '');
+  });
+
+  it('shows a 5xx inline with the partial reply rule, and Retry succeeds', async () => {
+    api.chat.session.streams.testHeaders = { 'x-emulator-fault': '503' };
+    await sim({ type: 'chat/send', text: 'What is courage?' });
+    await idle();
+    const failed = lastReply();
+    assert.equal(failed.status, 'error');
+    assert.equal(failed.error?.kind, 'server');
+    assert.match(failed.error?.message ?? '', /503/);
+    api.chat.session.streams.testHeaders = undefined;
+    await sim({ type: 'chat/retry', turnId: last().id });
+    await idle();
+    assert.equal(lastReply().status, 'done');
+    assert.equal(conv().turns.filter((t) => t.kind === 'user' && t.text === 'What is courage?').length, 1, 'retry did not duplicate the prompt');
+  });
+
+  it('regenerates the last reply in place', async () => {
+    const n = conv().turns.length;
+    const oldId = last().id;
+    await sim({ type: 'chat/regenerate', turnId: oldId });
+    await idle();
+    assert.equal(conv().turns.length, n);
+    assert.notEqual(last().id, oldId);
+    assert.equal(lastReply().status, 'done');
+  });
+
+  it('edits an earlier prompt and resubmits from there (later turns are replaced)', async () => {
+    const first = conv().turns.find((t) => t.kind === 'user');
+    assert.ok(first);
+    await sim({ type: 'chat/editResend', turnId: first.id, text: 'How should I end a difficult evening?' });
+    await idle();
+    const turns = conv().turns;
+    assert.equal(turns.length, 2);
+    assert.equal(turns[0].kind === 'user' && turns[0].text, 'How should I end a difficult evening?');
+    assert.equal(lastReply().status, 'done');
+  });
+
+  it('records feedback and rejects malformed webview messages (logged, nothing happens)', async () => {
+    await sim({ type: 'chat/feedback', turnId: last().id, value: 'up' });
+    assert.equal(lastReply().feedback, 'up');
+    const before = JSON.stringify(conv());
+    assert.equal(await api.chat.simulate({ type: 'chat/send', text: 'x', model: 'gpt-4o' }), false);
+    assert.equal(await api.chat.simulate({ type: 'chat/runCommand', command: 'workbench.action.reloadWindow' }), false);
+    assert.equal(await api.chat.simulate({ type: 'chat/openLink', href: 'javascript:alert(1)' }), false);
+    assert.equal(JSON.stringify(conv()), before);
+    assert.match(await flushedLog(api), /rejected a (webview|simulated) message/);
+  });
+
+  it('persists across view re-creation: hiding destroys the webview, showing it again gets a full snapshot', async () => {
+    const from = posted.length;
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await vscode.commands.executeCommand('socratune.chat.focus');
+    const state = await waitFor('a new chat/state snapshot', () => posted.slice(from).find((m): m is Extract<ToChatWebview, { type: 'chat/state' }> => m.type === 'chat/state'), 20_000);
+    assert.deepEqual(state.snapshot.conversation?.turns, conv().turns);
+    // And on disk, as a window reload would read it.
+    const fromDisk = await new HistoryStore(historyDir(api.services.context)).load(conv().id);
+    assert.deepEqual(fromDisk?.turns, conv().turns);
+    assert.equal(fromDisk?.title, conv().title);
+  });
+
+  it('compares two models side by side and records the pick', async () => {
+    await sim({ type: 'chat/setModel', model: OTHER, side: 'b' });
+    await sim({ type: 'chat/setCompare', enabled: true });
+    await sim({ type: 'chat/send', text: 'What is a good life?' });
+    await waitFor('both sides to finish', () => {
+      const t = last();
+      return t.kind === 'compare' && t.a.status !== 'streaming' && t.b.status !== 'streaming';
+    });
+    const t = last();
+    assert.equal(t.kind, 'compare');
+    if (t.kind !== 'compare') return;
+    assert.equal(t.a.setup.model, BASE);
+    assert.equal(t.b.setup.model, OTHER);
+    assert.equal(t.a.status, 'done');
+    assert.equal(t.b.status, 'done');
+    await sim({ type: 'chat/pick', turnId: t.id, pick: 'b' });
+    const picked = last();
+    assert.equal(picked.kind === 'compare' && picked.pick, 'b');
+    await sim({ type: 'chat/setCompare', enabled: false });
+  });
+
+  it('adds a reply to the training set through socratune.addExample (origin chat)', async () => {
+    previousActive = api.services.activeDataset.uri;
+    dsUri = (await vscode.commands.executeCommand<vscode.Uri>('socratune.createDataset', { name: 'chat-integration' })) as vscode.Uri;
+    assert.ok(dsUri);
+    await sim({ type: 'chat/send', text: 'What should I remember today?' });
+    await idle();
+    const r = lastReply();
+    assert.equal(r.status, 'done');
+    await sim({ type: 'chat/addToDataset', turnId: last().id, edit: false });
+    await waitFor('the reply to be marked as added', () => lastReply().addedToDataset !== undefined);
+    const train = path.join(dsUri.fsPath, 'train.jsonl');
+    assert.ok(existsSync(train));
+    const lines = readFileSync(train, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { messages: { role: string; content: string }[] });
+    const ex = lines[lines.length - 1];
+    assert.equal(ex.messages.find((m) => m.role === 'user')?.content, 'What should I remember today?');
+    assert.equal(ex.messages.find((m) => m.role === 'assistant')?.content, r.text);
+  });
+
+  it('exports the conversation as markdown and opens a new one; the list keeps both', async () => {
+    const id = conv().id;
+    const target = vscode.Uri.joinPath(api.services.context.globalStorageUri, 'export-test.md');
+    const out = await vscode.commands.executeCommand<vscode.Uri>('socratune.exportConversation', { conversationId: id, uri: target });
+    assert.equal(out?.toString(), target.toString());
+    const md = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
+    assert.match(md, /^# How should I begin a difficult morning\?/, 'the title comes from the first prompt');
+    assert.match(md, /How should I end a difficult evening\?/);
+    assert.match(md, /## Assistant/);
+    await vscode.commands.executeCommand('socratune.newConversation');
+    assert.equal(api.chat.session.current, null);
+    const list = await api.chat.session.store.list();
+    assert.ok(list.some((c) => c.id === id));
+    assert.equal(await api.chat.session.deleteConversation(id, { confirm: false }), true);
+    assert.ok(!(await api.chat.session.store.list()).some((c) => c.id === id));
+  });
+
+  it('chatWith / compareWith commands select models (as the Models tree does)', async () => {
+    await vscode.commands.executeCommand('socratune.chatWith', { model: OTHER });
+    assert.equal(api.chat.session.settings.settings.model, OTHER);
+    assert.equal(api.chat.session.settings.settings.compare.enabled, false);
+    await vscode.commands.executeCommand('socratune.compareWith', { modelA: BASE, modelB: OTHER });
+    const s = api.chat.session.settings.settings;
+    assert.equal(s.model, BASE);
+    assert.equal(s.compare.model, OTHER);
+    assert.equal(s.compare.enabled, true);
+    await sim({ type: 'chat/setCompare', enabled: false });
+  });
+});
