@@ -129,6 +129,42 @@ describe('fine-tune jobs against the emulator', function () {
     assert.ok(models.some((m) => m.kind === 'model' && m.id === final));
   });
 
+  it('streams a job\'s events into the output channel', async () => {
+    await vscode.commands.executeCommand('socratune.showJobEvents', { jobId: job.id });
+    const lines = api.jobs.events.written.filter((l) => l.includes(job.id));
+    assert.ok(lines.some((l) => /Fine-tuning job started/.test(l)), lines.slice(0, 5).join('\n'));
+    assert.ok(lines.some((l) => /successfully completed/.test(l)));
+    assert.ok(lines.some((l) => /no more events will come/.test(l)), 'a finished job stops streaming');
+  });
+
+  it('models: binds a prompt by hand, sets the default chat model, deletes after confirmation', async () => {
+    const final = api.jobs.store.job(job.id)?.fineTunedModel ?? '';
+    assert.ok(await vscode.commands.executeCommand('socratune.models.setBoundPrompt', { modelId: final, systemPrompt: 'Speak as Marcus.' }));
+    assert.deepEqual(api.services.modelPrompts.get(final), { systemPrompt: 'Speak as Marcus.', source: 'user', datasetName: 'it-journal' });
+    const before = config().inspect<string>('chat.defaultModel')?.globalValue;
+    try {
+      assert.ok(await vscode.commands.executeCommand('socratune.models.setDefault', { modelId: final }));
+      assert.equal(config().inspect<string>('chat.defaultModel')?.globalValue, final);
+    } finally {
+      await config().update('chat.defaultModel', before, vscode.ConfigurationTarget.Global);
+    }
+    const cp = api.jobs.store.detailsOf(job.id).checkpoints.at(-1)?.modelId;
+    assert.ok(cp);
+    await api.models.tree.load();
+    assert.ok(await vscode.commands.executeCommand('socratune.models.delete', { modelId: final, confirm: false }));
+    assert.ok(!api.models.tree.fineTuned.some((m) => m.id === final), 'deleted model gone from the tree');
+  });
+
+  it('archives every job into a workspace folder, resumably', async () => {
+    const folder = path.join(workspaceRoot().fsPath, '.socratune', 'archive-it');
+    const first = await api.jobs.archive({ folder });
+    assert.ok(first && !first.cancelled);
+    assert.ok(first.jobs.some((j) => j.id === job.id));
+    assert.ok(first.written > 0);
+    const again = await api.jobs.archive({ folder });
+    assert.equal(again?.written, 0, 'a second run writes nothing new');
+  });
+
   it('cancels a running job from the tree command', async () => {
     const folder = await makeDataset('it-long', 150);
     const result = await api.jobs.startFineTune(undefined, { datasetFolder: folder, baseModel: 'gpt-4.1-mini-2025-04-14', hyperparameters: { nEpochs: 50, batchSize: 1, learningRateMultiplier: 'auto' }, suffix: 'it-long', seed: 1, assumeYes: true });
