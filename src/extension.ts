@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerChat } from './chat/register';
+import { DatasetApi, registerDataset } from './dataset';
 import { JobsApi, registerJobs } from './jobs/register';
 import { ModelsApi, registerModels } from './models/register';
 import { Services, createServices } from './platform/services';
@@ -19,6 +20,8 @@ export interface SocratuneApi {
   /** Fine-tune jobs: store, scheduler, backend, wizard entry point, notifications, curves. */
   readonly jobs: JobsApi;
   readonly models: ModelsApi;
+  /** Dataset authoring: store, catalog, active dataset (add selection, import, provenance, privacy, split, export). */
+  readonly dataset: DatasetApi;
   /** Dataset validation: diagnostics, Validate Dataset command/report, status bar item. */
   readonly validation: ValidationApi;
 }
@@ -29,13 +32,14 @@ export function activate(context: vscode.ExtensionContext): SocratuneApi {
   const services = createServices(context);
   registerSettings(services);
   const demoKey = registerDemoKey(services);
+  const dataset = registerDataset(services);
   const chat = registerChat(services);
   const jobs = registerJobs(services);
   const models = registerModels(services, jobs);
   const validation = registerValidation(services);
   const activatedInMs = performance.now() - started;
   services.log.info(`Socratune activated in ${activatedInMs.toFixed(1)} ms`);
-  return { activatedInMs, services, demoKey, chat, jobsView: jobs.view, modelsView: models.view, jobs, models, validation };
+  return { activatedInMs, services, demoKey, chat, jobsView: jobs.view, modelsView: models.view, jobs, models, validation, dataset };
 }
 
 export function deactivate(): void {

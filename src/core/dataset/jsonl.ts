@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 
 export type LineProblem = 'invalid-json' | 'not-utf8' | 'torn';
@@ -45,6 +46,8 @@ function decodeLine(buf: Buffer): string | undefined {
  */
 export function scanJsonlBuffer(buf: Buffer, startOffset = 0, keepValues = true): JsonlScan {
   const lines: JsonlLine[] = [];
+  // One validation of the whole buffer; only when it fails is every line decoded strictly on its own.
+  const allUtf8 = isUtf8(buf);
   let pos = 0;
   let hadBom = false;
   if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
@@ -59,15 +62,15 @@ export function scanJsonlBuffer(buf: Buffer, startOffset = 0, keepValues = true)
     n++;
     let slice = buf.subarray(pos, end);
     if (slice.length && slice[slice.length - 1] === 0x0d) slice = slice.subarray(0, slice.length - 1);
-    lines.push(parseLine(slice, n, startOffset + pos, !terminated, keepValues));
+    lines.push(parseLine(slice, n, startOffset + pos, !terminated, keepValues, allUtf8));
     pos = end + 1;
   }
   const endsWithNewline = buf.length === 0 || buf[buf.length - 1] === 0x0a;
   return { lines, lineCount: n, endsWithNewline, size: buf.length, hadBom };
 }
 
-function parseLine(slice: Buffer, line: number, offset: number, unterminated: boolean, keepValue: boolean): JsonlLine {
-  const raw = decodeLine(slice);
+function parseLine(slice: Buffer, line: number, offset: number, unterminated: boolean, keepValue: boolean, known: boolean): JsonlLine {
+  const raw = known ? slice.toString('utf8') : decodeLine(slice);
   if (raw === undefined) {
     return { line, raw: slice.toString('utf8'), blank: false, problem: 'not-utf8', message: `line ${line} is not valid UTF-8`, offset, bytes: Buffer.from(slice) };
   }

@@ -155,13 +155,9 @@ export function proposePrompts(ctx: ProposalContext): Proposal[] {
   if (qa) add({ prompt: qa.question, source: 'qa', detail: 'the Q/A pattern in the text (the answer becomes the example)', assistant: qa.answer });
   const opening = qa ? undefined : openingQuestion(ctx.passage);
   if (opening) add({ prompt: opening, source: 'opening-question', detail: 'the question the passage opens with' });
-  const headings = [...(ctx.heading ? [ctx.heading] : []), ...[...(ctx.headingPath ?? [])].reverse()];
-  for (const h of headings) {
-    const hq = headingToQuestion(h);
-    if (hq) {
-      add({ prompt: hq, source: 'heading', detail: `from the heading “${stripMarkup(h)}”` });
-      break; // only the nearest meaningful heading
-    }
-  }
+  // Only the nearest heading: the passage's own, else its nearest enclosing one. A date-only entry heading
+  // does not climb to the document title ("Notes to myself" is no question this entry answers).
+  const hq = nearest ? headingToQuestion(nearest) : undefined;
+  if (hq && nearest) add({ prompt: hq, source: 'heading', detail: `from the heading “${stripMarkup(nearest)}”` });
   return out;
 }

@@ -44,7 +44,9 @@ describe('prompt proposals (rules)', () => {
     assert.deepEqual(p.map((x) => x.source), ['heading-question']);
     const q = proposePrompts({ passage: 'Enough is a number you decide before you earn it.', heading: '2026-03-01 — On money', headingPath: ['Notes'] });
     assert.deepEqual(q.map((x) => [x.source, x.prompt]), [['heading', 'What are your thoughts on money?']]);
-    const r = proposePrompts({ passage: 'Rest is part of the work.', heading: '2026-04-05', headingPath: ['Journal', 'On rest'] });
+    // A date-only heading does not climb to the document title; a passage without its own heading uses the nearest one.
+    assert.deepEqual(proposePrompts({ passage: 'Rest is part of the work.', heading: '2026-04-05', headingPath: ['Notes to myself'] }), []);
+    const r = proposePrompts({ passage: 'Rest is part of the work.', headingPath: ['Journal', 'On rest'] });
     assert.deepEqual(r.map((x) => x.prompt), ['What are your thoughts on rest?']);
     assert.deepEqual(proposePrompts({ passage: 'Just text.' }), []);
   });

@@ -1,0 +1,209 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type OpenAI from 'openai';
+import { proposeWithModel } from '../core/dataset/backtranslate';
+import { ExampleRef } from '../core/dataset/catalog';
+import { DuplicateMatch } from '../core/dataset/dedup';
+import { Proposal } from '../core/dataset/propose';
+import { AddedExample } from '../core/dataset/store';
+import { fileForSplit, SplitName } from '../core/dataset/types';
+import { DatasetCommands, DatasetSettingKeys } from './commandIds';
+import { config, DatasetService, messageOf, OpenDataset } from './service';
+
+/** Open train.jsonl/validation.jsonl of a dataset at a 1-based line (selecting the line). */
+export async function openDatasetLine(datasetUri: vscode.Uri, split: SplitName, line?: number): Promise<vscode.TextEditor> {
+  const uri = vscode.Uri.joinPath(datasetUri, fileForSplit(split));
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(doc, { preview: false });
+  if (line !== undefined && line >= 1 && line <= doc.lineCount) {
+    const range = doc.lineAt(line - 1).range;
+    editor.selection = new vscode.Selection(range.start, range.end);
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
+  }
+  return editor;
+}
+
+export function describeRef(svc: DatasetService, ref: ExampleRef): string {
+  const where = `${fileForSplit(ref.split)}${ref.line ? ` line ${ref.line}` : ''}`;
+  const src = ref.source ? ` (from ${path.basename(ref.source.file)}:${ref.source.startLine + 1}${ref.source.endLine > ref.source.startLine ? `–${ref.source.endLine + 1}` : ''})` : '';
+  void svc;
+  return `${where}${src}`;
+}
+
+/**
+ * Ask what to do with a duplicate passage. "Show Existing" opens the existing example (and its journal
+ * lines) and asks again, so the user decides with both in view.
+ */
+export async function askDuplicate(svc: DatasetService, ds: OpenDataset, match: DuplicateMatch<ExampleRef>, label: string): Promise<'add' | 'skip'> {
+  const what = match.kind === 'exact' ? 'the same passage as' : `a near-duplicate (${Math.round(match.similarity * 100)}% similar) of`;
+  for (;;) {
+    const choice = await vscode.window.showWarningMessage(
+      `${label} is ${what} an example already in “${ds.store.name}”: ${describeRef(svc, match.ref)}.`,
+      { modal: true, detail: match.ref.user ? `Its prompt: “${match.ref.user}”` : undefined },
+      'Add Anyway',
+      'Show Existing',
+      'Skip',
+    );
+    if (choice === 'Add Anyway') return 'add';
+    if (choice !== 'Show Existing') return 'skip';
+    await openDatasetLine(ds.uri, match.ref.split, match.ref.line);
+  }
+}
+
+/** The confirmation toast with "Undo" (removes exactly these examples) and "Open". Not awaited by commands. */
+export function confirmAdded(svc: DatasetService, ds: OpenDataset, added: AddedExample[], message: string): void {
+  void vscode.window.showInformationMessage(message, 'Undo', 'Open').then(async (choice) => {
+    if (choice === 'Undo') await undo(svc, ds, added.map((a) => a.id));
+    if (choice === 'Open') await openDatasetLine(ds.uri, 'train', added[added.length - 1]?.line);
+  });
+}
+
+export async function undo(svc: DatasetService, ds: OpenDataset, ids: string[]): Promise<void> {
+  try {
+    const r = await svc.remove(ds, ids);
+    if (r.notFound.length) {
+      void vscode.window.showWarningMessage(
+        `Socratune: ${r.removed.length ? `removed ${r.removed.length}; ` : ''}${r.notFound.length} example(s) could not be found in “${ds.store.name}” (edited by hand or already removed). Nothing else was changed.`,
+      );
+    } else {
+      void vscode.window.showInformationMessage(`Socratune: removed ${r.removed.length === 1 ? 'the example' : `${r.removed.length} examples`} from “${ds.store.name}”.`);
+    }
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Socratune: could not undo — ${messageOf(err)}`);
+  }
+}
+
+const SOURCE_LABEL: Record<Proposal['source'], string> = {
+  'heading-question': 'question in the heading',
+  qa: 'Q/A in the text',
+  'opening-question': 'opening question',
+  heading: 'from the heading',
+  model: 'model suggestion',
+  user: 'typed',
+};
+
+interface PromptItem extends vscode.QuickPickItem {
+  proposal?: Proposal;
+  action?: 'type' | 'typed' | 'info';
+}
+
+export interface PromptChoice {
+  prompt: string;
+  /** Set when the chosen proposal replaces the passage (a Q/A pattern's answer). */
+  assistant?: string;
+  source: Proposal['source'];
+}
+
+/** Which model suggests questions: the setting, else the chat model, else the training base model. */
+export function questionModel(svc: DatasetService): string {
+  const p = svc.s.profile();
+  return config().get<string>(DatasetSettingKeys.questionModel, '') || p.defaultChatModel || p.defaultBaseModel;
+}
+
+/**
+ * The prompt picker: rule-based proposals first, model suggestions arriving while it is open (cancelled when
+ * it closes), "Type my own…", and whatever the user types. Unless one-key accept is on, the chosen text opens
+ * in an input box to edit before anything is written — the user always sees the prompt.
+ */
+export async function pickPrompt(svc: DatasetService, opts: { title: string; passage: string; heading?: string; proposals: Proposal[] }): Promise<PromptChoice | undefined> {
+  const oneKey = config().get<boolean>(DatasetSettingKeys.acceptOneKey, false);
+  const useModel = config().get<boolean>(DatasetSettingKeys.suggestWithModel, true);
+  const qp = vscode.window.createQuickPick<PromptItem>();
+  qp.title = opts.title;
+  qp.placeholder = oneKey ? 'Enter adds the highlighted prompt · type to write your own' : 'Pick a prompt to edit, or type your own · Escape skips this passage';
+  qp.matchOnDescription = false;
+  qp.ignoreFocusOut = true;
+  const editButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: 'Edit before adding' };
+  const base: PromptItem[] = opts.proposals.map((p) => ({ label: p.prompt, description: SOURCE_LABEL[p.source], detail: p.detail, proposal: p, buttons: [editButton] }));
+  let modelItems: PromptItem[] = [];
+  const typeOwn: PromptItem = { label: '$(edit) Type my own question…', action: 'type', alwaysShow: true };
+  const render = () => {
+    const typed = qp.value.trim();
+    const items: PromptItem[] = [];
+    if (typed) items.push({ label: typed, description: 'use what you typed', action: 'typed', alwaysShow: true });
+    items.push(...base);
+    if (modelItems.length) items.push({ label: 'Model suggestions', kind: vscode.QuickPickItemKind.Separator }, ...modelItems);
+    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, typeOwn);
+    qp.items = items;
+  };
+  const ac = new AbortController();
+  if (useModel) {
+    const model = questionModel(svc);
+    modelItems = [{ label: `$(loading~spin) Asking ${model} for questions this passage answers…`, action: 'info', alwaysShow: true }];
+    qp.busy = true;
+    void (async () => {
+      let client: OpenAI | undefined;
+      try {
+        const c = await svc.s.client({ timeoutMs: 30_000, maxRetries: 1 });
+        if (!c.ok) {
+          modelItems = [{ label: '$(info) No model suggestions', detail: c.message, action: 'info', alwaysShow: true }];
+          return;
+        }
+        client = c.client;
+        const props = await proposeWithModel(client, { model, passage: opts.passage, heading: opts.heading, signal: ac.signal });
+        modelItems = props.length
+          ? props.map((p) => ({ label: p.prompt, description: SOURCE_LABEL.model, detail: p.detail, proposal: p, buttons: [editButton] }))
+          : [{ label: '$(info) The model suggested no questions', action: 'info', alwaysShow: true }];
+      } catch (err) {
+        if (ac.signal.aborted) return;
+        svc.s.log.warn(`Question suggestions from ${model} failed: ${messageOf(err)}`);
+        modelItems = [{ label: '$(warning) Model suggestions unavailable', detail: messageOf(err), action: 'info', alwaysShow: true }];
+      } finally {
+        if (!ac.signal.aborted) {
+          qp.busy = false;
+          const active = qp.activeItems[0];
+          render();
+          if (active) {
+            const same = qp.items.find((i) => i.label === active.label);
+            if (same) qp.activeItems = [same];
+          }
+        }
+      }
+    })();
+  }
+  render();
+  const picked = await new Promise<{ item: PromptItem; edit: boolean } | undefined>((resolve) => {
+    let done = false;
+    qp.onDidChangeValue(() => render());
+    qp.onDidAccept(() => {
+      const item = qp.selectedItems[0] ?? qp.activeItems[0];
+      if (!item || item.action === 'info') return;
+      done = true;
+      resolve({ item, edit: !oneKey && item.action !== 'typed' });
+      qp.hide();
+    });
+    qp.onDidTriggerItemButton((e) => {
+      done = true;
+      resolve({ item: e.item, edit: true });
+      qp.hide();
+    });
+    qp.onDidHide(() => {
+      ac.abort();
+      if (!done) resolve(undefined);
+      qp.dispose();
+    });
+    qp.show();
+  });
+  if (!picked) return undefined;
+  const { item } = picked;
+  let text = item.action === 'type' ? '' : item.label;
+  if (picked.edit || item.action === 'type') {
+    const edited = await vscode.window.showInputBox({
+      title: opts.title,
+      prompt: 'The user message of this training example (the passage is the answer). Enter adds it; Escape skips this passage.',
+      value: text,
+      valueSelection: [0, text.length],
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'Type the question this passage answers.'),
+    });
+    if (edited === undefined) return undefined;
+    text = edited.trim();
+  }
+  const source = item.proposal && text === item.proposal.prompt ? item.proposal.source : 'user';
+  return { prompt: text, assistant: item.proposal?.assistant, source };
+}
+
+/** Link shown in messages to open the dataset file. */
+export function openCommandUri(ds: OpenDataset, split: SplitName = 'train', line?: number): vscode.Uri {
+  return vscode.Uri.parse(`command:${DatasetCommands.openDatasetFile}?${encodeURIComponent(JSON.stringify([{ datasetUri: ds.uri.toString(), split, line }]))}`);
+}
