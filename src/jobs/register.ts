@@ -8,7 +8,7 @@ import { jobLabel } from '../core/jobs/format';
 import { JobsStore } from '../core/jobs/jobsStore';
 import { ManifestStore } from '../core/jobs/manifest';
 import { PollScheduler } from '../core/jobs/scheduler';
-import { isCancellable, isPausable, isResumable } from '../core/jobs/status';
+import { isCancellable, isPausable, isResumable, isTerminal } from '../core/jobs/status';
 import { WizardPreset, WizardResult, WizardUi, runStartFineTune } from '../core/jobs/wizard';
 import { coreWizardDeps } from '../core/jobs/wizardDeps';
 import { chatWith, compareModels, copyModelId } from '../models/actions';
@@ -213,7 +213,7 @@ export function registerJobs(s: Services): JobsApi {
     }),
     vscode.window.onDidChangeWindowState((st) => scheduler.setFocused(st.focused)),
     (() => {
-      const a = store.onDidTransition(({ job }) => {
+      const onEnded = (job: FineTuneJob) => {
         notifier.notify(job);
         if (job.status === 'succeeded') {
           void store
@@ -221,9 +221,30 @@ export function registerJobs(s: Services): JobsApi {
             .then(() => prompts.bindJob(job, store.detailsOf(job.id).checkpoints))
             .then((ids) => ids.length && log.info(`Bound the training system prompt to ${ids.join(', ')}.`));
         }
+      };
+      // Jobs seen running are remembered across sessions, so a job that ended while VS Code was closed
+      // still gets its notification (and its prompt binding) on the next load.
+      const SEEN_KEY = 'socratune.jobs.seenActive';
+      const seen = new Set(context.globalState.get<string[]>(SEEN_KEY, []));
+      const endedHere = new Set<string>();
+      const a = store.onDidTransition(({ job }) => {
+        endedHere.add(job.id);
+        onEnded(job);
       });
       const b = store.onDidChange(() => {
-        if (store.loaded) syncActive();
+        if (!store.loaded) return;
+        syncActive();
+        let dirty = false;
+        for (const j of store.jobs) {
+          if (!isTerminal(j.status) && !seen.has(j.id)) {
+            seen.add(j.id);
+            dirty = true;
+          } else if (isTerminal(j.status) && seen.delete(j.id)) {
+            dirty = true;
+            if (!endedHere.has(j.id)) onEnded(j);
+          }
+        }
+        if (dirty) void context.globalState.update(SEEN_KEY, [...seen].slice(-200));
       });
       return { dispose: () => (a.dispose(), b.dispose()) };
     })(),

@@ -30,12 +30,17 @@ export class PromptBinder {
   /** Returns the model IDs newly bound. */
   async bindJob(job: FineTuneJob, checkpoints: readonly JobCheckpoint[] = []): Promise<string[]> {
     const ids = [job.fineTunedModel, ...checkpoints.map((c) => c.modelId)].filter((x): x is string => !!x);
-    const unbound = ids.filter((id) => this.prompts.get(id)?.source !== 'user' && this.prompts.get(id) === undefined);
-    if (unbound.length === 0) return [];
+    if (ids.every((id) => this.prompts.get(id) !== undefined)) return [];
     const p = await this.promptForJob(job);
     if (!p) return [];
     const bound: BoundPrompt = { systemPrompt: p.systemPrompt, source: 'job', datasetName: p.datasetName };
-    for (const id of unbound) await this.prompts.set(id, bound);
-    return unbound;
+    const done: string[] = [];
+    for (const id of ids) {
+      // Checked at write time: a binding made meanwhile (by the user, say) is never replaced.
+      if (this.prompts.get(id) !== undefined) continue;
+      await this.prompts.set(id, bound);
+      done.push(id);
+    }
+    return done;
   }
 }
