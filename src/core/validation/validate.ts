@@ -87,12 +87,14 @@ export async function validateRange(job: WorkerJob, opts: { signal?: AbortSignal
 }
 
 function spawnWorker(job: WorkerJob): Worker {
+  // Workers inherit the parent's execArgv; `--input-type` (node --input-type=module -e …) is refused there.
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
   if (fromSources) {
     // Unit tests run the TypeScript sources through tsx; register it inside the worker too.
     const entry = path.join(__dirname, 'worker.ts');
-    return new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true, workerData: job });
+    return new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true, workerData: job, execArgv });
   }
-  return new Worker(distFile('validationWorker.js'), { workerData: job });
+  return new Worker(distFile('validationWorker.js'), { workerData: job, execArgv });
 }
 
 async function validateParallel(job: Omit<WorkerJob, 'start' | 'end'>, size: number, workers: number, opts: FileValidateOptions): Promise<PartialResult[]> {
