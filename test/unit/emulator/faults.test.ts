@@ -5,6 +5,10 @@ import type { EmulatorHandle } from '../../../src/emulator';
 import { assertSchema } from './support/schema';
 import { sdk, start } from './support/emulator';
 
+interface ErrorJson {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
 const ask = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hello' }] };
 const fault = (spec: string) => ({ headers: { 'x-emulator-fault': spec } });
 
@@ -153,12 +157,12 @@ describe('emulator: errors, retries and fault injection with the openai SDK', ()
     ];
     for (const [pending, status, code] of cases) {
       const res = await pending;
-      const body = await res.json();
+      const body = (await res.json()) as ErrorJson;
       assert.equal(res.status, status, JSON.stringify(body));
       assertSchema('ErrorResponse', body);
       assert.equal(body.error.code, code, body.error.message);
     }
-    const first = await (await post('/chat/completions', '{bad')).json();
+    const first = (await (await post('/chat/completions', '{bad')).json()) as ErrorJson;
     assert.match(first.error.message, /^We could not parse the JSON body of your request/);
 
     // Garbage on the socket gets a 400 and leaves the server up.
