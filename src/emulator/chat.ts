@@ -139,6 +139,8 @@ async function create(ctx: RequestContext): Promise<OpenAI.Chat.ChatCompletion |
   const { emu } = ctx;
   const req = readRequest(await readJsonObject(ctx.req, emu.config.maxJsonBytes));
   const shaped = answers(emu, req).map((a) => shape(a, req));
+  // Like OpenAI, a response names the snapshot an alias resolved to (gpt-4o-mini → gpt-4o-mini-2024-07-18).
+  const model = baseModel(req.model)?.snapshot ?? req.model;
   const promptTokens = countMessageTokens(req.messages);
   const completionTokens = shaped.reduce((s, x) => s + x.pieces.length, 0);
   const id = `chatcmpl-${hashId(29, emu.config.seed, 'chat', emu.state.ids.nextInt('chat'))}`;
@@ -149,7 +151,7 @@ async function create(ctx: RequestContext): Promise<OpenAI.Chat.ChatCompletion |
       id,
       object: 'chat.completion',
       created,
-      model: req.model,
+      model,
       choices: shaped.map((s, index) => ({
         index,
         message: { role: 'assistant', content: s.pieces.join(''), refusal: null, annotations: [] },
@@ -162,7 +164,7 @@ async function create(ctx: RequestContext): Promise<OpenAI.Chat.ChatCompletion |
     };
     return completion;
   }
-  const base = { id, object: 'chat.completion.chunk' as const, created, model: req.model, service_tier: 'default' as const, system_fingerprint: fingerprint };
+  const base = { id, object: 'chat.completion.chunk' as const, created, model, service_tier: 'default' as const, system_fingerprint: fingerprint };
   const chunks: OpenAI.Chat.ChatCompletionChunk[] = [];
   const withUsage = (c: OpenAI.Chat.ChatCompletionChunk): OpenAI.Chat.ChatCompletionChunk => (req.includeUsage ? { ...c, usage: null } : c);
   shaped.forEach((s, index) => {

@@ -47,6 +47,7 @@ describe('emulator: chat completions through the openai SDK', () => {
     const two = await client.chat.completions.create(q);
     assert.equal(one.choices[0].message.content, two.choices[0].message.content);
     assert.match(one.choices[0].message.content ?? '', /^\(gpt-4o-mini, emulated\) You asked about virtue\./);
+    assert.equal(one.model, 'gpt-4o-mini-2024-07-18', 'the alias resolves to its snapshot, as on OpenAI');
     await assert.rejects(client.chat.completions.create({ ...q, model: 'ft:gpt-4o-mini-2024-07-18:x::nope' }), (e: unknown) => {
       assert.ok(e instanceof OpenAI.NotFoundError);
       assert.equal(e.code, 'model_not_found');
