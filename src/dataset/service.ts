@@ -48,13 +48,14 @@ export class DatasetService implements vscode.Disposable {
 
   constructor(readonly s: Services) {
     const watcher = vscode.workspace.createFileSystemWatcher('**/{train,validation,provenance}.jsonl');
-    const onFile = (uri: vscode.Uri) => {
+    // Socratune's own appends also trigger the watcher; the store knows their size and time, so only a real
+    // outside change (a hand edit) drops the catalog — adds stay O(1).
+    const onFile = async (uri: vscode.Uri) => {
       const dir = path.dirname(uri.fsPath);
       const entry = this.open.get(dir);
-      if (entry) {
-        entry.catalog = undefined;
-        this.changed.fire(vscode.Uri.file(dir));
-      }
+      if (!entry) return;
+      if (await entry.store.changedOnDisk().catch(() => true)) entry.catalog = undefined;
+      this.changed.fire(vscode.Uri.file(dir));
     };
     this.disposables.push(watcher, watcher.onDidChange(onFile), watcher.onDidCreate(onFile), watcher.onDidDelete(onFile), this.changed);
     this.disposables.push(s.activeDataset.onDidChange((u) => u && this.changed.fire(u)));

@@ -126,6 +126,7 @@ function isChat(value: unknown): value is { messages: unknown[] } {
 export class DatasetStore {
   private lineCount: number | undefined;
   private knownSize: number | undefined;
+  private knownMtime: number | undefined;
 
   private constructor(
     readonly dir: string,
@@ -211,13 +212,14 @@ export class DatasetStore {
     if (buf.length && buf[buf.length - 1] !== 0x0a) n++;
     this.lineCount = n;
     this.knownSize = buf.length;
+    this.knownMtime = await fsp.stat(this.file('train')).then((st) => st.mtimeMs, () => undefined);
   }
 
-  /** Whether train.jsonl changed on disk since this store last wrote or read it (a hand edit). O(1). */
+  /** Whether train.jsonl changed on disk since this store last wrote or read it (a hand edit). O(1): one stat. */
   async changedOnDisk(): Promise<boolean> {
     try {
       const st = await fsp.stat(this.file('train'));
-      return st.size !== this.knownSize;
+      return st.size !== this.knownSize || (this.knownMtime !== undefined && st.mtimeMs !== this.knownMtime);
     } catch {
       return (this.knownSize ?? 0) !== 0;
     }
@@ -273,6 +275,7 @@ export class DatasetStore {
         this.lineCount = undefined;
       }
       this.knownSize = res.sizeAfter;
+      this.knownMtime = res.mtimeMs;
       const now = new Date().toISOString();
       const added: AddedExample[] = built.map((b, i) => {
         const assistant = assistantText(b);
@@ -351,6 +354,7 @@ export class DatasetStore {
       if (split === 'train') {
         this.lineCount = scan.lineCount;
         this.knownSize = scan.size;
+        this.knownMtime = await fsp.stat(file).then((st) => st.mtimeMs, () => undefined);
       }
       if (scan.hadBom) issues.push({ split, file, line: 1, problem: 'bom', message: `${fileForSplit(split)} starts with a byte order mark (BOM); OpenAI may reject it.`, preview: '' });
       for (const l of scan.lines) {

@@ -73,6 +73,20 @@ describe('dataset store', () => {
     assert.ok(scan.lines.every((l) => !l.problem));
   });
 
+  it('tells its own appends from hand edits (one stat), even a same-size edit', async () => {
+    const store = await DatasetStore.create(t.dir, 'watch');
+    await store.add(ex(1));
+    await store.add(ex(2));
+    assert.equal(await store.changedOnDisk(), false, 'own appends are not changes');
+    const text = readFileSync(store.file('train'), 'utf8');
+    await new Promise((r) => setTimeout(r, 20));
+    writeFileSync(store.file('train'), text.replace('day 1?', 'day 9?'));
+    assert.equal(readFileSync(store.file('train'), 'utf8').length, text.length);
+    assert.equal(await store.changedOnDisk(), true, 'a same-size hand edit is a change');
+    await store.snapshot();
+    assert.equal(await store.changedOnDisk(), false, 'a full read catches up');
+  });
+
   it('addMany writes a batch in one append', async () => {
     const store = await DatasetStore.create(t.dir, 'b');
     const added = await store.addMany([ex(1), ex(2), ex(3)]);
