@@ -98,9 +98,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       persister?.schedule();
     },
     close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        persister?.flush();
-        server.close(() => resolve());
+      (closing ??= new Promise<void>((resolve, reject) => {
+        server.close(() => {
+          try {
+            persister?.flush(); // after the last request, so the snapshot is final
+            resolve();
+          } catch (err) {
+            reject(err instanceof Error ? err : new Error(String(err)));
+          }
+        });
         shutdown();
       })),
   };

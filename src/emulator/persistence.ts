@@ -68,7 +68,12 @@ export class Persister {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.save();
+      try {
+        this.save();
+      } catch (err) {
+        // A full disk or a removed directory must not take the server down; the next change retries.
+        process.stderr.write(`emulator: could not save state to ${this.dir}: ${(err as Error).message}\n`);
+      }
     }, 100);
     this.timer.unref();
   }
