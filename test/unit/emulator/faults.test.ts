@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import OpenAI from 'openai';
 import type { EmulatorHandle } from '../../../src/emulator';
 import { assertSchema } from './support/schema';
-import { sdk, start } from './support/emulator';
+import { sdk, start, uploadText } from './support/emulator';
 
 interface ErrorJson {
   error: { message: string; type: string; param: string | null; code: string | null };
@@ -173,6 +173,42 @@ describe('emulator: errors, retries and fault injection with the openai SDK', ()
       socket.on('close', () => resolve());
       socket.on('error', () => resolve());
     });
+    assert.ok((await sdk(emu).models.list()).data.length > 0, 'still serving');
+  });
+
+  it('answers hundreds of randomly malformed requests with 4xx errors, never a 500 or a crash', async () => {
+    // Seeded generator of JSON values, biased towards the keys each endpoint reads.
+    let state = 12345;
+    const rand = () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const value = (depth: number): unknown => {
+      const kind = Math.floor(rand() * (depth > 2 ? 6 : 8));
+      if (kind === 0) return null;
+      if (kind === 1) return rand() < 0.5;
+      if (kind === 2) return pick([0, -1, 1.5, 1e308, 256, 2 ** 53, NaN]);
+      if (kind === 3) return pick(['', 'auto', 'gpt-4o-mini', 'user', 'file-x', '\u0000', 'x'.repeat(300)]);
+      if (kind === 4) return pick(['system', 'user', 'assistant', 'tool']);
+      if (kind === 5) return [];
+      if (kind === 6) return Array.from({ length: 1 + Math.floor(rand() * 3) }, () => value(depth + 1));
+      const keys = ['model', 'messages', 'role', 'content', 'stream', 'stream_options', 'include_usage', 'n', 'stop', 'max_tokens', 'temperature', 'training_file', 'validation_file', 'method', 'type', 'supervised', 'dpo', 'hyperparameters', 'n_epochs', 'batch_size', 'beta', 'metadata', 'integrations', 'suffix', 'seed', 'bytes', 'filename', 'purpose', 'mime_type', 'part_ids', 'expires_after'];
+      return Object.fromEntries(Array.from({ length: 1 + Math.floor(rand() * 5) }, () => [pick(keys), value(depth + 1)]));
+    };
+    const file = await uploadText(sdk(emu), 'x\n');
+    const paths = ['/chat/completions', '/fine_tuning/jobs', '/uploads', '/uploads/upload_x/complete', `/fine_tuning/jobs/ftjob-x/cancel`, '/files'];
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 300; i++) {
+      const path = pick(paths);
+      let body = JSON.stringify(value(0));
+      if (path === '/fine_tuning/jobs' && rand() < 0.5) body = JSON.stringify({ model: 'gpt-4o-mini', training_file: file.id, ...(value(1) as object) });
+      if (path === '/chat/completions' && rand() < 0.5) body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], ...(value(1) as object) });
+      const res = await fetch(`${emu.url}${path}`, { method: 'POST', body, headers: { authorization: `Bearer ${emu.key}`, 'content-type': 'application/json' } });
+      const text = await res.text();
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      assert.ok(res.status < 500, `${path} ${body} → ${res.status} ${text}`);
+      if (res.status >= 400) assertSchema('ErrorResponse', JSON.parse(text));
+    }
+    assert.ok((statuses.get(400) ?? 0) > 100, JSON.stringify([...statuses]));
+    assert.equal(emu.requests.filter((r) => r.info.internalError).length, 0);
     assert.ok((await sdk(emu).models.list()).data.length > 0, 'still serving');
   });
 
