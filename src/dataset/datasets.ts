@@ -24,10 +24,8 @@ async function selectDataset(svc: DatasetService): Promise<vscode.Uri | undefine
     let detail = '';
     try {
       const store = await DatasetStore.open(d.uri.fsPath);
-      const snap = await store.snapshot();
-      const train = snap.examples.filter((e) => e.split === 'train').length;
-      const val = snap.examples.length - train;
-      detail = `${train} training${val ? ` + ${val} validation` : ''} examples · ${store.settings.format}${store.settings.systemPrompt ? ` · system prompt: “${store.settings.systemPrompt.slice(0, 60)}”` : ' · no system prompt'}${snap.issues.length ? ` · $(warning) ${snap.issues.length} problem line(s)` : ''}`;
+      const { train, validation: val } = await store.quickCounts();
+      detail = `${train} training${val ? ` + ${val} validation` : ''} examples · ${store.settings.format}${store.settings.systemPrompt ? ` · system prompt: “${store.settings.systemPrompt.slice(0, 60)}”` : ' · no system prompt'}`;
     } catch (err) {
       detail = `$(warning) ${messageOf(err)}`;
     }

@@ -1,4 +1,3 @@
-import * as vscode from 'vscode';
 import { Services } from '../platform/services';
 import { register as registerAddSelection } from './addSelection';
 import { register as registerDatasets } from './datasets';
@@ -25,6 +24,5 @@ export function registerDataset(s: Services): DatasetApi {
   registerScan(service);
   registerSplit(service);
   registerExport(service);
-  void vscode.commands.executeCommand('setContext', 'socratune.dataset.available', true);
   return { service };
 }

@@ -215,6 +215,28 @@ export class DatasetStore {
     this.knownMtime = await fsp.stat(this.file('train')).then((st) => st.mtimeMs, () => undefined);
   }
 
+  /** Non-blank lines per split, without parsing (for pickers and summaries; corrupt lines count too). */
+  async quickCounts(): Promise<Record<SplitName, number>> {
+    const out: Record<SplitName, number> = { train: 0, validation: 0 };
+    for (const split of ['train', 'validation'] as const) {
+      const buf = await fsp.readFile(this.file(split)).catch(() => Buffer.alloc(0));
+      let start = 0;
+      for (let i = buf.indexOf(0x0a); ; i = buf.indexOf(0x0a, start)) {
+        const end = i === -1 ? buf.length : i;
+        for (let k = start; k < end; k++) {
+          const c = buf[k];
+          if (c !== 0x20 && c !== 0x09 && c !== 0x0d) {
+            out[split]++;
+            break;
+          }
+        }
+        if (i === -1) break;
+        start = i + 1;
+      }
+    }
+    return out;
+  }
+
   /** Whether train.jsonl changed on disk since this store last wrote or read it (a hand edit). O(1): one stat. */
   async changedOnDisk(): Promise<boolean> {
     try {

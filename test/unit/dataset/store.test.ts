@@ -137,6 +137,7 @@ describe('dataset store', () => {
     await store.add(ex(2));
     const snap = await store.snapshot();
     assert.deepEqual(snap.issues.map((i) => [i.line, i.problem]), [[2, 'invalid-json'], [3, 'not-utf8']]);
+    assert.deepEqual(await store.quickCounts(), { train: 4, validation: 0 });
     const before = readFileSync(store.file('train'));
     const r = await store.remove([a.id]);
     assert.deepEqual(r.removed.map((x) => x.line), [1]);
