@@ -107,6 +107,8 @@ export class ChatSession implements vscode.Disposable {
     switch (m.type) {
       case 'chat/ready':
         await this.sendSnapshot(from);
+        // A list that failed earlier (e.g. before the key was stored) is retried when a view (re)appears.
+        if (this.models.current.error && !this.models.current.loading) void this.models.refresh();
         return;
       case 'chat/send':
         return this.send(m.text);

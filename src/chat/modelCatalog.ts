@@ -48,7 +48,10 @@ export class ModelCatalog implements vscode.Disposable {
     this.changed.fire(this.state);
     let error: string | undefined;
     const listed: { id: string; detail?: string; fromServer: boolean }[] = [];
+    const started = Date.now();
+    this.s.log.debug(`Chat: listing models from ${backend}…`);
     const c = await this.s.client({ timeoutMs: 15_000, maxRetries: 1 });
+    this.s.log.debug(`Chat: client for ${backend} ready after ${Date.now() - started} ms (${c.ok ? 'ok' : c.reason})`);
     if (!c.ok) {
       error = c.message;
     } else {
@@ -62,6 +65,7 @@ export class ModelCatalog implements vscode.Disposable {
         error = `Could not list models from ${backend}: ${e instanceof Error ? e.message : String(e)}. You can still type a model ID.`;
       }
     }
+    this.s.log.info(`Chat: ${listed.length} models from ${backend} in ${Date.now() - started} ms${error ? ` (${error})` : ''}${gen !== this.generation ? ' (superseded)' : ''}`);
     if (gen !== this.generation) return this.state;
     this.listed = listed;
     this.publish(error);

@@ -96,10 +96,10 @@ export class ChatSettingsStore implements vscode.Disposable {
       case 'bound':
         return bound
           ? make('bound', `Trained prompt${bound.datasetName ? ` · ${bound.datasetName}` : ''}`, bound.systemPrompt)
-          : make('none', 'No system prompt (this model has no trained prompt)', '');
+          : make('none', 'No system prompt', '');
       case 'preset': {
         const p = this.presets.find((x) => x.id === choice.presetId);
-        return p ? make('preset', `Preset · ${p.name}`, p.text) : make('none', 'No system prompt (preset deleted)', '');
+        return p ? make('preset', `Preset · ${p.name}`, p.text) : make('none', 'No system prompt', '');
       }
       case 'custom':
         return make('custom', 'Custom prompt', choice.text);

@@ -49,6 +49,13 @@ export class Composer {
     this.input.focus();
   }
 
+  /** A short note in the banner line (e.g. why Enter did nothing). */
+  private hint(text: string): void {
+    this.banner.hidden = false;
+    this.banner.replaceChildren(icon('info'), ` ${text}`);
+    setTimeout(() => this.setEditing(this.editing), 4000);
+  }
+
   private setEditing(id: string | undefined): void {
     this.editing = id;
     this.banner.hidden = !id;
@@ -59,7 +66,10 @@ export class Composer {
   private submit(): void {
     const text = this.input.value;
     if (!text.trim()) return;
-    if (this.on.isStreaming() && !this.editing) return;
+    if (this.on.isStreaming() && !this.editing) {
+      this.hint('A reply is still streaming: press Esc (or Stop) first, then send.');
+      return;
+    }
     this.on.send(text, this.editing);
     this.input.value = '';
     this.setEditing(undefined);

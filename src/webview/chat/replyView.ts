@@ -169,7 +169,7 @@ export class ReplyView {
             added
               ? h('span', { class: 'added-badge', title: `Example ${r.addedToDataset?.id}` }, icon('pass-filled'), ' In training set')
               : textButton('Add to Training Set', 'add-to-dataset', { disabled: !hasText, title: this.deps.datasetAvailable() ? 'Add this prompt and reply as a training example' : 'The dataset feature is not available in this build' }, 'add'),
-            added ? null : textButton('Edit, then Add', 'edit-add', { disabled: !hasText }, 'edit'),
+            added ? null : iconButton('edit', 'Edit, then Add to Training Set', 'edit-add', { disabled: !hasText }),
           ].filter((x): x is HTMLElement => x !== null)),
     );
   }
