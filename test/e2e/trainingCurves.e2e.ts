@@ -48,7 +48,7 @@ async function finishedJob(): Promise<string> {
 
 /** The content frame of the Training Curves panel (the chat view is another Socratune webview). */
 async function curvesFrame(page: Page): Promise<FrameLocator> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const outers = page.locator('iframe.webview[src*="extensionId=socratune.socratune"]');
     const n = await outers.count();
@@ -84,10 +84,11 @@ describe('training curves (e2e)', function () {
     const row = pane.locator('.monaco-list-row', { hasText: jobId });
     await row.waitFor({ timeout: 30_000 });
     await row.locator('.codicon-pass-filled').waitFor({ timeout: 30_000 });
-    await row.click({ button: 'right' });
-    const item = page.getByRole('menuitem', { name: 'Show Training Curves' });
-    await item.waitFor();
-    await item.click();
+    // The row's inline action (menu group "inline" for viewItem job.*).
+    await row.hover();
+    const action = row.locator('.actions .action-label[aria-label^="Show Training Curves"]');
+    await action.waitFor();
+    await action.click();
 
     const frame = await curvesFrame(page);
     // The webview reports how many points it drew (results CSV of the finished job) on <body>.
