@@ -31,22 +31,26 @@ async function buildBundles(dir: string): Promise<string> {
     esbuild.build({ ...common, entryPoints: ['src/core/validation/tokenizer.ts'], outfile: path.join(dir, 'tokenizer.js') }),
     esbuild.build({ ...common, entryPoints: ['src/core/validation/worker.ts'], outfile: path.join(dir, 'validationWorker.js') }),
   ]);
+  // The baseline too, so its memory is measured in a plain `node` process like ours (tiktoken stays a package).
+  await esbuild.build({ ...common, minify: false, entryPoints: ['bench/lib/cookbookPort.ts'], outfile: path.join(dir, 'cookbook.js'), external: ['tiktoken'] });
   return path.join(dir, 'validation.js');
 }
 
-/** Peak RSS (MB) of a fresh process validating `file` with the shipped bundle. */
-function childPeakRss(bundle: string, file: string, opts: { workers?: number; memoize?: boolean }): { mb: number; seconds: number } {
+/** Peak RSS (MB, worker threads included) of a fresh `node` process running `call` on `file`. */
+function childPeakRss(bundle: string, call: string): { mb: number; seconds: number } {
   const script = `
-    const v = require(${JSON.stringify(bundle)});
+    const m = require(${JSON.stringify(bundle)});
     const t = performance.now();
-    v.validateJsonlFile(${JSON.stringify(file)}, ${JSON.stringify({ model: MODEL, ...opts })}).then((r) => {
-      if (!r.accepted) throw new Error('unexpected errors');
+    Promise.resolve(${call}).then(() => {
       console.log(JSON.stringify({ mb: process.resourceUsage().maxRSS / 1024, seconds: (performance.now() - t) / 1000 }));
     });`;
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', NODE_PATH: path.join(ROOT, 'node_modules') } });
   if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim()) as { mb: number; seconds: number };
 }
+
+const ours = (file: string, opts: { workers?: number; memoize?: boolean }) => `m.validateJsonlFile(${JSON.stringify(file)}, ${JSON.stringify({ model: MODEL, ...opts })}).then((r) => { if (!r.accepted) throw new Error('unexpected errors'); })`;
+const cookbook = (file: string) => `m.cookbookValidate(${JSON.stringify(file)}, 'o200k_base', 65536)`;
 
 async function timeIt<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
   const t = performance.now();
@@ -68,17 +72,16 @@ export default async function bench(): Promise<BenchResult[]> {
     const load = loadavg()[0]!.toFixed(1);
     console.error(`validation bench: ${MB.toFixed(1)} MB, ${examples} examples, ${availableParallelism()} cores, load ${load}`);
 
-    // Baseline first, in this fresh process (its RSS high-water mark is its own).
-    const rssBefore = process.resourceUsage().maxRSS / 1024;
     const base = await timeIt(() => cookbookValidate(file, 'o200k_base', 65536));
-    const baseRss = process.resourceUsage().maxRSS / 1024;
     const baseMBps = MB / base.seconds;
     console.error(`baseline (cookbook port + tiktoken WASM): ${base.seconds.toFixed(1)} s, ${baseMBps.toFixed(2)} MB/s`);
 
+    const threads = validation.defaultWorkerCount(bytes);
+    const dflt = threads >= 2 ? `default: ${threads} worker threads` : 'default: 1 thread (file under 32 MiB)';
     const variants: { name: string; opts: { workers?: number; memoize?: boolean } }[] = [
-      { name: 'socratune validator (default: worker threads + bounded memo)', opts: {} },
+      { name: `socratune validator (${dflt}, bounded memo)`, opts: {} },
       { name: 'socratune validator, 1 thread', opts: { workers: 0 } },
-      { name: 'socratune validator, worker threads, memo off', opts: { memoize: false } },
+      { name: `socratune validator (${dflt}), memo off`, opts: { memoize: false } },
       { name: 'socratune validator, 1 thread, memo off', opts: { workers: 0, memoize: false } },
     ];
     const results: BenchResult[] = [];
@@ -100,16 +103,21 @@ export default async function bench(): Promise<BenchResult[]> {
       results.push({ name: variant.name, value: round(MBps), unit: 'MB/s', baseline: round(baseMBps), ratio: round(MBps / baseMBps), notes: `best of 2 runs (${runs.map((s) => s.toFixed(2)).join(', ')} s); tokens match the baseline exactly (${last.tokens.total})` });
     }
 
-    // Peak memory: fresh processes; the 25% file shows whether memory grows with the input.
-    const peakFull = childPeakRss(bundle, file, {});
-    const peakQuarter = childPeakRss(bundle, small, {});
-    const peakSingle = childPeakRss(bundle, file, { workers: 0 });
+    // Peak memory, each in a fresh plain `node` process (max RSS, worker threads included). Flat memory
+    // means: the same peak for a 4× larger file. The baseline runs on the quarter file only (it is slow).
+    const cookbookDir = path.join(path.dirname(bundle), 'cookbook.js');
+    const baseQuarter = childPeakRss(cookbookDir, cookbook(small));
+    const singleQuarter = childPeakRss(bundle, ours(small, { workers: 0 }));
+    const singleFull = childPeakRss(bundle, ours(file, { workers: 0 }));
+    const defaultFull = childPeakRss(bundle, ours(file, {}));
+    const q = (MB / 4).toFixed(0);
+    const f = MB.toFixed(0);
     results.push(
-      { name: 'baseline peak RSS (cookbook port, this process)', value: round(baseRss), unit: 'MB', notes: `process RSS high-water mark; ${round(rssBefore)} MB before it started (tsx + bench)` },
-      { name: `socratune peak RSS, default, ${MB.toFixed(0)} MB file`, value: round(peakFull.mb), unit: 'MB', baseline: round(baseRss), ratio: round(peakFull.mb / baseRss), notes: 'fresh process, includes worker threads' },
-      { name: `socratune peak RSS, default, ${(MB / 4).toFixed(0)} MB file`, value: round(peakQuarter.mb), unit: 'MB', notes: 'flat memory: about the same as for the 4× larger file' },
-      { name: `socratune peak RSS, 1 thread, ${MB.toFixed(0)} MB file`, value: round(peakSingle.mb), unit: 'MB', notes: 'fresh process' },
-      { name: 'dataset', value: round(MB), unit: 'MB', notes: `${examples} examples derived from meditations.txt; ${availableParallelism()} cores; 1-min load average ${load} when starting (the machine is shared)` },
+      { name: `peak RSS, cookbook port (baseline), ${q} MB file`, value: round(baseQuarter.mb), unit: 'MB', notes: 'fresh node process' },
+      { name: `peak RSS, socratune 1 thread, ${q} MB file`, value: round(singleQuarter.mb), unit: 'MB', baseline: round(baseQuarter.mb), ratio: round(singleQuarter.mb / baseQuarter.mb), notes: 'fresh node process' },
+      { name: `peak RSS, socratune 1 thread, ${f} MB file`, value: round(singleFull.mb), unit: 'MB', baseline: round(singleQuarter.mb), ratio: round(singleFull.mb / singleQuarter.mb), notes: `vs the same on the ${q} MB file (1.0 = flat)` },
+      { name: `peak RSS, socratune ${dflt}, ${f} MB file`, value: round(defaultFull.mb), unit: 'MB', baseline: round(singleFull.mb), ratio: round(defaultFull.mb / singleFull.mb), notes: 'vs 1 thread: each worker holds its own tokenizer (~60 MB)' },
+      { name: 'dataset', value: round(MB), unit: 'MB', notes: `${examples} examples derived from meditations.txt; ${availableParallelism()} cores; 1-min load average ${load} at the start (shared machine: absolute figures vary run to run, ratios less)` },
     );
     return results;
   } finally {
