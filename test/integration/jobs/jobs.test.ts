@@ -129,6 +129,22 @@ describe('fine-tune jobs against the emulator', function () {
     assert.ok(models.some((m) => m.kind === 'model' && m.id === final));
   });
 
+  it('hands the model to the chat view: chat with it, compare it with its base', async () => {
+    const final = api.jobs.store.job(job.id)?.fineTunedModel ?? '';
+    const chat = api.chat.session.settings;
+    try {
+      assert.equal(await vscode.commands.executeCommand('socratune.jobs.chatWith', { jobId: job.id }), true);
+      assert.equal(chat.settings.model, final);
+      assert.equal(chat.settings.compare.enabled, false);
+      assert.equal(await vscode.commands.executeCommand('socratune.jobs.compareWithBase', { jobId: job.id }), true);
+      assert.equal(chat.settings.model, final);
+      assert.equal(chat.settings.compare.enabled, true);
+      assert.equal(chat.settings.compare.model, 'gpt-4.1-mini-2025-04-14');
+    } finally {
+      await chat.setCompare(false);
+    }
+  });
+
   it('streams a job\'s events into the output channel', async () => {
     await vscode.commands.executeCommand('socratune.showJobEvents', { jobId: job.id });
     const lines = api.jobs.events.written.filter((l) => l.includes(job.id));
