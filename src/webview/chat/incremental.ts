@@ -75,10 +75,20 @@ export function needsFullRender(text: string): boolean {
   return /^ {0,3}\[[^\]\n]+\]:/m.test(text);
 }
 
+/** Finished blocks are grouped in chunks of this many top-level elements (see `IncrementalMarkdown`). */
+export const CHUNK_BLOCKS = 48;
+
+/**
+ * The DOM half. Finished blocks are sanitized once and appended inside `div.md-chunk` containers of
+ * `CHUNK_BLOCKS` blocks; the open tail's nodes follow the chunks and are replaced on each render. The chunks
+ * carry CSS containment (chat.css), so the browser's layout after an append walks a few dozen chunks instead
+ * of every block of a 20,000-token reply. `unwrapChunks` gives the plain block sequence (= a full render).
+ */
 export class IncrementalMarkdown {
   private readonly splitter: MarkdownStreamSplitter;
   private readonly parts: string[] = [];
   private tailNodes: Node[] = [];
+  private chunk: HTMLElement | undefined;
   private dirty = false;
   private finished = false;
 
@@ -119,7 +129,7 @@ export class IncrementalMarkdown {
     const { committedHtml, tailHtml } = this.splitter.step();
     if (committedHtml) {
       this.removeTail();
-      this.container.append(this.sanitize(committedHtml));
+      this.commit(this.sanitize(committedHtml));
     }
     this.replaceTail(tailHtml);
   }
@@ -133,6 +143,7 @@ export class IncrementalMarkdown {
     if (needsFullRender(text)) {
       this.container.replaceChildren(renderFull(this.md, this.sanitize, text));
       this.tailNodes = [];
+      this.chunk = undefined;
     }
   }
 
@@ -140,12 +151,33 @@ export class IncrementalMarkdown {
   reset(text: string): void {
     this.container.replaceChildren();
     this.tailNodes = [];
+    this.chunk = undefined;
     this.parts.length = 0;
     this.splitter.reset();
     this.finished = false;
     this.dirty = false;
     this.append(text);
     this.render();
+  }
+
+  /** Append finished blocks into chunk containers, starting a new chunk when the current one is full. */
+  private commit(frag: DocumentFragment): void {
+    const doc = this.container.ownerDocument;
+    while (frag.firstChild) {
+      if (!this.chunk || this.chunk.childElementCount >= CHUNK_BLOCKS) {
+        this.chunk = doc.createElement('div');
+        this.chunk.className = 'md-chunk';
+        this.container.append(this.chunk);
+      }
+      // Move up to the chunk's free capacity (text nodes such as "\n" between blocks come along).
+      let room = CHUNK_BLOCKS - this.chunk.childElementCount;
+      const batch = doc.createDocumentFragment();
+      while (frag.firstChild && (room > 0 || frag.firstChild.nodeType !== 1)) {
+        if (frag.firstChild.nodeType === 1) room--;
+        batch.append(frag.firstChild);
+      }
+      this.chunk.append(batch);
+    }
   }
 
   private removeTail(): void {
@@ -160,6 +192,13 @@ export class IncrementalMarkdown {
     this.tailNodes = Array.from(frag.childNodes);
     this.container.append(frag);
   }
+}
+
+/** The rendered blocks without their chunk containers (for comparing with a full render). */
+export function unwrapChunks(container: Element): string {
+  const clone = container.cloneNode(true) as Element;
+  for (const c of Array.from(clone.querySelectorAll(':scope > .md-chunk'))) c.replaceWith(...Array.from(c.childNodes));
+  return clone.innerHTML;
 }
 
 /** Character offset where line `line` (0-based) starts. */

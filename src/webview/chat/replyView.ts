@@ -116,7 +116,7 @@ export class ReplyView {
     const promptTitle = r.setup.systemPrompt ? `System prompt (${r.setup.promptLabel ?? r.setup.promptSource}):\n${r.setup.systemPrompt}` : 'No system prompt';
     const headerParts: (HTMLElement | null)[] = [
       h('span', { class: 'model-name', title: r.setup.model }, icon('hubot'), ` ${shortModel(r.setup.model)}`),
-      h('span', { class: `prompt-badge prompt-${r.setup.promptSource}`, title: promptTitle }, icon('symbol-key'), ` ${r.setup.promptSource === 'none' ? 'no prompt' : r.setup.promptSource}`),
+      h('span', { class: `prompt-badge prompt-${r.setup.promptSource}`, title: promptTitle }, icon('quote'), ` ${r.setup.promptSource === 'none' ? 'no prompt' : r.setup.promptSource}`),
       streaming ? h('span', { class: 'status streaming-indicator', role: 'status' }, icon('loading codicon-modifier-spin'), ' Replying…') : null,
       !streaming && STATUS_TEXT[r.status] ? h('span', { class: `status status-${r.status}` }, STATUS_TEXT[r.status]) : null,
       r.usage ? h('span', { class: 'usage', title: `prompt ${r.usage.promptTokens} · completion ${r.usage.completionTokens} tokens` }, `${r.usage.completionTokens} tok`) : null,

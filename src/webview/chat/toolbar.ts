@@ -51,6 +51,7 @@ class ModelPicker {
 
   private choose(model: string): void {
     this.value = model;
+    this.custom.hidden = true;
     post({ type: 'chat/setModel', model, ...(this.side ? { side: this.side } : {}) });
   }
 
@@ -174,7 +175,7 @@ export class Toolbar {
       h(
         'button',
         { type: 'button', class: `prompt-chip prompt-${pr.source}`, 'data-action': 'toggle-prompt', 'aria-expanded': String(this.editorOpen), title: pr.text ? `System prompt:\n${pr.text}` : 'No system prompt is sent' },
-        icon('symbol-key'),
+        icon('quote'),
         h('span', { class: 'chip-label', text: `${label}${pr.label}` }),
         pr.differsFromBound ? h('span', { class: 'chip-warning', title: 'This model was trained with a different system prompt: replies may be worse than in training.' }, icon('warning')) : null,
       );

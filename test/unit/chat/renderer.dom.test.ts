@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
-import { IncrementalMarkdown, MarkdownStreamSplitter, needsFullRender } from '../../../src/webview/chat/incremental';
+import { IncrementalMarkdown, MarkdownStreamSplitter, needsFullRender, unwrapChunks } from '../../../src/webview/chat/incremental';
 import { createMarkdown, createSanitizer, renderFull } from '../../../src/webview/chat/markdown';
 import { HOSTILE, chunk, mixedMarkdown } from './fixtures/markdownSamples';
 
@@ -121,12 +121,12 @@ describe('chat/incremental markdown renderer (jsdom)', () => {
       sofar += d;
       if (i % renderEvery === 0) {
         r.render();
-        if (checkEvery && i % checkEvery === 0) assert.equal(el.innerHTML, full(sofar), `diverged after ${sofar.length} chars`);
+        if (checkEvery && i % checkEvery === 0) assert.equal(unwrapChunks(el), full(sofar), `diverged after ${sofar.length} chars`);
       }
     });
     r.finish();
     assert.equal(r.text, src);
-    return { html: el.innerHTML, r };
+    return { html: unwrapChunks(el), r };
   }
 
   // jsdom's DOMPurify is slow (~10 ms per sanitize), so DOM-level streams are kept short here; the HTML-level
@@ -161,7 +161,23 @@ describe('chat/incremental markdown renderer (jsdom)', () => {
       r.render();
     }
     r.finish();
-    assert.equal(el.innerHTML, full(src));
+    assert.equal(unwrapChunks(el), full(src));
+  });
+
+  it('groups finished blocks into chunks of CHUNK_BLOCKS elements, the open tail outside them', () => {
+    const src = Array.from({ length: 130 }, (_, i) => `Paragraph ${i}.`).join('\n\n');
+    const el = doc.createElement('div');
+    const r = new IncrementalMarkdown(el, md, sanitize);
+    for (const d of chunk(src, 50)) {
+      r.append(d);
+      r.render();
+    }
+    const chunks = el.querySelectorAll(':scope > .md-chunk');
+    assert.equal(chunks.length, 3);
+    assert.deepEqual(Array.from(chunks).map((c) => c.childElementCount), [48, 48, 33]);
+    assert.equal(el.lastElementChild?.tagName, 'P', 'the open tail is not inside a chunk');
+    r.finish();
+    assert.equal(unwrapChunks(el), full(src));
   });
 
   describe('sanitization of hostile output', () => {
