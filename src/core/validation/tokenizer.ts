@@ -17,9 +17,9 @@ export interface TokenCounter {
 export interface CounterOptions {
   /** Memoize counts of repeated strings (system prompts, roles, re-used answers). Default true. */
   memoize?: boolean;
-  /** Max entries per cache generation (two generations are kept). Default 50,000. */
+  /** Max entries per cache generation (two generations are kept). Default 20,000. */
   memoEntries?: number;
-  /** Max UTF-16 units held per cache generation. Default 16 M (~32 MB worst case). */
+  /** Max UTF-16 units held per cache generation. Default 4 M (≤ 8 MB of text per generation). */
   memoChars?: number;
 }
 
@@ -79,7 +79,7 @@ export async function createTokenCounter(encoding: EncodingName, opts: CounterOp
   const enc = await encoderFor(encoding);
   const raw = (text: string): number => (text.includes('<|') ? enc.countTokens(text, NO_SPECIALS) : enc.countTokens(text));
   if (opts.memoize === false) return { encoding, count: raw };
-  const memo = new Memo(opts.memoEntries ?? 50_000, opts.memoChars ?? 16_000_000);
+  const memo = new Memo(opts.memoEntries ?? 20_000, opts.memoChars ?? 4_000_000);
   return {
     encoding,
     count(text: string): number {
