@@ -4,8 +4,11 @@
  * frame-cadence batcher; exposes functions on `window.renderBench` for the Node side to call.
  */
 import { DeltaBatcher, type FlushScheduler } from '../../src/core/chat/deltaBatcher';
-import { IncrementalMarkdown, unwrapChunks } from '../../src/webview/chat/incremental';
+import { IncrementalMarkdown, MarkdownStreamSplitter, unwrapChunks } from '../../src/webview/chat/incremental';
 import { createMarkdown, createSanitizer, renderFull } from '../../src/webview/chat/markdown';
+
+import type { Conversation, Reply, Turn } from '../../src/shared/protocol';
+import { Transcript } from '../../src/webview/chat/transcript';
 
 const md = createMarkdown();
 const sanitize = createSanitizer(window);
@@ -41,6 +44,71 @@ function runSync(deltas: string[], mode: 'incremental' | 'full', layout = true):
   }
   if (mode === 'incremental') r.finish();
   return times;
+}
+
+/** Where incremental time goes: markdown (parse + render of the tail), sanitize, DOM mutation, layout. */
+function profile(deltas: string[]): Record<string, number> {
+  const el = freshContainer();
+  const sp = new MarkdownStreamSplitter(md);
+  const acc = { markdown: 0, sanitize: 0, dom: 0, layout: 0 };
+  let tail: Node[] = [];
+  for (const d of deltas) {
+    sp.append(d);
+    let t = performance.now();
+    const step = sp.step();
+    acc.markdown += performance.now() - t;
+    t = performance.now();
+    const done = step.committedHtml ? sanitize(step.committedHtml) : undefined;
+    const open = sanitize(step.tailHtml);
+    acc.sanitize += performance.now() - t;
+    t = performance.now();
+    for (const n of tail) n.parentNode?.removeChild(n);
+    if (done) el.append(done);
+    tail = Array.from(open.childNodes);
+    el.append(open);
+    acc.dom += performance.now() - t;
+    t = performance.now();
+    void (el.parentElement as HTMLElement).scrollHeight;
+    acc.layout += performance.now() - t;
+  }
+  return acc;
+}
+
+/**
+ * A long conversation: time to show a snapshot of `turns` turns (Transcript.load + layout), then the
+ * per-delta cost of streaming a reply at the end of it (frame-free: one render per delta).
+ */
+function conversation(turnCount: number, replyText: string, deltas: string[]): { loadMs: number; perDelta: number[] } {
+  const root = document.getElementById('root') as HTMLElement;
+  root.replaceChildren();
+  const setup = { model: 'ft:gpt-4.1-mini-2025-04-14:emulator:bench:abc', systemPrompt: 'You are my mentor.', promptSource: 'bound' as const, params: {} };
+  const reply = (text: string, status: Reply['status']): Reply => ({ text, status, setup, startedAt: 1, endedAt: 2 });
+  const turns: Turn[] = [];
+  for (let i = 0; i < turnCount; i += 2) {
+    turns.push({ kind: 'user', id: `u${i}`, text: `Question ${i}: what should I do about the day ahead?`, at: 1 });
+    turns.push({ kind: 'assistant', id: `a${i}`, reply: reply(replyText, 'done') });
+  }
+  const conv: Conversation = { id: 'conv_bench', title: 'bench', createdAt: 1, updatedAt: 2, turns };
+  const t = new Transcript({ md, sanitize, datasetAvailable: () => true });
+  root.append(t.el);
+  const t0 = performance.now();
+  t.load(conv);
+  void t.el.scrollHeight;
+  const loadMs = performance.now() - t0;
+  t.upsert('conv_bench', { kind: 'user', id: 'uq', text: 'One more question', at: 3 });
+  t.upsert('conv_bench', { kind: 'assistant', id: 'aq', reply: reply('', 'streaming') });
+  const perDelta: number[] = [];
+  let offset = 0;
+  for (const d of deltas) {
+    const s0 = performance.now();
+    t.delta('conv_bench', 'aq', undefined, offset, d);
+    offset += d.length;
+    // The reply view renders on the next animation frame; flush it synchronously here to time it.
+    t.flushRendering();
+    void t.el.scrollHeight;
+    perDelta.push(performance.now() - s0);
+  }
+  return { loadMs, perDelta };
 }
 
 /** Final HTML of both modes for the same deltas (equivalence check inside the benchmark). */
@@ -112,6 +180,8 @@ declare global {
   interface Window {
     renderBench: {
       runSync: typeof runSync;
+      profile: typeof profile;
+      conversation: typeof conversation;
       finalHtml: typeof finalHtml;
       startLive: typeof startLive;
       pushLive: (text: string, oldestAt: number) => void;
@@ -120,4 +190,4 @@ declare global {
   }
 }
 
-window.renderBench = { runSync, finalHtml, startLive, pushLive: (t, at) => live?.push(t, at), liveResult };
+window.renderBench = { runSync, profile, conversation, finalHtml, startLive, pushLive: (t, at) => live?.push(t, at), liveResult };

@@ -193,6 +193,31 @@ describe('chat (e2e)', function () {
     await screenshot(wb.page, 'chat-added-to-dataset');
   });
 
+  it('opens the same conversation in an editor panel', async () => {
+    const prompts = await chat.locator('.turn.user .user-text').allInnerTexts();
+    await chat.locator('button[data-action="run-command"][data-command="openInEditor"]').click();
+    const panel = await webviewFrame(wb.page, { index: 1 });
+    await panel.locator('#app[data-ready="true"]').waitFor({ timeout: 30_000 });
+    await panel.locator('.turn.user .user-text').first().waitFor();
+    assert.deepEqual(await panel.locator('.turn.user .user-text').allInnerTexts(), prompts);
+    await screenshot(wb.page, 'chat-editor-panel');
+    await wb.page.keyboard.press('Control+W');
+  });
+
+  it('survives a window reload: the conversation comes back from disk', async () => {
+    const prompts = await chat.locator('.turn.user .user-text').allInnerTexts();
+    assert.ok(prompts.length >= 3);
+    await wb.page.reload();
+    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await openSocratune(wb.page);
+    ({ loc: chat, frame } = await chatFrame(wb.page));
+    scriptsAtStart = await frame.evaluate<number>('document.scripts.length');
+    await chat.locator('.turn.user .user-text').first().waitFor({ timeout: 30_000 });
+    assert.deepEqual(await chat.locator('.turn.user .user-text').allInnerTexts(), prompts);
+    assert.ok((await chat.locator('.turn.assistant .reply[data-status="done"]').count()) >= 2);
+    await chat.locator(`select.model-select option[value="${BASE}"]`).first().waitFor({ state: 'attached', timeout: 30_000 });
+  });
+
   it('renders hostile model output inertly: no script runs, no remote resource loads, links go through the host', async () => {
     // Train a tiny model in the emulator whose answers are hostile markdown/HTML.
     const client = new OpenAI({ apiKey: e2eEnv.emulatorKey ?? 'sk-emulator-demo', baseURL: e2eEnv.emulatorUrl });

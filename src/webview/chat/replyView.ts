@@ -83,6 +83,11 @@ export class ReplyView {
     this.received = end;
   }
 
+  /** Render pending deltas now instead of on the next animation frame. */
+  flush(): void {
+    this.batcher.flush();
+  }
+
   /** A new version of the reply from the host (final text, status, feedback…). */
   update(reply: Reply): void {
     const wasStreaming = this.reply.status === 'streaming';

@@ -113,6 +113,11 @@ export class Transcript {
     this.scrollToEnd();
   }
 
+  /** Render every pending delta now (instead of on the next animation frame). */
+  flushRendering(): void {
+    for (const v of this.views) for (const r of v.replies.values()) r.flush();
+  }
+
   replyText(turnId: string, side?: CompareSide): string | undefined {
     return this.byId.get(turnId)?.replies.get(side ?? 'main')?.text;
   }
