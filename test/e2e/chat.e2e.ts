@@ -205,15 +205,15 @@ describe('chat (e2e)', function () {
   });
 
   it('survives a window reload: the conversation comes back from disk', async () => {
-    const prompts = await chat.locator('.turn.user .user-text').allInnerTexts();
+    const prompts = await chat.locator('.transcript .user-text').allInnerTexts();
     assert.ok(prompts.length >= 3);
     await wb.page.reload();
     await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await openSocratune(wb.page);
     ({ loc: chat, frame } = await chatFrame(wb.page));
     scriptsAtStart = await frame.evaluate<number>('document.scripts.length');
-    await chat.locator('.turn.user .user-text').first().waitFor({ timeout: 30_000 });
-    assert.deepEqual(await chat.locator('.turn.user .user-text').allInnerTexts(), prompts);
+    await chat.locator('.transcript .user-text').first().waitFor({ timeout: 30_000 });
+    assert.deepEqual(await chat.locator('.transcript .user-text').allInnerTexts(), prompts);
     assert.ok((await chat.locator('.turn.assistant .reply[data-status="done"]').count()) >= 2);
     await chat.locator(`select.model-select option[value="${BASE}"]`).first().waitFor({ state: 'attached', timeout: 30_000 });
   });
