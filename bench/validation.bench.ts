@@ -42,7 +42,10 @@ function childPeakRss(bundle: string, call: string): { mb: number; seconds: numb
     const m = require(${JSON.stringify(bundle)});
     const t = performance.now();
     Promise.resolve(${call}).then(() => {
-      console.log(JSON.stringify({ mb: process.resourceUsage().maxRSS / 1024, seconds: (performance.now() - t) / 1000 }));
+      // VmHWM is this process's own peak RSS; getrusage's maxRSS would include the parent's at fork time.
+      let kb = process.resourceUsage().maxRSS;
+      try { kb = Number(/VmHWM:\\s+(\\d+) kB/.exec(require('fs').readFileSync('/proc/self/status', 'utf8'))[1]); } catch {}
+      console.log(JSON.stringify({ mb: kb / 1024, seconds: (performance.now() - t) / 1000 }));
     });`;
   const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', NODE_PATH: path.join(ROOT, 'node_modules') } });
   if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
@@ -121,8 +124,8 @@ export default async function bench(): Promise<BenchResult[]> {
     const q = (MB / 4).toFixed(0);
     const f = MB.toFixed(0);
     results.push(
-      { name: `peak RSS, cookbook port (baseline), ${q} MB file`, value: round(baseQuarter.mb), unit: 'MB', notes: 'fresh node process' },
-      { name: `peak RSS, socratune 1 thread, ${q} MB file`, value: round(singleQuarter.mb), unit: 'MB', baseline: round(baseQuarter.mb), ratio: round(singleQuarter.mb / baseQuarter.mb), notes: 'fresh node process' },
+      { name: `peak RSS, cookbook port (baseline), ${q} MB file`, value: round(baseQuarter.mb), unit: 'MB', notes: `fresh node process (${baseQuarter.mb.toFixed(1)} MB, ${baseQuarter.seconds.toFixed(1)} s)` },
+      { name: `peak RSS, socratune 1 thread, ${q} MB file`, value: round(singleQuarter.mb), unit: 'MB', baseline: round(baseQuarter.mb), ratio: round(singleQuarter.mb / baseQuarter.mb), notes: `fresh node process (${singleQuarter.mb.toFixed(1)} MB, ${singleQuarter.seconds.toFixed(1)} s)` },
       { name: `peak RSS, socratune 1 thread, ${f} MB file`, value: round(singleFull.mb), unit: 'MB', baseline: round(singleQuarter.mb), ratio: round(singleFull.mb / singleQuarter.mb), notes: `vs the same on the ${q} MB file (1.0 = flat)` },
       { name: `peak RSS, socratune ${dflt}, ${f} MB file`, value: round(defaultFull.mb), unit: 'MB', baseline: round(singleFull.mb), ratio: round(defaultFull.mb / singleFull.mb), notes: 'vs 1 thread: each worker holds its own tokenizer (~60 MB)' },
       { name: 'dataset', value: round(MB), unit: 'MB', notes: `${examples} examples derived from meditations.txt; ${availableParallelism()} cores; 1-min load average ${load} at the start (shared machine: absolute figures vary run to run, ratios less)` },
