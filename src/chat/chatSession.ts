@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { buildMessages, getReply, indexOfTurn, newId, promptFor, withReply } from '../core/chat/conversation';
+import { recordPick } from '../core/chat/compareRunner';
 import { HistoryStore } from '../core/chat/historyStore';
 import { StreamOutcome } from '../core/chat/streamRunner';
 import { AssistantTurn, CompareSide, CompareTurn, Conversation, ConversationMeta, Reply, ReplySetup, titleFromPrompt, Turn, UserTurn } from '../core/chat/types';
@@ -481,7 +482,7 @@ export class ChatSession implements vscode.Disposable {
     const c = this.requireCurrent();
     const t = c.turns[indexOfTurn(c, turnId)];
     if (!t || t.kind !== 'compare') throw new Error('Only a comparison has a pick.');
-    await this.put(c, { ...t, pick, pickedAt: Date.now() });
+    await this.put(c, recordPick(t, pick));
     this.s.log.info(`Chat compare: picked ${pick} (${t.a.setup.model} vs ${t.b.setup.model}).`);
   }
 

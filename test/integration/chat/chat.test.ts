@@ -214,6 +214,25 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
     assert.equal(ex.messages.find((m) => m.role === 'assistant')?.content, r.text);
   });
 
+  it('Edit, then Add: opens the reply in an editor and adds the edited text when it is saved', async () => {
+    assert.ok(dsUri);
+    const train = path.join(dsUri.fsPath, 'train.jsonl');
+    const before = readFileSync(train, 'utf8').trim().split('\n').length;
+    await sim({ type: 'chat/addToDataset', turnId: last().id, edit: true });
+    const editor = await waitFor('the reply opened in an editor', () => {
+      const e = vscode.window.activeTextEditor;
+      return e && e.document.uri.path.includes('chat-edits') ? e : undefined;
+    });
+    assert.equal(editor.document.getText(), lastReply().text);
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'EDITED BY ME: '));
+    await editor.document.save();
+    await waitFor('the edited example in train.jsonl', () => readFileSync(train, 'utf8').trim().split('\n').length === before + 1);
+    const ex = JSON.parse(readFileSync(train, 'utf8').trim().split('\n').pop() ?? '{}') as { messages: { role: string; content: string }[] };
+    assert.match(ex.messages.find((m) => m.role === 'assistant')?.content ?? '', /^EDITED BY ME: /);
+    assert.equal(ex.messages.find((m) => m.role === 'user')?.content, 'What should I remember today?');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('exports the conversation as markdown and opens a new one; the list keeps both', async () => {
     const id = conv().id;
     const target = vscode.Uri.joinPath(api.services.context.globalStorageUri, 'export-test.md');
