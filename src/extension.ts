@@ -7,6 +7,7 @@ import { Services, createServices } from './platform/services';
 import { registerDemoKey } from './settings/demoKey';
 import { registerSettings } from './settings/register';
 import { ValidationApi, registerValidation } from './validation/register';
+import { registerWalkthrough } from './walkthrough/register';
 
 /** What `activate()` returns: handles for integration tests, never used by other extensions. */
 export interface SocratuneApi {
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): SocratuneApi {
   const jobs = registerJobs(services);
   const models = registerModels(services, jobs);
   const validation = registerValidation(services);
+  registerWalkthrough(services);
   const activatedInMs = performance.now() - started;
   services.log.info(`Socratune activated in ${activatedInMs.toFixed(1)} ms`);
   return { activatedInMs, services, demoKey, chat, jobsView: jobs.view, modelsView: models.view, jobs, models, validation, dataset };
