@@ -10,6 +10,7 @@ import { corpusAvailable, paragraphs } from '../../../bench/lib/meditationsJsonl
 const ENCODINGS = ['o200k_base', 'cl100k_base'] as const;
 
 describe('token counts (gpt-tokenizer vs OpenAI tiktoken)', function () {
+  this.timeout(90_000);
   let paras: string[];
   const tk: Partial<Record<(typeof ENCODINGS)[number], Tiktoken>> = {};
 
