@@ -131,6 +131,34 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
     assert.equal(conv().turns.filter((t) => t.kind === 'user' && t.text === 'What is courage?').length, 1, 'retry did not duplicate the prompt');
   });
 
+  it('a 429 shows the wait from retry-after inline', async () => {
+    api.chat.session.streams.testHeaders = { 'x-emulator-fault': '429;retry-after=12' };
+    await sim({ type: 'chat/send', text: 'Too fast?' });
+    await idle();
+    api.chat.session.streams.testHeaders = undefined;
+    const r = lastReply();
+    assert.equal(r.error?.kind, 'rate-limit');
+    assert.equal(r.error?.retryAfterMs, 12_000);
+    assert.match(r.error?.message ?? '', /Try again in 12 s/);
+  });
+
+  it('no API key: a clear inline message (never a request without one)', async () => {
+    const before = posted.length;
+    await vscode.commands.executeCommand('socratune.clearApiKey', { provider: 'emulator', silent: true });
+    try {
+      await sim({ type: 'chat/send', text: 'Anyone home?' });
+      await idle();
+      const r = lastReply();
+      assert.equal(r.status, 'error');
+      assert.equal(r.error?.kind, 'no-key');
+      assert.match(r.error?.message ?? '', /Set API Key/);
+      assert.ok(!JSON.stringify(posted.slice(before)).includes('sk-emulator'), 'no key in any message to the webview');
+    } finally {
+      await api.demoKey.syncNow();
+    }
+    await waitFor('the demo key back', async () => (await api.services.keys.get('emulator')) !== undefined);
+  });
+
   it('regenerates the last reply in place', async () => {
     const n = conv().turns.length;
     const oldId = last().id;
@@ -173,6 +201,39 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
     const fromDisk = await new HistoryStore(historyDir(api.services.context)).load(conv().id);
     assert.deepEqual(fromDisk?.turns, conv().turns);
     assert.equal(fromDisk?.title, conv().title);
+  });
+
+  it('re-created mid-stream: the snapshot carries the text so far, later deltas continue from its offset', async () => {
+    api.chat.session.streams.testHeaders = { 'x-emulator-fault': 'tps=25' };
+    try {
+      const from = posted.length;
+      await sim({ type: 'chat/send', text: 'Say something long and slow.' });
+      await waitFor('some deltas', () => posted.slice(from).filter((m) => m.type === 'chat/delta').length >= 2);
+      const cut = posted.length;
+      await vscode.commands.executeCommand('workbench.action.closeSidebar');
+      await vscode.commands.executeCommand('socratune.chat.focus');
+      const state = await waitFor('a snapshot during the stream', () => posted.slice(cut).find((m): m is Extract<ToChatWebview, { type: 'chat/state' }> => m.type === 'chat/state'), 20_000);
+      const turnId = last().id;
+      const snapTurn = state.snapshot.conversation?.turns.find((t) => t.id === turnId);
+      assert.ok(snapTurn && snapTurn.kind === 'assistant');
+      if (snapTurn?.kind !== 'assistant') return;
+      assert.equal(snapTurn.reply.status, 'streaming');
+      assert.equal(state.snapshot.streams.length, 1, 'the active stream is in the snapshot');
+      const snapText = snapTurn.reply.text;
+      await api.chat.session.streams.whenIdle();
+      // What a re-created view ends up with: the snapshot text, then every later delta applied by offset.
+      let text = snapText;
+      for (const m of posted.slice(posted.indexOf(state) + 1)) {
+        if (m.type !== 'chat/delta' || m.turnId !== turnId) continue;
+        if (m.offset + m.text.length <= text.length) continue;
+        assert.ok(m.offset <= text.length, 'no gap after the snapshot');
+        text += m.text.slice(text.length - m.offset);
+      }
+      assert.equal(lastReply().status, 'done');
+      assert.equal(text, lastReply().text);
+    } finally {
+      api.chat.session.streams.testHeaders = undefined;
+    }
   });
 
   it('compares two models side by side and records the pick', async () => {
