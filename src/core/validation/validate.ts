@@ -29,7 +29,9 @@ function context(model: ResolvedModel, purpose: Purpose, opts: ValidateOptions) 
   };
 }
 
-/** Validate JSONL held in memory (an open editor). Lines may end in \n or \r\n. */
+const YIELD_EVERY_CHARS = 2_000_000;
+
+/** Validate JSONL held in memory (an open editor). Lines may end in \n or \r\n. Yields to the event loop every ~2 MB. */
 export async function validateJsonlText(text: string, opts: ValidateOptions = {}): Promise<ValidationResult> {
   const model = resolveModel(opts.model);
   const counter = await counterFor(model, opts);
@@ -37,8 +39,15 @@ export async function validateJsonlText(text: string, opts: ValidateOptions = {}
   const acc = new Accumulator({ counter, tokenLimit: model.exampleTokenLimit, maxIssues: ctx.maxIssues, atFileStart: true });
   acc.bytes = Buffer.byteLength(text, 'utf8');
   let s = 0;
+  let nextYield = YIELD_EVERY_CHARS;
   for (let lineNo = 1; s < text.length; lineNo++) {
-    if ((lineNo & 1023) === 0 && opts.signal?.aborted) throw abortError();
+    if (s >= nextYield) {
+      // Big editors: let the extension host breathe (and a newer edit cancel this run).
+      nextYield = s + YIELD_EVERY_CHARS;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      opts.onProgress?.({ bytesRead: s, totalBytes: text.length });
+    }
+    if (opts.signal?.aborted) throw abortError();
     const e = text.indexOf('\n', s);
     acc.line(e < 0 ? text.slice(s) : text.slice(s, e), lineNo);
     if (e < 0) break;
