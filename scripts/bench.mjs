@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { judgeTargets } from '../bench/lib/targets.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const filters = process.argv.slice(2);
@@ -70,6 +71,8 @@ const report = {
   platform: `${platform()} ${process.arch}`,
   cpus: cpus().length,
   benches: runs,
+  // Issue 7's targets (bench/lib/targets.mjs): met / missed / not measured in this run.
+  targets: judgeTargets(runs),
 };
 
 const fmt = (v) => (v === undefined || v === null ? '' : typeof v === 'number' ? String(Number(v.toPrecision(4))) : String(v));
@@ -85,6 +88,12 @@ const md = [
       ? r.results.map((x) => `| ${r.file} | ${x.name} | ${fmt(x.value)} | ${x.unit} | ${fmt(x.baseline)} | ${fmt(x.ratio)} | ${(x.notes ?? '').replace(/\|/g, '\\|')} |`)
       : [`| ${r.file} | FAILED | | | | | ${r.error} |`],
   ),
+  '',
+  '## Targets',
+  '',
+  '| target | measured | status | bench |',
+  '|---|---|---|---|',
+  ...report.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.status === 'met' ? '✅ met' : t.status === 'missed' ? '❌ missed' : '— not measured'} | ${t.bench} |`),
   '',
 ].join('\n');
 

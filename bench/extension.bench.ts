@@ -1,0 +1,361 @@
+/**
+ * The shipped extension, measured where it runs:
+ *
+ * - **Sizes** of what the `.vsix` installs (built by `npm run package`, installed with the VS Code server's own
+ *   `--install-extension`): dist/extension.js, the webview bundles, the compressed tokenizer, the .vsix itself.
+ *   Baseline = the third-party bytes inside each bundle (esbuild metafile of the same production build), so the
+ *   ratio says how much of a bundle is the libraries it uses; the tokenizer's baseline is its uncompressed size,
+ *   the .vsix's the sum of the files it unpacks to.
+ * - **Activation** of the installed extension in the real extension host (VS Code 1.100.3 server + headless
+ *   Chromium, one new window = one new extension host, 5 windows): `activate()`'s own duration from the line it
+ *   logs ("Socratune activated in X ms (tokenizer not loaded)"), and activation including loading the bundle
+ *   (VS Code's "_doActivateExtension" log line → our line). Baseline = an extension with the same contributions
+ *   (3 views in a container, the same number of commands, a status bar item, a log channel) whose activate()
+ *   only registers them, activated in the same extension hosts.
+ * - **Tokenizer at activation**: how many activations had it loaded (must be 0), and its bytes inside
+ *   dist/extension.js (must be 0: it is a separate file loaded on first use).
+ * - **API calls while idle**: requests the real extension makes to the emulator in 30 s with the Socratune views
+ *   open and no job active, after the first paint (count, target 0).
+ *
+ *   npm run bench -- extension          (standalone: node --import tsx bench/extension.bench.ts)
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { brotliDecompressSync } from 'node:zlib';
+import { tmpdir, loadavg } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { chromium, type Browser } from 'playwright-core';
+import { startEmulator } from '../src/emulator';
+import { median, round, type BenchResult } from './lib/types';
+
+const ROOT = path.resolve(__dirname, '..');
+const WINDOWS = 5;
+const IDLE_MS = 30_000;
+const CHROMIUM = process.env.SOCRATUNE_CHROMIUM || '/usr/bin/chromium';
+const kB = (bytes: number): number => round(bytes / 1000, 4);
+
+interface ServerLib {
+  ensureVsCodeServer(): Promise<unknown>;
+  serverCli(args: string[]): Promise<{ status: number | null; output: string }>;
+  startServer(opts: Record<string, unknown>): Promise<{ logsDir: string; workbenchUrl(): string; stop(): Promise<void> }>;
+}
+interface WorkspaceLib {
+  tempWorkspace(): { dir: string; dispose(): void };
+  setWorkspaceSettings(dir: string, values: Record<string, unknown>): boolean;
+}
+const lib = async <T>(file: string): Promise<T> => (await import(pathToFileURL(path.join(ROOT, 'scripts', 'lib', file)).href)) as T;
+
+// ---------------------------------------------------------------------------------------------- sizes
+
+/** Production build of one entry with a metafile: bytes per package (node_modules) in the output. */
+async function attribution(entry: string, platform: 'node' | 'browser'): Promise<{ bytes: number; thirdParty: number; packages: [string, number][] }> {
+  const r = await esbuild.build({
+    entryPoints: [path.join(ROOT, entry)],
+    bundle: true,
+    minify: true,
+    write: false,
+    metafile: true,
+    outfile: path.join(tmpdir(), 'socratune-bench-attribution.js'),
+    logLevel: 'silent',
+    ...(platform === 'node'
+      ? { platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' } }
+      : { platform: 'browser', format: 'iife', target: 'chrome120' }),
+  } as esbuild.BuildOptions & { write: false; metafile: true });
+  const out = Object.values(r.metafile.outputs).find((o) => o.entryPoint !== undefined) ?? Object.values(r.metafile.outputs)[0];
+  const perPackage = new Map<string, number>();
+  let thirdParty = 0;
+  for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    if (!m) continue;
+    thirdParty += bytesInOutput;
+    perPackage.set(m[1], (perPackage.get(m[1]) ?? 0) + bytesInOutput);
+  }
+  return { bytes: out.bytes, thirdParty, packages: [...perPackage].sort((a, b) => b[1] - a[1]) };
+}
+
+function filesUnder(dir: string): { rel: string; bytes: number }[] {
+  return readdirSync(dir, { recursive: true })
+    .map((f) => String(f))
+    .filter((f) => statSync(path.join(dir, f)).isFile())
+    .map((rel) => ({ rel, bytes: statSync(path.join(dir, rel)).size }));
+}
+
+async function sizes(vsix: string, installed: string): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const bundles: [string, string, 'node' | 'browser'][] = [
+    ['dist/extension.js', 'src/extension.ts', 'node'],
+    ['dist/webview/chat.js', 'src/webview/chat/main.ts', 'browser'],
+    ['dist/webview/charts.js', 'src/webview/charts/main.ts', 'browser'],
+    ['dist/webview/validation.js', 'src/webview/validation/main.ts', 'browser'],
+  ];
+  for (const [file, entry, platform] of bundles) {
+    const shipped = statSync(path.join(installed, file)).size;
+    const a = await attribution(entry, platform);
+    const top = a.packages.slice(0, 4).map(([p, b]) => `${p} ${kB(b)} kB`).join(', ');
+    results.push({
+      name: `${file} (packaged, minified)`,
+      value: kB(shipped),
+      unit: 'kB',
+      baseline: kB(a.thirdParty),
+      ratio: round(shipped / a.thirdParty),
+      notes: `baseline = third-party code inside it: ${top}; own code ${kB(a.bytes - a.thirdParty)} kB (attribution build ${kB(a.bytes)} kB)`,
+    });
+    if (file === 'dist/extension.js') {
+      const tok = a.packages.filter(([p]) => p.startsWith('gpt-tokenizer') || p === 'tiktoken').reduce((s, [, b]) => s + b, 0);
+      results.push({ name: 'tokenizer bytes inside dist/extension.js', value: tok, unit: 'bytes', notes: 'gpt-tokenizer is a separate file (dist/tokenizer.js.br) required on first use' });
+    }
+  }
+  const br = path.join(installed, 'dist', 'tokenizer.js.br');
+  const brBytes = statSync(br).size;
+  const raw = brotliDecompressSync(readFileSync(br)).length;
+  results.push({ name: 'dist/tokenizer.js.br (lazy-loaded, Brotli)', value: kB(brBytes), unit: 'kB', baseline: kB(raw), ratio: round(brBytes / raw), notes: 'baseline = the same tokenizer uncompressed (decompressed on first use, ~10 ms)' });
+  const files = filesUnder(installed).filter((f) => !f.rel.startsWith('.') && f.rel !== '.vsixmanifest');
+  const unpacked = files.reduce((s, f) => s + f.bytes, 0);
+  const biggest = [...files].sort((a, b) => b.bytes - a.bytes).slice(0, 4).map((f) => `${f.rel} ${kB(f.bytes)} kB`).join(', ');
+  const vsixBytes = statSync(vsix).size;
+  results.push({ name: '.vsix (npm run package)', value: round(vsixBytes / 1e6, 4), unit: 'MB', baseline: round(unpacked / 1e6, 4), ratio: round(vsixBytes / unpacked), notes: `baseline = the ${files.length} files it installs (${biggest})` });
+  return results;
+}
+
+// ----------------------------------------------------------------------------------------- activation
+
+const ACTIVATED = /^(\S+ \S+) \[info\] Socratune activated in ([\d.]+) ms \(tokenizer (loaded|not loaded)\)/m;
+const BASELINE_ACTIVATED = /^(\S+ \S+) \[info\] Baseline activated in ([\d.]+) ms/m;
+const BASELINE_ID = 'socratune-bench.activation-baseline';
+
+/** An extension with Socratune's shape (container, 3 views, N commands, status bar, log) and nothing else. */
+function writeBaselineExtension(dir: string, commands: number): void {
+  mkdirSync(dir, { recursive: true });
+  const ids = Array.from({ length: commands }, (_, i) => `baseline.command${i}`);
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({
+      name: 'activation-baseline',
+      publisher: 'socratune-bench',
+      version: '0.0.1',
+      engines: { vscode: '^1.90.0' },
+      main: './extension.js',
+      activationEvents: ['onStartupFinished'],
+      contributes: {
+        viewsContainers: { activitybar: [{ id: 'baseline', title: 'Baseline', icon: '$(beaker)' }] },
+        views: { baseline: [{ type: 'webview', id: 'baseline.chat', name: 'Chat' }, { id: 'baseline.jobs', name: 'Jobs' }, { id: 'baseline.models', name: 'Models' }] },
+        commands: ids.map((command) => ({ command, title: command })),
+      },
+    }),
+  );
+  writeFileSync(
+    path.join(dir, 'extension.js'),
+    `const vscode = require('vscode');
+exports.activate = (context) => {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Baseline', { log: true });
+  const empty = { getChildren: () => [], getTreeItem: (e) => e };
+  const status = vscode.window.createStatusBarItem();
+  status.text = 'baseline';
+  status.show();
+  context.subscriptions.push(
+    log,
+    status,
+    ...${JSON.stringify(ids)}.map((id) => vscode.commands.registerCommand(id, () => undefined)),
+    vscode.window.registerWebviewViewProvider('baseline.chat', { resolveWebviewView() {} }),
+    vscode.window.createTreeView('baseline.jobs', { treeDataProvider: empty }),
+    vscode.window.createTreeView('baseline.models', { treeDataProvider: empty }),
+  );
+  log.info('Baseline activated in ' + (performance.now() - started).toFixed(3) + ' ms');
+};
+exports.deactivate = () => undefined;
+`,
+  );
+}
+
+interface HostSample {
+  host: string;
+  activateMs: number;
+  tokenizerLoaded: boolean;
+  /** VS Code's "_doActivateExtension" line → our "activated" line: loading the bundle + activate(). */
+  withLoadMs?: number;
+  baselineMs?: number;
+  baselineWithLoadMs?: number;
+}
+
+const stamp = (s: string): number => Date.parse(s.replace(' ', 'T'));
+
+function readHosts(logsDir: string): HostSample[] {
+  const out: HostSample[] = [];
+  for (const session of existsSync(logsDir) ? readdirSync(logsDir) : []) {
+    for (const host of readdirSync(path.join(logsDir, session)).filter((h) => h.startsWith('exthost'))) {
+      const dir = path.join(logsDir, session, host);
+      const read = (...p: string[]): string => (existsSync(path.join(dir, ...p)) ? readFileSync(path.join(dir, ...p), 'utf8') : '');
+      const ours = ACTIVATED.exec(read('socratune.socratune', 'Socratune.log'));
+      if (!ours) continue;
+      const hostLog = read('remoteexthost.log');
+      const started = (id: string): number | undefined => {
+        const m = new RegExp(`^(\\S+ \\S+) \\[info\\] ExtensionService#_doActivateExtension ${id.replace('.', '\\.')},`, 'm').exec(hostLog);
+        return m ? stamp(m[1]) : undefined;
+      };
+      const base = BASELINE_ACTIVATED.exec(read(BASELINE_ID, 'Baseline.log'));
+      const s0 = started('socratune.socratune');
+      const b0 = started(BASELINE_ID);
+      out.push({
+        host: `${session}/${host}`,
+        activateMs: Number(ours[2]),
+        tokenizerLoaded: ours[3] === 'loaded',
+        withLoadMs: s0 !== undefined ? stamp(ours[1]) - s0 : undefined,
+        baselineMs: base ? Number(base[2]) : undefined,
+        baselineWithLoadMs: base && b0 !== undefined ? stamp(base[1]) - b0 : undefined,
+      });
+    }
+  }
+  return out;
+}
+
+async function until<T>(what: string, f: () => T | undefined, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = f();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function activation(vsix: string): Promise<BenchResult[]> {
+  const server = await lib<ServerLib>('vscode-server.mjs');
+  const ws = await lib<WorkspaceLib>('workspace.mjs');
+  await server.ensureVsCodeServer();
+  const tmp = mkdtempSync(path.join(tmpdir(), 'socratune-bench-ext-'));
+  const cleanups: (() => Promise<void> | void)[] = [() => rmSync(tmp, { recursive: true, force: true })];
+  let browser: Browser | undefined;
+  try {
+    const extDir = path.join(tmp, 'extensions');
+    const install = await server.serverCli(['--install-extension', vsix, '--extensions-dir', extDir]);
+    const installedName = existsSync(extDir) ? readdirSync(extDir).find((d) => d.startsWith('socratune.socratune-')) : undefined;
+    if (install.status !== 0 || !installedName) throw new Error(`--install-extension failed (${install.status}): ${install.output}`);
+    const installed = path.join(extDir, installedName);
+    const sizeResults = await sizes(vsix, installed);
+
+    const pkg = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as { contributes: { commands: unknown[] } };
+    const baselineDir = path.join(tmp, 'activation-baseline');
+    writeBaselineExtension(baselineDir, pkg.contributes.commands.length);
+
+    const emu = await startEmulator({ timeScale: 1000 });
+    cleanups.push(() => emu.close());
+    const workspace = ws.tempWorkspace();
+    cleanups.push(() => workspace.dispose());
+    ws.setWorkspaceSettings(workspace.dir, { 'socratune.provider': 'emulator', 'socratune.baseUrl': emu.url });
+    const vscode = await server.startServer({
+      extensionsDir: extDir,
+      extensionDevelopmentPath: baselineDir,
+      workspace: workspace.dir,
+      logFile: path.join(tmp, 'server.log'),
+      env: { SOCRATUNE_EMULATOR_URL: emu.url, SOCRATUNE_EMULATOR_KEY: emu.key },
+    });
+    cleanups.push(() => vscode.stop());
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'] });
+
+    let idleCalls = -1;
+    let firstPaintCalls = 0;
+    for (let i = 0; i < WINDOWS; i++) {
+      const seen = readHosts(vscode.logsDir).length;
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const page = await context.newPage();
+      const before = emu.requests.length;
+      await page.goto(vscode.workbenchUrl());
+      await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+      const socratune = page.locator('.part.activitybar .action-item a.action-label[aria-label^="Socratune"]').first();
+      await socratune.waitFor({ timeout: 90_000 });
+      await socratune.click(); // onView:socratune.chat activates the extension
+      const sample = await until(`activation in window ${i + 1}`, () => {
+        const hosts = readHosts(vscode.logsDir);
+        const s = hosts.length > seen ? hosts[hosts.length - 1] : undefined;
+        return s && s.baselineMs !== undefined ? s : undefined;
+      });
+      console.error(`  window ${i + 1}: activate() ${sample.activateMs} ms, with loading ${sample.withLoadMs} ms, tokenizer ${sample.tokenizerLoaded ? 'LOADED' : 'not loaded'}; baseline ${sample.baselineMs} ms`);
+      if (i === WINDOWS - 1) {
+        // Idle: the views are open, nothing is running. Let the first paint finish (models list, jobs list),
+        // then count what the extension asks the server for during 30 s.
+        await until('the first paint of the Socratune views', () => (emu.requests.slice(before).some((r) => r.path.startsWith('/v1/fine_tuning/jobs')) && emu.requests.slice(before).some((r) => r.path === '/v1/models') ? true : undefined));
+        let last = emu.requests.length;
+        for (let quiet = Date.now(); Date.now() - quiet < 3000; await new Promise((r) => setTimeout(r, 200))) {
+          if (emu.requests.length !== last) {
+            last = emu.requests.length;
+            quiet = Date.now();
+          }
+        }
+        firstPaintCalls = emu.requests.length - before;
+        const start = emu.requests.length;
+        await new Promise((r) => setTimeout(r, IDLE_MS));
+        idleCalls = emu.requests.length - start;
+        if (idleCalls) console.error(`  idle requests: ${emu.requests.slice(start).map((r) => `${r.method} ${r.path}`).join(', ')}`);
+      }
+      await context.close();
+    }
+    const samples = readHosts(vscode.logsDir);
+    const act = samples.map((s) => s.activateMs);
+    const base = samples.map((s) => s.baselineMs).filter((x): x is number => x !== undefined);
+    const withLoad = samples.map((s) => s.withLoadMs).filter((x): x is number => x !== undefined);
+    const baseWithLoad = samples.map((s) => s.baselineWithLoadMs).filter((x): x is number => x !== undefined);
+    const load = loadavg()[0].toFixed(1);
+    return [
+      {
+        name: `activate() in the real extension host (packaged .vsix), median of ${samples.length} windows`,
+        value: round(median(act)),
+        unit: 'ms',
+        baseline: round(median(base)),
+        ratio: round(median(act) / median(base)),
+        notes: `samples ${act.join(', ')} ms; baseline = an extension with the same contributions that only registers them (samples ${base.join(', ')} ms); load average ${load}`,
+      },
+      {
+        name: 'activation including loading dist/extension.js (VS Code activation start → activated), median',
+        value: round(median(withLoad)),
+        unit: 'ms',
+        baseline: round(median(baseWithLoad)),
+        ratio: round(median(withLoad) / median(baseWithLoad)),
+        notes: `from the extension host's log timestamps (1 ms resolution); samples ${withLoad.join(', ')} ms; baseline samples ${baseWithLoad.join(', ')} ms`,
+      },
+      {
+        name: 'activations with the tokenizer loaded when activate() returned',
+        value: samples.filter((s) => s.tokenizerLoaded).length,
+        unit: `of ${samples.length}`,
+        notes: 'isTokenizerLoaded() of the lazy loader, logged by activate()',
+      },
+      {
+        name: `API requests in ${IDLE_MS / 1000} s idle, Socratune views open, no job active (real extension host)`,
+        value: idleCalls,
+        unit: 'requests',
+        notes: `after the first paint, which made ${firstPaintCalls} request(s) (model list, jobs list)`,
+      },
+      ...sizeResults,
+    ];
+  } finally {
+    await browser?.close();
+    for (const c of cleanups.reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        console.error(`cleanup: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+}
+
+export default async function extensionBench(): Promise<BenchResult[]> {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  const vsix = path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'package.mjs')], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+  if (r.status !== 0) throw new Error('npm run package failed');
+  // A private copy: another run of `npm run package` in this tree may replace the file meanwhile.
+  const copy = path.join(mkdtempSync(path.join(tmpdir(), 'socratune-bench-vsix-')), path.basename(vsix));
+  copyFileSync(vsix, copy);
+  try {
+    return await activation(copy);
+  } finally {
+    rmSync(path.dirname(copy), { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  void extensionBench().then((r) => console.log(JSON.stringify(r, null, 2)));
+}
