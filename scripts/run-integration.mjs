@@ -73,7 +73,7 @@ async function main() {
       },
     });
     cleanups.push(async () => {
-      if (failure || args.keep) server.collectLogs(OUT_DIR);
+      if (failure || args.keep || !judge(results, args.grep).ok) server.collectLogs(OUT_DIR);
       await server.stop();
     });
     console.log(`VS Code ${server.url} (${secs()}); running the suite in the extension host…`);
