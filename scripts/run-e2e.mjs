@@ -47,7 +47,8 @@ async function main() {
 
   const cleanups = [];
   let code = 1;
-  const summaryFile = args['summary-file'] ?? join(mkdtempSync(join(tmpdir(), 'socratune-e2e-')), 'summary.json');
+  const ownSummaryDir = args['summary-file'] ? undefined : mkdtempSync(join(tmpdir(), 'socratune-e2e-'));
+  const summaryFile = args['summary-file'] ?? join(ownSummaryDir, 'summary.json');
   try {
     const emulator = await maybeStartEmulator({ timeScale: 1000 });
     if (emulator) cleanups.push(() => emulator.close());
@@ -98,6 +99,7 @@ async function main() {
     }
   }
   if (code !== 0) console.error(`e2e: FAILED — screenshots and logs in ${OUT_DIR}`);
+  if (ownSummaryDir) rmSync(ownSummaryDir, { recursive: true, force: true });
   return code;
 }
 

@@ -24,7 +24,8 @@ async function main() {
   checkPrereqs();
   rmSync(OUT_DIR, { recursive: true, force: true });
   mkdirSync(OUT_DIR, { recursive: true });
-  const summaryFile = args['summary-file'] ?? join(mkdtempSync(join(tmpdir(), 'socratune-vsix-')), 'summary.json');
+  const ownSummaryDir = args['summary-file'] ? undefined : mkdtempSync(join(tmpdir(), 'socratune-vsix-'));
+  const summaryFile = args['summary-file'] ?? join(ownSummaryDir, 'summary.json');
   if (!args['no-package']) {
     const r = spawnSync(process.execPath, [join(REPO, 'scripts', 'package.mjs')], { cwd: REPO, stdio: 'inherit' });
     if (r.status !== 0) throw new Error('npm run package failed');
@@ -79,6 +80,7 @@ async function main() {
       }
     }
   }
+  if (ownSummaryDir) rmSync(ownSummaryDir, { recursive: true, force: true });
   return code;
 }
 
