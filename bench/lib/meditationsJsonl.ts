@@ -6,7 +6,11 @@
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-export const CORPUS = process.env.SOCRATUNE_CORPUS ?? path.resolve(__dirname, '../../../shared/corpus/meditations.txt');
+/** The full corpus beside the repository (as laid out for development and CI). */
+export const FULL_CORPUS = path.resolve(__dirname, '../../../shared/corpus/meditations.txt');
+/** A public-domain excerpt committed with the tests, used when the full corpus is not there (e.g. a clone elsewhere). */
+export const EXCERPT = path.resolve(__dirname, '../../test/fixtures/meditations-excerpt.txt');
+export const CORPUS = process.env.SOCRATUNE_CORPUS ?? (existsSync(FULL_CORPUS) ? FULL_CORPUS : EXCERPT);
 
 export const SYSTEM_PROMPT = 'You are Marcus Aurelius, answering from your private notebook: plain, candid, brief.';
 

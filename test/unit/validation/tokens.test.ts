@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { get_encoding, type Tiktoken } from 'tiktoken';
 import { countExampleTokens, encodingForModel, loadTokenCounter, validateJsonlText } from '../../../src/core/validation';
-import { corpusAvailable, paragraphs } from '../../../bench/lib/meditationsJsonl';
+import { CORPUS, FULL_CORPUS, corpusAvailable, paragraphs } from '../../../bench/lib/meditationsJsonl';
 
 const ENCODINGS = ['o200k_base', 'cl100k_base'] as const;
 
@@ -32,7 +32,9 @@ describe('token counts (gpt-tokenizer vs OpenAI tiktoken)', function () {
         assert.equal(counter.count(p), expected, p.slice(0, 60));
         total += expected;
       }
-      assert.ok(paras.length > 500 && total > 200_000, 'a real amount of text was compared');
+      // The full corpus beside the repo has ~1,600 paragraphs; the committed excerpt ~70.
+      const full = CORPUS === FULL_CORPUS;
+      assert.ok(full ? paras.length > 500 && total > 200_000 : paras.length > 40 && total > 8_000, `a real amount of text was compared (${paras.length} paragraphs, ${total} tokens)`);
     });
 
     it(`${enc}: non-ASCII, whitespace runs, digits and special-token text count as tiktoken (disallowed_special=())`, async () => {
