@@ -180,13 +180,16 @@ export class ChatSession implements vscode.Disposable {
 
   async snapshot(): Promise<ChatSnapshot> {
     await this.ensureLoaded();
-    const conversation = this.conv ? this.withLiveText(this.conv) : null;
+    const conversations = await this.store.list();
+    const dataset = await this.dataset.info();
+    // Streaming text is read last, with no await before the snapshot is posted: every delta posted later
+    // starts at or before the length captured here (overlaps are skipped by offset; there is never a gap).
     return {
-      conversation,
-      conversations: await this.store.list(),
+      conversation: this.conv ? this.withLiveText(this.conv) : null,
+      conversations,
       models: this.models.current,
       streams: this.streams.list().filter((x) => x.conversationId === this.conv?.meta.id),
-      dataset: await this.dataset.info(),
+      dataset,
       ...this.settings.payload(),
     };
   }
@@ -414,7 +417,9 @@ export class ChatSession implements vscode.Disposable {
   }
 
   /** Apply `fn` to one reply of conversation `c` (current or not), persist, and broadcast when shown. */
-  private async patchReply(c: Live, turnId: string, side: CompareSide | undefined, fn: (r: Reply) => Reply, broadcast = true): Promise<void> {
+  private async patchReply(started: Live, turnId: string, side: CompareSide | undefined, fn: (r: Reply) => Reply, broadcast = true): Promise<void> {
+    // The conversation may have been closed and reopened while the reply streamed: patch the live copy.
+    const c = this.conv && this.conv.meta.id === started.meta.id ? this.conv : started;
     const i = indexOfTurn(c, turnId);
     if (i < 0) return; // truncated away meanwhile (regenerate/edit while streaming)
     const t = c.turns[i];

@@ -236,6 +236,24 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
     }
   });
 
+  it('a reply keeps streaming into its conversation while another one is open, and shows when it is reopened', async () => {
+    api.chat.session.streams.testHeaders = { 'x-emulator-fault': 'tps=25' };
+    try {
+      const id = conv().id;
+      await sim({ type: 'chat/send', text: 'Keep going while I look elsewhere.' });
+      await waitFor('the stream to start', () => api.chat.session.streams.list().length > 0);
+      await sim({ type: 'conversation/new' });
+      assert.equal(api.chat.session.current, null);
+      await sim({ type: 'conversation/open', id });
+      assert.equal(lastReply().status, 'streaming');
+      await api.chat.session.streams.whenIdle();
+      assert.equal(lastReply().status, 'done', 'the reopened conversation shows the finished reply');
+      assert.ok(lastReply().text.length > 0);
+    } finally {
+      api.chat.session.streams.testHeaders = undefined;
+    }
+  });
+
   it('compares two models side by side and records the pick', async () => {
     await sim({ type: 'chat/setModel', model: OTHER, side: 'b' });
     await sim({ type: 'chat/setCompare', enabled: true });
