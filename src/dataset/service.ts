@@ -53,9 +53,9 @@ export class DatasetService implements vscode.Disposable {
     const onFile = async (uri: vscode.Uri) => {
       const dir = path.dirname(uri.fsPath);
       const entry = this.open.get(dir);
-      if (!entry) return;
-      if (await entry.store.changedOnDisk().catch(() => true)) entry.catalog = undefined;
-      this.changed.fire(vscode.Uri.file(dir));
+      if (entry && (await entry.store.changedOnDisk().catch(() => true))) entry.catalog = undefined;
+      // The active dataset is followed even before its store is opened (the status bar counts it).
+      if (entry || dir === s.activeDataset.uri?.fsPath) this.changed.fire(vscode.Uri.file(dir));
     };
     this.disposables.push(watcher, watcher.onDidChange(onFile), watcher.onDidCreate(onFile), watcher.onDidDelete(onFile), this.changed);
     this.disposables.push(s.activeDataset.onDidChange((u) => u && this.changed.fire(u)));
