@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): SocratuneApi {
   const chat = registerChat(services);
   const jobs = registerJobs(services);
   const models = registerModels(services, jobs);
-  const validation = registerValidation(services);
+  const validation = registerValidation(services, dataset.service.onDidChange);
   registerWalkthrough(services);
   const activatedInMs = performance.now() - started;
   const tokenizerLoadedAtActivation = isTokenizerLoaded();
