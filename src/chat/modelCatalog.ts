@@ -1,3 +1,4 @@
+import type OpenAI from 'openai';
 import * as vscode from 'vscode';
 import { describeProfile } from './backendLabel';
 import { Services } from '../platform/services';
@@ -64,6 +65,7 @@ export class ModelCatalog implements vscode.Disposable {
       } catch (e) {
         error = `Could not list models from ${backend}: ${e instanceof Error ? e.message : String(e)}. You can still type a model ID.`;
       }
+      if (!error && this.s.profile().provider !== 'openai-compatible') listed.push(...(await this.checkpoints(c.client)));
     }
     this.s.log.info(`Chat: ${listed.length} models from ${backend} in ${Date.now() - started} ms${error ? ` (${error})` : ''}${gen !== this.generation ? ' (superseded)' : ''}`);
     if (gen !== this.generation) return this.state;
@@ -73,14 +75,36 @@ export class ModelCatalog implements vscode.Disposable {
     return this.state;
   }
 
+  /**
+   * Checkpoints are not in `GET /models`: they come from the account's recent succeeded fine-tuning jobs
+   * (`jobs.list`, then `jobs.checkpoints.list` for up to 10 of them). Servers without the fine-tuning API
+   * answer 404; that is not an error for chat.
+   */
+  private async checkpoints(client: OpenAI): Promise<{ id: string; detail?: string; fromServer: boolean }[]> {
+    const out: { id: string; detail?: string; fromServer: boolean }[] = [];
+    try {
+      const page = await client.fineTuning.jobs.list({ limit: 20 });
+      const done = page.data.filter((j) => j.status === 'succeeded' && j.fine_tuned_model).slice(0, 10);
+      const lists = await Promise.all(done.map((j) => client.fineTuning.jobs.checkpoints.list(j.id, { limit: 10 }).then((p) => p.data, () => [])));
+      for (const cps of lists) {
+        for (const cp of cps) out.push({ id: cp.fine_tuned_model_checkpoint, fromServer: true, detail: `step ${cp.step_number}${cp.metrics?.full_valid_loss != null ? ` · valid loss ${cp.metrics.full_valid_loss.toFixed(3)}` : ''}` });
+      }
+    } catch (e) {
+      this.s.log.debug(`Chat: no checkpoints from this backend (${e instanceof Error ? e.message : String(e)})`);
+    }
+    return out;
+  }
+
   private publish(error?: string): void {
     const provider = this.s.profile().provider;
     const byId = new Map<string, ModelEntry>();
     const bound = new Map(this.s.modelPrompts.entries());
+    // A checkpoint was trained in the same run as its fine-tune: it shares the bound prompt.
+    const boundOf = (id: string) => bound.get(id) ?? bound.get(id.replace(/:ckpt-step-\d+$/, ''));
     for (const m of this.listed) {
       const kind = classify(m.id, provider);
       if (!kind) continue;
-      byId.set(m.id, { id: m.id, kind, hasBoundPrompt: bound.has(m.id), ...detail(m.detail, bound.get(m.id)?.datasetName) });
+      byId.set(m.id, { id: m.id, kind, hasBoundPrompt: boundOf(m.id) !== undefined, ...detail(m.detail, boundOf(m.id)?.datasetName) });
     }
     for (const [id, p] of bound) {
       if (!byId.has(id)) byId.set(id, { id, kind: id.includes(':ckpt-step-') ? 'checkpoint' : 'fine-tuned', hasBoundPrompt: true, ...detail(undefined, p.datasetName) });

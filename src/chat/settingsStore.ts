@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { newId } from '../core/chat/conversation';
 import { PromptSource, ReplySetup, SamplingParams } from '../core/chat/types';
-import { ModelPrompts } from '../platform/modelPrompts';
+import { BoundPrompt, ModelPrompts } from '../platform/modelPrompts';
 import { ActivePrompt, ChatSettings, CompareSettings, PromptChoice, PromptPreset, SettingsPayload } from '../shared/protocol';
 
 const SETTINGS_KEY = 'socratune.chat.settings';
@@ -40,9 +40,15 @@ export class ChatSettingsStore implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /** The training prompt bound to `model`; a checkpoint inherits its fine-tune's (same training run). */
+  boundPrompt(model: string): BoundPrompt | undefined {
+    if (!model) return undefined;
+    return this.prompts.get(model) ?? (/:ckpt-step-\d+$/.test(model) ? this.prompts.get(model.replace(/:ckpt-step-\d+$/, '')) : undefined);
+  }
+
   /** Select a model. A model with a bound training prompt switches the prompt back to it automatically. */
   async setModel(model: string, side?: 'b'): Promise<void> {
-    const bound = this.prompts.get(model) !== undefined;
+    const bound = this.boundPrompt(model) !== undefined;
     if (side === 'b') {
       const c = this.settings.compare;
       await this.update({ compare: { ...c, model, prompt: bound ? { mode: 'bound' } : c.prompt } });
@@ -85,7 +91,7 @@ export class ChatSettingsStore implements vscode.Disposable {
 
   /** The system prompt a request to `model` with `choice` sends, described for the view. */
   resolve(model: string, choice: PromptChoice): ActivePrompt {
-    const bound = model ? this.prompts.get(model) : undefined;
+    const bound = this.boundPrompt(model);
     const make = (source: PromptSource, label: string, text: string): ActivePrompt => ({
       source,
       label,

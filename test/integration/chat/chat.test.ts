@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
+import OpenAI, { toFile } from 'openai';
 import * as vscode from 'vscode';
 import { HistoryStore } from '../../../src/core/chat/historyStore';
 import type { AssistantTurn, Conversation, Reply, Turn } from '../../../src/core/chat/types';
@@ -327,6 +328,38 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
     assert.ok(list.some((c) => c.id === id));
     assert.equal(await api.chat.session.deleteConversation(id, { confirm: false }), true);
     assert.ok(!(await api.chat.session.store.list()).some((c) => c.id === id));
+  });
+
+  it('lists fine-tuned models and their checkpoints; a checkpoint uses its fine-tune\'s bound training prompt', async function () {
+    this.timeout(90_000);
+    const client = new OpenAI({ apiKey: process.env.SOCRATUNE_EMULATOR_KEY ?? 'sk-emulator-demo', baseURL: process.env.SOCRATUNE_EMULATOR_URL });
+    const lines = Array.from({ length: 10 }, (_, i) => JSON.stringify({ messages: [{ role: 'system', content: 'Answer as my journal.' }, { role: 'user', content: `q${i}` }, { role: 'assistant', content: `a${i}` }] }));
+    const file = await client.files.create({ file: await toFile(Buffer.from(lines.join('\n') + '\n'), 'cp.jsonl'), purpose: 'fine-tune' });
+    let job = await client.fineTuning.jobs.create({ model: BASE, training_file: file.id, suffix: 'chatcp', hyperparameters: { n_epochs: 2 } });
+    job = await waitFor('the job to succeed', async () => {
+      const j = await client.fineTuning.jobs.retrieve(job.id);
+      assert.notEqual(j.status, 'failed');
+      return j.status === 'succeeded' ? j : undefined;
+    }, 60_000, 200);
+    const ft = job.fine_tuned_model ?? '';
+    await api.services.modelPrompts.set(ft, { systemPrompt: 'Answer as my journal.', source: 'job', datasetName: 'it-chat' });
+    try {
+      await sim({ type: 'chat/refreshModels' });
+      const entries = api.chat.session.models.current.entries;
+      const mine = entries.find((e) => e.id === ft);
+      assert.equal(mine?.kind, 'fine-tuned');
+      assert.equal(mine?.hasBoundPrompt, true);
+      const cps = entries.filter((e) => e.kind === 'checkpoint' && e.id.startsWith(`${ft}:ckpt-step-`));
+      assert.ok(cps.length >= 1, JSON.stringify(entries.map((e) => e.id)));
+      assert.equal(cps[0].hasBoundPrompt, true);
+      await sim({ type: 'chat/setModel', model: cps[0].id });
+      const active = api.chat.session.settings.payload().activePrompt;
+      assert.equal(active.source, 'bound');
+      assert.equal(active.text, 'Answer as my journal.');
+    } finally {
+      await api.services.modelPrompts.set(ft, undefined);
+      await sim({ type: 'chat/setModel', model: BASE });
+    }
   });
 
   it('chatWith / compareWith commands select models (as the Models tree does)', async () => {
