@@ -160,6 +160,29 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
     await waitFor('the demo key back', async () => (await api.services.keys.get('emulator')) !== undefined);
   });
 
+  it('system prompt presets and sampling parameters are sent with the request and recorded on the reply', async () => {
+    await sim({ type: 'chat/savePreset', name: 'Stoic', text: 'You are a Stoic teacher. Be brief.' });
+    const preset = api.chat.session.settings.presets.find((p) => p.name === 'Stoic');
+    assert.ok(preset);
+    let active = api.chat.session.settings.payload().activePrompt;
+    assert.equal(active.source, 'preset', 'saving a preset selects it');
+    assert.equal(active.label, 'Preset · Stoic');
+    await sim({ type: 'chat/setParams', params: { temperature: 0.3, maxTokens: 5 } });
+    await sim({ type: 'chat/send', text: 'What is the shortness of life?' });
+    await idle();
+    const r = lastReply();
+    assert.equal(r.setup.systemPrompt, 'You are a Stoic teacher. Be brief.');
+    assert.equal(r.setup.promptSource, 'preset');
+    assert.deepEqual(r.setup.params, { temperature: 0.3, maxTokens: 5 });
+    assert.equal(r.finishReason, 'length', 'max tokens reached the server');
+    await sim({ type: 'chat/savePreset', id: preset.id, name: 'Stoic', text: 'Edited.' });
+    assert.equal(api.chat.session.settings.payload().activePrompt.text, 'Edited.');
+    await sim({ type: 'chat/deletePreset', id: preset.id });
+    active = api.chat.session.settings.payload().activePrompt;
+    assert.notEqual(active.source, 'preset', 'a deleted preset falls back to the model\'s prompt');
+    await sim({ type: 'chat/setParams', params: {} });
+  });
+
   it('regenerates the last reply in place', async () => {
     const n = conv().turns.length;
     const oldId = last().id;
