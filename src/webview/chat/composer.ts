@@ -23,7 +23,7 @@ export class Composer {
   private editing: string | undefined;
 
   constructor(private readonly on: ComposerHandlers) {
-    this.input = h('textarea', { class: 'composer-input', rows: 3, 'aria-label': 'Message', placeholder: 'Ask your model… (Enter to send, Shift+Enter for a new line, ↑ to edit your last message)', maxlength: LIMITS.promptChars });
+    this.input = h('textarea', { class: 'composer-input', rows: 3, 'aria-label': 'Message', placeholder: 'Ask your model… (Enter sends · Shift+Enter new line · ↑ edits your last message)', maxlength: LIMITS.promptChars });
     this.sendBtn = h('button', { type: 'button', class: 'primary-button send-button', 'aria-label': 'Send (Enter)', title: 'Send (Enter)' }, icon('send'), ' Send');
     this.stopBtn = h('button', { type: 'button', class: 'primary-button stop-button', 'aria-label': 'Stop (Esc)', title: 'Stop (Esc)', hidden: true }, icon('debug-stop'), ' Stop');
     this.banner = h('div', { class: 'editing-banner', hidden: true, role: 'status' });

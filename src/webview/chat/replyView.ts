@@ -123,7 +123,7 @@ export class ReplyView {
       h('span', { class: 'model-name', title: r.setup.model }, icon('hubot'), ` ${shortModel(r.setup.model)}`),
       h('span', { class: `prompt-badge prompt-${r.setup.promptSource}`, title: promptTitle }, icon('quote'), ` ${r.setup.promptSource === 'none' ? 'no prompt' : r.setup.promptSource}`),
       streaming ? h('span', { class: 'status streaming-indicator', role: 'status' }, icon('loading codicon-modifier-spin'), ' Replying…') : null,
-      !streaming && STATUS_TEXT[r.status] ? h('span', { class: `status status-${r.status}` }, STATUS_TEXT[r.status]) : null,
+      !streaming && r.status !== 'done' ? h('span', { class: `status status-${r.status}` }, r.status === 'error' ? 'failed' : r.status) : null,
       r.usage ? h('span', { class: 'usage', title: `prompt ${r.usage.promptTokens} · completion ${r.usage.completionTokens} tokens` }, `${r.usage.completionTokens} tok`) : null,
       r.finishReason === 'length' ? h('span', { class: 'status status-length' }, 'cut at max tokens') : null,
     ];
