@@ -47,14 +47,19 @@ export class ChatSurface implements vscode.Disposable {
 
   post(m: ToChatWebview): void {
     if (!this.ready) return;
-    this.webview.postMessage(m).then(
-      (delivered) => {
-        if (!delivered) this.ready = false;
-      },
-      () => {
-        this.ready = false;
-      },
-    );
+    try {
+      this.webview.postMessage(m).then(
+        (delivered) => {
+          if (!delivered) this.ready = false;
+        },
+        () => {
+          this.ready = false;
+        },
+      );
+    } catch {
+      // The webview was disposed between the check and the post: it will send chat/ready if it comes back.
+      this.ready = false;
+    }
   }
 
   dispose(): void {
