@@ -126,6 +126,9 @@ export class StreamManager implements vscode.Disposable {
     else this.s.log.info(`Chat: ${o.setup.model}: ${outcome.status}, ${outcome.text.length} chars${outcome.usage ? `, ${outcome.usage.completionTokens} tokens` : ''}`);
     try {
       await o.onEnd(outcome);
+    } catch (e) {
+      this.s.log.error(`Chat: could not save the reply from ${o.setup.model}: ${e instanceof Error ? e.message : String(e)}`);
+      this.post({ type: 'chat/notice', level: 'error', message: `The reply could not be saved: ${e instanceof Error ? e.message : String(e)}` });
     } finally {
       this.idle.fire();
     }
