@@ -398,7 +398,9 @@ export class ChatSession implements vscode.Disposable {
       setup,
       messages,
       onCheckpoint: (text) => {
-        void this.patchReply(c, turnId, side, (r) => (r.status === 'streaming' ? { ...r, text } : r), false);
+        this.patchReply(c, turnId, side, (r) => (r.status === 'streaming' ? { ...r, text } : r), false).catch((e: unknown) =>
+          this.s.log.warn(`Chat: could not checkpoint a streaming reply: ${e instanceof Error ? e.message : String(e)}`),
+        );
       },
       onEnd: (o) => this.finishReply(c, turnId, side, o),
     });
