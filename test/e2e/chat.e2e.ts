@@ -124,13 +124,16 @@ describe('chat (e2e)', function () {
     assert.match(await turnAt(at).innerText(), /difficult morning/);
     await turnAt(at + 1).locator('.reply').waitFor();
     // While streaming: the reply is marked busy for assistive tech, and Stop replaces Send.
-    const streamingSeen = await chat
-      .locator('.reply.streaming .md[aria-busy="true"]')
-      .first()
-      .waitFor({ timeout: 5_000 })
-      .then(() => true)
-      .catch(() => false);
-    if (streamingSeen) await screenshot(wb.page, 'chat-streaming');
+    await chat.locator('.reply.streaming .md[aria-busy="true"]').first().waitFor({ timeout: 10_000 });
+    await chat.locator('.stop-button').waitFor();
+    // Watch it stream: the rendered text grows while the reply is still marked as streaming.
+    const lengths: number[] = [];
+    for (let i = 0; i < 100 && (await chat.locator('.reply.streaming').count()) > 0; i++) {
+      lengths.push(await frame.evaluate<number>(`(document.querySelector('.reply.streaming .md') || { textContent: '' }).textContent.length`));
+      if (lengths.length === 3) await screenshot(wb.page, 'chat-streaming');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(new Set(lengths.filter((n) => n > 0)).size >= 2, `text grew during streaming: ${lengths.join(',')}`);
     await turnAt(at + 1).locator('.reply[data-status="done"]').waitFor({ timeout: 30_000 });
     const text = (await lastReply().locator('.md').innerText()).trim();
     assert.ok(text.length > 10, `reply text: ${text}`);
