@@ -5,6 +5,7 @@
  */
 import OpenAI from 'openai';
 import type { BackendKind } from './types';
+import { retryAfterMs } from '../http/retryAfter';
 
 export type ErrorKind =
   | 'no-key'
@@ -61,18 +62,7 @@ export function windDownExplanation(): string {
   );
 }
 
-/** Parse `retry-after-ms` / `retry-after` (seconds or HTTP date) into milliseconds. */
-export function retryAfterMs(headers: { get(name: string): string | null } | undefined, nowMs: number = Date.now()): number | undefined {
-  if (!headers) return undefined;
-  const ms = headers.get('retry-after-ms');
-  if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
-  const ra = headers.get('retry-after');
-  if (ra === null || ra.trim() === '') return undefined;
-  const secs = Number(ra);
-  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
-  const date = Date.parse(ra);
-  return Number.isFinite(date) ? Math.max(0, date - nowMs) : undefined;
-}
+export { retryAfterMs };
 
 function bodyMessage(err: InstanceType<typeof OpenAI.APIError>): string {
   const e = err.error as { message?: unknown } | undefined;

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { ChatError, ErrorKind } from './types';
+import { retryAfterMs } from '../http/retryAfter';
 
 /**
  * Turns anything a chat request can throw into a `ChatError` with a message a person can act on.
@@ -67,17 +68,7 @@ export function make(kind: ErrorKind, message: string, extra: Partial<ChatError>
 }
 
 /** `retry-after-ms`, else `retry-after` (seconds or an HTTP date), as the SDK reads them. */
-export function retryAfter(headers: Headers | undefined, now = Date.now()): number | undefined {
-  if (!headers) return undefined;
-  const ms = headers.get('retry-after-ms');
-  if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
-  const ra = headers.get('retry-after');
-  if (ra === null || ra.trim() === '') return undefined;
-  const secs = Number(ra);
-  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
-  const date = Date.parse(ra);
-  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
-}
+export const retryAfter: (headers: Headers | undefined, now?: number) => number | undefined = retryAfterMs;
 
 export function formatWait(ms: number): string {
   const s = Math.ceil(ms / 1000);
