@@ -4,7 +4,7 @@
 // files copied, src/ and node_modules/ linked) so the development `dist/` that a running VS Code or a
 // parallel test run is using is never touched. Prints the sizes.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './lib/vscode-server.mjs';
@@ -23,9 +23,13 @@ function run(args, what) {
 }
 
 try {
-  for (const f of ['package.json', '.vscodeignore', 'README.md', 'LICENSE', 'CHANGELOG.md']) {
+  for (const f of ['package.json', '.vscodeignore', 'LICENSE', 'CHANGELOG.md']) {
     if (existsSync(join(REPO, f))) copyFileSync(join(REPO, f), join(stage, f));
   }
+  // The README's screenshots (docs/images/, repository-relative) are not shipped: vsce refuses relative images
+  // without a public repository URL to rewrite them against. The packaged README leaves them out.
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8').replace(/!\[[^\]]*\]\((?!https:)[^)]*\)\n?\n?/g, '');
+  writeFileSync(join(stage, 'README.md'), readme);
   cpSync(join(REPO, 'media'), join(stage, 'media'), { recursive: true });
   for (const d of ['src', 'node_modules']) symlinkSync(join(REPO, d), join(stage, d), 'dir');
   // The same target list as `npm run build`; only dist/ ends up in the package (.vscodeignore).
