@@ -41,7 +41,13 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsElement>, v
     private readonly backend: () => Promise<FineTuneBackend | undefined>,
     private readonly now: () => number = Date.now,
   ) {
-    const sub = store.onDidChange(() => this.changed.fire(undefined));
+    // One job changed: refresh that row (and its subtree, if expanded) only. A full refresh clears every tree
+    // node in the extension host, so a request the workbench sends meanwhile — the children of a job the user
+    // just expanded, whose events are fetched on expansion — failed with "No tree item with id … found".
+    const sub = store.onDidChange((jobId) => {
+      const el = jobId !== undefined ? this.jobEls.get(jobId) : undefined;
+      this.changed.fire(el && this.lastRoot.includes(el) ? el : undefined);
+    });
     this.subs.push({ dispose: () => sub.dispose() });
   }
 
