@@ -62,8 +62,17 @@ export function activityBarItem(page: Page, label: string): Locator {
 export async function openSocratune(page: Page): Promise<Locator> {
   const sidebar = page.locator('.part.sidebar');
   const title = sidebar.locator('.composite.title h2', { hasText: /^Socratune$/i });
-  if (!(await title.isVisible().catch(() => false))) await activityBarItem(page, 'Socratune').click();
-  await title.waitFor();
+  // The activity bar entry toggles the side bar. In a window that is still restoring its layout (just opened or
+  // reloaded) a click can open the container just before the restored layout hides the side bar again, or
+  // close one being restored: click again until the container shows.
+  for (let attempt = 1; !(await title.isVisible().catch(() => false)); attempt++) {
+    await activityBarItem(page, 'Socratune').click();
+    try {
+      await title.waitFor({ timeout: 5_000 });
+    } catch (err) {
+      if (attempt >= 4) throw err;
+    }
+  }
   return sidebar;
 }
 
