@@ -87,7 +87,6 @@ async function dialogButton(page: Page, button: string): Promise<string> {
 
 describe('the whole journey: journal → dataset → validation → fine-tune → chat → reload (e2e)', function () {
   this.timeout(240_000);
-  this.bail(true); // each step builds on the previous one
   let wb: Workbench;
   let page: Page;
   let emu: EmulatorHandle;
@@ -108,6 +107,16 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     // Seen and checked: clear the toasts so the next pictures show the next step.
     await runCommand(page, 'Notifications: Clear All Notifications');
   }
+
+  // Each step builds on the previous one: after a failure the later steps fail at once, naming it. (Not mocha's
+  // bail(): a suite with bail is skipped silently when any earlier spec of the run has failed.)
+  let broken: string | undefined;
+  beforeEach(function () {
+    if (broken) throw new Error(`not run: step “${broken}” failed`);
+  });
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') broken ??= this.currentTest.title;
+  });
 
   before(async () => {
     emu = await startEmulator({ timeScale: 40, tokensPerSecond: STREAM_TPS, seed: 7 });
@@ -431,6 +440,8 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     await reloaded;
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await activityBarItem(page, 'Socratune').waitFor({ timeout: 60_000 });
+    // The open editors come back too (a sign the window has restored its layout).
+    await page.locator('.tabs-container .tab', { hasText: 'train.jsonl' }).waitFor({ timeout: 60_000 });
     await openSocratune(page);
     chat = await webviewWith(page, '#app[data-ready="true"]', 60_000);
     const transcript = chat.locator('.transcript');

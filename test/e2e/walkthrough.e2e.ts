@@ -70,6 +70,9 @@ describe('walkthrough: Get started with Socratune (e2e)', function () {
   before(async () => {
     assert.ok(walkthrough, 'package.json contributes the socratune.getStarted walkthrough');
     wb = await openWorkbench();
+    // Earlier scenarios on this server ran "Open or Create Journal…": start from a fresh walkthrough (before the
+    // page is open — an open walkthrough page does not redraw its checkmarks on a reset).
+    await command(wb.page, 'Developer: Reset Welcome Page Walkthrough Progress');
   });
   after(async () => {
     await wb?.close();
@@ -92,8 +95,6 @@ describe('walkthrough: Get started with Socratune (e2e)', function () {
 
   it('its journal step runs "Open or Create Journal…", which creates a journal from the template and completes the step', async () => {
     const { page } = wb;
-    // Earlier scenarios in this server ran the journal command: start from a fresh walkthrough.
-    await command(page, 'Developer: Reset Welcome Page Walkthrough Progress');
     await getStarted(page);
     const journalStep = stepButton(page, 'Open or create your journal');
     await journalStep.locator('.codicon-getting-started-step-unchecked').waitFor();
