@@ -4,67 +4,72 @@
  * the extension host: uncaught errors, "rejected promise not handled", extension activation failures)
  * and `…/socratune.socratune/Socratune.log` (our LogOutputChannel).
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { e2eEnv } from './env';
 
 /** Noise VS Code itself logs as errors on a machine without internet (telemetry, extension gallery). */
 const NOT_OURS: readonly RegExp[] = [/getaddrinfo (ENOTFOUND|EAI_AGAIN) [\w.-]*(microsoft\.com|visualstudio\.com|open-vsx\.org|vscode-cdn\.net|vscode-unpkg\.net)/];
 /**
- * Logged by VS Code while an extension host shuts down (window reload or close) for an HTTP request still
- * resolving its proxy: the request is cancelled with the host, nothing was left unhandled.
+ * Once an extension host is shutting down (its window reloaded or closed), VS Code logs cancelled work of every
+ * extension as errors (e.g. "ProxyResolver#resolveProxy … Canceled" for a request in flight, a built-in language
+ * server that cannot start any more). From that line on, only entries that name Socratune count.
  */
-const AT_SHUTDOWN: readonly RegExp[] = [/ProxyResolver#resolveProxy .*Canceled: Canceled/];
 const TERMINATING = /\[info\] Extension host terminating/;
+/** Our extension's id, or a stack frame in its bundle (development path or installed). */
+const OURS = /socratune\.socratune|[\\/]dist[\\/]extension\.js/;
 
-/** Byte offsets of the log files at one moment: only what is written after it is examined. */
-export type LogMark = ReadonlyMap<string, number>;
-
-async function hostLogFiles(): Promise<string[]> {
-  const files: string[] = [];
-  for (const session of await readdir(e2eEnv.logsDir).catch(() => [] as string[])) {
-    for (const host of await readdir(join(e2eEnv.logsDir, session)).catch(() => [] as string[])) {
-      if (!host.startsWith('exthost')) continue;
-      files.push(join(e2eEnv.logsDir, session, host, 'remoteexthost.log'), join(e2eEnv.logsDir, session, host, 'socratune.socratune', 'Socratune.log'));
-    }
-  }
-  return files;
+/** The extension hosts that existed at one moment: only hosts started later (this scenario's windows) are examined. */
+export interface LogMark {
+  readonly hosts: ReadonlySet<string>;
 }
 
-/** Remembers how far every extension host log has been written (call before a scenario). */
+async function hostDirs(): Promise<string[]> {
+  const dirs: string[] = [];
+  for (const session of await readdir(e2eEnv.logsDir).catch(() => [] as string[])) {
+    for (const host of await readdir(join(e2eEnv.logsDir, session)).catch(() => [] as string[])) {
+      if (host.startsWith('exthost')) dirs.push(join(e2eEnv.logsDir, session, host));
+    }
+  }
+  return dirs;
+}
+
+/** Call before opening the scenario's window: extension hosts of earlier scenarios (still shutting down) are left out. */
 export async function markHostLogs(): Promise<LogMark> {
-  const mark = new Map<string, number>();
-  for (const f of await hostLogFiles()) mark.set(f, (await stat(f).catch(() => undefined))?.size ?? 0);
-  return mark;
+  return { hosts: new Set(await hostDirs()) };
 }
 
 /**
- * `[error]` entries (with their continuation lines: stacks) written since `mark` to any extension host log,
- * including logs of extension hosts started later (a reloaded window). VS Code's offline network noise is ignored.
+ * `[error]` entries (with their continuation lines: stacks) in the logs of every extension host started after
+ * `mark` — the scenario's window and the windows it reloaded into: VS Code's `remoteexthost.log` (uncaught
+ * errors, unhandled rejections, failed activations) and our `Socratune.log`. VS Code's offline network noise
+ * and, after a host began shutting down, entries not about Socratune are ignored.
  */
 export async function hostLogErrors(mark: LogMark): Promise<string[]> {
   const errors: string[] = [];
-  for (const f of await hostLogFiles()) {
-    const text = (await readFile(f).catch(() => Buffer.alloc(0))).subarray(mark.get(f) ?? 0).toString('utf8');
-    let entry: string[] | undefined;
-    let terminating = false;
-    const flush = (): void => {
-      if (entry) {
-        const e = entry.join('\n');
-        const ignored = NOT_OURS.some((re) => re.test(e)) || (terminating && AT_SHUTDOWN.some((re) => re.test(e)));
-        if (!ignored) errors.push(`${f.slice(e2eEnv.logsDir.length + 1)}: ${e}`);
+  for (const dir of (await hostDirs()).filter((d) => !mark.hosts.has(d))) {
+    for (const f of [join(dir, 'remoteexthost.log'), join(dir, 'socratune.socratune', 'Socratune.log')]) {
+      const text = await readFile(f, 'utf8').catch(() => '');
+      let entry: string[] | undefined;
+      let terminating = false;
+      const flush = (): void => {
+        if (entry) {
+          const e = entry.join('\n');
+          const ignored = NOT_OURS.some((re) => re.test(e)) || (terminating && !OURS.test(e));
+          if (!ignored) errors.push(`${f.slice(e2eEnv.logsDir.length + 1)}: ${e}`);
+        }
+        entry = undefined;
+      };
+      for (const line of text.split('\n')) {
+        const head = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[(\w+)\]/.exec(line);
+        if (head) {
+          flush();
+          if (TERMINATING.test(line)) terminating = true;
+          if (head[1] === 'error') entry = [line];
+        } else if (entry) entry.push(line);
       }
-      entry = undefined;
-    };
-    for (const line of text.split('\n')) {
-      const head = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[(\w+)\]/.exec(line);
-      if (head) {
-        flush();
-        if (TERMINATING.test(line)) terminating = true;
-        if (head[1] === 'error') entry = [line];
-      } else if (entry) entry.push(line);
+      flush();
     }
-    flush();
   }
   return errors;
 }
