@@ -23,21 +23,11 @@ import type { BackendProfile } from '../src/core/config/profile';
 import { JobsStore } from '../src/core/jobs/jobsStore';
 import { FakeClock, PollScheduler } from '../src/core/jobs/scheduler';
 import { startEmulator, type EmulatorHandle } from '../src/emulator';
+import { rng as seeded } from '../src/emulator/random';
 import { median, round, type BenchResult } from './lib/types';
 
 const HOUR = 3_600_000;
 const PROFILE: BackendProfile = { provider: 'emulator', baseUrl: '', azureEndpoint: '', azureApiVersion: '', defaultChatModel: '', defaultBaseModel: 'gpt-4.1-mini-2025-04-14' };
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Counts requests on the wire: a pass-through HTTP proxy in front of the emulator (the emulator's own

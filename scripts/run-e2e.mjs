@@ -14,6 +14,7 @@ import { maybeStartEmulator } from './lib/emulator.mjs';
 import { checkPrereqs } from './lib/prereqs.mjs';
 import { REPO, ensureVsCodeServer, startServer } from './lib/vscode-server.mjs';
 import { emulatorSettings, setWorkspaceSettings, tempWorkspace } from './lib/workspace.mjs';
+import { exitWith, runCleanups } from './lib/process.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -90,23 +91,11 @@ async function main() {
     if (!existsSync(summaryFile)) writeFileSync(summaryFile, JSON.stringify({ passed: 0, failed: 1, pending: 0, tests: [] }));
     code = 1;
   } finally {
-    for (const c of cleanups.reverse()) {
-      try {
-        await c();
-      } catch (err) {
-        console.error(`cleanup: ${err?.message ?? err}`);
-      }
-    }
+    await runCleanups(cleanups);
   }
   if (code !== 0) console.error(`e2e: FAILED — screenshots and logs in ${OUT_DIR}`);
   if (ownSummaryDir) rmSync(ownSummaryDir, { recursive: true, force: true });
   return code;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err?.stack ?? err);
-    process.exit(1);
-  },
-);
+exitWith(main);

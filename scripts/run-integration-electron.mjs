@@ -16,6 +16,7 @@ import { maybeStartEmulator } from './lib/emulator.mjs';
 import { judge, printRecord } from './lib/results.mjs';
 import { REPO, VSCODE_VERSION } from './lib/vscode-server.mjs';
 import { tempWorkspace } from './lib/workspace.mjs';
+import { exitWith } from './lib/process.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -67,10 +68,4 @@ async function main() {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err?.stack ?? err);
-    process.exit(1);
-  },
-);
+exitWith(main);

@@ -17,6 +17,7 @@ import { judge, printRecord } from './lib/results.mjs';
 import { checkPrereqs } from './lib/prereqs.mjs';
 import { REPO, ensureVsCodeServer, startServer } from './lib/vscode-server.mjs';
 import { tempWorkspace } from './lib/workspace.mjs';
+import { exitWith, runCleanups } from './lib/process.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -115,13 +116,7 @@ async function main() {
   } catch (err) {
     failure = err;
   } finally {
-    for (const c of cleanups.reverse()) {
-      try {
-        await c();
-      } catch (err) {
-        console.error(`cleanup: ${err?.message ?? err}`);
-      }
-    }
+    await runCleanups(cleanups);
   }
 
   if (existsSync(RESULTS)) copyFileSync(RESULTS, join(OUT_DIR, 'results.json'));
@@ -141,10 +136,4 @@ async function main() {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err?.stack ?? err);
-    process.exit(1);
-  },
-);
+exitWith(main);

@@ -13,6 +13,7 @@ import { runE2EMocha } from './lib/e2e.mjs';
 import { checkPrereqs } from './lib/prereqs.mjs';
 import { REPO, ensureVsCodeServer, serverCli, startServer } from './lib/vscode-server.mjs';
 import { tempWorkspace } from './lib/workspace.mjs';
+import { exitWith, runCleanups } from './lib/process.mjs';
 
 const { values: args } = parseArgs({ options: { 'no-package': { type: 'boolean', default: false }, 'summary-file': { type: 'string' } } });
 const OUT_DIR = join(REPO, 'test-results', 'vsix');
@@ -72,22 +73,10 @@ async function main() {
     writeFileSync(summaryFile, JSON.stringify({ passed: 0, failed: 1, pending: 0, tests: [] }));
     code = 1;
   } finally {
-    for (const c of cleanups.reverse()) {
-      try {
-        await c();
-      } catch (err) {
-        console.error(`cleanup: ${err?.message ?? err}`);
-      }
-    }
+    await runCleanups(cleanups);
   }
   if (ownSummaryDir) rmSync(ownSummaryDir, { recursive: true, force: true });
   return code;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err?.stack ?? err);
-    process.exit(1);
-  },
-);
+exitWith(main);
