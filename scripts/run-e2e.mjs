@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from './lib/build.mjs';
-import { runE2EMocha } from './lib/e2e.mjs';
+import { runE2EMocha, workbenchEnv } from './lib/e2e.mjs';
 import { maybeStartEmulator } from './lib/emulator.mjs';
 import { checkPrereqs } from './lib/prereqs.mjs';
 import { REPO, ensureVsCodeServer, startServer } from './lib/vscode-server.mjs';
@@ -74,10 +74,7 @@ async function main() {
       grep: args.grep,
       summaryFile,
       env: {
-        SOCRATUNE_E2E_URL: server.workbenchUrl(),
-        SOCRATUNE_E2E_WORKSPACE: ws.dir,
-        SOCRATUNE_E2E_LOGS: server.logsDir,
-        SOCRATUNE_E2E_RESULTS: OUT_DIR,
+        ...workbenchEnv(server, ws.dir, OUT_DIR),
         ...(emulator?.env ?? {}),
       },
     });

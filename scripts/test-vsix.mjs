@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runE2EMocha } from './lib/e2e.mjs';
+import { runE2EMocha, workbenchEnv } from './lib/e2e.mjs';
 import { checkPrereqs } from './lib/prereqs.mjs';
 import { REPO, ensureVsCodeServer, serverCli, startServer } from './lib/vscode-server.mjs';
 import { tempWorkspace } from './lib/workspace.mjs';
@@ -61,10 +61,7 @@ async function main() {
       specs: readdirSync(join(REPO, 'test', 'vsix')).filter((f) => f.endsWith('.e2e.ts')).sort().map((f) => join(REPO, 'test', 'vsix', f)),
       summaryFile,
       env: {
-        SOCRATUNE_E2E_URL: server.workbenchUrl(),
-        SOCRATUNE_E2E_WORKSPACE: ws.dir,
-        SOCRATUNE_E2E_LOGS: server.logsDir,
-        SOCRATUNE_E2E_RESULTS: OUT_DIR,
+        ...workbenchEnv(server, ws.dir, OUT_DIR),
         SOCRATUNE_VSIX_INSTALLED_DIR: installedDir,
       },
     });

@@ -6,6 +6,16 @@ import { REPO } from './vscode-server.mjs';
 
 const require = createRequire(import.meta.url);
 
+/** What every e2e spec reads to find the running workbench, its workspace, its logs and where to save screenshots. */
+export function workbenchEnv(server, workspaceDir, resultsDir) {
+  return {
+    SOCRATUNE_E2E_URL: server.workbenchUrl(),
+    SOCRATUNE_E2E_WORKSPACE: workspaceDir,
+    SOCRATUNE_E2E_LOGS: server.logsDir,
+    SOCRATUNE_E2E_RESULTS: resultsDir,
+  };
+}
+
 /**
  * @param {{ specs: string[], env: Record<string,string>, grep?: string, summaryFile?: string, timeoutMs?: number }} opts
  * @returns {Promise<number>} mocha's exit code

@@ -9,7 +9,7 @@
  * Socratune which deployment serves which model (the `deployments` map).
  */
 import { AZURE_TUNABLE, catalogEntry, catalogModel } from './catalog';
-import { OpenAIShapeBackend, OpenAIShapeOptions } from './openaiShape';
+import { OPENAI_API_CAPABILITIES, OpenAIShapeBackend, OpenAIShapeOptions } from './openaiShape';
 import type { BackendCapabilities, ChatTarget, TunableModel } from './types';
 
 export interface AzureOptions extends OpenAIShapeOptions {
@@ -22,16 +22,11 @@ export const AZURE_DEPLOY_DOC = 'https://learn.microsoft.com/azure/ai-foundry/op
 export class AzureBackend extends OpenAIShapeBackend {
   readonly kind = 'azure' as const;
   readonly capabilities: BackendCapabilities = {
-    events: true,
-    checkpoints: true,
-    cancel: true,
-    pauseResume: true,
-    dpo: true,
+    ...OPENAI_API_CAPABILITIES,
     // Not documented for Azure fine-tuning jobs: the local job manifest carries the same facts.
     metadata: false,
     needsDeployment: true,
     deleteModels: false,
-    openaiHyperparameters: true,
   };
   private readonly deployments: Readonly<Record<string, string>>;
 

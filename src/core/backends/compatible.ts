@@ -5,21 +5,11 @@
  */
 import { OPENAI_TUNABLE, catalogEntry, catalogModel, isPast } from './catalog';
 import { normalizeModel } from './normalize';
-import { OpenAIShapeBackend, OpenAIShapeOptions } from './openaiShape';
+import { OPENAI_API_CAPABILITIES, OpenAIShapeBackend, OpenAIShapeOptions } from './openaiShape';
 import type { BackendCapabilities, BackendKind, ChatTarget, TrainingMethod, TunableModel } from './types';
 
 export class CompatibleBackend extends OpenAIShapeBackend {
-  readonly capabilities: BackendCapabilities = {
-    events: true,
-    checkpoints: true,
-    cancel: true,
-    pauseResume: true,
-    dpo: true,
-    metadata: true,
-    needsDeployment: false,
-    deleteModels: true,
-    openaiHyperparameters: true,
-  };
+  readonly capabilities: BackendCapabilities = OPENAI_API_CAPABILITIES;
 
   constructor(readonly kind: BackendKind & ('openai-compatible' | 'emulator'), opts: OpenAIShapeOptions, private readonly now: () => number = Date.now) {
     super(opts, kind === 'emulator' ? 'Socratune emulator' : 'OpenAI-compatible server');

@@ -4,22 +4,12 @@
  */
 import { OPENAI_TUNABLE, catalogModel, isPast } from './catalog';
 import { normalizeModel } from './normalize';
-import { OpenAIShapeBackend, OpenAIShapeOptions } from './openaiShape';
+import { OPENAI_API_CAPABILITIES, OpenAIShapeBackend, OpenAIShapeOptions } from './openaiShape';
 import type { BackendCapabilities, ChatTarget, TunableModel } from './types';
 
 export class OpenAIBackend extends OpenAIShapeBackend {
   readonly kind = 'openai' as const;
-  readonly capabilities: BackendCapabilities = {
-    events: true,
-    checkpoints: true,
-    cancel: true,
-    pauseResume: true,
-    dpo: true,
-    metadata: true,
-    needsDeployment: false,
-    deleteModels: true,
-    openaiHyperparameters: true,
-  };
+  readonly capabilities: BackendCapabilities = OPENAI_API_CAPABILITIES;
 
   constructor(opts: OpenAIShapeOptions, private readonly now: () => number = Date.now) {
     super(opts, 'OpenAI');

@@ -50,6 +50,19 @@ export function hyperparametersBody(h: Hyperparameters, method: 'supervised' | '
   return out;
 }
 
+/** Everything OpenAI's fine-tuning API offers; OpenAI and OpenAI-shape servers use it as is, Azure narrows it. */
+export const OPENAI_API_CAPABILITIES: BackendCapabilities = {
+  events: true,
+  checkpoints: true,
+  cancel: true,
+  pauseResume: true,
+  dpo: true,
+  metadata: true,
+  needsDeployment: false,
+  deleteModels: true,
+  openaiHyperparameters: true,
+};
+
 export abstract class OpenAIShapeBackend implements FineTuneBackend {
   abstract readonly kind: BackendKind;
   abstract readonly capabilities: BackendCapabilities;
