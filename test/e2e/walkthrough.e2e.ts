@@ -127,7 +127,11 @@ describe('walkthrough: Get started with Socratune (e2e)', function () {
     const text = readFileSync(join(e2eEnv.workspace, added[0]), 'utf8');
     assert.match(text, /^# Journal\n/);
     assert.match(text, /^## \d{4}-\d\d-\d\d — What did I learn today\?$/m, 'a dated entry Socratune splits on');
-    const shown = (await page.locator('.editor-group-container.active .monaco-editor .view-lines').innerText()).replace(/\u00a0/g, ' '); // the editor renders spaces as NBSP
+    // The tab shows before the editor has rendered its lines: wait for the template's text itself.
+    // (\s matches the NBSP the editor renders spaces as.)
+    const lines = page.locator('.editor-group-container.active .monaco-editor .view-lines');
+    await lines.filter({ hasText: /Write\sthe\sway\syou\sthink/ }).waitFor({ timeout: 15_000 });
+    const shown = (await lines.innerText()).replace(/\u00a0/g, ' ');
     assert.match(shown, /Write the way you think/);
     await screenshot(page, 'walkthrough-journal-created');
 
