@@ -22,7 +22,7 @@ import { showBackendError } from './errorActions';
 import { EventsChannel } from './eventsChannel';
 import { JobsElement, JobsTreeProvider } from './jobsTree';
 import { JobNotifier } from './notifications';
-import { rerunJob } from './rerun';
+import { RerunArgs, rerunJob, rerunOptions } from './rerun';
 import { privacyScanFor } from './privacy';
 import { VsCodeWizardUi } from './wizardUi';
 
@@ -307,10 +307,10 @@ export function registerJobs(s: Services): JobsApi {
       const pick = await vscode.window.showQuickPick(others, { title: `Compare ${model} with…` });
       return pick ? compareModels(backend, model, pick.label) : false;
     }),
-    vscode.commands.registerCommand(JobCommands.rerun, async (arg: JobArg) => {
+    vscode.commands.registerCommand(JobCommands.rerun, async (arg: JobArg | RerunArgs) => {
       const id = jobIdOf(arg);
       if (!id) return undefined;
-      return rerunJob(id, manifests, startFineTune);
+      return rerunJob(id, manifests, startFineTune, log, rerunOptions(arg));
     }),
     vscode.commands.registerCommand(JobCommands.showTrainingCurves, async (arg?: JobArg | { jobIds?: string[] }) => {
       const ids = arg && typeof arg === 'object' && 'jobIds' in arg && Array.isArray(arg.jobIds) ? arg.jobIds : jobIdOf(arg as JobArg) ? [jobIdOf(arg as JobArg) as string] : await pickJobs('Show training curves of…');

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import { PROVIDER_KINDS, type ProviderKind } from '../core/config/profile';
+import { PROVIDER_KINDS, isProviderKind, type ProviderKind } from '../core/config/profile';
 import { hashFile } from '../core/backends/upload';
 import type { ManifestStore } from '../core/jobs/manifest';
 import type { WizardPreset, WizardResult, WizardUi } from '../core/jobs/wizard';
-import { SECTION, readProfile } from '../platform/settings';
+import type { Log } from '../platform/log';
+import { SECTION, effectiveTarget, readProfile } from '../platform/settings';
 import { VsCodeWizardUi } from './wizardUi';
 
 const LABELS: Record<ProviderKind, string> = {
@@ -12,6 +13,37 @@ const LABELS: Record<ProviderKind, string> = {
   'openai-compatible': 'OpenAI-compatible server',
   emulator: 'Local emulator',
 };
+
+/** Arguments of `socratune.jobs.rerun` for tests and automation (the Jobs tree passes its job node instead). */
+export interface RerunArgs {
+  readonly jobId: string;
+  /** The backend to re-run on; without it the user picks one. */
+  readonly provider?: ProviderKind;
+  /**
+   * Skip the confirmations: a training file that changed since the job is re-run in its current version,
+   * and the wizard runs non-interactively (its answers are still validated).
+   */
+  readonly yes?: boolean;
+}
+
+/** What a command argument asks for; `provider` is checked by `rerunJob`. */
+export interface RerunOptions {
+  readonly provider?: unknown;
+  readonly yes?: boolean;
+}
+
+/** Options from a `RerunArgs`-shaped argument; a tree node (or a bare job ID) asks for nothing. */
+export function rerunOptions(arg: unknown): RerunOptions {
+  if (!arg || typeof arg !== 'object' || 'kind' in arg) return {};
+  const a = arg as { provider?: unknown; yes?: unknown };
+  return { provider: a.provider, yes: a.yes === true };
+}
+
+/** The wizard's result, or why "Re-run on…" stopped before it (each `refused` message is also shown). */
+export type RerunResult =
+  | WizardResult
+  | { readonly status: 'refused'; readonly message: string }
+  | { readonly status: 'cancelled'; readonly step: 'backend' | 'changed-dataset' };
 
 /**
  * "Re-run on…": repeat a job from its local manifest (same dataset, base model, method,
@@ -22,29 +54,42 @@ export async function rerunJob(
   jobId: string,
   manifests: ManifestStore,
   start: (ui: WizardUi, preset: WizardPreset) => Promise<WizardResult>,
-): Promise<WizardResult | undefined> {
+  log: Log,
+  opts: RerunOptions = {},
+): Promise<RerunResult> {
+  const refuse = (message: string, level: 'warning' | 'error' = 'warning'): RerunResult => {
+    void (level === 'error' ? vscode.window.showErrorMessage(message) : vscode.window.showWarningMessage(message));
+    return { status: 'refused', message };
+  };
+  if (opts.provider !== undefined && !isProviderKind(opts.provider)) {
+    return refuse(`Cannot re-run ${jobId} on "${String(opts.provider).slice(0, 40)}": the backend must be one of ${PROVIDER_KINDS.join(', ')}.`);
+  }
   const m = await manifests.load(jobId);
-  if (!m) {
-    void vscode.window.showWarningMessage(`There is no local manifest for ${jobId}: it was not started by Socratune on this machine, so its dataset and settings are unknown.`);
-    return undefined;
-  }
+  if (!m) return refuse(`There is no local manifest for ${jobId}: it was not started by Socratune on this machine, so its dataset and settings are unknown.`);
   const current = readProfile().provider;
-  const items: (vscode.QuickPickItem & { provider: ProviderKind })[] = PROVIDER_KINDS.map((k) => ({ label: LABELS[k], description: [k === current ? 'current' : '', k === m.backend.kind ? 'original' : ''].filter(Boolean).join(', ') || undefined, provider: k }));
-  const pick = await vscode.window.showQuickPick(items, { title: `Re-run ${jobId} (${m.baseModel} on ${m.dataset.name}) on…` });
-  if (!pick) return undefined;
-  if (pick.provider !== current) {
-    await vscode.workspace.getConfiguration(SECTION).update('provider', pick.provider, vscode.ConfigurationTarget.Global);
+  let provider = opts.provider;
+  if (provider === undefined) {
+    const items: (vscode.QuickPickItem & { provider: ProviderKind })[] = PROVIDER_KINDS.map((k) => ({ label: LABELS[k], description: [k === current ? 'current' : '', k === m.backend.kind ? 'original' : ''].filter(Boolean).join(', ') || undefined, provider: k }));
+    const pick = await vscode.window.showQuickPick(items, { title: `Re-run ${jobId} (${m.baseModel} on ${m.dataset.name}) on…` });
+    if (!pick) return { status: 'cancelled', step: 'backend' };
+    provider = pick.provider;
   }
+  // Everything that can stop the re-run is settled before the backend is switched: a refusal writes nothing.
+  let now: string;
   try {
-    const now = await hashFile(m.files.training.path);
-    if (now.sha256 !== m.files.training.sha256) {
-      const go = 'Use Current Version';
-      const c = await vscode.window.showWarningMessage(`${m.dataset.name}'s training file changed since ${jobId} was started. Re-run with the current version?`, { modal: true }, go);
-      if (c !== go) return undefined;
-    }
+    now = (await hashFile(m.files.training.path)).sha256;
   } catch {
-    void vscode.window.showErrorMessage(`The dataset of ${jobId} is no longer at ${m.files.training.path}.`);
-    return undefined;
+    return refuse(`The dataset of ${jobId} is no longer at ${m.files.training.path}.`, 'error');
+  }
+  if (now !== m.files.training.sha256) {
+    const go = 'Use Current Version';
+    const c = opts.yes ? go : await vscode.window.showWarningMessage(`${m.dataset.name}'s training file changed since ${jobId} was started. Re-run with the current version?`, { modal: true }, go);
+    if (c !== go) return { status: 'cancelled', step: 'changed-dataset' };
+    log.warn(`Re-running ${jobId} with the current version of ${m.dataset.name}: its training file changed since (sha256 ${m.files.training.sha256.slice(0, 12)}… → ${now.slice(0, 12)}…).`);
+  }
+  if (provider !== current) {
+    // Written where it takes effect: a workspace value would shadow a user-settings write.
+    await vscode.workspace.getConfiguration(SECTION).update('provider', provider, effectiveTarget('provider'));
   }
   return start(new VsCodeWizardUi(), {
     datasetFolder: m.dataset.folder,
@@ -52,6 +97,7 @@ export async function rerunJob(
     hyperparameters: m.hyperparameters,
     suffix: m.suffix ?? '',
     seed: m.seed,
+    assumeYes: opts.yes === true,
     rerunOf: { jobId: m.jobId, backend: m.backend.kind },
   });
 }

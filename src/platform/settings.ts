@@ -18,6 +18,15 @@ export function readProfile(): BackendProfile {
 }
 
 /**
+ * Where writing the window-scoped setting `key` takes effect: the workspace when it sets the value (a
+ * workspace value shadows the user's, so writing user settings alone would change nothing), else user settings.
+ */
+export function effectiveTarget(key: string): vscode.ConfigurationTarget {
+  const i = vscode.workspace.getConfiguration(SECTION).inspect(key);
+  return i?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+}
+
+/**
  * Settings keys where a pasted API key would end up in plain text (settings.json is synced, shared, committed).
  * `apiKey` is not a contributed setting: it is watched only so that a key typed there is refused.
  */
