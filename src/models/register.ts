@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Views } from '../constants';
 import { BackendError } from '../core/backends';
+import { deploymentNameError } from '../core/backends/azure';
 import type { FineTuneBackend } from '../core/backends/types';
 import { showBackendError } from '../jobs/errorActions';
 import { AZURE_DEPLOYMENTS_SETTING, azureDeployments } from '../jobs/backendHost';
@@ -161,9 +162,15 @@ export function registerModels(s: Services, jobs: JobsApi): ModelsApi {
           prompt: 'Azure chat requests name a deployment, not the model. Deploy the model in the Azure portal (or with `az cognitiveservices account deployment create`), then enter the deployment name. Empty removes the mapping.',
           value: map[id] ?? '',
           ignoreFocusOut: true,
-          validateInput: (v) => (/^[A-Za-z0-9._-]*$/.test(v.trim()) ? undefined : 'Deployment names use letters, digits, ".", "_" and "-".'),
+          validateInput: deploymentNameError,
         }));
       if (value === undefined) return false;
+      // The input box checks as you type; a name given as an argument gets the same check.
+      const invalid = deploymentNameError(value);
+      if (invalid) {
+        void vscode.window.showWarningMessage(`"${value.trim().slice(0, 80)}" is not a valid Azure deployment name for ${id}: ${invalid} Nothing was changed.`);
+        return false;
+      }
       const next = { ...map };
       if (value.trim()) next[id] = value.trim();
       else delete next[id];

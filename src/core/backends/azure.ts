@@ -19,6 +19,11 @@ export interface AzureOptions extends OpenAIShapeOptions {
 
 export const AZURE_DEPLOY_DOC = 'https://learn.microsoft.com/azure/ai-foundry/openai/how-to/fine-tuning-deploy';
 
+/** Why `name` (trimmed) cannot be an Azure deployment name, or undefined. Empty is accepted: it means "no deployment". */
+export function deploymentNameError(name: string): string | undefined {
+  return /^[A-Za-z0-9._-]*$/.test(name.trim()) ? undefined : 'Deployment names use letters, digits, ".", "_" and "-".';
+}
+
 export class AzureBackend extends OpenAIShapeBackend {
   readonly kind = 'azure' as const;
   readonly capabilities: BackendCapabilities = {

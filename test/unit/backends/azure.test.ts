@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { createBackend } from '../../../src/core/backends';
-import { AzureBackend } from '../../../src/core/backends/azure';
+import { AzureBackend, deploymentNameError } from '../../../src/core/backends/azure';
 import { parseModelId } from '../../../src/core/backends/modelIds';
 import { createClient } from '../../../src/core/config/client';
 import { Fixture, PROFILE, chatJsonl, fixture } from './helpers';
@@ -94,6 +94,11 @@ describe('Azure OpenAI v1 backend', function () {
     const mapped = azure({ [ft]: 'journal-mentor' }).chatTarget(ft);
     assert.deepEqual(mapped.ok && mapped.model, 'journal-mentor');
     assert.ok(azure() instanceof AzureBackend);
+  });
+
+  it('accepts deployment names of letters, digits, ".", "_" and "-" (empty = no deployment), refuses anything else', () => {
+    for (const ok of ['journal-mentor', 'gpt-4.1-mini.ft_v2', '  padded  ', '']) assert.equal(deploymentNameError(ok), undefined, ok);
+    for (const bad of ['journal mentor', 'a/b', 'ft:gpt-4.1-mini:org:x:1', 'ünïcode', 'x?api-version=1']) assert.match(deploymentNameError(bad) ?? '', /letters, digits/, bad);
   });
 
   it('parses Azure and OpenAI fine-tuned model IDs', () => {
