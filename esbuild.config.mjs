@@ -2,6 +2,9 @@
 import * as esbuild from 'esbuild';
 import * as zlib from 'node:zlib';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { lazyVendorPlugin, vendorTargets } from './scripts/lib/lazy-vendor.mjs';
+import { buildSplit, splitContext } from './scripts/lib/split-cjs.mjs';
 
 const args = new Set(process.argv.slice(2));
 const watch = args.has('--watch');
@@ -23,8 +26,12 @@ function testFiles(dir, suffix) {
 
 /** Every bundle the project ships or tests. `dist/` goes into the .vsix (see .vscodeignore); `out/` never does. */
 export const targets = [
-  // Extension host: `vscode` is provided by the host.
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // Extension host: `vscode` is provided by the host. `split`: dist/extension.js holds what activation needs; each
+  // `await import()` in the sources becomes a chunk in dist/chunks/, required on first use (scripts/lib/split-cjs.mjs).
+  // The openai SDK, markdown-it and jsonc-parser are each their own dist/vendor/*.js, required on first use
+  // (scripts/lib/lazy-vendor.mjs).
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazyVendorPlugin()], split: true },
+  ...vendorTargets(node),
   // Webviews: browser code, no `vscode` import (lint-enforced).
   { ...browser, entryPoints: ['src/webview/chat/main.ts'], outfile: 'dist/webview/chat.js' },
   // Codicons for every webview (dist/webview/codicon.css + codicon.ttf; local, no remote fonts).
@@ -48,16 +55,16 @@ export const targets = [
   // Integration suite, loaded by the extension host: the mocha entry plus one bundle per test file
   // (mocha resolved from node_modules at run time). New test files are picked up on the next build.
   { ...node, entryPoints: ['test/integration/index.ts', ...testFiles('test/integration', '.test.ts')], outbase: 'test/integration', outdir: 'out/test/integration', external: ['vscode', 'mocha'] },
-].filter((t) => t.entryPoints.every((e) => existsSync(e)));
+].filter((t) => !t.entryPoints || t.entryPoints.every((e) => existsSync(e)));
 
 async function main() {
   if (watch) {
-    const contexts = await Promise.all(targets.map((t) => esbuild.context(t)));
+    const contexts = await Promise.all(targets.map(({ split, ...t }) => (split ? splitContext(t) : esbuild.context(t))));
     await Promise.all(contexts.map((c) => c.watch()));
     console.log(`watching ${contexts.length} targets`);
     return;
   }
-  await Promise.all(targets.map((t) => esbuild.build(t)));
+  await Promise.all(targets.map(({ split, ...t }) => (split ? buildSplit(t) : esbuild.build(t))));
   if (existsSync('dist/cli/validate.js')) chmodSync('dist/cli/validate.js', 0o755);
   if (production && existsSync('dist/tokenizer.js')) compressTokenizer('dist/tokenizer.js');
 }
@@ -70,7 +77,10 @@ function compressTokenizer(file) {
   rmSync(file);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// Run only as a script (`node esbuild.config.mjs`): tests import `targets` without building.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -4,7 +4,7 @@
 // files copied, src/ and node_modules/ linked) so the development `dist/` that a running VS Code or a
 // parallel test run is using is never touched. Prints the sizes.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './lib/vscode-server.mjs';
@@ -35,6 +35,9 @@ try {
   // The same target list as `npm run build`; only dist/ ends up in the package (.vscodeignore).
   run([join(REPO, 'esbuild.config.mjs'), '--production'], 'production build');
   run([join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--out', vsix], 'vsce package');
+  // The split build's metafile (which chunks activation requires) for `npm run bench`; never shipped.
+  mkdirSync(join(REPO, 'out', 'package'), { recursive: true });
+  copyFileSync(join(stage, 'out', 'split', 'extension.meta.json'), join(REPO, 'out', 'package', 'extension.meta.json'));
   const kb = (f) => `${(statSync(f).size / 1024).toFixed(1)} KiB`;
   console.log(`${vsix} ${kb(vsix)}; dist/extension.js ${kb(join(stage, 'dist', 'extension.js'))} (production)`);
 } finally {

@@ -33,9 +33,9 @@ export const TARGETS = [
     show: (v, r) => `loaded in ${v} ${r.unit} activations`,
   },
   {
-    target: 'extension bundle ≤ 250 KB',
+    target: 'extension bundle ≤ 250 KB (what activation evaluates: dist/extension.js + its static chunks)',
     file: 'extension.bench.ts',
-    match: /^dist\/extension\.js \(packaged/,
+    match: /^extension code evaluated at activation/,
     pick: 'first',
     measure: (r) => r.value,
     op: '<=',

@@ -2,8 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ExportFormat, exportJsonl } from '../core/dataset/export';
 import { ioError, readTextOrEmpty, writeAtomic } from '../core/dataset/fsutil';
-import { DatasetCommands } from './commandIds';
-import { DatasetService, messageOf, UserError } from './service';
+import { DatasetService, UserError } from './service';
 
 export interface ExportArgs {
   format: ExportFormat;
@@ -21,7 +20,7 @@ const FORMATS: { format: ExportFormat; label: string; detail: string }[] = [
   { format: 'alpaca', label: 'Alpaca', detail: 'instruction / input / output (+ system, history) — LLaMA-Factory alpaca, Axolotl type: alpaca, Unsloth alpaca prompt' },
 ];
 
-async function exportDataset(svc: DatasetService, args?: ExportArgs): Promise<ExportCommandResult | undefined> {
+export async function exportDataset(svc: DatasetService, args?: ExportArgs): Promise<ExportCommandResult | undefined> {
   const ds = await svc.ensureActive(!args);
   if (!ds) return undefined;
   let format = args?.format;
@@ -68,19 +67,4 @@ async function exportDataset(svc: DatasetService, args?: ExportArgs): Promise<Ex
     if (c === 'Show Log') svc.s.log.show();
   }
   return result;
-}
-
-export function register(svc: DatasetService): void {
-  svc.s.context.subscriptions.push(
-    vscode.commands.registerCommand(DatasetCommands.exportDataset, async (args?: ExportArgs) => {
-      const a = args && typeof args === 'object' && typeof args.format === 'string' ? args : undefined;
-      try {
-        return await exportDataset(svc, a);
-      } catch (err) {
-        if (a) throw err;
-        void vscode.window.showErrorMessage(`Socratune: ${messageOf(err)}`);
-        return undefined;
-      }
-    }),
-  );
 }

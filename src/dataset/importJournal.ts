@@ -6,7 +6,7 @@ import { sha } from '../core/dataset/hash';
 import { splitJournal } from '../core/dataset/journal';
 import { checkPassageText, preparePassage } from '../core/dataset/prepare';
 import { NewExample } from '../core/dataset/store';
-import { DatasetCommands, DatasetSettingKeys } from './commandIds';
+import { DatasetSettingKeys } from './commandIds';
 import { config, DatasetService, messageOf, OpenDataset } from './service';
 import { confirmAdded, describeRef, questionModel } from './ui';
 
@@ -214,7 +214,7 @@ async function review(candidates: Candidate[], dsName: string): Promise<Candidat
   }
 }
 
-async function importJournal(svc: DatasetService, args?: ImportArgs, preset?: vscode.Uri[]): Promise<ImportResult> {
+export async function importJournal(svc: DatasetService, args?: ImportArgs, preset?: vscode.Uri[]): Promise<ImportResult> {
   const result: ImportResult = { candidates: [], added: [], skippedFiles: [] };
   let uris: vscode.Uri[] | undefined = preset ?? args?.uris.map((u) => (u.includes('://') ? vscode.Uri.parse(u) : vscode.Uri.file(u)));
   if (!uris) {
@@ -299,21 +299,4 @@ async function importJournal(svc: DatasetService, args?: ImportArgs, preset?: vs
     void vscode.window.showErrorMessage(`Socratune: ${messageOf(err)}`);
   }
   return result;
-}
-
-export function register(svc: DatasetService): void {
-  svc.s.context.subscriptions.push(
-    vscode.commands.registerCommand(DatasetCommands.importJournal, async (arg?: ImportArgs | vscode.Uri, multi?: vscode.Uri[]) => {
-      try {
-        // From the explorer context menu: the clicked file/folder (or the multi-selection), then interactive.
-        if (arg instanceof vscode.Uri) return await importJournal(svc, undefined, multi?.length ? multi : [arg]);
-        const args = arg && typeof arg === 'object' && Array.isArray((arg as ImportArgs).uris) ? (arg as ImportArgs) : undefined;
-        return await importJournal(svc, args);
-      } catch (err) {
-        if (arg && !(arg instanceof vscode.Uri)) throw err;
-        void vscode.window.showErrorMessage(`Socratune: ${messageOf(err)}`);
-        return undefined;
-      }
-    }),
-  );
 }

@@ -1,12 +1,9 @@
 import { Services } from '../platform/services';
 import { register as registerAddSelection } from './addSelection';
 import { register as registerDatasets } from './datasets';
-import { register as registerExport } from './exportDataset';
-import { register as registerImport } from './importJournal';
+import { register as registerOnDemand } from './onDemand';
 import { register as registerProvenance } from './provenance';
-import { register as registerScan } from './scan';
 import { DatasetService } from './service';
-import { register as registerSplit } from './split';
 
 /** Handles for integration tests. */
 export interface DatasetApi {
@@ -19,10 +16,7 @@ export function registerDataset(s: Services): DatasetApi {
   s.context.subscriptions.push(service);
   registerAddSelection(service);
   registerDatasets(service);
-  registerImport(service);
   registerProvenance(service);
-  registerScan(service);
-  registerSplit(service);
-  registerExport(service);
+  registerOnDemand(service);
   return { service };
 }

@@ -5,7 +5,6 @@ import { assistantText, exampleKey, passageHash } from '../core/dataset/hash';
 import { JsonlFinding, PII_KINDS, PII_LABELS, PiiKind, redactJsonl, scanJsonl } from '../core/dataset/pii';
 import { DatasetStore } from '../core/dataset/store';
 import { FILES, fileForSplit, ProvenanceRecord } from '../core/dataset/types';
-import { DatasetCommands } from './commandIds';
 import { DatasetService, messageOf, OpenDataset } from './service';
 
 export interface ScanArgs {
@@ -55,7 +54,7 @@ async function writeRedactedCopy(svc: DatasetService, ds: OpenDataset, kinds: Pi
   return { uri: vscode.Uri.file(copy.dir), replacements };
 }
 
-async function scanDataset(svc: DatasetService, diags: vscode.DiagnosticCollection, args?: ScanArgs): Promise<ScanResult | undefined> {
+export async function scanDataset(svc: DatasetService, diags: vscode.DiagnosticCollection, args?: ScanArgs): Promise<ScanResult | undefined> {
   const ds = await svc.ensureActive(!args);
   if (!ds) return undefined;
   const all: (JsonlFinding & { file: string; uri: vscode.Uri })[] = [];
@@ -121,16 +120,4 @@ async function scanDataset(svc: DatasetService, diags: vscode.DiagnosticCollecti
     }
   }
   return result;
-}
-
-export function register(svc: DatasetService): void {
-  const diags = vscode.languages.createDiagnosticCollection('socratune-privacy');
-  svc.s.context.subscriptions.push(
-    diags,
-    vscode.commands.registerCommand(DatasetCommands.scanDataset, (args?: ScanArgs) => scanDataset(svc, diags, args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : undefined)),
-    // Findings go stale when the file changes; the next scan recomputes them.
-    vscode.workspace.onDidChangeTextDocument((e) => {
-      if (diags.has(e.document.uri) && e.contentChanges.length) diags.delete(e.document.uri);
-    }),
-  );
 }

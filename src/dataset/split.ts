@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { checkLeakage, planSplit } from '../core/dataset/split';
 import { SplitName } from '../core/dataset/types';
-import { DatasetCommands } from './commandIds';
-import { DatasetService, messageOf, UserError } from './service';
+import { DatasetService, UserError } from './service';
 
 export interface SplitArgs {
   ratio: number;
@@ -23,7 +22,7 @@ function parseRatio(v: string): number | undefined {
   return Number.isFinite(n) && n > 0 && n <= 0.5 ? n : undefined;
 }
 
-async function splitDataset(svc: DatasetService, args?: SplitArgs): Promise<SplitCommandResult | undefined> {
+export async function splitDataset(svc: DatasetService, args?: SplitArgs): Promise<SplitCommandResult | undefined> {
   const ds = await svc.ensureActive(!args);
   if (!ds) return undefined;
   const snap = await ds.store.snapshot();
@@ -86,19 +85,4 @@ async function splitDataset(svc: DatasetService, args?: SplitArgs): Promise<Spli
   svc.invalidate(ds.uri);
   if (!args) void vscode.window.showInformationMessage(`Socratune: “${ds.store.name}” now has ${res.train} training and ${res.validation} validation examples.`);
   return { train: res.train, validation: res.validation, groups: plan.groups.length, leakageBefore: before.length, leakageAfter: after.length };
-}
-
-export function register(svc: DatasetService): void {
-  svc.s.context.subscriptions.push(
-    vscode.commands.registerCommand(DatasetCommands.splitDataset, async (args?: SplitArgs) => {
-      const a = args && typeof args === 'object' && typeof args.ratio === 'number' ? args : undefined;
-      try {
-        return await splitDataset(svc, a);
-      } catch (err) {
-        if (a) throw err;
-        void vscode.window.showErrorMessage(`Socratune: ${messageOf(err)}`);
-        return undefined;
-      }
-    }),
-  );
 }

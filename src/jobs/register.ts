@@ -9,22 +9,19 @@ import { JobsStore } from '../core/jobs/jobsStore';
 import { ManifestStore } from '../core/jobs/manifest';
 import { PollScheduler } from '../core/jobs/scheduler';
 import { isCancellable, isPausable, isResumable, isTerminal } from '../core/jobs/status';
-import { WizardPreset, WizardResult, WizardUi, runStartFineTune } from '../core/jobs/wizard';
-import { coreWizardDeps } from '../core/jobs/wizardDeps';
+import type { WizardPreset, WizardResult, WizardUi } from '../core/jobs/wizard';
 import { chatWith, compareModels, copyModelId } from '../models/actions';
 import { PromptBinder } from '../models/promptBinder';
 import type { Services } from '../platform/services';
-import { ArchiveArgs, runArchive } from './archiveCommand';
+import type { ArchiveArgs } from './archiveCommand';
 import { BackendHost } from './backendHost';
 import { JobCommands } from './commandIds';
-import { TrainingCurvesPanel } from './curvesPanel';
+import type { TrainingCurvesPanel } from './curvesPanel';
 import { showBackendError } from './errorActions';
 import { EventsChannel } from './eventsChannel';
 import { JobsElement, JobsTreeProvider } from './jobsTree';
 import { JobNotifier } from './notifications';
-import { RerunArgs, rerunJob, rerunOptions } from './rerun';
-import { privacyScanFor } from './privacy';
-import { VsCodeWizardUi } from './wizardUi';
+import type { RerunArgs } from './rerun';
 
 /** Arguments accepted by `socratune.startFineTune` (tests and automation; the UI asks for the rest). */
 export interface StartFineTuneArgs {
@@ -110,9 +107,11 @@ export function registerJobs(s: Services): JobsApi {
     return id ? store.job(id) : undefined;
   };
 
-  const startFineTune = async (ui: WizardUi = new VsCodeWizardUi(), preset: WizardPreset = {}): Promise<WizardResult> => {
+  // The wizard, the curves panel, archiving and re-running are chunks loaded on first use (never at activation).
+  const startFineTune = async (ui?: WizardUi, preset: WizardPreset = {}): Promise<WizardResult> => {
     const backend = await requireBackend();
     if (!backend) return { status: 'blocked', step: 'dataset', message: 'No backend configured.' };
+    const { coreWizardDeps, privacyScanFor, runStartFineTune, VsCodeWizardUi } = await import('./launch.js');
     const deps = coreWizardDeps({
       backend,
       roots: roots(),
@@ -122,7 +121,7 @@ export function registerJobs(s: Services): JobsApi {
       privacyScan: privacyScanFor(),
       toolVersion: String((context.extension.packageJSON as { version?: unknown }).version ?? ''),
     });
-    const result = await runStartFineTune(deps, ui, preset);
+    const result = await runStartFineTune(deps, ui ?? new VsCodeWizardUi(), preset);
     if (result.status === 'created') {
       log.info(`Fine-tune ${result.job.id} created on ${backend.label} (${result.job.baseModel}, dataset ${result.manifest.dataset.name}).`);
       store.upsert(result.job);
@@ -137,6 +136,7 @@ export function registerJobs(s: Services): JobsApi {
   const showCurves = async (jobIds: readonly string[]): Promise<TrainingCurvesPanel | undefined> => {
     if (jobIds.length === 0) return undefined;
     if (!curvesPanel) {
+      const { TrainingCurvesPanel } = await import('./curvesPanel.js');
       const panel = new TrainingCurvesPanel(context.extensionUri, store, backendOrUndefined, log, () => pickJobs('Overlay which jobs?'));
       panel.onDidDispose(() => {
         if (curvesPanel === panel) curvesPanel = undefined;
@@ -178,6 +178,13 @@ export function registerJobs(s: Services): JobsApi {
       else throw err;
       return undefined;
     }
+  };
+
+  const archive = async (args?: ArchiveArgs): Promise<ArchiveReport | undefined> => {
+    const backend = await requireBackend();
+    if (!backend) return undefined;
+    const { runArchive } = await import('./archiveCommand.js');
+    return runArchive(backend, args);
   };
 
   const modelForChat = (arg: JobArg): string | undefined => modelIdOf(arg) ?? jobOf(arg)?.fineTunedModel;
@@ -249,7 +256,7 @@ export function registerJobs(s: Services): JobsApi {
       return { dispose: () => (a.dispose(), b.dispose()) };
     })(),
     vscode.commands.registerCommand(JobCommands.startFineTune, (args?: StartFineTuneArgs) =>
-      startFineTune(new VsCodeWizardUi(), {
+      startFineTune(undefined, {
         datasetFolder: args?.dataset,
         baseModel: args?.baseModel,
         hyperparameters: args?.hyperparameters,
@@ -310,6 +317,7 @@ export function registerJobs(s: Services): JobsApi {
     vscode.commands.registerCommand(JobCommands.rerun, async (arg: JobArg | RerunArgs) => {
       const id = jobIdOf(arg);
       if (!id) return undefined;
+      const { rerunJob, rerunOptions } = await import('./rerun.js');
       return rerunJob(id, manifests, startFineTune, log, rerunOptions(arg));
     }),
     vscode.commands.registerCommand(JobCommands.showTrainingCurves, async (arg?: JobArg | { jobIds?: string[] }) => {
@@ -321,8 +329,7 @@ export function registerJobs(s: Services): JobsApi {
       if (id) await events.show(id);
     }),
     vscode.commands.registerCommand(JobCommands.archive, async (args?: ArchiveArgs) => {
-      const backend = await requireBackend();
-      return backend ? runArchive(backend, args) : undefined;
+      return archive(args);
     }),
   );
   scheduler.setVisible(view.visible);
@@ -341,9 +348,6 @@ export function registerJobs(s: Services): JobsApi {
     startFineTune,
     showTrainingCurves: showCurves,
     curves: () => curvesPanel,
-    archive: async (args) => {
-      const backend = await requireBackend();
-      return backend ? runArchive(backend, args) : undefined;
-    },
+    archive,
   };
 }

@@ -1,6 +1,6 @@
 import type { FineTuneJob, JobCheckpoint } from '../core/backends/types';
 import { ManifestStore, readJobMetadata, sha256Hex } from '../core/jobs/manifest';
-import { listDatasets } from '../core/jobs/wizardDeps';
+import { listDatasets } from '../core/jobs/datasets';
 import type { BoundPrompt, ModelPrompts } from '../platform/modelPrompts';
 
 /**

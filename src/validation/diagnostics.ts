@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
-import { DEFAULT_DATASETS_FOLDER, isAbortError, isJsonlName, isTrainingJsonl, purposeFromFileName, validateJsonlText, type ValidationIssue, type ValidationResult } from '../core/validation';
+import type { ValidationIssue, ValidationResult } from '../core/validation';
+import { isAbortError } from '../core/validation/abort';
+import { DEFAULT_DATASETS_FOLDER, isJsonlName, isTrainingJsonl, purposeFromFileName } from '../core/validation/detect';
+import { validationEngine } from './engine';
 import type { Services } from '../platform/services';
 import { DIAGNOSTIC_SOURCE } from './commandIds';
 
@@ -119,6 +122,7 @@ export class DatasetDiagnostics implements vscode.Disposable {
     this.running.set(key, ac);
     const version = doc.version;
     try {
+      const { validateJsonlText } = await validationEngine();
       const result = await validateJsonlText(doc.getText(), { model: baseModelSetting(), purpose: purposeFromFileName(doc.uri.path), signal: ac.signal });
       if (ac.signal.aborted || doc.isClosed || doc.version !== version) return undefined;
       this.collection.set(doc.uri, toDiagnostics(result, (l) => (l < doc.lineCount ? doc.lineAt(l).text.length : 0)));

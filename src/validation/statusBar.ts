@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
-import { formatUsd, isAbortError, statusText, validateJsonlFile, type ValidationResult } from '../core/validation';
+import type { ValidationResult } from '../core/validation';
+import { isAbortError } from '../core/validation/abort';
+import { formatUsd, statusText } from '../core/validation/format';
+import { validationEngine } from './engine';
 import type { Services } from '../platform/services';
 import { SELECT_DATASET_COMMAND, STATUS_BAR_ID } from './commandIds';
 import { filesOfFolder, uriExists } from './datasetFiles';
@@ -135,6 +138,7 @@ export class DatasetStatusBar implements vscode.Disposable {
         this.counted = stamp;
         this.updated.fire(this.item.text);
       } else {
+        const { validateJsonlFile } = await validationEngine();
         const r = await validateJsonlFile(files.train.fsPath, { model: baseModelSetting(), purpose: 'train', signal: ac.signal });
         if (ac.signal.aborted) return this.item.text;
         this.last = r;

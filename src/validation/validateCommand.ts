@@ -1,6 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { buildReport, inDatasetFolder, isAbortError, purposeFromFileName, validateJsonlFile, type ValidationResult } from '../core/validation';
+import type { ValidationResult } from '../core/validation';
+import { isAbortError } from '../core/validation/abort';
+import { inDatasetFolder, purposeFromFileName } from '../core/validation/detect';
+import { validationEngine } from './engine';
 import type { Services } from '../platform/services';
 import type { FileRole, ValidationReport } from '../shared/validationProtocol';
 import { filesOfFile, filesOfFolder, isDirectory, uriExists, type DatasetFiles } from './datasetFiles';
@@ -96,6 +99,7 @@ export class ValidateDatasetCommand {
       ...(ds.validation ? [{ role: 'validation' as const, uri: ds.validation }] : []),
     ];
     let files: DatasetValidation['files'];
+    const { buildReport, validateJsonlFile } = await validationEngine();
     try {
       files = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Validating ${ds.name}`, cancellable: true }, async (progress, token) => {
         const ac = new AbortController();

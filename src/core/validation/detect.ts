@@ -1,3 +1,6 @@
+import * as path from 'node:path';
+import type { Purpose } from './types';
+
 /**
  * Which *.jsonl files are chat fine-tuning files (they get live diagnostics in the editor): files in a
  * dataset folder, or any .jsonl whose first non-blank line looks like `{"messages": [...]}`.
@@ -34,4 +37,9 @@ export function looksLikeChatJsonl(head: string): boolean {
 export function isTrainingJsonl(filePath: string, head: string, datasetFolders?: readonly string[]): boolean {
   if (!isJsonlName(filePath)) return false;
   return inDatasetFolder(filePath, datasetFolders) || looksLikeChatJsonl(head);
+}
+
+/** `validation.jsonl`, `valid.jsonl`, `*_validation.jsonl`… are validation files (no 10-example minimum). */
+export function purposeFromFileName(file: string): Purpose {
+  return /valid/i.test(path.basename(file)) ? 'validation' : 'train';
 }

@@ -6,6 +6,7 @@
  * Ranges partition a file exactly: a range [start, end) owns the lines whose first byte lies in it.
  * Line numbers passed to the sink are 1-based within the range.
  */
+import { abortError } from './abort';
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 
@@ -24,14 +25,6 @@ export interface ReadOptions {
 
 export const DEFAULT_MAX_LINE_BYTES = 256 * 1024 * 1024;
 const NL = 10;
-
-export function abortError(): Error {
-  return new DOMException('Validation was cancelled.', 'AbortError');
-}
-
-export function isAbortError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'AbortError';
-}
 
 /** Read the lines owned by [start, end) and feed them to `sink`; returns the number of bytes owned. */
 export async function readRange(file: string, start: number, end: number, sink: LineSink, opts: ReadOptions = {}): Promise<number> {

@@ -5,14 +5,11 @@ import { Worker } from 'node:worker_threads';
 import { Accumulator, DEFAULT_MAX_ISSUES, finalize, type PartialResult } from './accumulator';
 import { distFile, fromSources, loadTokenCounter } from './loadTokenizer';
 import { resolveModel } from './models';
-import { abortError, readRange } from './reader';
+import { abortError } from './abort';
+import { purposeFromFileName } from './detect';
+import { readRange } from './reader';
 import type { TokenCounter } from './tokenizer';
 import type { FileValidateOptions, Purpose, ResolvedModel, ValidateOptions, ValidationResult } from './types';
-
-/** `validation.jsonl`, `valid.jsonl`, `*_validation.jsonl`… are validation files (no 10-example minimum). */
-export function purposeFromFileName(file: string): Purpose {
-  return /valid/i.test(path.basename(file)) ? 'validation' : 'train';
-}
 
 async function counterFor(model: ResolvedModel, opts: ValidateOptions): Promise<TokenCounter | undefined> {
   if (opts.countTokens === false) return undefined;

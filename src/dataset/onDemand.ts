@@ -1,0 +1,64 @@
+import * as vscode from 'vscode';
+import { DatasetCommands } from './commandIds';
+import type { ExportArgs } from './exportDataset';
+import type { ImportArgs } from './importJournal';
+import type { ScanArgs } from './scan';
+import { DatasetService, messageOf } from './service';
+import type { SplitArgs } from './split';
+
+/**
+ * Commands whose implementation is loaded on first use: journal import (markdown-it, the passage splitter, question
+ * proposals), the privacy scan, split and export are each a chunk of their own (dist/chunks/), required when the
+ * command first runs — registering them costs activation nothing but the handler below.
+ *
+ * A command run with arguments (tests, automation) rethrows errors; run from the UI it shows them.
+ */
+export function register(svc: DatasetService): void {
+  const diags = vscode.languages.createDiagnosticCollection('socratune-privacy');
+  svc.s.context.subscriptions.push(
+    diags,
+    vscode.commands.registerCommand(DatasetCommands.importJournal, async (arg?: ImportArgs | vscode.Uri, multi?: vscode.Uri[]) => {
+      try {
+        const { importJournal } = await import('./importJournal.js');
+        // From the explorer context menu: the clicked file/folder (or the multi-selection), then interactive.
+        if (arg instanceof vscode.Uri) return await importJournal(svc, undefined, multi?.length ? multi : [arg]);
+        const args = arg && typeof arg === 'object' && Array.isArray((arg as ImportArgs).uris) ? (arg as ImportArgs) : undefined;
+        return await importJournal(svc, args);
+      } catch (err) {
+        if (arg && !(arg instanceof vscode.Uri)) throw err;
+        void vscode.window.showErrorMessage(`Socratune: ${messageOf(err)}`);
+        return undefined;
+      }
+    }),
+    vscode.commands.registerCommand(DatasetCommands.scanDataset, async (args?: ScanArgs) => {
+      const { scanDataset } = await import('./scan.js');
+      return scanDataset(svc, diags, args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : undefined);
+    }),
+    // Privacy findings go stale when the file changes; the next scan recomputes them.
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (diags.has(e.document.uri) && e.contentChanges.length) diags.delete(e.document.uri);
+    }),
+    vscode.commands.registerCommand(DatasetCommands.splitDataset, async (args?: SplitArgs) => {
+      const a = args && typeof args === 'object' && typeof args.ratio === 'number' ? args : undefined;
+      try {
+        const { splitDataset } = await import('./split.js');
+        return await splitDataset(svc, a);
+      } catch (err) {
+        if (a) throw err;
+        void vscode.window.showErrorMessage(`Socratune: ${messageOf(err)}`);
+        return undefined;
+      }
+    }),
+    vscode.commands.registerCommand(DatasetCommands.exportDataset, async (args?: ExportArgs) => {
+      const a = args && typeof args === 'object' && typeof args.format === 'string' ? args : undefined;
+      try {
+        const { exportDataset } = await import('./exportDataset.js');
+        return await exportDataset(svc, a);
+      } catch (err) {
+        if (a) throw err;
+        void vscode.window.showErrorMessage(`Socratune: ${messageOf(err)}`);
+        return undefined;
+      }
+    }),
+  );
+}
