@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
-import { PROVIDER_KINDS, ProviderKind } from '../core/config/profile';
+import { PROVIDER_KINDS, ProviderKind, isProviderKind } from '../core/config/profile';
 import { looksLikeApiKey } from '../core/config/redact';
 import { Services } from '../platform/services';
-import { SECTION, readProfile, settingsHoldingKeys } from '../platform/settings';
+import { SECTION, effectiveTarget, readProfile, settingsHoldingKeys } from '../platform/settings';
 
 const PROVIDER_LABELS: Record<ProviderKind, string> = {
   openai: 'OpenAI',
@@ -41,18 +41,32 @@ export function registerSettings(s: Services): void {
       return true;
     }),
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
-    vscode.commands.registerCommand(Commands.selectProvider, async () => {
+    // Interactive (a picker), or `{ provider }` from automation and tests. Written where it takes effect: a workspace
+    // that sets socratune.provider shadows the user setting, so writing user settings alone would change nothing.
+    vscode.commands.registerCommand(Commands.selectProvider, async (arg?: { provider?: unknown }): Promise<ProviderKind | undefined> => {
       const current = readProfile().provider;
-      const pick = await vscode.window.showQuickPick(
-        PROVIDER_KINDS.map((k) => ({ label: PROVIDER_LABELS[k], description: k === current ? "current" : undefined, provider: k })),
-        { title: 'Socratune: choose a backend', placeHolder: 'Where should Socratune train and chat?' },
-      );
-      if (!pick) return;
-      await vscode.workspace.getConfiguration(SECTION).update('provider', pick.provider, vscode.ConfigurationTarget.Global);
-      if (pick.provider === 'azure' || pick.provider === 'openai-compatible' || pick.provider === 'emulator') {
-        const setting = pick.provider === 'azure' ? 'azure.endpoint' : 'baseUrl';
-        void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.${setting}`);
+      let provider: ProviderKind;
+      if (arg && typeof arg === 'object' && 'provider' in arg) {
+        if (!isProviderKind(arg.provider)) {
+          void vscode.window.showErrorMessage(`Socratune: unknown backend ${JSON.stringify(arg.provider)}; choose one of ${PROVIDER_KINDS.join(', ')}.`);
+          return undefined;
+        }
+        provider = arg.provider;
+      } else {
+        const pick = await vscode.window.showQuickPick(
+          PROVIDER_KINDS.map((k) => ({ label: PROVIDER_LABELS[k], description: k === current ? 'current' : undefined, provider: k })),
+          { title: 'Socratune: choose a backend', placeHolder: 'Where should Socratune train and chat?' },
+        );
+        if (!pick) return undefined;
+        provider = pick.provider;
+        if (provider === 'azure' || provider === 'openai-compatible' || provider === 'emulator') {
+          const setting = provider === 'azure' ? 'azure.endpoint' : 'baseUrl';
+          void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.${setting}`);
+        }
       }
+      await vscode.workspace.getConfiguration(SECTION).update('provider', provider, effectiveTarget('provider'));
+      log.info(`Backend set to ${provider}.`);
+      return provider;
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SECTION)) void refuseKeysInSettings(s);

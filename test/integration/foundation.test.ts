@@ -72,6 +72,31 @@ describe('foundation', () => {
     assert.equal(api.services.profile().provider, 'openai');
   });
 
+  it('"Choose Backend" switches the backend where it takes effect, even when the workspace sets one', async () => {
+    const config = () => vscode.workspace.getConfiguration('socratune');
+    const before = config().inspect<string>('provider');
+    try {
+      // A workspace value shadows the user's: the switch must land in the workspace, or nothing changes.
+      await config().update('provider', 'emulator', vscode.ConfigurationTarget.Workspace);
+      assert.equal(await vscode.commands.executeCommand(Commands.selectProvider, { provider: 'openai-compatible' }), 'openai-compatible');
+      assert.equal(api.services.profile().provider, 'openai-compatible');
+      assert.equal(config().inspect<string>('provider')?.workspaceValue, 'openai-compatible');
+      assert.equal(config().inspect<string>('provider')?.globalValue, before?.globalValue, 'user settings untouched');
+      // Without a workspace value, the user setting is the one that counts.
+      await config().update('provider', undefined, vscode.ConfigurationTarget.Workspace);
+      assert.equal(await vscode.commands.executeCommand(Commands.selectProvider, { provider: 'azure' }), 'azure');
+      assert.equal(config().inspect<string>('provider')?.globalValue, 'azure');
+      assert.equal(api.services.profile().provider, 'azure');
+      // An unknown backend is refused and nothing is written.
+      assert.equal(await vscode.commands.executeCommand(Commands.selectProvider, { provider: 'bedrock' }), undefined);
+      assert.equal(config().inspect<string>('provider')?.globalValue, 'azure');
+      assert.equal(config().inspect<string>('provider')?.workspaceValue, undefined);
+    } finally {
+      await config().update('provider', before?.globalValue, vscode.ConfigurationTarget.Global);
+      await config().update('provider', before?.workspaceValue, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('stores and clears API keys in SecretStorage through the commands', async () => {
     const key = fakeKey();
     assert.equal(await vscode.commands.executeCommand(Commands.setApiKey, { provider: 'openai-compatible', key }), true);
