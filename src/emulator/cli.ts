@@ -11,6 +11,8 @@ Usage: npm run emulator -- [options]
   --state-dir D       keep state in D (JSON snapshot) so it survives restarts
   --fault SPEC        server-wide fault, e.g. "429;p=0.1" or "latency=200" (repeatable; see docs/emulator.md)
   --key K             accepted API key (repeatable; default sk-emulator-demo)
+  --no-auth           accept any or no Authorization header, like a local server (Ollama, LM Studio,
+                      llama.cpp, vLLM without --api-key); cannot be combined with --key
   --org SLUG          organization slug in ft: model names (default emulator)
   --tps N             streaming tokens per second (default 40; 0 = unthrottled)
   --results-base64    store results CSV files base64-encoded, like some OpenAI responses
@@ -36,6 +38,7 @@ export async function main(argv: string[]): Promise<void> {
       'state-dir': { type: 'string' },
       fault: { type: 'string', multiple: true },
       key: { type: 'string', multiple: true },
+      'no-auth': { type: 'boolean' },
       org: { type: 'string' },
       tps: { type: 'string' },
       'results-base64': { type: 'boolean' },
@@ -57,19 +60,20 @@ export async function main(argv: string[]): Promise<void> {
     stateDir: values['state-dir'],
     faults: faults || undefined,
     keys: values.key,
+    auth: values['no-auth'] ? false : undefined,
     org: values.org,
     tokensPerSecond: num('tps', values.tps),
     resultsBase64: values['results-base64'],
   };
   const emu = await startEmulator(opts);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ url: emu.url, key: emu.key })}\n`);
+    process.stdout.write(`${JSON.stringify({ url: emu.url, key: emu.key, auth: emu.auth })}\n`);
   } else {
     process.stdout.write(
       [
         'Socratune OpenAI API emulator (an emulator, not a model)',
         `  base URL:   ${emu.url}`,
-        `  API key:    ${emu.key}`,
+        emu.auth ? `  API key:    ${emu.key}` : '  API key:    none needed (--no-auth: any or no key is accepted)',
         `  time scale: ${emu.timeScale}x${opts.stateDir ? `   state: ${opts.stateDir}` : ''}${faults ? `   faults: ${faults}` : ''}`,
         'Press Ctrl+C to stop.',
         '',

@@ -22,6 +22,12 @@ export interface EmulatorOptions {
   seed?: number;
   /** Accepted API keys (default: the demo key `sk-emulator-demo`). The first one is returned as `key`. */
   keys?: string[];
+  /**
+   * Check `Authorization: Bearer <key>` against `keys` (default true, as on OpenAI). `false` behaves like a
+   * local server (Ollama, LM Studio, llama.cpp, vLLM without `--api-key`): any Authorization header, or
+   * none, is accepted. Cannot be combined with `keys`.
+   */
+  auth?: boolean;
   /** Directory for a JSON snapshot of the state; without it everything stays in memory. */
   stateDir?: string;
   /** Faults applied to every request (same syntax as the `x-emulator-fault` header). */
@@ -41,7 +47,10 @@ export interface EmulatorOptions {
 export interface EmulatorHandle {
   /** Base URL for the SDK, e.g. http://127.0.0.1:PORT/v1 */
   readonly url: string;
+  /** A key the server accepts (with `auth: false` any key, or none, is accepted; this is still the demo key). */
   readonly key: string;
+  /** Whether requests need one of the accepted keys (false: `auth: false`). */
+  readonly auth: boolean;
   readonly port: number;
   /** Server-side record of recent requests (attempt counting, abort checks). */
   readonly requests: readonly RequestLogEntry[];
@@ -59,6 +68,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const seed = opts.seed ?? 1;
   const org = opts.org ?? 'emulator';
   if (!/^[\w.-]+$/.test(org)) throw new Error(`org must be a slug (letters, digits, - _ .), got "${org}"`);
+  const auth = opts.auth ?? true;
+  if (!auth && opts.keys && opts.keys.length > 0) throw new Error('keys and auth: false contradict each other: with authentication off every key is accepted.');
   const keys = opts.keys && opts.keys.length > 0 ? opts.keys : [DEMO_KEY];
   const clock = new Clock(opts.timeScale ?? 3);
   const serverFaults: readonly Fault[] = typeof opts.faults === 'string' ? parseFaults(opts.faults) : (opts.faults ?? []);
@@ -75,7 +86,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     resultsBase64: opts.resultsBase64 ?? false,
   };
   const emu: Emulator = { config, state, clock, changed: () => persister?.schedule() };
-  const { server, log, shutdown } = buildServer(emu, new Set(keys), new FaultPlanner(serverFaults, seed));
+  const { server, log, shutdown } = buildServer(emu, auth ? new Set(keys) : null, new FaultPlanner(serverFaults, seed));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -90,6 +101,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   return {
     url: `http://${hostInUrl}:${port}/v1`,
     key: keys[0],
+    auth,
     port,
     requests: log,
     timeScale: clock.timeScale,

@@ -35,7 +35,8 @@ export interface ServerParts {
   readonly shutdown: () => void;
 }
 
-export function buildServer(emu: Emulator, keys: ReadonlySet<string>, planner: FaultPlanner): ServerParts {
+/** `keys` = the accepted API keys; null turns authentication off (any or no Authorization header, like a local server). */
+export function buildServer(emu: Emulator, keys: ReadonlySet<string> | null, planner: FaultPlanner): ServerParts {
   const log: RequestLogEntry[] = [];
   const inflight = new Set<AbortController>();
   const sockets = new Set<Socket>();
@@ -101,7 +102,7 @@ export function buildServer(emu: Emulator, keys: ReadonlySet<string>, planner: F
     try {
       if (!fullPath.startsWith('/v1/') && fullPath !== '/v1') throw invalidUrl(method, fullPath);
       const path = fullPath.slice(3) || '/';
-      authenticate(req, keys);
+      if (keys) authenticate(req, keys);
       const headerFaults = FaultPlanner.parseHeader(req.headers['x-emulator-fault']);
       const faults = planner.plan(path, headerFaults, retryCount);
       entry.faults.push(...listFaults(faults));
