@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PROVIDER_KINDS, isProviderKind, type ProviderKind } from '../core/config/profile';
 import { hashFile } from '../core/backends/upload';
@@ -20,7 +21,7 @@ export interface RerunArgs {
   /** The backend to re-run on; without it the user picks one. */
   readonly provider?: ProviderKind;
   /**
-   * Skip the confirmations: a training file that changed since the job is re-run in its current version,
+   * Skip the confirmations: dataset files that changed since the job are re-run in their current version,
    * and the wizard runs non-interactively (its answers are still validated).
    */
   readonly yes?: boolean;
@@ -81,11 +82,24 @@ export async function rerunJob(
   } catch {
     return refuse(`The dataset of ${jobId} is no longer at ${m.files.training.path}.`, 'error');
   }
-  if (now !== m.files.training.sha256) {
+  // The wizard uploads the folder's files as they are now: say what differs from the job's (training and validation).
+  const changes: string[] = [];
+  const short = (h: string): string => `${h.slice(0, 12)}…`;
+  if (now !== m.files.training.sha256) changes.push(`training file changed since (sha256 ${short(m.files.training.sha256)} → ${short(now)})`);
+  const validationPath = m.files.validation?.path ?? path.join(m.dataset.folder, 'validation.jsonl');
+  const validationNow = await hashFile(validationPath).then(
+    (h) => h.sha256,
+    () => undefined,
+  );
+  if (m.files.validation && validationNow === undefined) changes.push('validation file was removed since');
+  else if (!m.files.validation && validationNow !== undefined) changes.push(`validation file was added since (sha256 ${short(validationNow)})`);
+  else if (m.files.validation && validationNow !== m.files.validation.sha256) changes.push(`validation file changed since (sha256 ${short(m.files.validation.sha256)} → ${short(validationNow ?? '')})`);
+  if (changes.length > 0) {
     const go = 'Use Current Version';
-    const c = opts.yes ? go : await vscode.window.showWarningMessage(`${m.dataset.name}'s training file changed since ${jobId} was started. Re-run with the current version?`, { modal: true }, go);
+    const what = changes.map((c) => c.replace(/ since.*$/, '')).join(' and ');
+    const c = opts.yes ? go : await vscode.window.showWarningMessage(`${m.dataset.name}: its ${what} since ${jobId} was started. Re-run with the current version?`, { modal: true }, go);
     if (c !== go) return { status: 'cancelled', step: 'changed-dataset' };
-    log.warn(`Re-running ${jobId} with the current version of ${m.dataset.name}: its training file changed since (sha256 ${m.files.training.sha256.slice(0, 12)}… → ${now.slice(0, 12)}…).`);
+    log.warn(`Re-running ${jobId} with the current version of ${m.dataset.name}: its ${changes.join('; its ')}.`);
   }
   if (provider !== current) {
     // Written where it takes effect: a workspace value would shadow a user-settings write.

@@ -168,6 +168,25 @@ describe('jobs: Re-run on… against the emulator', function () {
     assert.match(log, new RegExp(`Re-running ${original.id} with the current version of it-rerun: its training file changed since \\(sha256 ${manifest.files.training.sha256.slice(0, 12)}… → ${current.slice(0, 12)}…\\)`));
   });
 
+  it('detects a validation file added since the job and re-runs with it, saying so', async () => {
+    const validation = path.join(folder, 'validation.jsonl');
+    assert.equal(manifest.files.validation, undefined, 'the original job had no validation file');
+    const text = [example(100, 'it-rerun-v'), example(101, 'it-rerun-v'), example(102, 'it-rerun-v')].join('\n') + '\n';
+    await writeFile(validation, text);
+    try {
+      const r = created(await rerun({ jobId: original.id, provider: 'emulator', yes: true }));
+      const raw = await emulator.fineTuning.jobs.retrieve(r.job.id);
+      assert.ok(raw.validation_file, 'the re-run uploaded the validation file');
+      assert.equal(sha256(await (await emulator.files.content(raw.validation_file)).text()), sha256(text));
+      const m = await api.jobs.manifests.load(r.job.id);
+      assert.equal(m?.files.validation?.sha256, sha256(text));
+      const log = await flushedLog(api);
+      assert.match(log, new RegExp(`Re-running ${original.id} with the current version of it-rerun: .*validation file was added since \\(sha256 ${sha256(text).slice(0, 12)}…\\)`));
+    } finally {
+      await rm(validation, { force: true });
+    }
+  });
+
   it('refuses when the training file is gone, before switching the backend, and starts nothing', async () => {
     const train = path.join(folder, 'train.jsonl');
     await rename(train, `${train}.moved`);
