@@ -16,8 +16,16 @@ const NOT_OURS: readonly RegExp[] = [/getaddrinfo (ENOTFOUND|EAI_AGAIN) [\w.-]*(
  * server that cannot start any more). From that line on, only entries that name Socratune count.
  */
 const TERMINATING = /\[info\] Extension host terminating/;
-/** Our extension's id, or a stack frame in its bundle (development path or installed). */
-const OURS = /socratune\.socratune|[\\/]dist[\\/]extension\.js/;
+/** Our extension's id, or a stack frame in its bundle or chunks (development path or installed). */
+const OURS = /socratune\.socratune|[\\/]dist[\\/](extension|chunks[\\/][^\\/]+|vendor[\\/][^\\/]+)\.js/;
+/**
+ * VS Code's extension host locks its workspace storage folder (`workspaceStorage/<id>/vscode.lock`). When a window
+ * of the same workspace opens while the previous one's host still holds the lock (a reload, the next scenario's
+ * window), it logs EEXIST for the lock and then a JSON parse error reading the half-written lock file, and uses
+ * another storage folder. Both come from VS Code's own code (every stack frame in its extensionHostProcess.js).
+ */
+const STORAGE_LOCK = /EEXIST: file already exists, open '[^']*[\\/]workspaceStorage[\\/][^']*[\\/]vscode\.lock'/;
+const LOCK_READ = /^[^\n]*\[error\] SyntaxError: Unexpected end of JSON input(\n\s+at (JSON\.parse \(<anonymous>\)|(async )?\S+ \([^)]*[\\/]extensionHostProcess\.js:\d+:\d+\)))+$/;
 
 /** The extension hosts that existed at one moment: only hosts started later (this scenario's windows) are examined. */
 export interface LogMark {
@@ -52,10 +60,13 @@ export async function hostLogErrors(mark: LogMark): Promise<string[]> {
       const text = await readFile(f, 'utf8').catch(() => '');
       let entry: string[] | undefined;
       let terminating = false;
+      let lockRace = false;
       const flush = (): void => {
         if (entry) {
           const e = entry.join('\n');
-          const ignored = NOT_OURS.some((re) => re.test(e)) || (terminating && !OURS.test(e));
+          if (STORAGE_LOCK.test(e)) lockRace = true;
+          const storageLock = STORAGE_LOCK.test(e) || (lockRace && LOCK_READ.test(e));
+          const ignored = NOT_OURS.some((re) => re.test(e)) || storageLock || (terminating && !OURS.test(e));
           if (!ignored) errors.push(`${f.slice(e2eEnv.logsDir.length + 1)}: ${e}`);
         }
         entry = undefined;
