@@ -135,8 +135,9 @@ export function registerJobs(s: Services): JobsApi {
 
   const showCurves = async (jobIds: readonly string[]): Promise<TrainingCurvesPanel | undefined> => {
     if (jobIds.length === 0) return undefined;
+    // Loaded before the check, so two quick calls cannot both find no panel across the await and open two.
+    const { TrainingCurvesPanel } = await import('./curvesPanel.js');
     if (!curvesPanel) {
-      const { TrainingCurvesPanel } = await import('./curvesPanel.js');
       const panel = new TrainingCurvesPanel(context.extensionUri, store, backendOrUndefined, log, () => pickJobs('Overlay which jobs?'));
       panel.onDidDispose(() => {
         if (curvesPanel === panel) curvesPanel = undefined;
