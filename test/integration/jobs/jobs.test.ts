@@ -145,6 +145,19 @@ describe('fine-tune jobs against the emulator', function () {
     }
   });
 
+  it('opens one Training Curves panel (a lazy chunk) even when asked twice at once, and overlays jobs in it', async () => {
+    const [a, b] = await Promise.all([api.jobs.showTrainingCurves([job.id]), api.jobs.showTrainingCurves([job.id])]);
+    try {
+      assert.ok(a, 'a panel opened');
+      assert.equal(b, a, 'the second call reused the first panel');
+      assert.equal(api.jobs.curves(), a);
+      assert.deepEqual(a.jobs, [job.id]);
+    } finally {
+      a?.dispose();
+    }
+    assert.equal(api.jobs.curves(), undefined, 'closing the panel forgets it');
+  });
+
   it('streams a job\'s events into the output channel', async () => {
     await vscode.commands.executeCommand('socratune.showJobEvents', { jobId: job.id });
     const lines = api.jobs.events.written.filter((l) => l.includes(job.id));
