@@ -105,6 +105,9 @@ async function main() {
         break;
       }
       if (!server.isRunning()) throw new Error(`the VS Code server exited before the suite finished (see ${server.logFile})`);
+      // The suite writes its progress and results into RUN_DIR; if that folder is gone (deleted by something else
+      // on the machine), no result can ever arrive: say so now instead of waiting out the timeout.
+      if (!existsSync(RUN_DIR)) throw new Error(`the run folder ${RUN_DIR} was deleted while the suite ran: no results can be written`);
       if (!hostExitedAt && /Extension Host Process exited with code/.test(readFileSync(server.logFile, 'utf8'))) hostExitedAt = Date.now();
       // The host writes results before it exits; give the file system a moment, then call it a crash.
       if (hostExitedAt && Date.now() - hostExitedAt > 5000) {
