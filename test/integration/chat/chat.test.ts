@@ -4,11 +4,11 @@ import * as path from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import * as vscode from 'vscode';
 import { HistoryStore } from '../../../src/core/chat/historyStore';
-import type { AssistantTurn, Conversation, Reply, Turn } from '../../../src/core/chat/types';
 import { historyDir } from '../../../src/chat/register';
 import type { SocratuneApi } from '../../../src/extension';
 import type { ToChatWebview } from '../../../src/shared/protocol';
-import { activateSocratune, flushedLog, waitFor } from '../support/host';
+import { chatDriver } from '../support/chat';
+import { activateSocratune, flushedLog, useEmulatorBackend, waitFor } from '../support/host';
 
 const BASE = 'gpt-4.1-mini-2025-04-14';
 const OTHER = 'gpt-4o-mini-2024-07-18';
@@ -24,11 +24,7 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
 
   before(async function () {
     api = await activateSocratune();
-    const url = process.env.SOCRATUNE_EMULATOR_URL;
-    assert.ok(url, 'the launcher starts the emulator and passes SOCRATUNE_EMULATOR_URL');
-    await config().update('provider', 'emulator', vscode.ConfigurationTarget.Workspace);
-    await config().update('baseUrl', url, vscode.ConfigurationTarget.Workspace);
-    await waitFor('the emulator demo key in SecretStorage', async () => (await api.services.keys.get('emulator')) !== undefined);
+    await useEmulatorBackend(api);
     sub = api.chat.session.onDidPost((m) => posted.push(m));
     await vscode.commands.executeCommand('socratune.chat.focus');
     await waitFor('the chat webview to resolve', () => api.chat.isResolved);
@@ -48,27 +44,7 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
     }
   });
 
-  async function sim(m: unknown): Promise<void> {
-    assert.equal(await api.chat.simulate(m), true, `message accepted: ${JSON.stringify(m)}`);
-    // simulate() hands the message to the session's ordered queue; wait until it has been handled.
-    await api.chat.session.settled();
-  }
-
-  const conv = (): Conversation => {
-    const c = api.chat.session.current;
-    assert.ok(c, 'a conversation is open');
-    return c;
-  };
-  const last = (): Turn => conv().turns[conv().turns.length - 1];
-  const lastReply = (): Reply => {
-    const t = last();
-    assert.equal(t.kind, 'assistant');
-    return (t as AssistantTurn).reply;
-  };
-  const idle = async (): Promise<void> => {
-    await waitFor('the stream to start', () => api.chat.session.streams.list().length > 0 || lastReply().status !== 'streaming');
-    await api.chat.session.streams.whenIdle();
-  };
+  const { sim, conv, last, lastReply, idle } = chatDriver(() => api);
 
   it('sends a prompt and streams the reply: deltas (with offsets) add up to the saved text', async () => {
     const from = posted.length;

@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import type { AssistantTurn, Reply, Turn } from '../../../src/core/chat/types';
+import type { Reply } from '../../../src/core/chat/types';
 import type { ProviderKind } from '../../../src/core/config/profile';
 import type { SocratuneApi } from '../../../src/extension';
 import { startEmulator, type EmulatorHandle } from '../../../src/emulator';
 import type { ChatSettings, ModelsState, ToChatWebview } from '../../../src/shared/protocol';
+import { chatDriver } from '../support/chat';
 import { activateSocratune, waitFor } from '../support/host';
 
 /**
@@ -56,25 +57,7 @@ describe('chat with a local server that needs no API key (real VS Code, emulator
     await local?.close();
   });
 
-  async function sim(m: unknown): Promise<void> {
-    assert.equal(await api.chat.simulate(m), true, `message accepted: ${JSON.stringify(m)}`);
-    await api.chat.session.settled();
-  }
-
-  const lastTurn = (): Turn => {
-    const c = api.chat.session.current;
-    assert.ok(c, 'a conversation is open');
-    return c.turns[c.turns.length - 1];
-  };
-  const lastReply = (): Reply => {
-    const t = lastTurn();
-    assert.equal(t.kind, 'assistant');
-    return (t as AssistantTurn).reply;
-  };
-  const idle = async (): Promise<void> => {
-    await waitFor('the stream to start or fail', () => api.chat.session.streams.list().length > 0 || lastReply().status !== 'streaming');
-    await api.chat.session.streams.whenIdle();
-  };
+  const { sim, lastReply, idle } = chatDriver(() => api);
   const sendAndWait = async (text: string): Promise<Reply> => {
     await sim({ type: 'chat/send', text });
     const id = api.chat.session.current?.id;

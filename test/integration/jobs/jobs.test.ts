@@ -6,7 +6,7 @@ import type { SocratuneApi } from '../../../src/extension';
 import type { FineTuneJob } from '../../../src/core/backends/types';
 import type { WizardResult } from '../../../src/core/jobs/wizard';
 import type { JobsElement } from '../../../src/jobs/jobsTree';
-import { activateSocratune, waitFor, workspaceRoot } from '../support/host';
+import { activateSocratune, useEmulatorBackend, waitFor, workspaceRoot } from '../support/host';
 
 const PROMPT = 'You are the journal: answer as its author would.';
 
@@ -40,13 +40,8 @@ describe('fine-tune jobs against the emulator', function () {
   const config = () => vscode.workspace.getConfiguration('socratune');
 
   before(async function () {
-    const url = process.env.SOCRATUNE_EMULATOR_URL;
-    if (!url) throw new Error('SOCRATUNE_EMULATOR_URL is not set: build the emulator (npm run build) so the launcher starts it');
     api = await activateSocratune();
-    await config().update('provider', 'emulator', vscode.ConfigurationTarget.Workspace);
-    await config().update('baseUrl', url, vscode.ConfigurationTarget.Workspace);
-    await api.demoKey.syncNow();
-    await waitFor('the emulator key in SecretStorage', () => api.services.keys.get('emulator'));
+    await useEmulatorBackend(api);
     await vscode.commands.executeCommand('socratune.jobs.focus');
     await waitFor('jobs view visible', () => api.jobsView.visible);
     // The workbench runs headless: make sure polling is not paused for "window not focused".

@@ -9,7 +9,7 @@ import type { FineTuneJob } from '../../../src/core/backends/types';
 import type { JobManifest } from '../../../src/core/jobs/manifest';
 import type { WizardResult } from '../../../src/core/jobs/wizard';
 import type { RerunResult } from '../../../src/jobs/rerun';
-import { activateSocratune, flushedLog, waitFor, workspaceRoot } from '../support/host';
+import { activateSocratune, flushedLog, useEmulatorBackend, workspaceRoot } from '../support/host';
 
 const PROMPT = 'You are the journal: answer as its author would.';
 const BASE = 'gpt-4.1-mini-2025-04-14';
@@ -49,14 +49,9 @@ describe('jobs: Re-run on… against the emulator', function () {
   };
 
   before(async () => {
-    const url = process.env.SOCRATUNE_EMULATOR_URL;
-    if (!url) throw new Error('SOCRATUNE_EMULATOR_URL is not set: build the emulator (npm run build) so the launcher starts it');
     api = await activateSocratune();
     // Workspace scope, as in the demo workspace (.vscode/settings.json): a re-run's backend switch must win over it.
-    await config().update('provider', 'emulator', vscode.ConfigurationTarget.Workspace);
-    await config().update('baseUrl', url, vscode.ConfigurationTarget.Workspace);
-    await api.demoKey.syncNow();
-    await waitFor('the emulator key in SecretStorage', () => api.services.keys.get('emulator'));
+    await useEmulatorBackend(api);
     const c = await api.services.client();
     if (!c.ok) throw new Error(`no emulator client: ${c.message}`);
     emulator = c.client;

@@ -16,6 +16,21 @@ export async function activateSocratune(): Promise<SocratuneApi> {
   return ext.isActive ? ext.exports : await ext.activate();
 }
 
+/**
+ * Points Socratune at the emulator the launcher started (workspace settings, as in the demo workspace) and waits
+ * for its demo key in SecretStorage. Returns the emulator's base URL. Tests restore `provider` and `baseUrl`.
+ */
+export async function useEmulatorBackend(api: SocratuneApi): Promise<string> {
+  const url = process.env.SOCRATUNE_EMULATOR_URL;
+  if (!url) throw new Error('SOCRATUNE_EMULATOR_URL is not set: build the emulator (npm run build) so the launcher starts it');
+  const config = vscode.workspace.getConfiguration('socratune');
+  await config.update('provider', 'emulator', vscode.ConfigurationTarget.Workspace);
+  await config.update('baseUrl', url, vscode.ConfigurationTarget.Workspace);
+  await api.demoKey.syncNow();
+  await waitFor('the emulator key in SecretStorage', () => api.services.keys.get('emulator'));
+  return url;
+}
+
 /** Polls `condition` until it returns a truthy value; fails with `what` after `timeoutMs`. */
 export async function waitFor<T>(what: string, condition: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
