@@ -17,19 +17,15 @@ export function register(svc: DatasetService): void {
   const diags = vscode.languages.createDiagnosticCollection('socratune-privacy');
   svc.s.context.subscriptions.push(
     diags,
-    vscode.commands.registerCommand(DatasetCommands.importJournal, async (arg?: ImportArgs | vscode.Uri, multi?: vscode.Uri[]) => {
-      try {
+    vscode.commands.registerCommand(DatasetCommands.importJournal, (arg?: ImportArgs | vscode.Uri, multi?: vscode.Uri[]) =>
+      shown(!!arg && !(arg instanceof vscode.Uri), async () => {
         const { importJournal } = await import('./importJournal.js');
         // From the explorer context menu: the clicked file/folder (or the multi-selection), then interactive.
-        if (arg instanceof vscode.Uri) return await importJournal(svc, undefined, multi?.length ? multi : [arg]);
+        if (arg instanceof vscode.Uri) return importJournal(svc, undefined, multi?.length ? multi : [arg]);
         const args = arg && typeof arg === 'object' && Array.isArray((arg as ImportArgs).uris) ? (arg as ImportArgs) : undefined;
-        return await importJournal(svc, args);
-      } catch (err) {
-        if (arg && !(arg instanceof vscode.Uri)) throw err;
-        void vscode.window.showErrorMessage(`Socratune: ${messageOf(err)}`);
-        return undefined;
-      }
-    }),
+        return importJournal(svc, args);
+      }),
+    ),
     vscode.commands.registerCommand(DatasetCommands.scanDataset, async (args?: ScanArgs) => {
       const { scanDataset } = await import('./scan.js');
       return scanDataset(svc, diags, args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : undefined);
@@ -38,27 +34,24 @@ export function register(svc: DatasetService): void {
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (diags.has(e.document.uri) && e.contentChanges.length) diags.delete(e.document.uri);
     }),
-    vscode.commands.registerCommand(DatasetCommands.splitDataset, async (args?: SplitArgs) => {
+    vscode.commands.registerCommand(DatasetCommands.splitDataset, (args?: SplitArgs) => {
       const a = args && typeof args === 'object' && typeof args.ratio === 'number' ? args : undefined;
-      try {
-        const { splitDataset } = await import('./split.js');
-        return await splitDataset(svc, a);
-      } catch (err) {
-        if (a) throw err;
-        void vscode.window.showErrorMessage(`Socratune: ${messageOf(err)}`);
-        return undefined;
-      }
+      return shown(!!a, async () => (await import('./split.js')).splitDataset(svc, a));
     }),
-    vscode.commands.registerCommand(DatasetCommands.exportDataset, async (args?: ExportArgs) => {
+    vscode.commands.registerCommand(DatasetCommands.exportDataset, (args?: ExportArgs) => {
       const a = args && typeof args === 'object' && typeof args.format === 'string' ? args : undefined;
-      try {
-        const { exportDataset } = await import('./exportDataset.js');
-        return await exportDataset(svc, a);
-      } catch (err) {
-        if (a) throw err;
-        void vscode.window.showErrorMessage(`Socratune: ${messageOf(err)}`);
-        return undefined;
-      }
+      return shown(!!a, async () => (await import('./exportDataset.js')).exportDataset(svc, a));
     }),
   );
+}
+
+/** Runs a command's body: run with arguments (tests, automation) its errors are rethrown; from the UI they are shown. */
+async function shown<T>(scripted: boolean, body: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await body();
+  } catch (err) {
+    if (scripted) throw err;
+    void vscode.window.showErrorMessage(`Socratune: ${messageOf(err)}`);
+    return undefined;
+  }
 }
