@@ -8,7 +8,6 @@
 // The source code keeps ordinary imports: unit tests (tsx, from sources) and type checking see the real packages.
 
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 
 /**
@@ -94,9 +93,4 @@ export function lazyVendorPlugin() {
       }));
     },
   };
-}
-
-/** True when every vendor bundle exists next to `bundleDir` (a check for launchers and the packager). */
-export function vendorBundlesPresent(bundleDir) {
-  return lazyVendors.every((v) => existsSync(path.join(bundleDir, vendorFile(v.name))));
 }
