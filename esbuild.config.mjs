@@ -35,7 +35,14 @@ export const targets = [
   // Webviews: browser code, no `vscode` import (lint-enforced).
   { ...browser, entryPoints: ['src/webview/chat/main.ts'], outfile: 'dist/webview/chat.js' },
   // Codicons for every webview (dist/webview/codicon.css + codicon.ttf; local, no remote fonts).
-  { ...browser, entryPoints: ['node_modules/@vscode/codicons/dist/codicon.css'], outfile: 'dist/webview/codicon.css', loader: { '.ttf': 'file' }, assetNames: '[name]', sourcemap: false },
+  {
+    ...browser,
+    entryPoints: ['node_modules/@vscode/codicons/dist/codicon.css'],
+    outfile: 'dist/webview/codicon.css',
+    loader: { '.ttf': 'file' },
+    assetNames: '[name]',
+    sourcemap: false,
+  },
   // Command-line dataset validator (`socratune-validate`).
   { ...node, entryPoints: ['src/cli/validate.ts'], outfile: 'dist/cli/validate.js', banner: { js: '#!/usr/bin/env node' } },
   // Tokenizer (BPE ranks, ~3.6 MB): its own file, required on first use by the extension, the CLI and the
@@ -54,7 +61,13 @@ export const targets = [
   { ...node, entryPoints: ['src/emulator/index.ts'], outfile: 'out/emulator/index.js' },
   // Integration suite, loaded by the extension host: the mocha entry plus one bundle per test file
   // (mocha resolved from node_modules at run time). New test files are picked up on the next build.
-  { ...node, entryPoints: ['test/integration/index.ts', ...testFiles('test/integration', '.test.ts')], outbase: 'test/integration', outdir: 'out/test/integration', external: ['vscode', 'mocha'] },
+  {
+    ...node,
+    entryPoints: ['test/integration/index.ts', ...testFiles('test/integration', '.test.ts')],
+    outbase: 'test/integration',
+    outdir: 'out/test/integration',
+    external: ['vscode', 'mocha'],
+  },
 ].filter((t) => !t.entryPoints || t.entryPoints.every((e) => existsSync(e)));
 
 async function main() {
@@ -73,7 +86,10 @@ async function main() {
 function compressTokenizer(file) {
   const src = readFileSync(file);
   const { BROTLI_PARAM_QUALITY, BROTLI_PARAM_LGWIN, BROTLI_PARAM_SIZE_HINT } = zlib.constants;
-  writeFileSync(`${file}.br`, zlib.brotliCompressSync(src, { params: { [BROTLI_PARAM_QUALITY]: 11, [BROTLI_PARAM_LGWIN]: 24, [BROTLI_PARAM_SIZE_HINT]: src.length } }));
+  writeFileSync(
+    `${file}.br`,
+    zlib.brotliCompressSync(src, { params: { [BROTLI_PARAM_QUALITY]: 11, [BROTLI_PARAM_LGWIN]: 24, [BROTLI_PARAM_SIZE_HINT]: src.length } }),
+  );
   rmSync(file);
 }
 

@@ -3,9 +3,12 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 const noVscode = {
-  'no-restricted-imports': ['error', {
-    paths: [{ name: 'vscode', message: 'src/core, src/emulator and webview code must stay free of the VS Code API.' }],
-  }],
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: [{ name: 'vscode', message: 'src/core, src/emulator and webview code must stay free of the VS Code API.' }],
+    },
+  ],
 };
 
 export default tseslint.config(

@@ -34,7 +34,11 @@ async function seeded(root: string, name: string, content: string[]): Promise<Da
 }
 
 function example(i: number) {
-  return { user: `Benchmark question ${i}?`, assistant: `A new passage written for the benchmark, number ${i}, about patience and the shortness of life.`, origin: 'selection' as const };
+  return {
+    user: `Benchmark question ${i}?`,
+    assistant: `A new passage written for the benchmark, number ${i}, about patience and the shortness of life.`,
+    origin: 'selection' as const,
+  };
 }
 
 async function appendLatency(store: DatasetStore, tag: string): Promise<number[]> {
@@ -54,7 +58,12 @@ async function rewriteLatency(file: string): Promise<number[]> {
   for (let i = 0; i < REWRITES; i++) {
     const t0 = performance.now();
     const text = await readFile(file, 'utf8');
-    const next = `${text}${JSON.stringify({ messages: [{ role: 'user', content: example(i).user }, { role: 'assistant', content: example(i).assistant }] })}\n`;
+    const next = `${text}${JSON.stringify({
+      messages: [
+        { role: 'user', content: example(i).user },
+        { role: 'assistant', content: example(i).assistant },
+      ],
+    })}\n`;
     const fh = await open(file, 'w');
     await fh.writeFile(next);
     await fh.sync();
@@ -117,8 +126,18 @@ export default async function bench(): Promise<BenchResult[]> {
         ratio: round(add / addSmall),
         notes: 'O(1): the ratio stays ≈ 1 as the file grows 50×',
       },
-      { name: `catalog build (dedup index + provenance join) for ${N.toLocaleString('en-US')} examples`, value: round(catalogMs), unit: 'ms', notes: 'once per session or after a hand edit, not per add' },
-      { name: `duplicate lookup among ${N.toLocaleString('en-US')} examples`, value: round(median(lookups), 3), unit: 'ms', notes: 'median of 200; exact hash + MinHash/LSH near-duplicate candidates' },
+      {
+        name: `catalog build (dedup index + provenance join) for ${N.toLocaleString('en-US')} examples`,
+        value: round(catalogMs),
+        unit: 'ms',
+        notes: 'once per session or after a hand edit, not per add',
+      },
+      {
+        name: `duplicate lookup among ${N.toLocaleString('en-US')} examples`,
+        value: round(median(lookups), 3),
+        unit: 'ms',
+        notes: 'median of 200; exact hash + MinHash/LSH near-duplicate candidates',
+      },
     ];
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -78,9 +78,15 @@ export default async function emulatorBench(): Promise<BenchResult[]> {
   const servers: Server[] = [];
   try {
     // A fine-tuned model on the Meditations corpus (or on a small built-in set when the corpus is absent).
-    const paras = corpusAvailable() ? paragraphs() : Array.from({ length: 200 }, (_, i) => `Paragraph ${i} about virtue, nature, death and the present moment, number ${i}.`);
+    const paras = corpusAvailable()
+      ? paragraphs()
+      : Array.from({ length: 200 }, (_, i) => `Paragraph ${i} about virtue, nature, death and the present moment, number ${i}.`);
     const file = await client.files.create({ file: await toFile(Buffer.from(exampleLines(paras).join('\n')), 'meditations.jsonl'), purpose: 'fine-tune' });
-    const job = await client.fineTuning.jobs.create({ model: 'gpt-4.1-mini', training_file: file.id, method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 1 } } } });
+    const job = await client.fineTuning.jobs.create({
+      model: 'gpt-4.1-mini',
+      training_file: file.id,
+      method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 1 } } },
+    });
     emu.advance(7 * 24 * 3600 * 1000);
     const tuned = (await client.fineTuning.jobs.retrieve(job.id)).fine_tuned_model;
     if (!tuned) throw new Error('bench job did not succeed');
@@ -102,11 +108,22 @@ export default async function emulatorBench(): Promise<BenchResult[]> {
     const mb = await load(MODELS_REQUESTS, get(rawUrl));
     const modelsRate = m.units / m.seconds;
     const rawRate = mb.units / mb.seconds;
-    results.push({ name: 'GET /models', value: round(modelsRate), unit: 'req/s', baseline: round(rawRate), ratio: round(modelsRate / rawRate), notes: `${MODELS_REQUESTS} requests, ${CONCURRENCY} concurrent; baseline = bare node:http returning the same body` });
+    results.push({
+      name: 'GET /models',
+      value: round(modelsRate),
+      unit: 'req/s',
+      baseline: round(rawRate),
+      ratio: round(modelsRate / rawRate),
+      notes: `${MODELS_REQUESTS} requests, ${CONCURRENCY} concurrent; baseline = bare node:http returning the same body`,
+    });
 
     // POST /chat/completions (non-streaming, fine-tuned model: retrieval over the training replies)
     const chatBody = (i: number) => JSON.stringify({ model: tuned, messages: [{ role: 'user', content: questions[i % questions.length] }] });
-    const sample = Buffer.from(await (await fetch(`${emu.url}/chat/completions`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: chatBody(0) })).arrayBuffer());
+    const sample = Buffer.from(
+      await (
+        await fetch(`${emu.url}/chat/completions`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: chatBody(0) })
+      ).arrayBuffer(),
+    );
     const chat = (base: string) => async (i: number) => {
       const res = await fetch(`${base}/chat/completions`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: chatBody(i) });
       await res.arrayBuffer();
@@ -123,7 +140,14 @@ export default async function emulatorBench(): Promise<BenchResult[]> {
     const rawChatUrl = await listen(rawChat);
     const cb = await load(CHAT_REQUESTS, chat(rawChatUrl));
     const chatRate = c.units / c.seconds;
-    results.push({ name: 'POST /chat/completions (fine-tuned, non-stream)', value: round(chatRate), unit: 'req/s', baseline: round(cb.units / cb.seconds), ratio: round(chatRate / (cb.units / cb.seconds)), notes: `${CHAT_REQUESTS} requests over a model trained on ${paras.length} examples` });
+    results.push({
+      name: 'POST /chat/completions (fine-tuned, non-stream)',
+      value: round(chatRate),
+      unit: 'req/s',
+      baseline: round(cb.units / cb.seconds),
+      ratio: round(chatRate / (cb.units / cb.seconds)),
+      notes: `${CHAT_REQUESTS} requests over a model trained on ${paras.length} examples`,
+    });
 
     // Streaming: chunks per second with tps=0
     const streamOnce = (base: string) => async (i: number) => {
@@ -137,7 +161,10 @@ export default async function emulatorBench(): Promise<BenchResult[]> {
     await load(20, streamOnce(emu.url));
     const s = await load(STREAMS, streamOnce(emu.url));
     const frames: string[] = [];
-    for (let i = 0; i < Math.round(s.units / STREAMS); i++) frames.push(`data: ${JSON.stringify({ id: 'chatcmpl-x', object: 'chat.completion.chunk', created: 0, model: tuned, choices: [{ index: 0, delta: { content: ' word' }, logprobs: null, finish_reason: null }] })}\n\n`);
+    for (let i = 0; i < Math.round(s.units / STREAMS); i++)
+      frames.push(
+        `data: ${JSON.stringify({ id: 'chatcmpl-x', object: 'chat.completion.chunk', created: 0, model: tuned, choices: [{ index: 0, delta: { content: ' word' }, logprobs: null, finish_reason: null }] })}\n\n`,
+      );
     const rawSse = createServer((req, res) => {
       req.resume();
       req.on('end', () => {
@@ -150,7 +177,14 @@ export default async function emulatorBench(): Promise<BenchResult[]> {
     const rawSseUrl = await listen(rawSse);
     const sb = await load(STREAMS, streamOnce(rawSseUrl));
     const chunkRate = s.units / s.seconds;
-    results.push({ name: 'streamed chunks (tps=0)', value: round(chunkRate), unit: 'chunks/s', baseline: round(sb.units / sb.seconds), ratio: round(chunkRate / (sb.units / sb.seconds)), notes: `${STREAMS} streams, ${Math.round(s.units / STREAMS)} chunks each on average; baseline writes the same number of frames at once` });
+    results.push({
+      name: 'streamed chunks (tps=0)',
+      value: round(chunkRate),
+      unit: 'chunks/s',
+      baseline: round(sb.units / sb.seconds),
+      ratio: round(chunkRate / (sb.units / sb.seconds)),
+      notes: `${STREAMS} streams, ${Math.round(s.units / STREAMS)} chunks each on average; baseline writes the same number of frames at once`,
+    });
   } finally {
     await emu.close();
     for (const srv of servers) srv.close();
@@ -175,13 +209,28 @@ export default async function emulatorBench(): Promise<BenchResult[]> {
     rawInProc.push(performance.now() - t);
     await new Promise((r) => srv.close(r));
   }
-  results.push({ name: 'cold start in process (startEmulator → first response)', value: round(median(inProc)), unit: 'ms', baseline: round(median(rawInProc)), ratio: round(median(inProc) / median(rawInProc)), notes: 'median of 10; baseline = bare http server listen → first response' });
+  results.push({
+    name: 'cold start in process (startEmulator → first response)',
+    value: round(median(inProc)),
+    unit: 'ms',
+    baseline: round(median(rawInProc)),
+    ratio: round(median(inProc) / median(rawInProc)),
+    notes: 'median of 10; baseline = bare http server listen → first response',
+  });
 
   // Cold start as a process: node out/emulator/cli.js (bundled here) → URL printed → first response.
   const dir = mkdtempSync(join(tmpdir(), 'socratune-bench-'));
   try {
     const cli = join(dir, 'cli.js');
-    await build({ entryPoints: [join(__dirname, '..', 'src', 'emulator', 'cli.ts')], outfile: cli, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+    await build({
+      entryPoints: [join(__dirname, '..', 'src', 'emulator', 'cli.ts')],
+      outfile: cli,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      logLevel: 'warning',
+    });
     const proc: number[] = [];
     const bare: number[] = [];
     const bareServer = `const s=require('node:http').createServer((q,r)=>r.end('{}'));s.listen(0,'127.0.0.1',()=>console.log(JSON.stringify({url:'http://127.0.0.1:'+s.address().port+'/v1'})))`;
@@ -189,7 +238,14 @@ export default async function emulatorBench(): Promise<BenchResult[]> {
       proc.push(await coldStartProcess([cli, '--port', '0', '--json']));
       bare.push(await coldStartProcess(['-e', bareServer]));
     }
-    results.push({ name: 'cold start as a process (node cli.js → first response)', value: round(median(proc)), unit: 'ms', baseline: round(median(bare)), ratio: round(median(proc) / median(bare)), notes: 'median of 5; baseline = node -e with a bare http server' });
+    results.push({
+      name: 'cold start as a process (node cli.js → first response)',
+      value: round(median(proc)),
+      unit: 'ms',
+      baseline: round(median(bare)),
+      ratio: round(median(proc) / median(bare)),
+      notes: 'median of 5; baseline = node -e with a bare http server',
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

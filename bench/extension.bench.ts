@@ -132,7 +132,10 @@ async function sizes(vsix: string, installed: string): Promise<BenchResult[]> {
   for (const [file, entry, platform] of bundles) {
     const shipped = statSync(path.join(installed, file)).size;
     const a = await attribution(entry, platform);
-    const top = a.packages.slice(0, 4).map(([p, b]) => `${p} ${kB(b)} kB`).join(', ');
+    const top = a.packages
+      .slice(0, 4)
+      .map(([p, b]) => `${p} ${kB(b)} kB`)
+      .join(', ');
     if (file === 'dist/extension.js') {
       // Baseline: the same sources as ONE production bundle (no chunks, no lazy vendors), as shipped before the split.
       results.push({
@@ -145,7 +148,12 @@ async function sizes(vsix: string, installed: string): Promise<BenchResult[]> {
       });
       results.push(...(await activationBytes(installed, a.bytes)));
       const tok = a.packages.filter(([p]) => p.startsWith('gpt-tokenizer') || p === 'tiktoken').reduce((s, [, b]) => s + b, 0);
-      results.push({ name: 'tokenizer bytes inside the one-bundle build of src/extension.ts', value: tok, unit: 'bytes', notes: 'gpt-tokenizer is a separate file (dist/tokenizer.js.br) required on first use' });
+      results.push({
+        name: 'tokenizer bytes inside the one-bundle build of src/extension.ts',
+        value: tok,
+        unit: 'bytes',
+        notes: 'gpt-tokenizer is a separate file (dist/tokenizer.js.br) required on first use',
+      });
       continue;
     }
     results.push({
@@ -160,12 +168,30 @@ async function sizes(vsix: string, installed: string): Promise<BenchResult[]> {
   const br = path.join(installed, 'dist', 'tokenizer.js.br');
   const brBytes = statSync(br).size;
   const raw = brotliDecompressSync(readFileSync(br)).length;
-  results.push({ name: 'dist/tokenizer.js.br (lazy-loaded, Brotli)', value: kB(brBytes), unit: 'kB', baseline: kB(raw), ratio: round(brBytes / raw), notes: 'baseline = the same tokenizer uncompressed (decompressed on first use, ~10 ms)' });
+  results.push({
+    name: 'dist/tokenizer.js.br (lazy-loaded, Brotli)',
+    value: kB(brBytes),
+    unit: 'kB',
+    baseline: kB(raw),
+    ratio: round(brBytes / raw),
+    notes: 'baseline = the same tokenizer uncompressed (decompressed on first use, ~10 ms)',
+  });
   const files = filesUnder(installed).filter((f) => !f.rel.startsWith('.') && f.rel !== '.vsixmanifest');
   const unpacked = files.reduce((s, f) => s + f.bytes, 0);
-  const biggest = [...files].sort((a, b) => b.bytes - a.bytes).slice(0, 4).map((f) => `${f.rel} ${kB(f.bytes)} kB`).join(', ');
+  const biggest = [...files]
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 4)
+    .map((f) => `${f.rel} ${kB(f.bytes)} kB`)
+    .join(', ');
   const vsixBytes = statSync(vsix).size;
-  results.push({ name: '.vsix (npm run package)', value: round(vsixBytes / 1e6, 4), unit: 'MB', baseline: round(unpacked / 1e6, 4), ratio: round(vsixBytes / unpacked), notes: `baseline = the ${files.length} files it installs (${biggest})` });
+  results.push({
+    name: '.vsix (npm run package)',
+    value: round(vsixBytes / 1e6, 4),
+    unit: 'MB',
+    baseline: round(unpacked / 1e6, 4),
+    ratio: round(vsixBytes / unpacked),
+    notes: `baseline = the ${files.length} files it installs (${biggest})`,
+  });
   return results;
 }
 
@@ -190,7 +216,13 @@ function writeBaselineExtension(dir: string, commands: number): void {
       activationEvents: ['onStartupFinished'],
       contributes: {
         viewsContainers: { activitybar: [{ id: 'baseline', title: 'Baseline', icon: '$(beaker)' }] },
-        views: { baseline: [{ type: 'webview', id: 'baseline.chat', name: 'Chat' }, { id: 'baseline.jobs', name: 'Jobs' }, { id: 'baseline.models', name: 'Models' }] },
+        views: {
+          baseline: [
+            { type: 'webview', id: 'baseline.chat', name: 'Chat' },
+            { id: 'baseline.jobs', name: 'Jobs' },
+            { id: 'baseline.models', name: 'Models' },
+          ],
+        },
         commands: ids.map((command) => ({ command, title: command })),
       },
     }),
@@ -303,7 +335,11 @@ async function activation(vsix: string): Promise<BenchResult[]> {
       env: { SOCRATUNE_EMULATOR_URL: emu.url, SOCRATUNE_EMULATOR_KEY: emu.key },
     });
     cleanups.push(() => vscode.stop());
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
+    });
 
     let idleCalls = -1;
     let firstPaintCalls = 0;
@@ -322,11 +358,17 @@ async function activation(vsix: string): Promise<BenchResult[]> {
         const s = hosts.length > seen ? hosts[hosts.length - 1] : undefined;
         return s && s.baselineMs !== undefined ? s : undefined;
       });
-      console.error(`  window ${i + 1}: activate() ${sample.activateMs} ms, with loading ${sample.withLoadMs} ms, tokenizer ${sample.tokenizerLoaded ? 'LOADED' : 'not loaded'}; baseline ${sample.baselineMs} ms`);
+      console.error(
+        `  window ${i + 1}: activate() ${sample.activateMs} ms, with loading ${sample.withLoadMs} ms, tokenizer ${sample.tokenizerLoaded ? 'LOADED' : 'not loaded'}; baseline ${sample.baselineMs} ms`,
+      );
       if (i === WINDOWS - 1) {
         // Idle: the views are open, nothing is running. Let the first paint finish (models list, jobs list),
         // then count what the extension asks the server for during 30 s.
-        await until('the first paint of the Socratune views', () => (emu.requests.slice(before).some((r) => r.path.startsWith('/v1/fine_tuning/jobs')) && emu.requests.slice(before).some((r) => r.path === '/v1/models') ? true : undefined));
+        await until('the first paint of the Socratune views', () =>
+          emu.requests.slice(before).some((r) => r.path.startsWith('/v1/fine_tuning/jobs')) && emu.requests.slice(before).some((r) => r.path === '/v1/models')
+            ? true
+            : undefined,
+        );
         let last = emu.requests.length;
         for (let quiet = Date.now(); Date.now() - quiet < 3000; await new Promise((r) => setTimeout(r, 200))) {
           if (emu.requests.length !== last) {
@@ -338,7 +380,13 @@ async function activation(vsix: string): Promise<BenchResult[]> {
         const start = emu.requests.length;
         await new Promise((r) => setTimeout(r, IDLE_MS));
         idleCalls = emu.requests.length - start;
-        if (idleCalls) console.error(`  idle requests: ${emu.requests.slice(start).map((r) => `${r.method} ${r.path}`).join(', ')}`);
+        if (idleCalls)
+          console.error(
+            `  idle requests: ${emu.requests
+              .slice(start)
+              .map((r) => `${r.method} ${r.path}`)
+              .join(', ')}`,
+          );
       }
       await context.close();
     }

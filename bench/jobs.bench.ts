@@ -27,7 +27,14 @@ import { rng as seeded } from '../src/emulator/random';
 import { median, round, type BenchResult } from './lib/types';
 
 const HOUR = 3_600_000;
-const PROFILE: BackendProfile = { provider: 'emulator', baseUrl: '', azureEndpoint: '', azureApiVersion: '', defaultChatModel: '', defaultBaseModel: 'gpt-4.1-mini-2025-04-14' };
+const PROFILE: BackendProfile = {
+  provider: 'emulator',
+  baseUrl: '',
+  azureEndpoint: '',
+  azureApiVersion: '',
+  defaultChatModel: '',
+  defaultBaseModel: 'gpt-4.1-mini-2025-04-14',
+};
 
 /**
  * Counts requests on the wire: a pass-through HTTP proxy in front of the emulator (the emulator's own
@@ -73,7 +80,15 @@ function backendFor(emu: EmulatorHandle | Counted): FineTuneBackend {
 function examples(n: number, salt: string): string {
   const lines: string[] = [];
   for (let i = 0; i < n; i++) {
-    lines.push(JSON.stringify({ messages: [{ role: 'system', content: 'You are the journal.' }, { role: 'user', content: `Question ${i} (${salt})?` }, { role: 'assistant', content: `Answer ${i}: attend to what is in your power (${salt}).` }] }));
+    lines.push(
+      JSON.stringify({
+        messages: [
+          { role: 'system', content: 'You are the journal.' },
+          { role: 'user', content: `Question ${i} (${salt})?` },
+          { role: 'assistant', content: `Answer ${i}: attend to what is in your power (${salt}).` },
+        ],
+      }),
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -90,11 +105,26 @@ async function setup(dir: string, active: number): Promise<{ emu: EmulatorHandle
   const longFile = (await backend.upload({ path: long })).id;
   const shortFile = (await backend.upload({ path: short })).id;
   // One finished job: the tree always has something terminal to show.
-  const done = await backend.createJob({ baseModel: 'gpt-4.1-mini-2025-04-14', trainingFileId: shortFile, method: 'supervised', hyperparameters: { nEpochs: 1 } });
+  const done = await backend.createJob({
+    baseModel: 'gpt-4.1-mini-2025-04-14',
+    trainingFileId: shortFile,
+    method: 'supervised',
+    hyperparameters: { nEpochs: 1 },
+  });
   for (let i = 0; i < 200 && (await backend.getJob(done.id)).status !== 'succeeded'; i++) emu.advance(60_000);
   const ids: string[] = [];
   // 150 examples × 50 epochs at batch 1 = 7,500 steps ≈ 2 simulated hours of training.
-  for (let i = 0; i < active; i++) ids.push((await backend.createJob({ baseModel: 'gpt-4.1-mini-2025-04-14', trainingFileId: longFile, method: 'supervised', hyperparameters: { nEpochs: 50, batchSize: 1 } })).id);
+  for (let i = 0; i < active; i++)
+    ids.push(
+      (
+        await backend.createJob({
+          baseModel: 'gpt-4.1-mini-2025-04-14',
+          trainingFileId: longFile,
+          method: 'supervised',
+          hyperparameters: { nEpochs: 50, batchSize: 1 },
+        })
+      ).id,
+    );
   return { emu, proxy, backend, ids };
 }
 
@@ -175,7 +205,14 @@ async function listing(dir: string, n: number): Promise<BenchResult[]> {
     await writeFile(f, examples(12, 'list'));
     const file = (await backend.upload({ path: f })).id;
     const created = performance.now();
-    for (let i = 0; i < n; i++) await backend.createJob({ baseModel: 'gpt-4.1-mini-2025-04-14', trainingFileId: file, method: 'supervised', hyperparameters: { nEpochs: 1 }, suffix: `j${i}` });
+    for (let i = 0; i < n; i++)
+      await backend.createJob({
+        baseModel: 'gpt-4.1-mini-2025-04-14',
+        trainingFileId: file,
+        method: 'supervised',
+        hyperparameters: { nEpochs: 1 },
+        suffix: `j${i}`,
+      });
     const createSeconds = (performance.now() - created) / 1000;
 
     const firstPaint: number[] = [];
@@ -218,9 +255,27 @@ async function listing(dir: string, n: number): Promise<BenchResult[]> {
     const fp = median(firstPaint);
     const ea = median(eager);
     return [
-      { name: `list ${n} jobs: first paint`, value: round(fp), unit: 'ms', baseline: round(ea), ratio: round(fp / ea), notes: `${firstPaintCalls} request, ${shown} jobs + "Load more"; baseline = auto-paginate all ${n} before painting (${eagerCalls} requests); median of 5 (${n} jobs created in ${round(createSeconds)} s)` },
-      { name: `list ${n} jobs: requests before first paint`, value: firstPaintCalls, unit: 'requests', baseline: eagerCalls, ratio: round(firstPaintCalls / eagerCalls) },
-      { name: `list ${n} jobs: everything via "Load more"`, value: round(lazyMs), unit: 'ms', notes: `${lazyCalls} requests of 20, only if the user asks for all of them` },
+      {
+        name: `list ${n} jobs: first paint`,
+        value: round(fp),
+        unit: 'ms',
+        baseline: round(ea),
+        ratio: round(fp / ea),
+        notes: `${firstPaintCalls} request, ${shown} jobs + "Load more"; baseline = auto-paginate all ${n} before painting (${eagerCalls} requests); median of 5 (${n} jobs created in ${round(createSeconds)} s)`,
+      },
+      {
+        name: `list ${n} jobs: requests before first paint`,
+        value: firstPaintCalls,
+        unit: 'requests',
+        baseline: eagerCalls,
+        ratio: round(firstPaintCalls / eagerCalls),
+      },
+      {
+        name: `list ${n} jobs: everything via "Load more"`,
+        value: round(lazyMs),
+        unit: 'ms',
+        notes: `${lazyCalls} requests of 20, only if the user asks for all of them`,
+      },
     ];
   } finally {
     await proxy.close();
@@ -236,13 +291,35 @@ export default async function bench(): Promise<BenchResult[]> {
       const visible = await treeHour(dir, active, { visible: true });
       const hidden = await treeHour(dir, active, { visible: false });
       const naive = active > 0 ? await naiveHour(dir, active) : 0;
-      const note = (h: HourResult) => `${h.polls} polls; first paint ${h.firstPaintCalls} request (not counted); ${h.stillActive} job(s) still active at the end`;
-      results.push({ name: `jobs tree API calls/hour, ${active} active, view visible`, value: visible.calls, unit: 'calls/h', baseline: naive, ratio: naive ? round(visible.calls / naive) : undefined, notes: `${note(visible)}; baseline = retrieve + listEvents every 5 s per active job` });
-      results.push({ name: `jobs tree API calls/hour, ${active} active, view hidden`, value: hidden.calls, unit: 'calls/h', baseline: naive, ratio: naive ? round(hidden.calls / naive) : undefined, notes: note(hidden) });
+      const note = (h: HourResult) =>
+        `${h.polls} polls; first paint ${h.firstPaintCalls} request (not counted); ${h.stillActive} job(s) still active at the end`;
+      results.push({
+        name: `jobs tree API calls/hour, ${active} active, view visible`,
+        value: visible.calls,
+        unit: 'calls/h',
+        baseline: naive,
+        ratio: naive ? round(visible.calls / naive) : undefined,
+        notes: `${note(visible)}; baseline = retrieve + listEvents every 5 s per active job`,
+      });
+      results.push({
+        name: `jobs tree API calls/hour, ${active} active, view hidden`,
+        value: hidden.calls,
+        unit: 'calls/h',
+        baseline: naive,
+        ratio: naive ? round(hidden.calls / naive) : undefined,
+        notes: note(hidden),
+      });
     }
     const watched = await treeHour(dir, 1, { visible: true, watchFirst: true });
     const naive1 = await naiveHour(dir, 1);
-    results.push({ name: 'jobs tree API calls/hour, 1 active and expanded (events + checkpoints)', value: watched.calls, unit: 'calls/h', baseline: naive1, ratio: round(watched.calls / naive1), notes: `${watched.polls} polls` });
+    results.push({
+      name: 'jobs tree API calls/hour, 1 active and expanded (events + checkpoints)',
+      value: watched.calls,
+      unit: 'calls/h',
+      baseline: naive1,
+      ratio: round(watched.calls / naive1),
+      notes: `${watched.polls} polls`,
+    });
     results.push(...(await listing(dir, 2000)));
   } finally {
     await rm(dir, { recursive: true, force: true });

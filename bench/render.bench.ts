@@ -56,12 +56,24 @@ const tenth = (xs: readonly number[], last: boolean): number[] => {
 async function bundle(): Promise<string> {
   const out = path.join(root, 'out', 'bench', 'render-page.js');
   mkdirSync(path.dirname(out), { recursive: true });
-  await esbuild.build({ entryPoints: [path.join(root, 'bench', 'lib', 'renderPage.ts')], bundle: true, format: 'iife', platform: 'browser', target: 'chrome120', outfile: out, logLevel: 'warning' });
+  await esbuild.build({
+    entryPoints: [path.join(root, 'bench', 'lib', 'renderPage.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    outfile: out,
+    logLevel: 'warning',
+  });
   return out;
 }
 
 async function openPage(script: string): Promise<{ page: Page; close(): Promise<void> }> {
-  const browser = await chromium.launch({ executablePath: process.env.SOCRATUNE_CHROMIUM || '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.SOCRATUNE_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
   const page = await browser.newPage({ viewport: { width: 500, height: 900 } });
   const css = existsSync(path.join(root, 'media', 'chat.css')) ? path.join(root, 'media', 'chat.css') : undefined;
   await page.setContent('<!DOCTYPE html><html><body><div class="transcript" id="root"></div></body></html>');
@@ -70,7 +82,13 @@ async function openPage(script: string): Promise<{ page: Page; close(): Promise<
   return { page, close: () => browser.close() };
 }
 
-async function liveLatency(page: Page, mode: 'incremental' | 'full', client: OpenAI, baseURL: string, model: string): Promise<{ latencies: number[]; renderMs: number[]; tokens: number; seconds: number }> {
+async function liveLatency(
+  page: Page,
+  mode: 'incremental' | 'full',
+  client: OpenAI,
+  baseURL: string,
+  model: string,
+): Promise<{ latencies: number[]; renderMs: number[]; tokens: number; seconds: number }> {
   await page.evaluate((m) => window.renderBench.startLive(m), mode);
   let oldest: number | undefined;
   let pending: Promise<unknown> = Promise.resolve();
@@ -188,7 +206,14 @@ export default async function renderBench(): Promise<BenchResult[]> {
     try {
       const client = new OpenAI({ apiKey: emu.key, baseURL: emu.url, maxRetries: 0 });
       const long = toks.slice(0, LIVE_TOKENS + 500).join('');
-      const lines = Array.from({ length: 10 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: i === 0 ? 'long answer please' : `filler question ${i}` }, { role: 'assistant', content: i === 0 ? long : `short answer ${i}` }] }));
+      const lines = Array.from({ length: 10 }, (_, i) =>
+        JSON.stringify({
+          messages: [
+            { role: 'user', content: i === 0 ? 'long answer please' : `filler question ${i}` },
+            { role: 'assistant', content: i === 0 ? long : `short answer ${i}` },
+          ],
+        }),
+      );
       const file = await client.files.create({ file: await toFile(Buffer.from(lines.join('\n') + '\n'), 'long.jsonl'), purpose: 'fine-tune' });
       let job = await client.fineTuning.jobs.create({ model: 'gpt-4.1-mini-2025-04-14', training_file: file.id, suffix: 'bench' });
       for (let i = 0; i < 200 && job.status !== 'succeeded'; i++) {

@@ -25,7 +25,16 @@ const MODEL = 'gpt-4.1-mini-2025-04-14';
 const ROOT = path.resolve(__dirname, '..');
 
 async function buildBundles(dir: string): Promise<string> {
-  const common: esbuild.BuildOptions = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, logLevel: 'silent', absWorkingDir: ROOT, alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' } };
+  const common: esbuild.BuildOptions = {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: true,
+    logLevel: 'silent',
+    absWorkingDir: ROOT,
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+  };
   await Promise.all([
     esbuild.build({ ...common, entryPoints: ['src/core/validation/index.ts'], outfile: path.join(dir, 'validation.js') }),
     esbuild.build({ ...common, entryPoints: ['src/core/validation/tokenizer.ts'], outfile: path.join(dir, 'tokenizer.js') }),
@@ -47,12 +56,16 @@ function childPeakRss(bundle: string, call: string): { mb: number; seconds: numb
       try { kb = Number(/VmHWM:\\s+(\\d+) kB/.exec(require('fs').readFileSync('/proc/self/status', 'utf8'))[1]); } catch {}
       console.log(JSON.stringify({ mb: kb / 1024, seconds: (performance.now() - t) / 1000 }));
     });`;
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', NODE_PATH: path.join(ROOT, 'node_modules') } });
+  const r = spawnSync(process.execPath, ['-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '', NODE_PATH: path.join(ROOT, 'node_modules') },
+  });
   if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim()) as { mb: number; seconds: number };
 }
 
-const ours = (file: string, opts: { workers?: number; memoize?: boolean }) => `m.validateJsonlFile(${JSON.stringify(file)}, ${JSON.stringify({ model: MODEL, ...opts })}).then((r) => { if (!r.accepted) throw new Error('unexpected errors'); })`;
+const ours = (file: string, opts: { workers?: number; memoize?: boolean }) =>
+  `m.validateJsonlFile(${JSON.stringify(file)}, ${JSON.stringify({ model: MODEL, ...opts })}).then((r) => { if (!r.accepted) throw new Error('unexpected errors'); })`;
 const cookbook = (file: string) => `m.cookbookValidate(${JSON.stringify(file)}, 'o200k_base', 65536)`;
 
 /** Wall-clock seconds, and CPU seconds of the whole process (all threads: workers included). */
@@ -102,15 +115,35 @@ export default async function bench(): Promise<BenchResult[]> {
         last = r.value;
       }
       // Same answers as the baseline, or the figure means nothing.
-      if (!last || last.examples !== base.value.examples || last.tokens.total !== base.value.totalTokens || last.tokens.assistant !== base.value.assistantTokens || !last.accepted) {
+      if (
+        !last ||
+        last.examples !== base.value.examples ||
+        last.tokens.total !== base.value.totalTokens ||
+        last.tokens.assistant !== base.value.assistantTokens ||
+        !last.accepted
+      ) {
         throw new Error(`${variant.name}: results differ from the baseline (${last?.tokens.total} vs ${base.value.totalTokens} tokens)`);
       }
       const best = Math.min(...runs.map((r) => r.seconds));
       const bestCpu = Math.min(...runs.map((r) => r.cpu));
       const MBps = MB / best;
       console.error(`${variant.name}: best of 2 ${best.toFixed(2)} s (${bestCpu.toFixed(2)} CPU s), ${MBps.toFixed(1)} MB/s, ×${(MBps / baseMBps).toFixed(1)}`);
-      results.push({ name: variant.name, value: round(MBps), unit: 'MB/s', baseline: round(baseMBps), ratio: round(MBps / baseMBps), notes: `wall clock, best of 2 runs (${runs.map((r) => r.seconds.toFixed(2)).join(', ')} s); tokens match the baseline exactly (${last.tokens.total})` });
-      cpuRows.push({ name: `${variant.name}, per CPU-second`, value: round(MB / bestCpu), unit: 'MB/CPU-s', baseline: round(baseCpuMBps), ratio: round(MB / bestCpu / baseCpuMBps), notes: 'CPU time of all threads: less sensitive to other load on the machine than wall clock' });
+      results.push({
+        name: variant.name,
+        value: round(MBps),
+        unit: 'MB/s',
+        baseline: round(baseMBps),
+        ratio: round(MBps / baseMBps),
+        notes: `wall clock, best of 2 runs (${runs.map((r) => r.seconds.toFixed(2)).join(', ')} s); tokens match the baseline exactly (${last.tokens.total})`,
+      });
+      cpuRows.push({
+        name: `${variant.name}, per CPU-second`,
+        value: round(MB / bestCpu),
+        unit: 'MB/CPU-s',
+        baseline: round(baseCpuMBps),
+        ratio: round(MB / bestCpu / baseCpuMBps),
+        notes: 'CPU time of all threads: less sensitive to other load on the machine than wall clock',
+      });
     }
     results.push(...cpuRows);
 
@@ -124,11 +157,42 @@ export default async function bench(): Promise<BenchResult[]> {
     const q = (MB / 4).toFixed(0);
     const f = MB.toFixed(0);
     results.push(
-      { name: `peak RSS, cookbook port (baseline), ${q} MB file`, value: round(baseQuarter.mb), unit: 'MB', notes: `fresh node process (${baseQuarter.mb.toFixed(1)} MB, ${baseQuarter.seconds.toFixed(1)} s)` },
-      { name: `peak RSS, socratune 1 thread, ${q} MB file`, value: round(singleQuarter.mb), unit: 'MB', baseline: round(baseQuarter.mb), ratio: round(singleQuarter.mb / baseQuarter.mb), notes: `fresh node process (${singleQuarter.mb.toFixed(1)} MB, ${singleQuarter.seconds.toFixed(1)} s)` },
-      { name: `peak RSS, socratune 1 thread, ${f} MB file`, value: round(singleFull.mb), unit: 'MB', baseline: round(singleQuarter.mb), ratio: round(singleFull.mb / singleQuarter.mb), notes: `vs the same on the ${q} MB file (1.0 = flat)` },
-      { name: `peak RSS, socratune ${dflt}, ${f} MB file`, value: round(defaultFull.mb), unit: 'MB', baseline: round(singleFull.mb), ratio: round(defaultFull.mb / singleFull.mb), notes: 'vs 1 thread: each worker holds its own tokenizer (~60 MB)' },
-      { name: 'dataset', value: round(MB), unit: 'MB', notes: `${examples} examples derived from meditations.txt; ${availableParallelism()} cores; 1-min load average ${load} at the start (shared machine: absolute figures vary run to run, ratios less)` },
+      {
+        name: `peak RSS, cookbook port (baseline), ${q} MB file`,
+        value: round(baseQuarter.mb),
+        unit: 'MB',
+        notes: `fresh node process (${baseQuarter.mb.toFixed(1)} MB, ${baseQuarter.seconds.toFixed(1)} s)`,
+      },
+      {
+        name: `peak RSS, socratune 1 thread, ${q} MB file`,
+        value: round(singleQuarter.mb),
+        unit: 'MB',
+        baseline: round(baseQuarter.mb),
+        ratio: round(singleQuarter.mb / baseQuarter.mb),
+        notes: `fresh node process (${singleQuarter.mb.toFixed(1)} MB, ${singleQuarter.seconds.toFixed(1)} s)`,
+      },
+      {
+        name: `peak RSS, socratune 1 thread, ${f} MB file`,
+        value: round(singleFull.mb),
+        unit: 'MB',
+        baseline: round(singleQuarter.mb),
+        ratio: round(singleFull.mb / singleQuarter.mb),
+        notes: `vs the same on the ${q} MB file (1.0 = flat)`,
+      },
+      {
+        name: `peak RSS, socratune ${dflt}, ${f} MB file`,
+        value: round(defaultFull.mb),
+        unit: 'MB',
+        baseline: round(singleFull.mb),
+        ratio: round(defaultFull.mb / singleFull.mb),
+        notes: 'vs 1 thread: each worker holds its own tokenizer (~60 MB)',
+      },
+      {
+        name: 'dataset',
+        value: round(MB),
+        unit: 'MB',
+        notes: `${examples} examples derived from meditations.txt; ${availableParallelism()} cores; 1-min load average ${load} at the start (shared machine: absolute figures vary run to run, ratios less)`,
+      },
     );
     return results;
   } finally {

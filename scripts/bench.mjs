@@ -85,7 +85,9 @@ const md = [
   '|---|---|---:|---|---:|---:|---|',
   ...runs.flatMap((r) =>
     r.ok
-      ? r.results.map((x) => `| ${r.file} | ${x.name} | ${fmt(x.value)} | ${x.unit} | ${fmt(x.baseline)} | ${fmt(x.ratio)} | ${(x.notes ?? '').replace(/\|/g, '\\|')} |`)
+      ? r.results.map(
+          (x) => `| ${r.file} | ${x.name} | ${fmt(x.value)} | ${x.unit} | ${fmt(x.baseline)} | ${fmt(x.ratio)} | ${(x.notes ?? '').replace(/\|/g, '\\|')} |`,
+        )
       : [`| ${r.file} | FAILED | | | | | ${r.error} |`],
   ),
   '',
@@ -93,7 +95,9 @@ const md = [
   '',
   '| target | measured | status | bench |',
   '|---|---|---|---|',
-  ...report.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.status === 'met' ? '✅ met' : t.status === 'missed' ? '❌ missed' : '— not measured'} | ${t.bench} |`),
+  ...report.targets.map(
+    (t) => `| ${t.target} | ${t.measured} | ${t.status === 'met' ? '✅ met' : t.status === 'missed' ? '❌ missed' : '— not measured'} | ${t.bench} |`,
+  ),
   '',
 ].join('\n');
 

@@ -12,7 +12,11 @@ const src = join(root, 'src', 'emulator');
 const entries = { cli: join(src, 'cli.ts'), index: join(src, 'index.ts') };
 const outDir = join(root, 'out', 'emulator');
 
-const newestSource = Math.max(...readdirSync(src).filter((f) => f.endsWith('.ts')).map((f) => statSync(join(src, f)).mtimeMs));
+const newestSource = Math.max(
+  ...readdirSync(src)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => statSync(join(src, f)).mtimeMs),
+);
 const stale = Object.keys(entries).some((name) => {
   const out = join(outDir, `${name}.js`);
   return !existsSync(out) || statSync(out).mtimeMs < newestSource;
@@ -20,7 +24,17 @@ const stale = Object.keys(entries).some((name) => {
 if (stale) {
   await Promise.all(
     Object.entries(entries).map(([name, entry]) =>
-      build({ entryPoints: [entry], outfile: join(outDir, `${name}.js`), platform: 'node', format: 'cjs', target: 'node20', bundle: true, sourcemap: true, logLevel: 'warning', absWorkingDir: root }),
+      build({
+        entryPoints: [entry],
+        outfile: join(outDir, `${name}.js`),
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        bundle: true,
+        sourcemap: true,
+        logLevel: 'warning',
+        absWorkingDir: root,
+      }),
     ),
   );
 }

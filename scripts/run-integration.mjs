@@ -111,7 +111,9 @@ async function main() {
       if (!hostExitedAt && /Extension Host Process exited with code/.test(readFileSync(server.logFile, 'utf8'))) hostExitedAt = Date.now();
       // The host writes results before it exits; give the file system a moment, then call it a crash.
       if (hostExitedAt && Date.now() - hostExitedAt > 5000) {
-        throw new Error(`the extension host exited without writing ${RESULTS} — it crashed or the suite never ran (see ${server.logFile} and test-results/integration/vscode-logs)`);
+        throw new Error(
+          `the extension host exited without writing ${RESULTS} — it crashed or the suite never ran (see ${server.logFile} and test-results/integration/vscode-logs)`,
+        );
       }
       if (Date.now() > deadline) throw new Error(`no results after ${args.timeout} s (see ${server.logFile})`);
       await sleep(250);
@@ -125,7 +127,8 @@ async function main() {
   if (existsSync(RESULTS)) copyFileSync(RESULTS, join(OUT_DIR, 'results.json'));
   rmSync(RUN_DIR, { recursive: true, force: true });
   const stats = results?.stats ?? { tests: 0, passes: 0, failures: 0, pending: 0 };
-  if (args['summary-file']) writeFileSync(args['summary-file'], JSON.stringify({ passed: stats.passes, failed: stats.failures + stats.pending + (failure ? 1 : 0) }));
+  if (args['summary-file'])
+    writeFileSync(args['summary-file'], JSON.stringify({ passed: stats.passes, failed: stats.failures + stats.pending + (failure ? 1 : 0) }));
   if (failure) {
     console.error(`\nintegration: FAILED — ${failure.message}`);
     return 1;

@@ -32,7 +32,13 @@ function openBrowser(url) {
   const hasDisplay = process.platform !== 'linux' || !!(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
   if (args['no-open'] || !hasDisplay) return false;
   const [cmd, cmdArgs] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : existsSync(CHROMIUM) ? [CHROMIUM, [`--app=${url}`, '--no-first-run']] : ['xdg-open', [url]];
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '', url]]
+        : existsSync(CHROMIUM)
+          ? [CHROMIUM, [`--app=${url}`, '--no-first-run']]
+          : ['xdg-open', [url]];
   try {
     const child = spawn(cmd, cmdArgs, { detached: true, stdio: 'ignore' });
     child.on('error', () => console.log('  (could not open a browser; open the URL yourself)'));
@@ -59,7 +65,9 @@ async function main() {
   if (emulator) {
     stops.push(() => emulator.close());
     if (!setWorkspaceSettings(WORKSPACE, emulatorSettings(emulator))) {
-      console.warn(`! ${join(WORKSPACE, '.vscode', 'settings.json')} is not valid JSON; not pointing it at the emulator. Fix it or run \`npm start -- --reset\`.`);
+      console.warn(
+        `! ${join(WORKSPACE, '.vscode', 'settings.json')} is not valid JSON; not pointing it at the emulator. Fix it or run \`npm start -- --reset\`.`,
+      );
     }
   } else {
     console.log('! the emulator is not built (out/emulator/index.js); Socratune will use the backend in your settings');

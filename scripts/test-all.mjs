@@ -32,7 +32,14 @@ function readSummary(file) {
 
 /** A gate step (one check) or a test tier (counts read from its summary file). */
 const steps = [
-  { name: 'lint', run: () => exec(process.execPath, [bin('eslint/bin/eslint.js'), '.']) },
+  {
+    name: 'lint',
+    run: async () => {
+      const eslint = await exec(process.execPath, [bin('eslint/bin/eslint.js'), '.']);
+      const prettier = await exec(process.execPath, [bin('prettier/bin/prettier.cjs'), '--check', '.']);
+      return eslint || prettier;
+    },
+  },
   {
     name: 'typecheck',
     run: async () => {
@@ -43,8 +50,19 @@ const steps = [
     },
   },
   { name: 'build', run: () => exec(process.execPath, [join(REPO, 'esbuild.config.mjs')]) },
-  { name: 'unit', tier: true, run: (summary) => exec(process.execPath, [bin('mocha/bin/mocha.js'), '--reporter', join(REPO, 'scripts', 'lib', 'mocha-summary-reporter.cjs')], { SOCRATUNE_MOCHA_SUMMARY: summary }) },
-  { name: 'integration', tier: true, run: (summary) => exec(process.execPath, [join(REPO, 'scripts', 'run-integration.mjs'), '--no-build', '--summary-file', summary]) },
+  {
+    name: 'unit',
+    tier: true,
+    run: (summary) =>
+      exec(process.execPath, [bin('mocha/bin/mocha.js'), '--reporter', join(REPO, 'scripts', 'lib', 'mocha-summary-reporter.cjs')], {
+        SOCRATUNE_MOCHA_SUMMARY: summary,
+      }),
+  },
+  {
+    name: 'integration',
+    tier: true,
+    run: (summary) => exec(process.execPath, [join(REPO, 'scripts', 'run-integration.mjs'), '--no-build', '--summary-file', summary]),
+  },
   { name: 'e2e', tier: true, run: (summary) => exec(process.execPath, [join(REPO, 'scripts', 'run-e2e.mjs'), '--no-build', '--summary-file', summary]) },
   { name: 'vsix', tier: true, run: (summary) => exec(process.execPath, [join(REPO, 'scripts', 'test-vsix.mjs'), '--summary-file', summary]) },
 ];
@@ -98,7 +116,9 @@ async function main() {
     else if (r.note) console.log(`  ✓  ${r.name.padEnd(13)} ${r.seconds.toFixed(1).padStart(6)} s`);
     else console.log(`  ${r.ok ? '✓' : '✗'}  ${r.name.padEnd(13)} ${r.seconds.toFixed(1).padStart(6)} s   ${r.passed} passed, ${r.failed} failed`);
   }
-  const total = rows.filter((r) => !r.skipped && !r.note).reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed }), { passed: 0, failed: 0 });
+  const total = rows
+    .filter((r) => !r.skipped && !r.note)
+    .reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed }), { passed: 0, failed: 0 });
   console.log(`  total ${((Date.now() - started) / 1000).toFixed(1)} s${failedStep ? `; FAILED at ${failedStep}` : ''}`);
   console.log(`${total.passed} passed, ${total.failed} failed`);
   rmSync(SUMMARIES, { recursive: true, force: true });

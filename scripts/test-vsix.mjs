@@ -58,7 +58,10 @@ async function main() {
       await server.stop();
     });
     code = await runE2EMocha({
-      specs: readdirSync(join(REPO, 'test', 'vsix')).filter((f) => f.endsWith('.e2e.ts')).sort().map((f) => join(REPO, 'test', 'vsix', f)),
+      specs: readdirSync(join(REPO, 'test', 'vsix'))
+        .filter((f) => f.endsWith('.e2e.ts'))
+        .sort()
+        .map((f) => join(REPO, 'test', 'vsix', f)),
       summaryFile,
       env: {
         ...workbenchEnv(server, ws.dir, OUT_DIR),

@@ -46,7 +46,19 @@ export function activate(context: vscode.ExtensionContext): SocratuneApi {
   const tokenizerLoadedAtActivation = isTokenizerLoaded();
   // The benchmark (bench/extension.bench.ts) reads this line from the real extension host's log.
   services.log.info(`Socratune activated in ${activatedInMs.toFixed(2)} ms (tokenizer ${tokenizerLoadedAtActivation ? 'loaded' : 'not loaded'})`);
-  return { activatedInMs, tokenizerLoadedAtActivation, services, demoKey, chat, jobsView: jobs.view, modelsView: models.view, jobs, models, validation, dataset };
+  return {
+    activatedInMs,
+    tokenizerLoadedAtActivation,
+    services,
+    demoKey,
+    chat,
+    jobsView: jobs.view,
+    modelsView: models.view,
+    jobs,
+    models,
+    validation,
+    dataset,
+  };
 }
 
 export function deactivate(): void {

@@ -103,7 +103,11 @@ export async function cookbookValidate(file: string, encodingName: TiktokenEncod
     }
     const tooLong = convoLens.filter((l) => l > maxTokensPerExample).length;
     // Cost estimate (notebook constants)
-    const TARGET_EPOCHS = 3, MIN_TARGET_EXAMPLES = 100, MAX_TARGET_EXAMPLES = 25000, MIN_DEFAULT_EPOCHS = 1, MAX_DEFAULT_EPOCHS = 25;
+    const TARGET_EPOCHS = 3,
+      MIN_TARGET_EXAMPLES = 100,
+      MAX_TARGET_EXAMPLES = 25000,
+      MIN_DEFAULT_EPOCHS = 1,
+      MAX_DEFAULT_EPOCHS = 25;
     let nEpochs = TARGET_EPOCHS;
     const nTrain = examples;
     if (nTrain * TARGET_EPOCHS < MIN_TARGET_EXAMPLES) nEpochs = Math.min(MAX_DEFAULT_EPOCHS, Math.floor(MIN_TARGET_EXAMPLES / nTrain));

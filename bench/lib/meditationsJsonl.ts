@@ -28,7 +28,11 @@ export function paragraphs(): string[] {
 /** One JSONL line per paragraph; `variant` > 0 perturbs the question so copies are not byte-identical. */
 export function exampleLines(paras: readonly string[], variant = 0): string[] {
   return paras.map((p, i) => {
-    const words = p.split(' ').slice(0, 6).join(' ').replace(/[,.;:]+$/, '');
+    const words = p
+      .split(' ')
+      .slice(0, 6)
+      .join(' ')
+      .replace(/[,.;:]+$/, '');
     const user = variant === 0 ? `What did you write that begins "${words}"?` : `(${variant}.${i}) What did you write that begins "${words}"?`;
     const messages = [
       { role: 'system', content: SYSTEM_PROMPT },

@@ -121,7 +121,10 @@ export const TARGETS = [
 export function judgeTargets(runs) {
   return TARGETS.map((t) => {
     const run = runs.find((r) => r.file === t.file && r.ok);
-    const hits = (run?.results ?? []).filter((r) => t.match.test(r.name)).map((r) => ({ r, v: t.measure(r) })).filter((x) => typeof x.v === 'number' && Number.isFinite(x.v));
+    const hits = (run?.results ?? [])
+      .filter((r) => t.match.test(r.name))
+      .map((r) => ({ r, v: t.measure(r) }))
+      .filter((x) => typeof x.v === 'number' && Number.isFinite(x.v));
     if (hits.length === 0) return { target: t.target, measured: '', status: 'not measured', bench: t.file };
     const hit = t.pick === 'max' ? hits.reduce((a, b) => (b.v > a.v ? b : a)) : hits[0];
     const met = t.op === '<=' ? hit.v <= t.limit : hit.v >= t.limit;

@@ -9,7 +9,10 @@ const file = new URL('../../package.json', import.meta.url);
 const pkg = JSON.parse(readFileSync(file, 'utf8'));
 const frag = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 
-const identity = (v) => (v && typeof v === 'object' ? v.command ?? v.id ?? (v.view && v.contents ? `${v.view}|${v.contents}` : undefined) ?? v.key ?? JSON.stringify(v) : JSON.stringify(v));
+const identity = (v) =>
+  v && typeof v === 'object'
+    ? (v.command ?? v.id ?? (v.view && v.contents ? `${v.view}|${v.contents}` : undefined) ?? v.key ?? JSON.stringify(v))
+    : JSON.stringify(v);
 const keyOf = (v) => (v && typeof v === 'object' && v.command && v.when !== undefined ? `${v.command}|${v.when}|${v.group ?? ''}` : identity(v));
 
 function merge(a, b) {

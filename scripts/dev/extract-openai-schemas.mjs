@@ -7,9 +7,23 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const src = process.argv[2] ?? '/work/shared/reference/openai-openapi.json';
 const spec = JSON.parse(readFileSync(src, 'utf8'));
 const NAMES = [
-  'FineTuningJob', 'FineTuningJobEvent', 'FineTuningJobCheckpoint', 'OpenAIFile', 'Model', 'DeleteModelResponse', 'DeleteFileResponse',
-  'CreateChatCompletionResponse', 'CreateChatCompletionStreamResponse', 'ErrorResponse', 'ListPaginatedFineTuningJobsResponse',
-  'ListFineTuningJobEventsResponse', 'ListFineTuningJobCheckpointsResponse', 'ListFilesResponse', 'ListModelsResponse', 'Upload', 'UploadPart',
+  'FineTuningJob',
+  'FineTuningJobEvent',
+  'FineTuningJobCheckpoint',
+  'OpenAIFile',
+  'Model',
+  'DeleteModelResponse',
+  'DeleteFileResponse',
+  'CreateChatCompletionResponse',
+  'CreateChatCompletionStreamResponse',
+  'ErrorResponse',
+  'ListPaginatedFineTuningJobsResponse',
+  'ListFineTuningJobEventsResponse',
+  'ListFineTuningJobCheckpointsResponse',
+  'ListFilesResponse',
+  'ListModelsResponse',
+  'Upload',
+  'UploadPart',
 ];
 const KEEP = ['type', 'properties', 'required', 'enum', 'items', 'anyOf', 'oneOf', 'allOf', 'nullable'];
 

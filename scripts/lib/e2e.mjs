@@ -23,13 +23,18 @@ export function workbenchEnv(server, workspaceDir, resultsDir) {
 export function runE2EMocha(opts) {
   const mochaBin = require.resolve('mocha/bin/mocha.js', { paths: [REPO] });
   const args = [
-    '--import', 'tsx',
+    '--import',
+    'tsx',
     mochaBin,
     '--no-config',
-    '--extension', 'ts',
-    '--require', join(REPO, 'test', 'e2e', 'support', 'hooks.ts'),
-    '--reporter', join(REPO, 'scripts', 'lib', 'mocha-summary-reporter.cjs'),
-    '--timeout', String(opts.timeoutMs ?? 120_000),
+    '--extension',
+    'ts',
+    '--require',
+    join(REPO, 'test', 'e2e', 'support', 'hooks.ts'),
+    '--reporter',
+    join(REPO, 'scripts', 'lib', 'mocha-summary-reporter.cjs'),
+    '--timeout',
+    String(opts.timeoutMs ?? 120_000),
     '--forbid-only',
     '--forbid-pending',
     ...(opts.grep ? ['--grep', opts.grep] : []),

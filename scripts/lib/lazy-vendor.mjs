@@ -49,10 +49,7 @@ function exportNames(v) {
 
 function shim(v) {
   const names = exportNames(v);
-  const props = [
-    ...(v.hasDefault ? ['default'] : []),
-    ...names,
-  ];
+  const props = [...(v.hasDefault ? ['default'] : []), ...names];
   // `require` here is the bundle's own (Node's) require: createRequire keeps esbuild from following it.
   return `'use strict';
 let loaded;

@@ -30,7 +30,11 @@ const CHECKS = {
     { what: 'python3', pkg: 'python3', ok: () => !!onPath('python3') },
     { what: 'make', pkg: 'make', ok: () => !!onPath('make') },
     { what: 'g++', pkg: 'g++', ok: () => !!onPath('g++') },
-    { what: 'Kerberos headers (gssapi/gssapi.h)', pkg: 'libkrb5-dev', ok: () => existsSync('/usr/include/gssapi/gssapi.h') || existsSync('/usr/include/gssapi.h') },
+    {
+      what: 'Kerberos headers (gssapi/gssapi.h)',
+      pkg: 'libkrb5-dev',
+      ok: () => existsSync('/usr/include/gssapi/gssapi.h') || existsSync('/usr/include/gssapi.h'),
+    },
     { what: 'ripgrep (rg)', pkg: 'ripgrep', ok: () => !!ripgrepPath() },
   ],
   // Needed to drive the workbench (integration, e2e and vsix tests).

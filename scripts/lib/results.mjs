@@ -4,7 +4,13 @@
 export function printRecord(r) {
   const mark = r.state === 'passed' ? '  ✓' : r.state === 'pending' ? '  -' : '  ✗';
   console.log(`${mark} ${r.fullTitle}${r.state === 'passed' ? ` (${r.durationMs} ms)` : r.state === 'pending' ? ' (pending: not allowed)' : ''}`);
-  if (r.error) console.log(`      ${String(r.error.stack ?? r.error.message).split('\n').slice(0, 8).join('\n      ')}`);
+  if (r.error)
+    console.log(
+      `      ${String(r.error.stack ?? r.error.message)
+        .split('\n')
+        .slice(0, 8)
+        .join('\n      ')}`,
+    );
 }
 
 /** Whether the run passed: more than 0 tests, no failures, nothing pending. Returns a reason when not. */

@@ -2,7 +2,22 @@
 // offline into `.vscode-test/` on first use and reused afterwards. See docs/testing.md and
 // ../shared/reference/vscode-server-harness.md for why it is done this way (no VS Code download here).
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,7 +162,10 @@ async function install(log) {
     if (missing.length) throw new Error(`native modules were not built (${missing.join(', ')}):\n${r.output}`);
     // The server resolves its dependencies through `node_modules.asar` (as in the desktop build).
     if (!existsSync(join(vscodeDir, 'node_modules.asar'))) symlinkSync('node_modules', join(vscodeDir, 'node_modules.asar'));
-    writeFileSync(join(staging, '.socratune-installed.json'), JSON.stringify({ version: CODE_SERVER_VERSION, vscode: VSCODE_VERSION, installedAt: new Date().toISOString(), natives }, null, 2));
+    writeFileSync(
+      join(staging, '.socratune-installed.json'),
+      JSON.stringify({ version: CODE_SERVER_VERSION, vscode: VSCODE_VERSION, installedAt: new Date().toISOString(), natives }, null, 2),
+    );
     rmSync(INSTALL_DIR, { recursive: true, force: true });
     renameSync(staging, INSTALL_DIR);
     log(`VS Code server ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -219,13 +237,18 @@ export async function startServer(opts = {}) {
 
   const args = [
     serverMain,
-    '--host', '127.0.0.1',
-    '--port', String(opts.port ?? 0),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(opts.port ?? 0),
     '--without-connection-token',
     '--accept-server-license-terms',
-    '--user-data-dir', userDataDir,
-    '--server-data-dir', serverDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--server-data-dir',
+    serverDataDir,
+    '--extensions-dir',
+    extensionsDir,
     '--disable-telemetry',
     '--disable-workspace-trust',
   ];

@@ -35,7 +35,10 @@ export class ChatPanels implements vscode.Disposable {
       existing.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(CHAT_PANEL_TYPE, 'Socratune Chat', vscode.ViewColumn.Active, { ...webviewOptions(this.extensionUri), retainContextWhenHidden: false });
+    const panel = vscode.window.createWebviewPanel(CHAT_PANEL_TYPE, 'Socratune Chat', vscode.ViewColumn.Active, {
+      ...webviewOptions(this.extensionUri),
+      retainContextWhenHidden: false,
+    });
     this.setup(panel);
     return panel;
   }

@@ -3,7 +3,18 @@ import { buildMessages, getReply, indexOfTurn, newId, promptFor, withReply } fro
 import { recordPick } from '../core/chat/compareRunner';
 import { HistoryStore } from '../core/chat/historyStore';
 import { StreamOutcome } from '../core/chat/streamRunner';
-import { AssistantTurn, CompareSide, CompareTurn, Conversation, ConversationMeta, Reply, ReplySetup, titleFromPrompt, Turn, UserTurn } from '../core/chat/types';
+import {
+  AssistantTurn,
+  CompareSide,
+  CompareTurn,
+  Conversation,
+  ConversationMeta,
+  Reply,
+  ReplySetup,
+  titleFromPrompt,
+  Turn,
+  UserTurn,
+} from '../core/chat/types';
 import { Services } from '../platform/services';
 import { ChatSnapshot, FromChatWebview, PROTOCOL_VERSION, ToChatWebview } from '../shared/protocol';
 import { DatasetBridge, ExampleArgs } from './datasetBridge';
@@ -277,7 +288,11 @@ export class ChatSession implements vscode.Disposable {
   async deleteConversation(id: string, opts: { confirm: boolean }): Promise<boolean> {
     if (opts.confirm) {
       const title = (await this.store.list()).find((c) => c.id === id)?.title ?? 'this conversation';
-      const ok = await vscode.window.showWarningMessage(`Delete "${title}"?`, { modal: true, detail: 'The conversation is removed from disk. Examples already added to a training set stay there.' }, 'Delete');
+      const ok = await vscode.window.showWarningMessage(
+        `Delete "${title}"?`,
+        { modal: true, detail: 'The conversation is removed from disk. Examples already added to a training set stay there.' },
+        'Delete',
+      );
       if (ok !== 'Delete') return false;
     }
     if (this.streams.isStreaming(id)) for (const s of this.streams.list()) if (s.conversationId === id) this.streams.stop(s.requestId);
@@ -520,7 +535,10 @@ export class ChatSession implements vscode.Disposable {
     const done = async (r: Awaited<ReturnType<DatasetBridge['add']>>): Promise<void> => {
       if (r.ok) {
         await this.patchReply(c, turnId, side, (x) => ({ ...x, addedToDataset: { id: r.id, at: Date.now() } }));
-        this.notice('info', `Added to the training set${r.datasetName ? ` "${r.datasetName}"` : ''}${r.duplicate ? ' (it closely matches an example already there)' : ''}.`);
+        this.notice(
+          'info',
+          `Added to the training set${r.datasetName ? ` "${r.datasetName}"` : ''}${r.duplicate ? ' (it closely matches an example already there)' : ''}.`,
+        );
       } else if (!r.cancelled) this.notice('error', r.message);
     };
     if (edit) {
@@ -566,5 +584,11 @@ function streamingReply(setup: ReplySetup): Reply {
 }
 
 function safeFileName(title: string): string {
-  return title.replace(/[^\w\- ]+/g, '').trim().replace(/\s+/g, '-').slice(0, 60) || 'conversation';
+  return (
+    title
+      .replace(/[^\w\- ]+/g, '')
+      .trim()
+      .replace(/\s+/g, '-')
+      .slice(0, 60) || 'conversation'
+  );
 }

@@ -37,7 +37,8 @@ export class DatasetBridge implements vscode.Disposable {
   }
 
   async add(args: ExampleArgs): Promise<AddResult> {
-    if (!args.user.trim() || !args.assistant.trim()) return { ok: false, message: 'Only a reply with text, answering a prompt, can be added to a training set.' };
+    if (!args.user.trim() || !args.assistant.trim())
+      return { ok: false, message: 'Only a reply with text, answering a prompt, can be added to a training set.' };
     if (!(await this.info()).available) return { ok: false, message: MISSING_DATASET_FEATURE };
     try {
       const payload: ExampleArgs = { user: args.user, assistant: args.assistant, ...(args.system ? { system: args.system } : {}), origin: 'chat' };

@@ -27,7 +27,8 @@ export class ModelCatalog implements vscode.Disposable {
       s.modelPrompts.onDidChange(() => this.publish()),
       s.keys.onDidChange(() => void this.refresh()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('socratune.provider') || e.affectsConfiguration('socratune.baseUrl') || e.affectsConfiguration('socratune.azure')) void this.refresh();
+        if (e.affectsConfiguration('socratune.provider') || e.affectsConfiguration('socratune.baseUrl') || e.affectsConfiguration('socratune.azure'))
+          void this.refresh();
       }),
     );
   }
@@ -67,7 +68,9 @@ export class ModelCatalog implements vscode.Disposable {
       }
       if (!error && this.s.profile().provider !== 'openai-compatible') listed.push(...(await this.checkpoints(c.client)));
     }
-    this.s.log.info(`Chat: ${listed.length} models from ${backend} in ${Date.now() - started} ms${error ? ` (${error})` : ''}${gen !== this.generation ? ' (superseded)' : ''}`);
+    this.s.log.info(
+      `Chat: ${listed.length} models from ${backend} in ${Date.now() - started} ms${error ? ` (${error})` : ''}${gen !== this.generation ? ' (superseded)' : ''}`,
+    );
     if (gen !== this.generation) return this.state;
     this.listed = listed;
     this.publish(error);
@@ -85,9 +88,21 @@ export class ModelCatalog implements vscode.Disposable {
     try {
       const page = await client.fineTuning.jobs.list({ limit: 20 });
       const done = page.data.filter((j) => j.status === 'succeeded' && j.fine_tuned_model).slice(0, 10);
-      const lists = await Promise.all(done.map((j) => client.fineTuning.jobs.checkpoints.list(j.id, { limit: 10 }).then((p) => p.data, () => [])));
+      const lists = await Promise.all(
+        done.map((j) =>
+          client.fineTuning.jobs.checkpoints.list(j.id, { limit: 10 }).then(
+            (p) => p.data,
+            () => [],
+          ),
+        ),
+      );
       for (const cps of lists) {
-        for (const cp of cps) out.push({ id: cp.fine_tuned_model_checkpoint, fromServer: true, detail: `step ${cp.step_number}${cp.metrics?.full_valid_loss != null ? ` · valid loss ${cp.metrics.full_valid_loss.toFixed(3)}` : ''}` });
+        for (const cp of cps)
+          out.push({
+            id: cp.fine_tuned_model_checkpoint,
+            fromServer: true,
+            detail: `step ${cp.step_number}${cp.metrics?.full_valid_loss != null ? ` · valid loss ${cp.metrics.full_valid_loss.toFixed(3)}` : ''}`,
+          });
       }
     } catch (e) {
       this.s.log.debug(`Chat: no checkpoints from this backend (${e instanceof Error ? e.message : String(e)})`);
@@ -107,7 +122,8 @@ export class ModelCatalog implements vscode.Disposable {
       byId.set(m.id, { id: m.id, kind, hasBoundPrompt: boundOf(m.id) !== undefined, ...detail(m.detail, boundOf(m.id)?.datasetName) });
     }
     for (const [id, p] of bound) {
-      if (!byId.has(id)) byId.set(id, { id, kind: id.includes(':ckpt-step-') ? 'checkpoint' : 'fine-tuned', hasBoundPrompt: true, ...detail(undefined, p.datasetName) });
+      if (!byId.has(id))
+        byId.set(id, { id, kind: id.includes(':ckpt-step-') ? 'checkpoint' : 'fine-tuned', hasBoundPrompt: true, ...detail(undefined, p.datasetName) });
     }
     const order: Record<ModelKind, number> = { 'fine-tuned': 0, checkpoint: 1, server: 2, base: 3, custom: 4 };
     const entries = [...byId.values()].sort((a, b) => order[a.kind] - order[b.kind] || a.id.localeCompare(b.id));

@@ -82,7 +82,10 @@ export class ChatSettingsStore implements vscode.Disposable {
   }
 
   async deletePreset(id: string): Promise<void> {
-    await this.state.update(PRESETS_KEY, this.presets.filter((p) => p.id !== id));
+    await this.state.update(
+      PRESETS_KEY,
+      this.presets.filter((p) => p.id !== id),
+    );
     // A side that used the deleted preset falls back to the model's bound prompt.
     const s = this.settings;
     const fix = (c: PromptChoice): PromptChoice => (c.mode === 'preset' && c.presetId === id ? { mode: 'bound' } : c);

@@ -102,7 +102,15 @@ export class StreamManager implements vscode.Disposable {
       sent: 0,
       lastCheckpoint: Date.now(),
       batcher: new DeltaBatcher((text) => {
-        this.post({ type: 'chat/delta', requestId: info.requestId, conversationId: info.conversationId, turnId: info.turnId, ...(info.side ? { side: info.side } : {}), offset: a.sent, text });
+        this.post({
+          type: 'chat/delta',
+          requestId: info.requestId,
+          conversationId: info.conversationId,
+          turnId: info.turnId,
+          ...(info.side ? { side: info.side } : {}),
+          offset: a.sent,
+          text,
+        });
         a.sent += text.length;
       }, timerScheduler(DELTA_CADENCE_MS)),
     };
@@ -117,13 +125,28 @@ export class StreamManager implements vscode.Disposable {
     try {
       outcome = await this.stream(a, o);
     } catch (e) {
-      outcome = { status: 'error', text: a.parts.join(''), sawDone: false, chunks: 0, error: make('unknown', `Unexpected error: ${e instanceof Error ? e.message : String(e)}`, { retryable: true }) };
+      outcome = {
+        status: 'error',
+        text: a.parts.join(''),
+        sawDone: false,
+        chunks: 0,
+        error: make('unknown', `Unexpected error: ${e instanceof Error ? e.message : String(e)}`, { retryable: true }),
+      };
     }
     a.batcher.dispose();
     this.active.delete(a.info.requestId);
-    this.post({ type: 'chat/streamEnd', requestId: a.info.requestId, conversationId: a.info.conversationId, turnId: a.info.turnId, ...(a.info.side ? { side: a.info.side } : {}) });
+    this.post({
+      type: 'chat/streamEnd',
+      requestId: a.info.requestId,
+      conversationId: a.info.conversationId,
+      turnId: a.info.turnId,
+      ...(a.info.side ? { side: a.info.side } : {}),
+    });
     if (outcome.error) this.s.log.warn(`Chat: ${o.setup.model}: ${outcome.error.kind}: ${outcome.error.message}`);
-    else this.s.log.info(`Chat: ${o.setup.model}: ${outcome.status}, ${outcome.text.length} chars${outcome.usage ? `, ${outcome.usage.completionTokens} tokens` : ''}`);
+    else
+      this.s.log.info(
+        `Chat: ${o.setup.model}: ${outcome.status}, ${outcome.text.length} chars${outcome.usage ? `, ${outcome.usage.completionTokens} tokens` : ''}`,
+      );
     try {
       await o.onEnd(outcome);
     } catch (e) {
@@ -138,7 +161,13 @@ export class StreamManager implements vscode.Disposable {
     const profile = this.s.profile();
     const c = await this.s.client({ maxRetries: 0, ...(this.testHeaders ? { headers: this.testHeaders } : {}) });
     if (!c.ok) {
-      return { status: 'error', text: '', sawDone: false, chunks: 0, error: make(c.reason === 'no-key' ? 'no-key' : 'config', c.message, { retryable: false }) };
+      return {
+        status: 'error',
+        text: '',
+        sawDone: false,
+        chunks: 0,
+        error: make(c.reason === 'no-key' ? 'no-key' : 'config', c.message, { retryable: false }),
+      };
     }
     if (a.controller.signal.aborted) return { status: 'stopped', text: '', sawDone: false, chunks: 0 };
     return runChatStream({

@@ -7,7 +7,15 @@
  */
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
-import { DEFAULT_BASE_MODEL, ERROR_CODES, isAbortError, validateJsonlFile, type Distribution, type ValidationIssue, type ValidationResult } from '../core/validation';
+import {
+  DEFAULT_BASE_MODEL,
+  ERROR_CODES,
+  isAbortError,
+  validateJsonlFile,
+  type Distribution,
+  type ValidationIssue,
+  type ValidationResult,
+} from '../core/validation';
 
 const USAGE = `Usage: socratune-validate <file.jsonl> [options]
 
@@ -65,9 +73,11 @@ export function parseCli(argv: string[]): Cli | 'help' {
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'Missing the JSONL file to validate.' : `Expected one file, got ${positionals.length}.`);
+  if (positionals.length !== 1)
+    throw new UsageError(positionals.length === 0 ? 'Missing the JSONL file to validate.' : `Expected one file, got ${positionals.length}.`);
   const purpose = values.purpose;
-  if (purpose !== undefined && purpose !== 'train' && purpose !== 'validation') throw new UsageError(`--purpose must be train or validation, got "${purpose}".`);
+  if (purpose !== undefined && purpose !== 'train' && purpose !== 'validation')
+    throw new UsageError(`--purpose must be train or validation, got "${purpose}".`);
   if (values.model !== undefined && values.model.trim() === '') throw new UsageError('--model needs a model id.');
   const cli: Cli = { file: positionals[0]!, json: values.json === true };
   if (values.model) cli.model = values.model.trim();
@@ -99,7 +109,9 @@ export function formatHuman(file: string, r: ValidationResult): string {
   const out: string[] = [];
   const errorTotal = Object.values(r.stats.errorCounts).reduce((a, b) => a + (b ?? 0), 0);
   const warningTotal = Object.values(r.stats.warningCounts).reduce((a, b) => a + (b ?? 0), 0);
-  out.push(`${name}: ${int(r.examples)} examples (${r.purpose}), ${int(r.tokens.total)} tokens (${r.tokens.encoding}), model ${r.model.known ?? r.model.requested}`);
+  out.push(
+    `${name}: ${int(r.examples)} examples (${r.purpose}), ${int(r.tokens.total)} tokens (${r.tokens.encoding}), model ${r.model.known ?? r.model.requested}`,
+  );
   if (errorTotal > 0) {
     out.push('', `${int(errorTotal)} error(s) — OpenAI would reject this file; every error blocks the upload:`);
     for (const e of r.errors) out.push(`  ${where(name, e)}: error ${e.code}: ${e.message}`);

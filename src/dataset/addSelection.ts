@@ -21,7 +21,12 @@ export interface AddSelectionArgs {
 export interface AddSelectionResult {
   datasetUri?: string;
   added: { id: string; line?: number; user: string; assistant: string }[];
-  skipped: { selection: number; reason: 'empty' | 'too-large' | 'binary' | 'cancelled' | 'duplicate' | 'nothing-left'; message: string; duplicateOf?: { split: string; line?: number; id?: string; kind: string; similarity: number } }[];
+  skipped: {
+    selection: number;
+    reason: 'empty' | 'too-large' | 'binary' | 'cancelled' | 'duplicate' | 'nothing-left';
+    message: string;
+    duplicateOf?: { split: string; line?: number; id?: string; kind: string; similarity: number };
+  }[];
   error?: string;
 }
 
@@ -128,9 +133,9 @@ async function addSelection(svc: DatasetService, args?: AddSelectionArgs): Promi
         args?.onDuplicate ??
         (dup
           ? await askDuplicate(svc, ds, dup, label)
-          : ((await vscode.window.showWarningMessage(`${label} repeats another selection of this command.`, { modal: true }, 'Add Anyway')) === 'Add Anyway'
-              ? 'add'
-              : 'skip'));
+          : (await vscode.window.showWarningMessage(`${label} repeats another selection of this command.`, { modal: true }, 'Add Anyway')) === 'Add Anyway'
+            ? 'add'
+            : 'skip');
       if (decision === 'skip') {
         result.skipped.push({
           selection: i,
@@ -145,7 +150,12 @@ async function addSelection(svc: DatasetService, args?: AddSelectionArgs): Promi
     const endLine = sel.end.character === 0 && sel.end.line > sel.start.line ? sel.end.line - 1 : sel.end.line;
     // The hash covers the whole lines, so navigation can re-find the passage after the journal changed around it.
     const textHash = sha(lines.slice(sel.start.line, endLine + 1).join('\n'));
-    pending.push({ user: user.trim(), assistant, origin: 'selection', source: { file: svc.sourcePath(doc.uri), startLine: sel.start.line, endLine, textHash } });
+    pending.push({
+      user: user.trim(),
+      assistant,
+      origin: 'selection',
+      source: { file: svc.sourcePath(doc.uri), startLine: sel.start.line, endLine, textHash },
+    });
   }
   if (pending.length === 0) {
     if (result.skipped.every((s) => s.reason === 'cancelled')) void vscode.window.showInformationMessage('Socratune: nothing was added.');
@@ -163,16 +173,25 @@ async function addSelection(svc: DatasetService, args?: AddSelectionArgs): Promi
 }
 
 /** Internal: append one example from elsewhere (chat's "Add to Training Set"). Returns { id, datasetUri }. */
-async function addExample(svc: DatasetService, arg: unknown): Promise<{ id: string; datasetUri: vscode.Uri; line?: number; duplicateOf?: { split: string; line?: number; kind: string } } | undefined> {
-  if (!isAddExampleArgs(arg)) throw new UserError('socratune.addExample needs { user: string, assistant: string, system?: string, origin: "chat" | "selection" | "import", source?: { file, startLine, endLine } }.');
+async function addExample(
+  svc: DatasetService,
+  arg: unknown,
+): Promise<{ id: string; datasetUri: vscode.Uri; line?: number; duplicateOf?: { split: string; line?: number; kind: string } } | undefined> {
+  if (!isAddExampleArgs(arg))
+    throw new UserError(
+      'socratune.addExample needs { user: string, assistant: string, system?: string, origin: "chat" | "selection" | "import", source?: { file, startLine, endLine } }.',
+    );
   const problem = checkPassageText(arg.assistant) ?? (arg.user.trim() ? undefined : { message: 'The user prompt is empty. Nothing was written.' });
   if (problem) throw new UserError(problem.message);
-  const ds = arg.datasetUri ? await svc.openAt(typeof arg.datasetUri === 'string' ? vscode.Uri.parse(arg.datasetUri) : arg.datasetUri) : await svc.ensureActive(true);
+  const ds = arg.datasetUri
+    ? await svc.openAt(typeof arg.datasetUri === 'string' ? vscode.Uri.parse(arg.datasetUri) : arg.datasetUri)
+    : await svc.ensureActive(true);
   if (!ds) return undefined; // the user dismissed the dataset picker: nothing written
   // The dataset's training system prompt (or its "none") always wins, so one dataset never mixes prompts;
   // a different system prompt from the caller (e.g. the chat's) is only noted in the log.
   const system = ds.store.settings.systemPrompt;
-  if (arg.system !== undefined && arg.system !== system) svc.s.log.info(`addExample: the caller's system prompt differs from the training system prompt of “${ds.store.name}”; the dataset's is used.`);
+  if (arg.system !== undefined && arg.system !== system)
+    svc.s.log.info(`addExample: the caller's system prompt differs from the training system prompt of “${ds.store.name}”; the dataset's is used.`);
   const dup = ds.catalog.findDuplicates(arg.assistant)[0];
   const [added] = await svc.add(ds, [{ user: arg.user, assistant: arg.assistant, origin: arg.origin, source: arg.source }]);
   return { id: added.id, datasetUri: ds.uri, line: added.line, duplicateOf: dup ? { split: dup.ref.split, line: dup.ref.line, kind: dup.kind } : undefined };
@@ -180,10 +199,13 @@ async function addExample(svc: DatasetService, arg: unknown): Promise<{ id: stri
 
 export function register(svc: DatasetService): void {
   svc.s.context.subscriptions.push(
-    vscode.commands.registerCommand(DatasetCommands.addSelection, (args?: AddSelectionArgs) => addSelection(svc, args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : undefined)),
+    vscode.commands.registerCommand(DatasetCommands.addSelection, (args?: AddSelectionArgs) =>
+      addSelection(svc, args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : undefined),
+    ),
     vscode.commands.registerCommand(DatasetCommands.addExample, (arg: unknown) => addExample(svc, arg)),
     vscode.commands.registerCommand(DatasetCommands.removeExamples, async (arg: { ids: string[]; datasetUri?: string }) => {
-      if (!arg || !Array.isArray(arg.ids) || !arg.ids.every((x) => typeof x === 'string')) throw new UserError('socratune.removeExamples needs { ids: string[], datasetUri?: string }.');
+      if (!arg || !Array.isArray(arg.ids) || !arg.ids.every((x) => typeof x === 'string'))
+        throw new UserError('socratune.removeExamples needs { ids: string[], datasetUri?: string }.');
       const ds = arg.datasetUri ? await svc.openAt(vscode.Uri.parse(arg.datasetUri)) : await svc.active();
       if (!ds) throw new UserError('No active dataset.');
       return svc.remove(ds, arg.ids);

@@ -31,12 +31,25 @@ async function selectDataset(svc: DatasetService): Promise<vscode.Uri | undefine
     }
     items.push({ label: `${d.uri.fsPath === active ? '$(check) ' : ''}${d.name}`, description: vscode.workspace.asRelativePath(d.uri), detail, uri: d.uri });
   }
-  items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(add) Create New Dataset…', action: 'create' }, { label: '$(folder-opened) Use Another Folder…', detail: 'Any folder with a train.jsonl', action: 'folder' });
-  const pick = await vscode.window.showQuickPick(items, { title: 'Socratune: active dataset', placeHolder: all.length ? 'Choose the dataset new examples go to' : 'No dataset yet — create one', matchOnDescription: true });
+  items.push(
+    { label: '', kind: vscode.QuickPickItemKind.Separator },
+    { label: '$(add) Create New Dataset…', action: 'create' },
+    { label: '$(folder-opened) Use Another Folder…', detail: 'Any folder with a train.jsonl', action: 'folder' },
+  );
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'Socratune: active dataset',
+    placeHolder: all.length ? 'Choose the dataset new examples go to' : 'No dataset yet — create one',
+    matchOnDescription: true,
+  });
   if (!pick) return undefined;
   if (pick.action === 'create') return createDataset(svc);
   if (pick.action === 'folder') {
-    const dirs = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use as Dataset', title: 'Folder with a train.jsonl' });
+    const dirs = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      openLabel: 'Use as Dataset',
+      title: 'Folder with a train.jsonl',
+    });
     if (!dirs?.[0]) return undefined;
     try {
       await svc.openAt(dirs[0]);
@@ -112,7 +125,10 @@ async function createDataset(svc: DatasetService, args?: CreateDatasetArgs): Pro
 }
 
 /** "Set Training System Prompt…": stored in dataset.json, optionally applied to existing examples. */
-async function setSystemPrompt(svc: DatasetService, args?: { prompt: string | null; rewrite?: boolean }): Promise<{ updated: number; keptCustom: number } | undefined> {
+async function setSystemPrompt(
+  svc: DatasetService,
+  args?: { prompt: string | null; rewrite?: boolean },
+): Promise<{ updated: number; keptCustom: number } | undefined> {
   const ds = await svc.ensureActive(!args);
   if (!ds) return undefined;
   const current = ds.store.settings.systemPrompt;
@@ -138,7 +154,11 @@ async function setSystemPrompt(svc: DatasetService, args?: { prompt: string | nu
   if (!args && count > 0) {
     const c = await vscode.window.showWarningMessage(
       `Apply the new system prompt to the ${count} existing example(s) of “${ds.store.name}” too?`,
-      { modal: true, detail: 'Examples with their own, different system message are left alone. Without updating, old and new examples would disagree — a train/infer mismatch.' },
+      {
+        modal: true,
+        detail:
+          'Examples with their own, different system message are left alone. Without updating, old and new examples would disagree — a train/infer mismatch.',
+      },
       'Update All',
       'Only New Examples',
     );
@@ -171,7 +191,10 @@ async function quarantine(svc: DatasetService, args?: { split?: 'train' | 'valid
   let moved = 0;
   for (const split of ['train', 'validation'] as const) {
     if (args?.split && args.split !== split) continue;
-    const lines = snap.issues.filter((i) => i.split === split && i.problem !== 'bom').map((i) => i.line).filter((l) => !args?.lines || args.lines.includes(l));
+    const lines = snap.issues
+      .filter((i) => i.split === split && i.problem !== 'bom')
+      .map((i) => i.line)
+      .filter((l) => !args?.lines || args.lines.includes(l));
     if (lines.length) moved += await ds.store.quarantine(split, lines);
   }
   svc.invalidate(ds.uri);
@@ -192,7 +215,10 @@ export async function reportProblems(svc: DatasetService, uri: vscode.Uri, shown
   if (!bad.length) return;
   shown.add(uri.fsPath);
   svc.s.log.warn(`Dataset ${uri.fsPath}: ${bad.map((i) => i.message).join('; ')}`);
-  const lines = bad.slice(0, 5).map((i) => `${i.split === 'train' ? FILES.train : FILES.validation}:${i.line}`).join(', ');
+  const lines = bad
+    .slice(0, 5)
+    .map((i) => `${i.split === 'train' ? FILES.train : FILES.validation}:${i.line}`)
+    .join(', ');
   const choice = await vscode.window.showWarningMessage(
     `Socratune: ${bad.length} line(s) of “${path.basename(uri.fsPath)}” are not valid examples (${lines}${bad.length > 5 ? ', …' : ''}). They are kept as they are; fix them by hand or move them to quarantine.jsonl.`,
     'Show First',
@@ -218,8 +244,12 @@ export function register(svc: DatasetService): void {
   const shown = new Set<string>();
   svc.s.context.subscriptions.push(
     vscode.commands.registerCommand(DatasetCommands.selectDataset, () => selectDataset(svc)),
-    vscode.commands.registerCommand(DatasetCommands.createDataset, (args?: CreateDatasetArgs) => createDataset(svc, args && typeof args === 'object' && 'name' in args ? args : undefined)),
-    vscode.commands.registerCommand(DatasetCommands.setSystemPrompt, (args?: { prompt: string | null; rewrite?: boolean }) => setSystemPrompt(svc, args && typeof args === 'object' && 'prompt' in args ? args : undefined)),
+    vscode.commands.registerCommand(DatasetCommands.createDataset, (args?: CreateDatasetArgs) =>
+      createDataset(svc, args && typeof args === 'object' && 'name' in args ? args : undefined),
+    ),
+    vscode.commands.registerCommand(DatasetCommands.setSystemPrompt, (args?: { prompt: string | null; rewrite?: boolean }) =>
+      setSystemPrompt(svc, args && typeof args === 'object' && 'prompt' in args ? args : undefined),
+    ),
     vscode.commands.registerCommand(DatasetCommands.quarantineLines, (args?: { split?: 'train' | 'validation'; lines?: number[] }) => quarantine(svc, args)),
     svc.s.activeDataset.onDidChange((u) => u && void reportProblems(svc, u, shown)),
   );

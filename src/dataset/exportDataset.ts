@@ -16,8 +16,16 @@ export interface ExportCommandResult {
 
 const FORMATS: { format: ExportFormat; label: string; detail: string }[] = [
   { format: 'openai', label: 'OpenAI chat JSONL', detail: 'messages[{role, content}] as is — OpenAI, Azure, Together, and `type: chat_template` in Axolotl' },
-  { format: 'sharegpt', label: 'ShareGPT', detail: 'conversations[{from, value}] — LLaMA-Factory (formatting: sharegpt), Unsloth standardize_sharegpt, Axolotl chat_template with field mappings' },
-  { format: 'alpaca', label: 'Alpaca', detail: 'instruction / input / output (+ system, history) — LLaMA-Factory alpaca, Axolotl type: alpaca, Unsloth alpaca prompt' },
+  {
+    format: 'sharegpt',
+    label: 'ShareGPT',
+    detail: 'conversations[{from, value}] — LLaMA-Factory (formatting: sharegpt), Unsloth standardize_sharegpt, Axolotl chat_template with field mappings',
+  },
+  {
+    format: 'alpaca',
+    label: 'Alpaca',
+    detail: 'instruction / input / output (+ system, history) — LLaMA-Factory alpaca, Axolotl type: alpaca, Unsloth alpaca prompt',
+  },
 ];
 
 export async function exportDataset(svc: DatasetService, args?: ExportArgs): Promise<ExportCommandResult | undefined> {
@@ -25,7 +33,10 @@ export async function exportDataset(svc: DatasetService, args?: ExportArgs): Pro
   if (!ds) return undefined;
   let format = args?.format;
   if (!format) {
-    const f = await vscode.window.showQuickPick(FORMATS.map((x) => ({ ...x, description: x.format })), { title: `Socratune: export “${ds.store.name}” for a local trainer`, matchOnDetail: true });
+    const f = await vscode.window.showQuickPick(
+      FORMATS.map((x) => ({ ...x, description: x.format })),
+      { title: `Socratune: export “${ds.store.name}” for a local trainer`, matchOnDetail: true },
+    );
     if (!f) return undefined;
     format = f.format;
   }
@@ -56,7 +67,10 @@ export async function exportDataset(svc: DatasetService, args?: ExportArgs): Pro
     result.files.push({ path: file, exported: r.exported, skipped: r.skipped });
   }
   const skipped = result.files.reduce((n, f) => n + f.skipped.length, 0);
-  if (skipped) svc.s.log.warn(`Export skipped ${skipped} line(s): ${result.files.flatMap((f) => f.skipped.map((s) => `${path.basename(f.path)} line ${s.line}: ${s.reason}`)).join('; ')}`);
+  if (skipped)
+    svc.s.log.warn(
+      `Export skipped ${skipped} line(s): ${result.files.flatMap((f) => f.skipped.map((s) => `${path.basename(f.path)} line ${s.line}: ${s.reason}`)).join('; ')}`,
+    );
   if (!args) {
     const c = await vscode.window.showInformationMessage(
       `Socratune: exported ${result.files.map((f) => `${f.exported} example(s) to ${path.basename(f.path)}`).join(' and ')}${skipped ? ` — ${skipped} line(s) could not be converted (see the log)` : ''}.`,

@@ -58,7 +58,11 @@ async function collectFiles(uris: vscode.Uri[]): Promise<vscode.Uri[]> {
 }
 
 /** Split files into candidates with prompts, duplicate marks; nothing is written. */
-export async function buildCandidates(svc: DatasetService, ds: OpenDataset, files: vscode.Uri[]): Promise<{ candidates: Candidate[]; skippedFiles: ImportResult['skippedFiles'] }> {
+export async function buildCandidates(
+  svc: DatasetService,
+  ds: OpenDataset,
+  files: vscode.Uri[],
+): Promise<{ candidates: Candidate[]; skippedFiles: ImportResult['skippedFiles'] }> {
   const candidates: Candidate[] = [];
   const skippedFiles: ImportResult['skippedFiles'] = [];
   const batch = new DedupIndex<number>(ds.store.settings.nearDuplicateThreshold);
@@ -88,7 +92,18 @@ export async function buildCandidates(svc: DatasetService, ds: OpenDataset, file
       const best = prep.proposals[0];
       const assistant = best?.assistant ?? prep.assistant;
       if (!assistant.trim()) continue;
-      const c: Candidate = { index: candidates.length, uri, file: rel, startLine: p.startLine, endLine: p.endLine, heading: prep.heading ?? p.heading, assistant, prompt: best?.prompt, promptSource: best?.detail, raw: p.raw };
+      const c: Candidate = {
+        index: candidates.length,
+        uri,
+        file: rel,
+        startLine: p.startLine,
+        endLine: p.endLine,
+        heading: prep.heading ?? p.heading,
+        assistant,
+        prompt: best?.prompt,
+        promptSource: best?.detail,
+        raw: p.raw,
+      };
       const dup = ds.catalog.findDuplicates(assistant)[0];
       if (dup) c.duplicate = `${dup.kind === 'exact' ? 'already in' : `${Math.round(dup.similarity * 100)}% like`} ${describeRef(svc, dup.ref)}`;
       else {
@@ -221,12 +236,25 @@ export async function importJournal(svc: DatasetService, args?: ImportArgs, pres
     const ed = vscode.window.activeTextEditor;
     type Pick = vscode.QuickPickItem & { uris?: vscode.Uri[]; browse?: boolean };
     const items: Pick[] = [];
-    if (ed?.document.languageId === 'markdown' && ed.document.uri.scheme === 'file') items.push({ label: `$(file) ${path.basename(ed.document.uri.fsPath)}`, description: 'the current file', uris: [ed.document.uri] });
-    for (const f of vscode.workspace.workspaceFolders ?? []) items.push({ label: `$(folder) ${f.name}`, description: 'every markdown file in this workspace folder', uris: [f.uri] });
+    if (ed?.document.languageId === 'markdown' && ed.document.uri.scheme === 'file')
+      items.push({ label: `$(file) ${path.basename(ed.document.uri.fsPath)}`, description: 'the current file', uris: [ed.document.uri] });
+    for (const f of vscode.workspace.workspaceFolders ?? [])
+      items.push({ label: `$(folder) ${f.name}`, description: 'every markdown file in this workspace folder', uris: [f.uri] });
     items.push({ label: '$(folder-opened) Choose Files or a Folder…', browse: true });
-    const p = await vscode.window.showQuickPick(items, { title: 'Socratune: create examples from journal', placeHolder: 'What should be split into passages?' });
+    const p = await vscode.window.showQuickPick(items, {
+      title: 'Socratune: create examples from journal',
+      placeHolder: 'What should be split into passages?',
+    });
     if (!p) return { ...result, cancelled: true };
-    uris = p.uris ?? (await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectFolders: true, canSelectMany: true, filters: { Markdown: ['md', 'markdown'] }, openLabel: 'Split into Examples' }));
+    uris =
+      p.uris ??
+      (await vscode.window.showOpenDialog({
+        canSelectFiles: true,
+        canSelectFolders: true,
+        canSelectMany: true,
+        filters: { Markdown: ['md', 'markdown'] },
+        openLabel: 'Split into Examples',
+      }));
     if (!uris?.length) return { ...result, cancelled: true };
   }
   const ds = await svc.ensureActive(!args);
@@ -243,7 +271,10 @@ export async function importJournal(svc: DatasetService, args?: ImportArgs, pres
   result.skippedFiles = skippedFiles;
   if (skippedFiles.length) svc.s.log.warn(`Import skipped: ${skippedFiles.map((s) => `${s.file} (${s.reason})`).join('; ')}`);
   if (!candidates.length) {
-    if (!args) void vscode.window.showWarningMessage(`Socratune: no passages found in ${files.length} file(s)${skippedFiles.length ? ` (${skippedFiles.length} skipped: ${skippedFiles[0].reason})` : ''}. Nothing was written.`);
+    if (!args)
+      void vscode.window.showWarningMessage(
+        `Socratune: no passages found in ${files.length} file(s)${skippedFiles.length ? ` (${skippedFiles.length} skipped: ${skippedFiles[0].reason})` : ''}. Nothing was written.`,
+      );
     result.candidates = [];
     return result;
   }
@@ -265,10 +296,20 @@ export async function importJournal(svc: DatasetService, args?: ImportArgs, pres
       go = c === 'Ask the Model';
     }
     if (go) {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Socratune: suggesting questions', cancellable: true }, (_p, token) => suggestWithModel(svc, withoutPrompt, token));
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Socratune: suggesting questions', cancellable: true },
+        (_p, token) => suggestWithModel(svc, withoutPrompt, token),
+      );
     }
   }
-  result.candidates = candidates.map((c) => ({ index: c.index, file: c.file, startLine: c.startLine, endLine: c.endLine, prompt: c.prompt, duplicate: c.duplicate }));
+  result.candidates = candidates.map((c) => ({
+    index: c.index,
+    file: c.file,
+    startLine: c.startLine,
+    endLine: c.endLine,
+    prompt: c.prompt,
+    duplicate: c.duplicate,
+  }));
   let chosen: Candidate[] | undefined;
   if (args) {
     const accept = args.accept ?? 'proposed';

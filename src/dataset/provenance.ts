@@ -47,7 +47,10 @@ async function openSource(svc: DatasetService, src: SourceRange): Promise<void> 
   const range = new vscode.Range(start, 0, end, doc.lineAt(end).text.length);
   editor.selection = new vscode.Selection(range.start, range.end);
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-  if (!found) void vscode.window.showInformationMessage(`Socratune: the passage in ${path.basename(src.file)} changed since it was added; showing the lines it was taken from.`);
+  if (!found)
+    void vscode.window.showInformationMessage(
+      `Socratune: the passage in ${path.basename(src.file)} changed since it was added; showing the lines it was taken from.`,
+    );
 }
 
 function joinRecords(records: Map<string, ProvenanceRecord>): { byHash: Map<string, ProvenanceRecord>; byPassage: Map<string, ProvenanceRecord> } {
@@ -74,7 +77,10 @@ function recordForLine(text: string, j: ReturnType<typeof joinRecords>): Provena
 /** Lenses on train.jsonl / validation.jsonl lines: jump to the journal lines each example came from. */
 class ExampleLenses implements vscode.CodeLensProvider {
   readonly onDidChangeCodeLenses: vscode.Event<void>;
-  constructor(private readonly svc: DatasetService, changed: vscode.Event<void>) {
+  constructor(
+    private readonly svc: DatasetService,
+    changed: vscode.Event<void>,
+  ) {
     this.onDidChangeCodeLenses = changed;
   }
 
@@ -113,7 +119,10 @@ class ExampleLenses implements vscode.CodeLensProvider {
 /** Lenses in journal files: which passages are already examples in the active dataset. */
 class JournalLenses implements vscode.CodeLensProvider {
   readonly onDidChangeCodeLenses: vscode.Event<void>;
-  constructor(private readonly svc: DatasetService, changed: vscode.Event<void>) {
+  constructor(
+    private readonly svc: DatasetService,
+    changed: vscode.Event<void>,
+  ) {
     this.onDidChangeCodeLenses = changed;
   }
 
@@ -152,7 +161,9 @@ async function sourceOfCurrentLine(svc: DatasetService): Promise<SourceRange | u
   const ds = await svc.openAt(vscode.Uri.file(path.dirname(ed.document.uri.fsPath)));
   const rec = recordForLine(ed.document.lineAt(ed.selection.active.line).text, joinRecords((await ds.store.readProvenance()).records));
   if (!rec?.source) {
-    void vscode.window.showInformationMessage('Socratune: this example has no recorded journal source (added from chat, typed by hand, or edited beyond recognition).');
+    void vscode.window.showInformationMessage(
+      'Socratune: this example has no recorded journal source (added from chat, typed by hand, or edited beyond recognition).',
+    );
     return undefined;
   }
   return rec.source;
@@ -190,6 +201,8 @@ export function register(svc: DatasetService): void {
         void vscode.window.showErrorMessage(`Socratune: ${messageOf(err)}`);
       }
     }),
-    vscode.commands.registerCommand(DatasetCommands.revealExample, (arg: { datasetUri: string; split?: SplitName; line?: number; id?: string }) => revealExample(svc, arg)),
+    vscode.commands.registerCommand(DatasetCommands.revealExample, (arg: { datasetUri: string; split?: SplitName; line?: number; id?: string }) =>
+      revealExample(svc, arg),
+    ),
   );
 }

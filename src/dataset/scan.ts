@@ -49,7 +49,11 @@ async function writeRedactedCopy(svc: DatasetService, ds: OpenDataset, kinds: Pi
       }
     }
   }
-  if (records.length) await appendLines(copy.file('provenance'), records.map((r) => JSON.stringify(r)));
+  if (records.length)
+    await appendLines(
+      copy.file('provenance'),
+      records.map((r) => JSON.stringify(r)),
+    );
   svc.s.log.info(`Wrote redacted copy ${copy.dir} (${replacements} replacements; kinds ${kinds.join(', ')})`);
   return { uri: vscode.Uri.file(copy.dir), replacements };
 }
@@ -66,7 +70,11 @@ export async function scanDataset(svc: DatasetService, diags: vscode.DiagnosticC
     diags.set(
       uri,
       found.map((f) => {
-        const d = new vscode.Diagnostic(new vscode.Range(f.jsonlLine - 1, f.column, f.jsonlLine - 1, f.endColumn), `Possible ${PII_LABELS[f.kind]}: ${mask(f.text)}. Remove it or write a redacted copy ("Socratune: Scan Dataset for Personal Data").`, vscode.DiagnosticSeverity.Warning);
+        const d = new vscode.Diagnostic(
+          new vscode.Range(f.jsonlLine - 1, f.column, f.jsonlLine - 1, f.endColumn),
+          `Possible ${PII_LABELS[f.kind]}: ${mask(f.text)}. Remove it or write a redacted copy ("Socratune: Scan Dataset for Personal Data").`,
+          vscode.DiagnosticSeverity.Warning,
+        );
         d.source = 'Socratune privacy';
         d.code = f.kind;
         return d;
@@ -74,7 +82,10 @@ export async function scanDataset(svc: DatasetService, diags: vscode.DiagnosticC
     );
     all.push(...found);
   }
-  const result: ScanResult = { datasetUri: ds.uri.toString(), findings: all.map((f) => ({ file: f.file, line: f.jsonlLine, column: f.column, endColumn: f.endColumn, kind: f.kind })) };
+  const result: ScanResult = {
+    datasetUri: ds.uri.toString(),
+    findings: all.map((f) => ({ file: f.file, line: f.jsonlLine, column: f.column, endColumn: f.endColumn, kind: f.kind })),
+  };
   const kindsFound = PII_KINDS.filter((k) => all.some((f) => f.kind === k));
   if (args?.redact) {
     const kinds = args.redact.kinds ?? kindsFound;
@@ -84,12 +95,18 @@ export async function scanDataset(svc: DatasetService, diags: vscode.DiagnosticC
   }
   if (args?.quiet) return result;
   if (!all.length) {
-    void vscode.window.showInformationMessage(`Socratune: no personal data or secrets found in “${ds.store.name}” (${ds.catalog.size} examples). The scan looks for emails, phone numbers, street addresses, IBANs, card numbers, API keys and high-entropy strings — names and places in prose are not detected.`);
+    void vscode.window.showInformationMessage(
+      `Socratune: no personal data or secrets found in “${ds.store.name}” (${ds.catalog.size} examples). The scan looks for emails, phone numbers, street addresses, IBANs, card numbers, API keys and high-entropy strings — names and places in prose are not detected.`,
+    );
     return result;
   }
   const lines = new Set(all.map((f) => `${f.file}:${f.jsonlLine}`)).size;
   const summary = kindsFound.map((k) => `${all.filter((f) => f.kind === k).length} ${PII_LABELS[k]}`).join(', ');
-  const choice = await vscode.window.showWarningMessage(`Socratune: found ${all.length} possible personal data item(s) in ${lines} example(s) of “${ds.store.name}”: ${summary}. They are listed in the Problems panel.`, 'Go to Findings', 'Write Redacted Copy…');
+  const choice = await vscode.window.showWarningMessage(
+    `Socratune: found ${all.length} possible personal data item(s) in ${lines} example(s) of “${ds.store.name}”: ${summary}. They are listed in the Problems panel.`,
+    'Go to Findings',
+    'Write Redacted Copy…',
+  );
   if (choice === 'Go to Findings') {
     const pick = await vscode.window.showQuickPick(
       all.map((f) => ({ label: `$(warning) ${PII_LABELS[f.kind]}`, description: `${f.file}:${f.jsonlLine}:${f.column + 1}`, detail: mask(f.text), f })),
@@ -103,16 +120,33 @@ export async function scanDataset(svc: DatasetService, diags: vscode.DiagnosticC
       ed.revealRange(range, vscode.TextEditorRevealType.InCenter);
     }
   } else if (choice === 'Write Redacted Copy…') {
-    const kindItems: (vscode.QuickPickItem & { piiKind: PiiKind })[] = kindsFound.map((k) => ({ label: PII_LABELS[k], description: `${all.filter((f) => f.kind === k).length} found`, picked: true, piiKind: k }));
-    const kinds = await vscode.window.showQuickPick(kindItems, { canPickMany: true, title: 'Socratune: redact which kinds? (the journal and this dataset stay unchanged)' });
+    const kindItems: (vscode.QuickPickItem & { piiKind: PiiKind })[] = kindsFound.map((k) => ({
+      label: PII_LABELS[k],
+      description: `${all.filter((f) => f.kind === k).length} found`,
+      picked: true,
+      piiKind: k,
+    }));
+    const kinds = await vscode.window.showQuickPick(kindItems, {
+      canPickMany: true,
+      title: 'Socratune: redact which kinds? (the journal and this dataset stay unchanged)',
+    });
     if (!kinds?.length) return result;
     const existing = new Set((await DatasetStore.list(path.dirname(ds.store.dir))).map((d) => d.name));
     let name = `${ds.store.name}-redacted`;
     for (let i = 2; existing.has(name); i++) name = `${ds.store.name}-redacted-${i}`;
     try {
-      const r = await writeRedactedCopy(svc, ds, kinds.map((k) => k.piiKind), name);
+      const r = await writeRedactedCopy(
+        svc,
+        ds,
+        kinds.map((k) => k.piiKind),
+        name,
+      );
       result.redactedCopy = { uri: r.uri.toString(), replacements: r.replacements };
-      const c = await vscode.window.showInformationMessage(`Socratune: wrote the redacted copy “${name}” (${r.replacements} replacement(s)). The journal and “${ds.store.name}” are unchanged.`, 'Make It Active', 'Open');
+      const c = await vscode.window.showInformationMessage(
+        `Socratune: wrote the redacted copy “${name}” (${r.replacements} replacement(s)). The journal and “${ds.store.name}” are unchanged.`,
+        'Make It Active',
+        'Open',
+      );
       if (c === 'Make It Active') await svc.s.activeDataset.set(r.uri);
       if (c === 'Open') await vscode.window.showTextDocument(vscode.Uri.joinPath(r.uri, FILES.train));
     } catch (err) {

@@ -68,7 +68,9 @@ export class DatasetService implements vscode.Disposable {
   /** `<workspace folder>/<socratune.dataset.folder>` for each workspace folder. */
   roots(): { folder: vscode.WorkspaceFolder; dir: string }[] {
     const rel = config().get<string>(DatasetSettingKeys.folder, DEFAULT_DATASETS_DIR) || DEFAULT_DATASETS_DIR;
-    return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((folder) => ({ folder, dir: path.resolve(folder.uri.fsPath, rel) }));
+    return (vscode.workspace.workspaceFolders ?? [])
+      .filter((f) => f.uri.scheme === 'file')
+      .map((folder) => ({ folder, dir: path.resolve(folder.uri.fsPath, rel) }));
   }
 
   async list(): Promise<DatasetListing[]> {

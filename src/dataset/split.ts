@@ -27,8 +27,12 @@ export async function splitDataset(svc: DatasetService, args?: SplitArgs): Promi
   if (!ds) return undefined;
   const snap = await ds.store.snapshot();
   const bad = snap.issues.filter((i) => i.split === 'train' || i.split === 'validation').filter((i) => i.problem !== 'bom');
-  if (bad.length) throw new UserError(`“${ds.store.name}” has ${bad.length} line(s) that are not valid examples (first: ${bad[0].message}). Fix them or move them to quarantine before splitting. Nothing was written.`);
-  if (snap.examples.length < 2) throw new UserError(`“${ds.store.name}” has ${snap.examples.length} example(s); a split needs at least 2. Nothing was written.`);
+  if (bad.length)
+    throw new UserError(
+      `“${ds.store.name}” has ${bad.length} line(s) that are not valid examples (first: ${bad[0].message}). Fix them or move them to quarantine before splitting. Nothing was written.`,
+    );
+  if (snap.examples.length < 2)
+    throw new UserError(`“${ds.store.name}” has ${snap.examples.length} example(s); a split needs at least 2. Nothing was written.`);
   let ratio = args?.ratio;
   let seed = args?.seed ?? snap.settings.split?.seed ?? 42;
   if (!args) {
@@ -40,7 +44,12 @@ export async function splitDataset(svc: DatasetService, args?: SplitArgs): Promi
     });
     if (r === undefined) return undefined;
     ratio = parseRatio(r);
-    const s = await vscode.window.showInputBox({ title: 'Socratune: split seed', prompt: 'The same seed and examples always give the same split.', value: String(seed), validateInput: (v) => (/^-?\d+$/.test(v.trim()) ? undefined : 'An integer.') });
+    const s = await vscode.window.showInputBox({
+      title: 'Socratune: split seed',
+      prompt: 'The same seed and examples always give the same split.',
+      value: String(seed),
+      validateInput: (v) => (/^-?\d+$/.test(v.trim()) ? undefined : 'An integer.'),
+    });
     if (s === undefined) return undefined;
     seed = Number(s.trim());
   }
@@ -65,7 +74,9 @@ export async function splitDataset(svc: DatasetService, args?: SplitArgs): Promi
         modal: true,
         detail: [
           plan.groups.length ? `${plan.groups.length} group(s) of near-duplicates are kept together.` : 'No near-duplicates found.',
-          before.length ? `The current split leaks ${before.length} near-identical pair(s) across train/validation; the new one leaks ${after.length}.` : `Leakage check: ${after.length} near-identical pair(s) across the split.`,
+          before.length
+            ? `The current split leaks ${before.length} near-identical pair(s) across train/validation; the new one leaks ${after.length}.`
+            : `Leakage check: ${after.length} near-identical pair(s) across the split.`,
           plan.train < 10 ? `Warning: OpenAI needs at least 10 training examples; this leaves ${plan.train}.` : '',
           'train.jsonl and validation.jsonl are rewritten; every example is kept.',
         ]
@@ -83,6 +94,7 @@ export async function splitDataset(svc: DatasetService, args?: SplitArgs): Promi
   const res = await ds.store.writeSplit((e) => byKey.get(e.key)?.shift() ?? 'train');
   await ds.store.updateSettings({ split: { ratio, seed, at: new Date().toISOString() } });
   svc.invalidate(ds.uri);
-  if (!args) void vscode.window.showInformationMessage(`Socratune: “${ds.store.name}” now has ${res.train} training and ${res.validation} validation examples.`);
+  if (!args)
+    void vscode.window.showInformationMessage(`Socratune: “${ds.store.name}” now has ${res.train} training and ${res.validation} validation examples.`);
   return { train: res.train, validation: res.validation, groups: plan.groups.length, leakageBefore: before.length, leakageAfter: after.length };
 }

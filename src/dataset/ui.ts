@@ -25,7 +25,9 @@ export async function openDatasetLine(datasetUri: vscode.Uri, split: SplitName, 
 
 export function describeRef(svc: DatasetService, ref: ExampleRef): string {
   const where = `${fileForSplit(ref.split)}${ref.line ? ` line ${ref.line}` : ''}`;
-  const src = ref.source ? ` (from ${path.basename(ref.source.file)}:${ref.source.startLine + 1}${ref.source.endLine > ref.source.startLine ? `–${ref.source.endLine + 1}` : ''})` : '';
+  const src = ref.source
+    ? ` (from ${path.basename(ref.source.file)}:${ref.source.startLine + 1}${ref.source.endLine > ref.source.startLine ? `–${ref.source.endLine + 1}` : ''})`
+    : '';
   void svc;
   return `${where}${src}`;
 }
@@ -53,7 +55,12 @@ export async function askDuplicate(svc: DatasetService, ds: OpenDataset, match: 
 /** The confirmation toast with "Undo" (removes exactly these examples) and "Open". Not awaited by commands. */
 export function confirmAdded(svc: DatasetService, ds: OpenDataset, added: AddedExample[], message: string): void {
   void vscode.window.showInformationMessage(message, 'Undo', 'Open').then(async (choice) => {
-    if (choice === 'Undo') await undo(svc, ds, added.map((a) => a.id));
+    if (choice === 'Undo')
+      await undo(
+        svc,
+        ds,
+        added.map((a) => a.id),
+      );
     if (choice === 'Open') await openDatasetLine(ds.uri, 'train', added[added.length - 1]?.line);
   });
 }
@@ -66,7 +73,9 @@ export async function undo(svc: DatasetService, ds: OpenDataset, ids: string[]):
         `Socratune: ${r.removed.length ? `removed ${r.removed.length}; ` : ''}${r.notFound.length} example(s) could not be found in “${ds.store.name}” (edited by hand or already removed). Nothing else was changed.`,
       );
     } else {
-      void vscode.window.showInformationMessage(`Socratune: removed ${r.removed.length === 1 ? 'the example' : `${r.removed.length} examples`} from “${ds.store.name}”.`);
+      void vscode.window.showInformationMessage(
+        `Socratune: removed ${r.removed.length === 1 ? 'the example' : `${r.removed.length} examples`} from “${ds.store.name}”.`,
+      );
     }
   } catch (err) {
     void vscode.window.showErrorMessage(`Socratune: could not undo — ${messageOf(err)}`);
@@ -105,16 +114,27 @@ export function questionModel(svc: DatasetService): string {
  * it closes), "Type my own…", and whatever the user types. Unless one-key accept is on, the chosen text opens
  * in an input box to edit before anything is written — the user always sees the prompt.
  */
-export async function pickPrompt(svc: DatasetService, opts: { title: string; passage: string; heading?: string; proposals: Proposal[] }): Promise<PromptChoice | undefined> {
+export async function pickPrompt(
+  svc: DatasetService,
+  opts: { title: string; passage: string; heading?: string; proposals: Proposal[] },
+): Promise<PromptChoice | undefined> {
   const oneKey = config().get<boolean>(DatasetSettingKeys.acceptOneKey, false);
   const useModel = config().get<boolean>(DatasetSettingKeys.suggestWithModel, true);
   const qp = vscode.window.createQuickPick<PromptItem>();
   qp.title = opts.title;
-  qp.placeholder = oneKey ? 'Enter adds the highlighted prompt · type to write your own' : 'Pick a prompt to edit, or type your own · Escape skips this passage';
+  qp.placeholder = oneKey
+    ? 'Enter adds the highlighted prompt · type to write your own'
+    : 'Pick a prompt to edit, or type your own · Escape skips this passage';
   qp.matchOnDescription = false;
   qp.ignoreFocusOut = true;
   const editButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: 'Edit before adding' };
-  const base: PromptItem[] = opts.proposals.map((p) => ({ label: p.prompt, description: SOURCE_LABEL[p.source], detail: p.detail, proposal: p, buttons: [editButton] }));
+  const base: PromptItem[] = opts.proposals.map((p) => ({
+    label: p.prompt,
+    description: SOURCE_LABEL[p.source],
+    detail: p.detail,
+    proposal: p,
+    buttons: [editButton],
+  }));
   let modelItems: PromptItem[] = [];
   const typeOwn: PromptItem = { label: '$(edit) Type my own question…', action: 'type', alwaysShow: true };
   const render = () => {

@@ -8,7 +8,9 @@ import { hash32 } from './random';
  */
 
 const STOP = new Set(
-  'a an and are as at be but by do does did for from had has have he her him his how i if in into is it its me my no not of on or our she so than that the their them then there these they this to us was we were what when where which who why will with would you your yours'.split(' '),
+  'a an and are as at be but by do does did for from had has have he her him his how i if in into is it its me my no not of on or our she so than that the their them then there these they this to us was we were what when where which who why will with would you your yours'.split(
+    ' ',
+  ),
 );
 
 export function words(text: string): string[] {

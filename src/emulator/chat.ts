@@ -47,29 +47,46 @@ function readRequest(body: JsonObject): ChatRequest {
   const messages = body.messages;
   if (messages === undefined) throw invalidRequest("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter');
   if (!Array.isArray(messages)) throw invalidRequest("Invalid type for 'messages': expected an array of message objects.", 'messages', 'invalid_type');
-  if (messages.length === 0) throw invalidRequest("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", 'messages', 'empty_array');
+  if (messages.length === 0)
+    throw invalidRequest(
+      "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+      'messages',
+      'empty_array',
+    );
   messages.forEach((m: Json, i) => {
     if (!isObject(m)) throw invalidRequest(`Invalid type for 'messages[${i}]': expected an object.`, `messages[${i}]`, 'invalid_type');
     if (m.role === undefined) throw invalidRequest(`Missing required parameter: 'messages[${i}].role'.`, `messages[${i}].role`, 'missing_required_parameter');
     if (typeof m.role !== 'string' || !ROLES.includes(m.role)) {
-      throw invalidRequest(`Invalid value: '${String(m.role)}'. Supported values are: ${ROLES.map((r) => `'${r}'`).join(', ')}.`, `messages[${i}].role`, 'invalid_value');
+      throw invalidRequest(
+        `Invalid value: '${String(m.role)}'. Supported values are: ${ROLES.map((r) => `'${r}'`).join(', ')}.`,
+        `messages[${i}].role`,
+        'invalid_value',
+      );
     }
     const c = m.content;
     const okContent = typeof c === 'string' || Array.isArray(c) || ((c === null || c === undefined) && m.role === 'assistant');
-    if (!okContent) throw invalidRequest(`Invalid type for 'messages[${i}].content': expected one of a string or array of objects.`, `messages[${i}].content`, 'invalid_type');
+    if (!okContent)
+      throw invalidRequest(
+        `Invalid type for 'messages[${i}].content': expected one of a string or array of objects.`,
+        `messages[${i}].content`,
+        'invalid_type',
+      );
   });
   const streamOptions = optObject(body, 'stream_options');
   const stream = optBoolean(body, 'stream') ?? false;
-  if (streamOptions && !stream) throw invalidRequest("The 'stream_options' parameter is only allowed when 'stream' is enabled.", 'stream_options', 'invalid_value');
+  if (streamOptions && !stream)
+    throw invalidRequest("The 'stream_options' parameter is only allowed when 'stream' is enabled.", 'stream_options', 'invalid_value');
   const maxCompletion = optInteger(body, 'max_completion_tokens', 1, 1_000_000);
   const maxTokens = optInteger(body, 'max_tokens', 1, 1_000_000);
   const stopRaw = body.stop;
   let stop: string[] = [];
   if (typeof stopRaw === 'string') stop = [stopRaw];
   else if (Array.isArray(stopRaw)) {
-    if (stopRaw.length > 4 || !stopRaw.every((s) => typeof s === 'string')) throw invalidRequest("Invalid 'stop': expected a string or up to 4 strings.", 'stop', 'invalid_value');
+    if (stopRaw.length > 4 || !stopRaw.every((s) => typeof s === 'string'))
+      throw invalidRequest("Invalid 'stop': expected a string or up to 4 strings.", 'stop', 'invalid_value');
     stop = stopRaw as string[];
-  } else if (stopRaw !== undefined && stopRaw !== null) throw invalidRequest("Invalid type for 'stop': expected a string or an array of strings.", 'stop', 'invalid_type');
+  } else if (stopRaw !== undefined && stopRaw !== null)
+    throw invalidRequest("Invalid type for 'stop': expected a string or an array of strings.", 'stop', 'invalid_type');
   optNumber(body, 'top_p', 0, 1);
   return {
     model,
@@ -195,4 +212,3 @@ function padding(next: () => number): string {
 }
 
 export const chatRoutes: Route[] = [route('POST', '/chat/completions', create)];
-

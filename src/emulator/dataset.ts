@@ -81,7 +81,9 @@ export function checkDataset(content: Buffer, opts: CheckOptions): DatasetCheck 
     try {
       value = JSON.parse(line);
     } catch (err) {
-      return fail(`The job failed due to an invalid ${label} file. Example ${n} cannot be parsed. Error: line contains invalid json: ${(err as Error).message} (line ${i + 1})`);
+      return fail(
+        `The job failed due to an invalid ${label} file. Example ${n} cannot be parsed. Error: line contains invalid json: ${(err as Error).message} (line ${i + 1})`,
+      );
     }
     try {
       const messages = opts.method === 'dpo' ? checkDpo(value, n, replies) : checkSft(value, n, replies);
@@ -97,7 +99,10 @@ export function checkDataset(content: Buffer, opts: CheckOptions): DatasetCheck 
   }
   if (examples < opts.minExamples) {
     return {
-      ...fail(`The job failed due to an invalid ${label} file. ${label === 'training' ? 'Training' : 'Validation'} file has ${examples} example(s), but must have at least ${opts.minExamples} examples`, 'invalid_n_examples'),
+      ...fail(
+        `The job failed due to an invalid ${label} file. ${label === 'training' ? 'Training' : 'Validation'} file has ${examples} example(s), but must have at least ${opts.minExamples} examples`,
+        'invalid_n_examples',
+      ),
       examples,
     };
   }
@@ -163,7 +168,8 @@ function checkMessage(m: unknown, n: number, i: number): CheckedMessage {
     const hasCall = m.tool_calls !== undefined || m.function_call !== undefined;
     if (!hasCall && !validContent(content, false)) throw new ExampleError(`${where} (assistant) must have string content or tool_calls`);
     if (content !== undefined && content !== null && !validContent(content, false)) throw new ExampleError(`${where} has invalid content`);
-    if (m.weight !== undefined && m.weight !== 0 && m.weight !== 1) throw new ExampleError(`${where} has an invalid weight ${JSON.stringify(m.weight)}: must be 0 or 1`);
+    if (m.weight !== undefined && m.weight !== 0 && m.weight !== 1)
+      throw new ExampleError(`${where} has an invalid weight ${JSON.stringify(m.weight)}: must be 0 or 1`);
     if (m.tool_calls !== undefined) checkToolCalls(m.tool_calls, where);
   } else {
     if (content === undefined) throw new ExampleError(`${where} is missing key 'content'`);

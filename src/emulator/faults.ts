@@ -123,7 +123,9 @@ function buildFault(name: string, value: string | undefined, params: Map<string,
       return { ...common, kind: 'job-fail', at, step: num(source, 'step', params.get('step'), 1) };
     }
     default:
-      throw new FaultSyntaxError(`Unknown fault "${name}" in "${source}". Known: 4xx/5xx status, reset, stall, cut, stream-error, latency=MS, tps=N, job-fail.`);
+      throw new FaultSyntaxError(
+        `Unknown fault "${name}" in "${source}". Known: 4xx/5xx status, reset, stall, cut, stream-error, latency=MS, tps=N, job-fail.`,
+      );
   }
 }
 

@@ -15,7 +15,14 @@ export function sizeLimitMessage(limit: number): string {
 }
 
 /** Stores a file and returns its public object. Also used for job results and completed Uploads. */
-export function addFile(emu: Emulator, filename: string, purpose: OpenAI.Files.FileObject['purpose'], content: Buffer, expiresAt?: number, createdMs = emu.clock.now()): OpenAI.Files.FileObject {
+export function addFile(
+  emu: Emulator,
+  filename: string,
+  purpose: OpenAI.Files.FileObject['purpose'],
+  content: Buffer,
+  expiresAt?: number,
+  createdMs = emu.clock.now(),
+): OpenAI.Files.FileObject {
   const meta: OpenAI.Files.FileObject = {
     id: emu.state.ids.next('file-', 22),
     object: 'file',
@@ -46,7 +53,8 @@ export function checkPurposeFormat(purpose: string, filename: string): void {
 
 export function parseExpiresAfter(emu: Emulator, anchor: string | undefined, seconds: string | undefined): number | undefined {
   if (anchor === undefined && seconds === undefined) return undefined;
-  if (anchor !== 'created_at') throw invalidRequest(`Invalid value for 'expires_after.anchor': expected 'created_at'.`, 'expires_after.anchor', 'invalid_value');
+  if (anchor !== 'created_at')
+    throw invalidRequest(`Invalid value for 'expires_after.anchor': expected 'created_at'.`, 'expires_after.anchor', 'invalid_value');
   const s = Number(seconds);
   if (!Number.isInteger(s) || s < 3600 || s > 2_592_000) {
     throw invalidRequest(`Invalid 'expires_after.seconds': expected an integer between 3600 and 2592000.`, 'expires_after.seconds', 'invalid_value');
@@ -82,7 +90,11 @@ function list(ctx: RequestContext): CursorPageBody<OpenAI.Files.FileObject> {
 
 function content(ctx: RequestContext): undefined {
   const f = getFile(ctx.emu, ctx.params[0]);
-  ctx.res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': f.content.length, 'content-disposition': `attachment; filename="${f.meta.filename.replace(/"/g, '')}"` });
+  ctx.res.writeHead(200, {
+    'content-type': 'application/octet-stream',
+    'content-length': f.content.length,
+    'content-disposition': `attachment; filename="${f.meta.filename.replace(/"/g, '')}"`,
+  });
   ctx.res.end(f.content);
   return undefined;
 }
@@ -101,4 +113,3 @@ export const fileRoutes: Route[] = [
   route('GET', '/files/:id/content', content),
   route('DELETE', '/files/:id', remove),
 ];
-

@@ -14,7 +14,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (!tooLarge) chunks.push(chunk);
     });
     req.on('end', () => {
-      if (tooLarge) reject(new ApiError(413, `Request body too large: ${size} bytes exceeds the limit of ${limit} bytes.`, 'invalid_request_error', null, 'request_too_large'));
+      if (tooLarge)
+        reject(
+          new ApiError(413, `Request body too large: ${size} bytes exceeds the limit of ${limit} bytes.`, 'invalid_request_error', null, 'request_too_large'),
+        );
       else resolve(Buffer.concat(chunks));
     });
     req.on('error', reject);

@@ -39,10 +39,18 @@ function readMethod(body: JsonObject): { type: 'supervised' | 'dpo'; hyper: Hype
   if (!method) return { type: 'supervised', hyper: topLevel };
   const type = oneOf('method.type', requireString(method, 'type', 'method.type'), ['supervised', 'dpo', 'reinforcement'] as const);
   if (type === 'reinforcement') {
-    throw invalidRequest('Reinforcement fine-tuning needs a reasoning model (o4-mini-2025-04-16), which the emulator does not serve.', 'method.type', 'invalid_value');
+    throw invalidRequest(
+      'Reinforcement fine-tuning needs a reasoning model (o4-mini-2025-04-16), which the emulator does not serve.',
+      'method.type',
+      'invalid_value',
+    );
   }
   const inner = optObject(method, type, `method.${type}`);
-  const hyper = readHyper(inner ? optObject(inner, 'hyperparameters', `method.${type}.hyperparameters`) : undefined, `method.${type}.hyperparameters`, type === 'dpo');
+  const hyper = readHyper(
+    inner ? optObject(inner, 'hyperparameters', `method.${type}.hyperparameters`) : undefined,
+    `method.${type}.hyperparameters`,
+    type === 'dpo',
+  );
   const merged: Hyper = { ...topLevel };
   for (const [k, v] of Object.entries(hyper) as [keyof Hyper, Hyper[keyof Hyper]][]) if (v !== undefined) merged[k] = v;
   return { type, hyper: merged };
@@ -52,11 +60,13 @@ function readMetadata(body: JsonObject): Record<string, string> | null {
   const md = optObject(body, 'metadata');
   if (!md) return null;
   const entries = Object.entries(md);
-  if (entries.length > 16) throw invalidRequest(`Invalid 'metadata': too many properties. Expected at most 16, but got ${entries.length}.`, 'metadata', 'object_above_max_properties');
+  if (entries.length > 16)
+    throw invalidRequest(`Invalid 'metadata': too many properties. Expected at most 16, but got ${entries.length}.`, 'metadata', 'object_above_max_properties');
   for (const [k, v] of entries) {
     if (k.length > 64) throw invalidRequest(`Invalid 'metadata': key '${k.slice(0, 20)}…' is longer than 64 characters.`, 'metadata', 'invalid_value');
     if (typeof v !== 'string') throw invalidRequest(`Invalid type for 'metadata.${k}': expected a string.`, `metadata.${k}`, 'invalid_type');
-    if (v.length > 512) throw invalidRequest(`Invalid 'metadata.${k}': string too long. Expected at most 512 characters.`, `metadata.${k}`, 'string_above_max_length');
+    if (v.length > 512)
+      throw invalidRequest(`Invalid 'metadata.${k}': string too long. Expected at most 512 characters.`, `metadata.${k}`, 'string_above_max_length');
   }
   return md as Record<string, string>;
 }
@@ -86,7 +96,11 @@ function fileFor(emu: Emulator, id: string, param: 'training_file' | 'validation
   const f = emu.state.files.get(id);
   if (!f) throw invalidRequest(`invalid ${param}: ${id}`, param, 'file_not_found');
   if (f.meta.purpose !== 'fine-tune') {
-    throw invalidRequest(`File ${id} has purpose '${f.meta.purpose}', but fine-tuning needs a file uploaded with purpose 'fine-tune'.`, param, 'invalid_file_purpose');
+    throw invalidRequest(
+      `File ${id} has purpose '${f.meta.purpose}', but fine-tuning needs a file uploaded with purpose 'fine-tune'.`,
+      param,
+      'invalid_file_purpose',
+    );
   }
   return f;
 }
@@ -113,7 +127,8 @@ async function create(ctx: RequestContext): Promise<EmulatedJob> {
   const validationId = optString(body, 'validation_file');
   const suffix = optString(body, 'suffix');
   if (suffix !== undefined) {
-    if (suffix.length < 1 || suffix.length > 64) throw invalidRequest(`Invalid 'suffix': expected a string of 1 to 64 characters, got ${suffix.length}.`, 'suffix', 'invalid_value');
+    if (suffix.length < 1 || suffix.length > 64)
+      throw invalidRequest(`Invalid 'suffix': expected a string of 1 to 64 characters, got ${suffix.length}.`, 'suffix', 'invalid_value');
     if (/[\s:/]/.test(suffix)) throw invalidRequest("Invalid 'suffix': it may not contain whitespace, ':' or '/'.", 'suffix', 'invalid_value');
   }
   const seedParam = optInteger(body, 'seed', 0, 2_147_483_647);
@@ -129,7 +144,11 @@ async function create(ctx: RequestContext): Promise<EmulatedJob> {
 
   const id = emu.state.ids.next('ftjob-', 24);
   const nowMs = emu.clock.now();
-  const autoHp = { batch_size: method.hyper.batch_size ?? 'auto', learning_rate_multiplier: method.hyper.learning_rate_multiplier ?? 'auto', n_epochs: method.hyper.n_epochs ?? 'auto' } as const;
+  const autoHp = {
+    batch_size: method.hyper.batch_size ?? 'auto',
+    learning_rate_multiplier: method.hyper.learning_rate_multiplier ?? 'auto',
+    n_epochs: method.hyper.n_epochs ?? 'auto',
+  } as const;
   const job: EmulatedJob = {
     id,
     object: 'fine_tuning.job',
@@ -206,7 +225,8 @@ function queryIntParam(query: URLSearchParams, key: string, dflt: number, max: n
   const raw = query.get(key);
   if (raw === null || raw === '') return dflt;
   const v = Number(raw);
-  if (!Number.isInteger(v) || v < 1 || v > max) throw invalidRequest(`Invalid '${key}': expected an integer between 1 and ${max}, got '${raw}'.`, key, 'invalid_value');
+  if (!Number.isInteger(v) || v < 1 || v > max)
+    throw invalidRequest(`Invalid '${key}': expected an integer between 1 and ${max}, got '${raw}'.`, key, 'invalid_value');
   return v;
 }
 

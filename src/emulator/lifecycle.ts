@@ -170,7 +170,11 @@ function fail(rec: JobRecord, atMs: number): void {
   const error =
     rec.validationError ??
     (f?.at === 'validating'
-      ? { code: f.code ?? 'invalid_training_file', message: f.message ?? 'The job failed due to an invalid training file (emulated fault).', param: 'training_file' }
+      ? {
+          code: f.code ?? 'invalid_training_file',
+          message: f.message ?? 'The job failed due to an invalid training file (emulated fault).',
+          param: 'training_file',
+        }
       : { code: f?.code ?? 'internal_error', message: f?.message ?? 'The job failed due to an internal error during training (emulated fault).', param: null });
   rec.job.status = 'failed';
   rec.job.error = error;

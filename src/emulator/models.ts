@@ -38,7 +38,14 @@ function retrieve(ctx: RequestContext): ModelWithShutdown {
 
 function remove(ctx: RequestContext): OpenAI.Models.ModelDeleted {
   const id = ctx.params[0];
-  if (baseModel(id)) throw new ApiError(403, 'You have insufficient permissions for this operation: only fine-tuned models owned by your organization can be deleted.', 'invalid_request_error', 'model', 'model_not_deletable');
+  if (baseModel(id))
+    throw new ApiError(
+      403,
+      'You have insufficient permissions for this operation: only fine-tuned models owned by your organization can be deleted.',
+      'invalid_request_error',
+      'model',
+      'model_not_deletable',
+    );
   const ft = liveFineTuned(ctx.emu).find((m) => m.model.id === id);
   if (!ft) throw modelNotFound(id);
   ft.deleted = true;

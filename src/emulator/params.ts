@@ -64,8 +64,10 @@ export function optNumber(body: JsonObject, key: string, min: number, max: numbe
 }
 
 function checkRange(path: string, v: number, min: number, max: number, kind: 'integer' | 'decimal'): void {
-  if (v < min) throw invalidRequest(`Invalid '${path}': ${kind} below minimum value. Expected a value >= ${min}, but got ${v} instead.`, path, `${kind}_below_min_value`);
-  if (v > max) throw invalidRequest(`Invalid '${path}': ${kind} above maximum value. Expected a value <= ${max}, but got ${v} instead.`, path, `${kind}_above_max_value`);
+  if (v < min)
+    throw invalidRequest(`Invalid '${path}': ${kind} below minimum value. Expected a value >= ${min}, but got ${v} instead.`, path, `${kind}_below_min_value`);
+  if (v > max)
+    throw invalidRequest(`Invalid '${path}': ${kind} above maximum value. Expected a value <= ${max}, but got ${v} instead.`, path, `${kind}_above_max_value`);
 }
 
 export function optObject(body: JsonObject, key: string, path = key): JsonObject | undefined {
@@ -90,14 +92,27 @@ export function oneOf<T extends string>(path: string, v: string, allowed: readon
 }
 
 /** `'auto'` or a number within [min, max] (integer when `integer`), as fine-tuning hyperparameters accept. */
-export function autoOrNumber(obj: JsonObject, key: string, path: string, min: number, max: number, integer: boolean, exclusiveMin = false): 'auto' | number | undefined {
+export function autoOrNumber(
+  obj: JsonObject,
+  key: string,
+  path: string,
+  min: number,
+  max: number,
+  integer: boolean,
+  exclusiveMin = false,
+): 'auto' | number | undefined {
   const v = obj[key];
   if (v === undefined || v === null) return undefined;
   if (v === 'auto') return 'auto';
   if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
-    throw invalidRequest(`Invalid value for '${path}': expected 'auto' or ${integer ? 'an integer' : 'a number'}, but got ${typeName(v)} instead.`, path, 'invalid_type');
+    throw invalidRequest(
+      `Invalid value for '${path}': expected 'auto' or ${integer ? 'an integer' : 'a number'}, but got ${typeName(v)} instead.`,
+      path,
+      'invalid_type',
+    );
   }
-  if (exclusiveMin ? v <= min : v < min) throw invalidRequest(`Invalid '${path}': must be ${exclusiveMin ? 'greater than' : 'at least'} ${min}, got ${v}.`, path, 'invalid_value');
+  if (exclusiveMin ? v <= min : v < min)
+    throw invalidRequest(`Invalid '${path}': must be ${exclusiveMin ? 'greater than' : 'at least'} ${min}, got ${v}.`, path, 'invalid_value');
   if (v > max) throw invalidRequest(`Invalid '${path}': must be at most ${max}, got ${v}.`, path, 'invalid_value');
   return v;
 }

@@ -12,7 +12,9 @@ export function hashId(length: number, ...parts: (string | number)[]): string {
   let out = '';
   let counter = 0;
   while (out.length < length) {
-    const digest = createHash('sha256').update(`${parts.join('\u0000')}\u0000${counter++}`).digest();
+    const digest = createHash('sha256')
+      .update(`${parts.join('\u0000')}\u0000${counter++}`)
+      .digest();
     for (const byte of digest) {
       if (byte >= 248) continue; // keep the distribution uniform over 62 symbols
       out += BASE62[byte % 62];

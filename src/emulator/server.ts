@@ -109,7 +109,20 @@ export function buildServer(emu: Emulator, keys: ReadonlySet<string> | null, pla
       if (!(await preResponseFaults(req, res, faults, signal))) return;
       const found = match(method, path);
       if (!found) throw invalidUrl(method, fullPath);
-      const ctx: RequestContext = { emu, req, res, method, path, query: url.searchParams, params: found.params, faults, get signal() { return signal(); }, note: (info) => Object.assign(entry.info, info) };
+      const ctx: RequestContext = {
+        emu,
+        req,
+        res,
+        method,
+        path,
+        query: url.searchParams,
+        params: found.params,
+        faults,
+        get signal() {
+          return signal();
+        },
+        note: (info) => Object.assign(entry.info, info),
+      };
       const body = await found.route.handler(ctx);
       if (body !== undefined) sendJson(res, 200, body, { 'openai-processing-ms': String(Date.now() - started) });
     } catch (err) {

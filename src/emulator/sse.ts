@@ -48,7 +48,11 @@ export async function writeStream(ctx: RequestContext, chunks: readonly object[]
           res.end();
           return result;
         case 'stream-error':
-          await write(res, `data: ${JSON.stringify({ error: { message: fault.message ?? 'The server had an error while streaming the response (emulated fault).', type: 'server_error', param: null, code: fault.code ?? null } })}\n\n`, signal);
+          await write(
+            res,
+            `data: ${JSON.stringify({ error: { message: fault.message ?? 'The server had an error while streaming the response (emulated fault).', type: 'server_error', param: null, code: fault.code ?? null } })}\n\n`,
+            signal,
+          );
           res.end();
           return result;
         case 'stall':

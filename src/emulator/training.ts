@@ -18,7 +18,11 @@ export interface Resolved {
  * examples in total, capped at 25; lowered for sets over 25,000 example-epochs); batch size ≈0.2% of the examples
  * rounded down to a power of two (1 for small sets, max 256); learning-rate multiplier 2 for batch ≤ 4, else 1.
  */
-export function resolveHyperparameters(nTrain: number, req: { n_epochs?: 'auto' | number; batch_size?: 'auto' | number; learning_rate_multiplier?: 'auto' | number; beta?: 'auto' | number }, dpo: boolean): Resolved {
+export function resolveHyperparameters(
+  nTrain: number,
+  req: { n_epochs?: 'auto' | number; batch_size?: 'auto' | number; learning_rate_multiplier?: 'auto' | number; beta?: 'auto' | number },
+  dpo: boolean,
+): Resolved {
   const n = Math.max(1, nTrain);
   let nEpochs = 3;
   if (n * 3 < 100) nEpochs = Math.min(25, Math.floor(100 / n));
@@ -74,7 +78,15 @@ const accuracy = (loss: number) => Math.exp(-0.45 * loss);
  * Per-step values carry batch noise (larger for small batches); validation sits above training and drifts up
  * late in long runs (overfitting); the full-validation value at epoch ends is nearly noise-free.
  */
-export function stepMetrics(seed: number, step: number, total: number, stepsPerEpoch: number, nEpochs: number, batchSize: number, hasValidation: boolean): StepMetrics {
+export function stepMetrics(
+  seed: number,
+  step: number,
+  total: number,
+  stepsPerEpoch: number,
+  nEpochs: number,
+  batchSize: number,
+  hasValidation: boolean,
+): StepMetrics {
   const shape = rng(hash32(seed, 'curve'));
   const l0 = 1.6 + 0.8 * shape();
   const floor = l0 * (0.1 + 0.25 / Math.sqrt(nEpochs));

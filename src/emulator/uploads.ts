@@ -31,7 +31,8 @@ async function create(ctx: RequestContext): Promise<OpenAI.Uploads.Upload> {
   requireString(body, 'mime_type');
   const bytes = body.bytes;
   if (bytes === undefined) throw invalidRequest("Missing required parameter: 'bytes'.", 'bytes', 'missing_required_parameter');
-  if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 0) throw invalidRequest("Invalid 'bytes': expected a non-negative integer.", 'bytes', 'invalid_type');
+  if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 0)
+    throw invalidRequest("Invalid 'bytes': expected a non-negative integer.", 'bytes', 'invalid_type');
   if (bytes > MAX_UPLOAD_TOTAL) throw invalidRequest(`Invalid 'bytes': an Upload can hold at most ${MAX_UPLOAD_TOTAL} bytes.`, 'bytes', 'invalid_value');
   checkPurposeFormat(purpose, filename);
   const expires = optObject(body, 'expires_after');
@@ -58,7 +59,12 @@ async function addPart(ctx: RequestContext): Promise<OpenAI.Uploads.UploadPart> 
   const body = await readMultipart(ctx.req, ctx.emu.config.maxPartBytes, (limit) => sizeLimitMessage(limit).replace('an uploaded file', 'an upload part'));
   const data = body.files.find((f) => f.field === 'data');
   if (!data) throw invalidRequest("Missing required parameter: 'data'.", 'data', 'missing_required_parameter');
-  const part: OpenAI.Uploads.UploadPart = { id: ctx.emu.state.ids.next('part_', 24), object: 'upload.part', created_at: ctx.emu.clock.seconds(), upload_id: u.upload.id };
+  const part: OpenAI.Uploads.UploadPart = {
+    id: ctx.emu.state.ids.next('part_', 24),
+    object: 'upload.part',
+    created_at: ctx.emu.clock.seconds(),
+    upload_id: u.upload.id,
+  };
   u.parts.set(part.id, data.content);
   return part;
 }
@@ -69,7 +75,8 @@ async function complete(ctx: RequestContext): Promise<OpenAI.Uploads.Upload> {
   requirePending(u);
   const ids = body.part_ids;
   if (ids === undefined) throw invalidRequest("Missing required parameter: 'part_ids'.", 'part_ids', 'missing_required_parameter');
-  if (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string')) throw invalidRequest("Invalid type for 'part_ids': expected an array of strings.", 'part_ids', 'invalid_type');
+  if (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string'))
+    throw invalidRequest("Invalid type for 'part_ids': expected an array of strings.", 'part_ids', 'invalid_type');
   const buffers = ids.map((id) => {
     const b = u.parts.get(id as string);
     if (!b) throw invalidRequest(`Part ${String(id)} does not belong to upload ${u.upload.id}.`, 'part_ids', 'invalid_value');
@@ -80,7 +87,8 @@ async function complete(ctx: RequestContext): Promise<OpenAI.Uploads.Upload> {
     throw invalidRequest(`The parts add up to ${content.length} bytes, but the upload was created with bytes=${u.upload.bytes}.`, 'part_ids', 'invalid_value');
   }
   const md5 = optString(body, 'md5');
-  if (md5 && createHash('md5').update(content).digest('hex') !== md5.toLowerCase()) throw invalidRequest('The md5 checksum does not match the uploaded bytes.', 'md5', 'invalid_value');
+  if (md5 && createHash('md5').update(content).digest('hex') !== md5.toLowerCase())
+    throw invalidRequest('The md5 checksum does not match the uploaded bytes.', 'md5', 'invalid_value');
   const file = addFile(ctx.emu, u.upload.filename, u.upload.purpose as OpenAI.Files.FileObject['purpose'], content, u.fileExpiresAt);
   u.upload.status = 'completed';
   u.upload.file = file;

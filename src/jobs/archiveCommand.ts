@@ -29,7 +29,13 @@ export async function runArchive(backend: FineTuneBackend, args: ArchiveArgs = {
     if (!pick) return undefined;
     if (pick.folder) folder = pick.folder;
     else {
-      const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Archive Here', defaultUri: ws ? vscode.Uri.file(ws) : undefined });
+      const chosen = await vscode.window.showOpenDialog({
+        canSelectFolders: true,
+        canSelectFiles: false,
+        canSelectMany: false,
+        openLabel: 'Archive Here',
+        defaultUri: ws ? vscode.Uri.file(ws) : undefined,
+      });
       if (!chosen?.[0]) return undefined;
       folder = chosen[0].fsPath;
     }
@@ -47,7 +53,10 @@ export async function runArchive(backend: FineTuneBackend, args: ArchiveArgs = {
             signal: ac.signal,
             onProgress: (p) => {
               const pct = p.jobsTotal ? (100 * p.jobsDone) / p.jobsTotal : 0;
-              progress.report({ message: `${p.jobsDone}${p.jobsTotal !== undefined ? `/${p.jobsTotal}` : ''} · ${p.message}`, increment: Math.max(0, pct - last) });
+              progress.report({
+                message: `${p.jobsDone}${p.jobsTotal !== undefined ? `/${p.jobsTotal}` : ''} · ${p.message}`,
+                increment: Math.max(0, pct - last),
+              });
               last = pct;
             },
           });

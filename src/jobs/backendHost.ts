@@ -52,11 +52,7 @@ export class BackendHost implements vscode.Disposable {
     this.uploadCache = new MementoUploadCache(s.context.globalState);
     this.subs.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (
-          e.affectsConfiguration(`${SECTION}.provider`) ||
-          e.affectsConfiguration(`${SECTION}.baseUrl`) ||
-          e.affectsConfiguration(`${SECTION}.azure`)
-        ) {
+        if (e.affectsConfiguration(`${SECTION}.provider`) || e.affectsConfiguration(`${SECTION}.baseUrl`) || e.affectsConfiguration(`${SECTION}.azure`)) {
           this.invalidate();
         }
       }),

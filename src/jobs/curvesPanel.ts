@@ -40,7 +40,10 @@ export class TrainingCurvesPanel implements vscode.Disposable {
     private readonly log: Log,
     private readonly pickJobs: () => Promise<string[]>,
   ) {
-    this.panel = vscode.window.createWebviewPanel(TrainingCurvesPanel.viewType, 'Training Curves', vscode.ViewColumn.Active, { ...webviewOptions(extensionUri), retainContextWhenHidden: false });
+    this.panel = vscode.window.createWebviewPanel(TrainingCurvesPanel.viewType, 'Training Curves', vscode.ViewColumn.Active, {
+      ...webviewOptions(extensionUri),
+      retainContextWhenHidden: false,
+    });
     this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, { script: 'charts.js', styles: ['media/charts.css'], title: 'Training Curves' });
     this.subs.push(
       this.panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
@@ -70,7 +73,10 @@ export class TrainingCurvesPanel implements vscode.Disposable {
       const j = this.store.job(id);
       if (j && !isTerminal(j.status)) this.watches.set(id, this.store.watch(id));
     }
-    this.panel.title = this.jobIds.length === 1 ? `Training Curves — ${this.store.job(this.jobIds[0]) ? jobLabel(this.store.job(this.jobIds[0])!) : this.jobIds[0]}` : `Training Curves (${this.jobIds.length} jobs)`;
+    this.panel.title =
+      this.jobIds.length === 1
+        ? `Training Curves — ${this.store.job(this.jobIds[0]) ? jobLabel(this.store.job(this.jobIds[0])!) : this.jobIds[0]}`
+        : `Training Curves (${this.jobIds.length} jobs)`;
     this.schedulePost(0);
   }
 

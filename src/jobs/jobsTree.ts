@@ -120,7 +120,13 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsElement>, v
       const recent = d.events.slice(-RECENT_EVENTS).reverse();
       out.push(...recent.map((event): JobsElement => ({ kind: 'event', jobId, event })));
       if (recent.length === 0 && !d.eventsError) out.push({ kind: 'message', text: 'No events yet' });
-      if (d.events.length > 0) out.push({ kind: 'message', text: 'Show all events in the output…', icon: 'output', command: { title: 'Show Job Events', command: JobCommands.showJobEvents, arguments: [{ jobId }] } });
+      if (d.events.length > 0)
+        out.push({
+          kind: 'message',
+          text: 'Show all events in the output…',
+          icon: 'output',
+          command: { title: 'Show Job Events', command: JobCommands.showJobEvents, arguments: [{ jobId }] },
+        });
       return out;
     }
     if (!d.checkpointsLoaded) await this.store.fetchCheckpoints(jobId);
@@ -175,7 +181,11 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsElement>, v
       case 'resultModel': {
         const it = new vscode.TreeItem(el.modelId, vscode.TreeItemCollapsibleState.None);
         it.description = 'fine-tuned model';
-        it.tooltip = new vscode.MarkdownString().appendMarkdown('**Resulting model** (trained from ').appendText(el.baseModel).appendMarkdown(')\n\n').appendCodeblock(el.modelId, 'text');
+        it.tooltip = new vscode.MarkdownString()
+          .appendMarkdown('**Resulting model** (trained from ')
+          .appendText(el.baseModel)
+          .appendMarkdown(')\n\n')
+          .appendCodeblock(el.modelId, 'text');
         it.iconPath = new vscode.ThemeIcon('sparkle', new vscode.ThemeColor('charts.green'));
         it.contextValue = 'resultModel';
         it.id = `job:${el.jobId}/model`;
@@ -195,7 +205,10 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsElement>, v
         const primary = info.actions[0];
         it.description = primary ? ERROR_ACTIONS[primary].title : undefined;
         it.tooltip = new vscode.MarkdownString().appendText(info.message);
-        it.iconPath = new vscode.ThemeIcon(info.kind === 'rate-limit' ? 'watch' : 'warning', new vscode.ThemeColor(info.kind === 'rate-limit' ? 'charts.yellow' : 'errorForeground'));
+        it.iconPath = new vscode.ThemeIcon(
+          info.kind === 'rate-limit' ? 'watch' : 'warning',
+          new vscode.ThemeColor(info.kind === 'rate-limit' ? 'charts.yellow' : 'errorForeground'),
+        );
         if (primary) it.command = ERROR_ACTIONS[primary].command;
         it.contextValue = `error.${info.kind}`;
         it.id = el.jobId ? `job:${el.jobId}/error/${info.kind}` : `jobs:error`;
@@ -253,16 +266,22 @@ export function detailRows(j: FineTuneJob): JobsElement[] {
   const rows: JobsElement[] = [
     row('Status', statusLabel(j.status, j.rawStatus) + (j.rawStatus && j.status !== 'unknown' ? ` (${j.rawStatus})` : ''), 'pulse'),
     row('Method', j.method, 'symbol-method'),
-    row('Hyperparameters', `epochs ${formatHyperparameter(h.nEpochs)} · batch ${formatHyperparameter(h.batchSize)} · LR × ${formatHyperparameter(h.learningRateMultiplier)}${h.beta !== undefined ? ` · β ${formatHyperparameter(h.beta)}` : ''}`, 'settings'),
+    row(
+      'Hyperparameters',
+      `epochs ${formatHyperparameter(h.nEpochs)} · batch ${formatHyperparameter(h.batchSize)} · LR × ${formatHyperparameter(h.learningRateMultiplier)}${h.beta !== undefined ? ` · β ${formatHyperparameter(h.beta)}` : ''}`,
+      'settings',
+    ),
     row('Training file', j.trainingFile || '—', 'file'),
   ];
   if (j.validationFile) rows.push(row('Validation file', j.validationFile, 'file'));
   if (j.resultFiles.length) rows.push(row('Results', j.resultFiles.join(', '), 'graph'));
   rows.push(row('Suffix', j.suffix ?? '—', 'tag'));
   rows.push(row('Seed', j.seed !== undefined ? String(j.seed) : '—', 'symbol-number'));
-  if (md.datasetName || md.datasetSha256) rows.push(row('Dataset version', `${md.datasetName ?? '?'}${md.datasetSha256 ? ` @ ${md.datasetSha256.slice(0, 12)}` : ''}`, 'database'));
+  if (md.datasetName || md.datasetSha256)
+    rows.push(row('Dataset version', `${md.datasetName ?? '?'}${md.datasetSha256 ? ` @ ${md.datasetSha256.slice(0, 12)}` : ''}`, 'database'));
   if (j.trainedTokens !== undefined) rows.push(row('Trained tokens', j.trainedTokens.toLocaleString('en-US'), 'symbol-numeric'));
-  if (j.estimatedFinish && !j.finishedAt) rows.push(row('Estimated finish', new Date(j.estimatedFinish).toISOString().replace('T', ' ').slice(0, 16) + ' UTC', 'watch'));
+  if (j.estimatedFinish && !j.finishedAt)
+    rows.push(row('Estimated finish', new Date(j.estimatedFinish).toISOString().replace('T', ' ').slice(0, 16) + ' UTC', 'watch'));
   if (j.error) rows.push(row('Error', `${j.error.code ? `${j.error.code}: ` : ''}${j.error.message}`, 'error', true));
   return rows;
 }

@@ -81,7 +81,10 @@ export function registerJobs(s: Services): JobsApi {
   const events = new EventsChannel(store);
   const scheduler = new PollScheduler(async () => {
     const out = await store.poll();
-    if (out.error) log.warn(`Fine-tune polling failed (${store.error?.title ?? 'error'}); backing off${out.error.retryAfterMs !== undefined ? ` at least ${out.error.retryAfterMs} ms as the server asked` : ''}.`);
+    if (out.error)
+      log.warn(
+        `Fine-tune polling failed (${store.error?.title ?? 'error'}); backing off${out.error.retryAfterMs !== undefined ? ` at least ${out.error.retryAfterMs} ms as the server asked` : ''}.`,
+      );
     return out;
   });
   const backendOrUndefined = async (): Promise<FineTuneBackend | undefined> => {
@@ -165,7 +168,9 @@ export function registerJobs(s: Services): JobsApi {
     if (!job || !backend) return undefined;
     const allowed = what === 'cancel' ? isCancellable(job.status) : what === 'pause' ? isPausable(job.status) : isResumable(job.status);
     if (!allowed) {
-      void vscode.window.showWarningMessage(`${jobLabel(job)} is ${job.rawStatus}: it cannot be ${what === 'cancel' ? 'cancelled' : what === 'pause' ? 'paused' : 'resumed'}.`);
+      void vscode.window.showWarningMessage(
+        `${jobLabel(job)} is ${job.rawStatus}: it cannot be ${what === 'cancel' ? 'cancelled' : what === 'pause' ? 'paused' : 'resumed'}.`,
+      );
       return undefined;
     }
     try {
@@ -309,7 +314,10 @@ export function registerJobs(s: Services): JobsApi {
       if (!job || !backend || !model) return false;
       const others = [
         ...(job.fineTunedModel && job.fineTunedModel !== model ? [{ label: job.fineTunedModel, description: 'final model' }] : []),
-        ...store.detailsOf(job.id).checkpoints.filter((c) => c.modelId !== model).map((c) => ({ label: c.modelId, description: `checkpoint, step ${c.step}` })),
+        ...store
+          .detailsOf(job.id)
+          .checkpoints.filter((c) => c.modelId !== model)
+          .map((c) => ({ label: c.modelId, description: `checkpoint, step ${c.step}` })),
         { label: job.baseModel, description: 'base model' },
       ];
       const pick = await vscode.window.showQuickPick(others, { title: `Compare ${model} with…` });
@@ -322,7 +330,12 @@ export function registerJobs(s: Services): JobsApi {
       return rerunJob(id, manifests, startFineTune, log, rerunOptions(arg));
     }),
     vscode.commands.registerCommand(JobCommands.showTrainingCurves, async (arg?: JobArg | { jobIds?: string[] }) => {
-      const ids = arg && typeof arg === 'object' && 'jobIds' in arg && Array.isArray(arg.jobIds) ? arg.jobIds : jobIdOf(arg as JobArg) ? [jobIdOf(arg as JobArg) as string] : await pickJobs('Show training curves of…');
+      const ids =
+        arg && typeof arg === 'object' && 'jobIds' in arg && Array.isArray(arg.jobIds)
+          ? arg.jobIds
+          : jobIdOf(arg as JobArg)
+            ? [jobIdOf(arg as JobArg) as string]
+            : await pickJobs('Show training curves of…');
       return showCurves(ids);
     }),
     vscode.commands.registerCommand(JobCommands.showJobEvents, async (arg: JobArg) => {

@@ -42,9 +42,7 @@ export function rerunOptions(arg: unknown): RerunOptions {
 
 /** The wizard's result, or why "Re-run on…" stopped before it (each `refused` message is also shown). */
 export type RerunResult =
-  | WizardResult
-  | { readonly status: 'refused'; readonly message: string }
-  | { readonly status: 'cancelled'; readonly step: 'backend' | 'changed-dataset' };
+  WizardResult | { readonly status: 'refused'; readonly message: string } | { readonly status: 'cancelled'; readonly step: 'backend' | 'changed-dataset' };
 
 /**
  * "Re-run on…": repeat a job from its local manifest (same dataset, base model, method,
@@ -70,7 +68,11 @@ export async function rerunJob(
   const current = readProfile().provider;
   let provider = opts.provider;
   if (provider === undefined) {
-    const items: (vscode.QuickPickItem & { provider: ProviderKind })[] = PROVIDER_KINDS.map((k) => ({ label: LABELS[k], description: [k === current ? 'current' : '', k === m.backend.kind ? 'original' : ''].filter(Boolean).join(', ') || undefined, provider: k }));
+    const items: (vscode.QuickPickItem & { provider: ProviderKind })[] = PROVIDER_KINDS.map((k) => ({
+      label: LABELS[k],
+      description: [k === current ? 'current' : '', k === m.backend.kind ? 'original' : ''].filter(Boolean).join(', ') || undefined,
+      provider: k,
+    }));
     const pick = await vscode.window.showQuickPick(items, { title: `Re-run ${jobId} (${m.baseModel} on ${m.dataset.name}) on…` });
     if (!pick) return { status: 'cancelled', step: 'backend' };
     provider = pick.provider;
@@ -93,11 +95,18 @@ export async function rerunJob(
   );
   if (m.files.validation && validationNow === undefined) changes.push('validation file was removed since');
   else if (!m.files.validation && validationNow !== undefined) changes.push(`validation file was added since (sha256 ${short(validationNow)})`);
-  else if (m.files.validation && validationNow !== m.files.validation.sha256) changes.push(`validation file changed since (sha256 ${short(m.files.validation.sha256)} → ${short(validationNow ?? '')})`);
+  else if (m.files.validation && validationNow !== m.files.validation.sha256)
+    changes.push(`validation file changed since (sha256 ${short(m.files.validation.sha256)} → ${short(validationNow ?? '')})`);
   if (changes.length > 0) {
     const go = 'Use Current Version';
     const what = changes.map((c) => c.replace(/ since.*$/, '')).join(' and ');
-    const c = opts.yes ? go : await vscode.window.showWarningMessage(`${m.dataset.name}: its ${what} since ${jobId} was started. Re-run with the current version?`, { modal: true }, go);
+    const c = opts.yes
+      ? go
+      : await vscode.window.showWarningMessage(
+          `${m.dataset.name}: its ${what} since ${jobId} was started. Re-run with the current version?`,
+          { modal: true },
+          go,
+        );
     if (c !== go) return { status: 'cancelled', step: 'changed-dataset' };
     log.warn(`Re-running ${jobId} with the current version of ${m.dataset.name}: its ${changes.join('; its ')}.`);
   }

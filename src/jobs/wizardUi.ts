@@ -31,7 +31,11 @@ export class VsCodeWizardUi implements WizardUi {
       detail: `${vscode.workspace.asRelativePath(d.folder)}${d.validationPath ? ' · train + validation' : ' · train only'}${d.systemPrompt ? '' : ' · no system prompt'}`,
       d,
     }));
-    const pick = await vscode.window.showQuickPick(items, { title: `${TITLE} (1/6): dataset`, placeHolder: 'Which dataset should the model learn from?', ignoreFocusOut: true });
+    const pick = await vscode.window.showQuickPick(items, {
+      title: `${TITLE} (1/6): dataset`,
+      placeHolder: 'Which dataset should the model learn from?',
+      ignoreFocusOut: true,
+    });
     return pick?.d;
   }
 
@@ -66,7 +70,11 @@ export class VsCodeWizardUi implements WizardUi {
 
   async confirmWarnings(ds: DatasetRef, check: DatasetCheck): Promise<boolean> {
     const go = 'Continue';
-    const choice = await vscode.window.showWarningMessage(`${ds.name}: ${check.warningCount} warning(s). Continue anyway?`, { modal: true, detail: issueLines(check, 'warnings') }, go);
+    const choice = await vscode.window.showWarningMessage(
+      `${ds.name}: ${check.warningCount} warning(s). Continue anyway?`,
+      { modal: true, detail: issueLines(check, 'warnings') },
+      go,
+    );
     return choice === go;
   }
 
@@ -168,7 +176,11 @@ export class VsCodeWizardUi implements WizardUi {
       ...(s.costNote ? [s.costNote] : []),
     ];
     const go = 'Start Fine-tune';
-    const choice = await vscode.window.showInformationMessage(`${TITLE} (6/6): start training ${s.baseModel} on ${s.dataset.name}?`, { modal: true, detail: lines.join('\n') }, go);
+    const choice = await vscode.window.showInformationMessage(
+      `${TITLE} (6/6): start training ${s.baseModel} on ${s.dataset.name}?`,
+      { modal: true, detail: lines.join('\n') },
+      go,
+    );
     return choice === go;
   }
 

@@ -47,7 +47,9 @@ export async function compareModels(backend: FineTuneBackend, a: string, b: stri
     await vscode.commands.executeCommand(ExternalCommands.compareWith, { modelA, modelB });
     return true;
   }
-  void vscode.window.showInformationMessage(`Side-by-side comparison needs the chat view's compare mode, which is not available. Chat with ${modelA} and ${modelB} one after the other instead.`);
+  void vscode.window.showInformationMessage(
+    `Side-by-side comparison needs the chat view's compare mode, which is not available. Chat with ${modelA} and ${modelB} one after the other instead.`,
+  );
   return false;
 }
 

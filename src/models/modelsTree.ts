@@ -165,14 +165,27 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsElement
         const bound = this.prompts.get(el.id);
         const sd = this.shutdownNote(el.base, m?.shutdownDate);
         const step = parseModelId(el.id).step;
-        it.description = [el.checkpoint ? `checkpoint${step !== undefined ? ` · step ${step}` : ''}` : undefined, bound ? 'prompt bound' : 'no bound prompt', sd?.warn ? sd.text : undefined].filter(Boolean).join(' · ');
+        it.description = [
+          el.checkpoint ? `checkpoint${step !== undefined ? ` · step ${step}` : ''}` : undefined,
+          bound ? 'prompt bound' : 'no bound prompt',
+          sd?.warn ? sd.text : undefined,
+        ]
+          .filter(Boolean)
+          .join(' · ');
         const md = new vscode.MarkdownString();
         md.appendCodeblock(el.id, 'text');
         md.appendMarkdown(`\n${el.checkpoint ? 'Checkpoint' : 'Fine-tuned model'} of `).appendText(el.base);
         if (sd) md.appendMarkdown('\n\n').appendText(`⚠ ${el.base} ${sd.text}; this model stops answering then.`);
-        md.appendMarkdown('\n\n').appendText(bound ? `Bound system prompt (${bound.source === 'user' ? 'set by you' : `from training${bound.datasetName ? ` on ${bound.datasetName}` : ''}`}).` : 'No system prompt bound: chat sends none unless you set one.');
+        md.appendMarkdown('\n\n').appendText(
+          bound
+            ? `Bound system prompt (${bound.source === 'user' ? 'set by you' : `from training${bound.datasetName ? ` on ${bound.datasetName}` : ''}`}).`
+            : 'No system prompt bound: chat sends none unless you set one.',
+        );
         it.tooltip = md;
-        it.iconPath = new vscode.ThemeIcon(el.checkpoint ? 'milestone' : sd?.warn ? 'warning' : 'sparkle', sd?.warn ? new vscode.ThemeColor('list.warningForeground') : undefined);
+        it.iconPath = new vscode.ThemeIcon(
+          el.checkpoint ? 'milestone' : sd?.warn ? 'warning' : 'sparkle',
+          sd?.warn ? new vscode.ThemeColor('list.warningForeground') : undefined,
+        );
         it.contextValue = el.checkpoint ? 'model.checkpoint' : 'model.fineTuned';
         it.id = `models:model:${el.parent ?? ''}:${el.id}`;
         return it;
@@ -180,9 +193,14 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsElement
       case 'prompt': {
         const bound = this.prompts.get(el.modelId);
         const text = bound?.systemPrompt ?? '';
-        const it = new vscode.TreeItem(bound ? (text.length > 80 ? `${text.slice(0, 80)}…` : text || '(empty system prompt)') : 'No bound system prompt — set one…', vscode.TreeItemCollapsibleState.None);
+        const it = new vscode.TreeItem(
+          bound ? (text.length > 80 ? `${text.slice(0, 80)}…` : text || '(empty system prompt)') : 'No bound system prompt — set one…',
+          vscode.TreeItemCollapsibleState.None,
+        );
         it.description = bound ? (bound.source === 'user' ? 'set by you' : `from training${bound.datasetName ? ` · ${bound.datasetName}` : ''}`) : undefined;
-        it.tooltip = bound ? new vscode.MarkdownString().appendMarkdown('**Training system prompt**\n\n').appendText(text) : 'Chat sends this system prompt to the model, as it was during training.';
+        it.tooltip = bound
+          ? new vscode.MarkdownString().appendMarkdown('**Training system prompt**\n\n').appendText(text)
+          : 'Chat sends this system prompt to the model, as it was during training.';
         it.iconPath = new vscode.ThemeIcon('comment-discussion');
         it.command = { title: 'Set Bound System Prompt…', command: ModelCommands.setBoundPrompt, arguments: [{ modelId: el.modelId }] };
         it.contextValue = 'boundPrompt';

@@ -22,7 +22,8 @@ export class PromptBinder {
     const md = readJobMetadata(job.metadata);
     if (!md.promptSha256) return undefined;
     for (const ds of await listDatasets(this.roots())) {
-      if (ds.systemPrompt !== undefined && sha256Hex(ds.systemPrompt) === md.promptSha256) return { systemPrompt: ds.systemPrompt, datasetName: md.datasetName ?? ds.name };
+      if (ds.systemPrompt !== undefined && sha256Hex(ds.systemPrompt) === md.promptSha256)
+        return { systemPrompt: ds.systemPrompt, datasetName: md.datasetName ?? ds.name };
     }
     return undefined;
   }

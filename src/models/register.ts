@@ -122,7 +122,11 @@ export function registerModels(s: Services, jobs: JobsApi): ModelsApi {
       const skipConfirm = arg && !('kind' in arg) && arg.confirm === false;
       if (!skipConfirm) {
         const del = 'Delete Model';
-        const c = await vscode.window.showWarningMessage(`Delete ${id}?`, { modal: true, detail: 'The model and its answers are gone for good; its training data and job history stay. This cannot be undone.' }, del);
+        const c = await vscode.window.showWarningMessage(
+          `Delete ${id}?`,
+          { modal: true, detail: 'The model and its answers are gone for good; its training data and job history stay. This cannot be undone.' },
+          del,
+        );
         if (c !== del) return false;
       }
       try {
@@ -159,7 +163,8 @@ export function registerModels(s: Services, jobs: JobsApi): ModelsApi {
         opt(arg, 'deployment') ??
         (await vscode.window.showInputBox({
           title: `Azure deployment serving ${id}`,
-          prompt: 'Azure chat requests name a deployment, not the model. Deploy the model in the Azure portal (or with `az cognitiveservices account deployment create`), then enter the deployment name. Empty removes the mapping.',
+          prompt:
+            'Azure chat requests name a deployment, not the model. Deploy the model in the Azure portal (or with `az cognitiveservices account deployment create`), then enter the deployment name. Empty removes the mapping.',
           value: map[id] ?? '',
           ignoreFocusOut: true,
           validateInput: deploymentNameError,

@@ -24,13 +24,27 @@ export class Log implements vscode.Disposable {
     return redact(parts.join(' '), this.secrets);
   }
 
-  trace(message: string, ...args: unknown[]): void { this.channel.trace(this.clean(message, args)); }
-  debug(message: string, ...args: unknown[]): void { this.channel.debug(this.clean(message, args)); }
-  info(message: string, ...args: unknown[]): void { this.channel.info(this.clean(message, args)); }
-  warn(message: string, ...args: unknown[]): void { this.channel.warn(this.clean(message, args)); }
-  error(message: string, ...args: unknown[]): void { this.channel.error(this.clean(message, args)); }
-  show(): void { this.channel.show(true); }
-  dispose(): void { this.channel.dispose(); }
+  trace(message: string, ...args: unknown[]): void {
+    this.channel.trace(this.clean(message, args));
+  }
+  debug(message: string, ...args: unknown[]): void {
+    this.channel.debug(this.clean(message, args));
+  }
+  info(message: string, ...args: unknown[]): void {
+    this.channel.info(this.clean(message, args));
+  }
+  warn(message: string, ...args: unknown[]): void {
+    this.channel.warn(this.clean(message, args));
+  }
+  error(message: string, ...args: unknown[]): void {
+    this.channel.error(this.clean(message, args));
+  }
+  show(): void {
+    this.channel.show(true);
+  }
+  dispose(): void {
+    this.channel.dispose();
+  }
 }
 
 function safeJson(v: unknown): string {

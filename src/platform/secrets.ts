@@ -8,7 +8,10 @@ export class ApiKeys implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly sub: vscode.Disposable;
 
-  constructor(private readonly storage: vscode.SecretStorage, private readonly log: Log) {
+  constructor(
+    private readonly storage: vscode.SecretStorage,
+    private readonly log: Log,
+  ) {
     this.sub = storage.onDidChange((e) => {
       const kind = e.key.startsWith('socratune.apiKey.') ? (e.key.slice('socratune.apiKey.'.length) as ProviderKind) : undefined;
       if (kind) this.changed.fire(kind);

@@ -10,7 +10,11 @@ export function nonce(): string {
  * HTML shell for a webview: strict CSP (no inline script or style, no eval, no remote anything),
  * one nonce'd script from `dist/webview`, styles from `media/`.
  */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, opts: { script: string; styles: string[]; title: string; body?: string }): string {
+export function webviewHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  opts: { script: string; styles: string[]; title: string; body?: string },
+): string {
   const n = nonce();
   const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', opts.script));
   const styleLinks = opts.styles

@@ -7,17 +7,7 @@
  * the character `offset` where they start, so a webview that received a snapshot (after being hidden or
  * re-created) applies only what it does not have yet. The API key never appears in any message.
  */
-import type {
-  ChatError,
-  ComparePick,
-  CompareSide,
-  Conversation,
-  ConversationSummary,
-  Feedback,
-  PromptSource,
-  SamplingParams,
-  Turn,
-} from '../core/chat/types';
+import type { ChatError, ComparePick, CompareSide, Conversation, ConversationSummary, Feedback, PromptSource, SamplingParams, Turn } from '../core/chat/types';
 
 export type { ChatError, ComparePick, CompareSide, Conversation, ConversationSummary, Feedback, PromptSource, SamplingParams, Turn };
 export type { AssistantTurn, CompareTurn, Reply, ReplySetup, ReplyStatus, UserTurn, Usage } from '../core/chat/types';
@@ -122,7 +112,15 @@ export type ToChatWebview =
   | { readonly type: 'chat/truncate'; readonly conversationId: string; readonly keep: number }
   | { readonly type: 'chat/streamStart'; readonly stream: StreamInfo }
   /** Batched text of one stream, starting at character `offset` of the reply. */
-  | { readonly type: 'chat/delta'; readonly requestId: string; readonly conversationId: string; readonly turnId: string; readonly side?: CompareSide; readonly offset: number; readonly text: string }
+  | {
+      readonly type: 'chat/delta';
+      readonly requestId: string;
+      readonly conversationId: string;
+      readonly turnId: string;
+      readonly side?: CompareSide;
+      readonly offset: number;
+      readonly text: string;
+    }
   /** The stream ended; the final turn follows as `chat/turn`. */
   | { readonly type: 'chat/streamEnd'; readonly requestId: string; readonly conversationId: string; readonly turnId: string; readonly side?: CompareSide }
   | { readonly type: 'chat/conversations'; readonly conversations: readonly ConversationSummary[] }

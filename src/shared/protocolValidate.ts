@@ -15,16 +15,44 @@ const ID_RE = /^[A-Za-z0-9_-]{1,80}$/;
 // Model IDs: "ft:gpt-4.1-mini-2025-04-14:org:suffix:abc123:ckpt-step-10", "llama3.2:3b", "org/model@rev" …
 const MODEL_RE = /^[\w.:/@+-]+$/;
 
-const str = (max: number, allowEmpty = true): Check => (v) =>
-  typeof v !== 'string' ? 'must be a string' : !allowEmpty && v.trim() === '' ? 'must not be empty' : v.length > max ? `longer than ${max} characters` : undefined;
+const str =
+  (max: number, allowEmpty = true): Check =>
+  (v) =>
+    typeof v !== 'string'
+      ? 'must be a string'
+      : !allowEmpty && v.trim() === ''
+        ? 'must not be empty'
+        : v.length > max
+          ? `longer than ${max} characters`
+          : undefined;
 const id: Check = (v) => (typeof v === 'string' && ID_RE.test(v) ? undefined : 'must be an id ([A-Za-z0-9_-], ≤ 80)');
 const model: Check = (v) =>
-  typeof v !== 'string' ? 'must be a string' : v.length > LIMITS.modelIdChars ? 'model ID too long' : v !== '' && !MODEL_RE.test(v) ? 'model ID has characters a model ID cannot have' : undefined;
+  typeof v !== 'string'
+    ? 'must be a string'
+    : v.length > LIMITS.modelIdChars
+      ? 'model ID too long'
+      : v !== '' && !MODEL_RE.test(v)
+        ? 'model ID has characters a model ID cannot have'
+        : undefined;
 const bool: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be a boolean');
-const oneOf = (values: readonly string[]): Check => (v) => (typeof v === 'string' && values.includes(v) ? undefined : `must be one of ${values.join(', ')}`);
-const nullable = (c: Check): Check => (v) => (v === null ? undefined : c(v));
-const num = (min: number, max: number, integer = false): Check => (v) =>
-  typeof v !== 'number' || !Number.isFinite(v) ? 'must be a finite number' : v < min || v > max ? `must be between ${min} and ${max}` : integer && !Number.isInteger(v) ? 'must be an integer' : undefined;
+const oneOf =
+  (values: readonly string[]): Check =>
+  (v) =>
+    typeof v === 'string' && values.includes(v) ? undefined : `must be one of ${values.join(', ')}`;
+const nullable =
+  (c: Check): Check =>
+  (v) =>
+    v === null ? undefined : c(v);
+const num =
+  (min: number, max: number, integer = false): Check =>
+  (v) =>
+    typeof v !== 'number' || !Number.isFinite(v)
+      ? 'must be a finite number'
+      : v < min || v > max
+        ? `must be between ${min} and ${max}`
+        : integer && !Number.isInteger(v)
+          ? 'must be an integer'
+          : undefined;
 const side = oneOf(['a', 'b']);
 
 function shape(fields: Record<string, Check>, optional: Record<string, Check> = {}): Check {

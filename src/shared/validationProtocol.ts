@@ -71,7 +71,9 @@ export function isFromValidationWebview(v: unknown): v is FromValidationWebview 
     case 'validation/ready':
       return Object.keys(v).length === 1;
     case 'validation/open':
-      return (v.role === 'train' || v.role === 'validation') && isCount(v.line) && v.line >= 1 && (v.column === undefined || (isCount(v.column) && v.column >= 1));
+      return (
+        (v.role === 'train' || v.role === 'validation') && isCount(v.line) && v.line >= 1 && (v.column === undefined || (isCount(v.column) && v.column >= 1))
+      );
     case 'validation/rendered':
       return isCount(v.files, 10) && isCount(v.bins, 10_000) && isCount(v.blocking);
     default:

@@ -125,11 +125,15 @@ export class DatasetDiagnostics implements vscode.Disposable {
       const { validateJsonlText } = await validationEngine();
       const result = await validateJsonlText(doc.getText(), { model: baseModelSetting(), purpose: purposeFromFileName(doc.uri.path), signal: ac.signal });
       if (ac.signal.aborted || doc.isClosed || doc.version !== version) return undefined;
-      this.collection.set(doc.uri, toDiagnostics(result, (l) => (l < doc.lineCount ? doc.lineAt(l).text.length : 0)));
+      this.collection.set(
+        doc.uri,
+        toDiagnostics(result, (l) => (l < doc.lineCount ? doc.lineAt(l).text.length : 0)),
+      );
       this.updated.fire({ uri: doc.uri, result });
       return result;
     } catch (err) {
-      if (!isAbortError(err)) this.s.log.error(`Validating ${vscode.workspace.asRelativePath(doc.uri)} failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (!isAbortError(err))
+        this.s.log.error(`Validating ${vscode.workspace.asRelativePath(doc.uri)} failed: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
     } finally {
       if (this.running.get(key) === ac) this.running.delete(key);
@@ -139,7 +143,10 @@ export class DatasetDiagnostics implements vscode.Disposable {
   /** Diagnostics for a file validated by the command (it may not be open in an editor). */
   setFromResult(uri: vscode.Uri, result: ValidationResult): void {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    this.collection.set(uri, toDiagnostics(result, (l) => (open && l < open.lineCount ? open.lineAt(l).text.length : 10_000)));
+    this.collection.set(
+      uri,
+      toDiagnostics(result, (l) => (open && l < open.lineCount ? open.lineAt(l).text.length : 10_000)),
+    );
     this.updated.fire({ uri, result });
   }
 

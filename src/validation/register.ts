@@ -21,6 +21,10 @@ export function registerValidation(s: Services, datasetChanges?: vscode.Event<vs
   const diagnostics = new DatasetDiagnostics(s);
   const statusBar = new DatasetStatusBar(s, datasetChanges);
   const command = new ValidateDatasetCommand(s, diagnostics, statusBar);
-  s.context.subscriptions.push(diagnostics, statusBar, vscode.commands.registerCommand(ValidationCommands.validateDataset, (arg?: unknown) => command.run(arg)));
+  s.context.subscriptions.push(
+    diagnostics,
+    statusBar,
+    vscode.commands.registerCommand(ValidationCommands.validateDataset, (arg?: unknown) => command.run(arg)),
+  );
   return { diagnostics, statusBar, command };
 }

@@ -1,7 +1,13 @@
 import * as vscode from 'vscode';
 import type { Log } from '../platform/log';
 import { webviewHtml, webviewOptions } from '../platform/webviewHtml';
-import { type FileRole, type FromValidationWebview, type ToValidationWebview, type ValidationReport, isFromValidationWebview } from '../shared/validationProtocol';
+import {
+  type FileRole,
+  type FromValidationWebview,
+  type ToValidationWebview,
+  type ValidationReport,
+  isFromValidationWebview,
+} from '../shared/validationProtocol';
 import { REPORT_VIEW_TYPE } from './commandIds';
 
 type Rendered = Extract<FromValidationWebview, { type: 'validation/rendered' }>;
@@ -25,8 +31,15 @@ export class ValidationReportPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly log: Log,
   ) {
-    this.panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'Dataset Validation', vscode.ViewColumn.Active, { ...webviewOptions(extensionUri), retainContextWhenHidden: false });
-    this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, { script: 'validation.js', styles: ['media/validation.css'], title: 'Dataset Validation' });
+    this.panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'Dataset Validation', vscode.ViewColumn.Active, {
+      ...webviewOptions(extensionUri),
+      retainContextWhenHidden: false,
+    });
+    this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, {
+      script: 'validation.js',
+      styles: ['media/validation.css'],
+      title: 'Dataset Validation',
+    });
     this.subs.push(
       this.renderedEmitter,
       this.panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),

@@ -41,7 +41,10 @@ export class DatasetStatusBar implements vscode.Disposable {
    * long-running workspace watcher sees, so adds show up at once and no change is missed while this item's
    * own per-folder watcher is still starting.
    */
-  constructor(private readonly s: Services, datasetChanges?: vscode.Event<vscode.Uri>) {
+  constructor(
+    private readonly s: Services,
+    datasetChanges?: vscode.Event<vscode.Uri>,
+  ) {
     this.item.name = 'Socratune Dataset';
     this.item.command = SELECT_DATASET_COMMAND;
     this.subs.push(
@@ -49,9 +52,11 @@ export class DatasetStatusBar implements vscode.Disposable {
       this.updated,
       s.activeDataset.onDidChange(() => this.follow(FILE_CHANGE_DEBOUNCE_MS)),
       ...(datasetChanges
-        ? [datasetChanges((uri) => {
-            if (uri.fsPath === this.s.activeDataset.uri?.fsPath) this.schedule(FILE_CHANGE_DEBOUNCE_MS);
-          })]
+        ? [
+            datasetChanges((uri) => {
+              if (uri.fsPath === this.s.activeDataset.uri?.fsPath) this.schedule(FILE_CHANGE_DEBOUNCE_MS);
+            }),
+          ]
         : []),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('socratune.training.defaultBaseModel')) this.schedule(FILE_CHANGE_DEBOUNCE_MS);

@@ -68,13 +68,22 @@ export class ValidateDatasetCommand {
       const doc = vscode.window.activeTextEditor?.document;
       if (doc && /\.jsonl$/i.test(doc.uri.path) && doc.uri.scheme === 'file') {
         const folder = vscode.Uri.joinPath(doc.uri, '..');
-        const isDatasetFile = /^(train|validation)\.jsonl$/i.test(path.basename(doc.uri.path)) && (inDatasetFolder(doc.uri.path) || (await uriExists(vscode.Uri.joinPath(folder, 'dataset.json'))));
+        const isDatasetFile =
+          /^(train|validation)\.jsonl$/i.test(path.basename(doc.uri.path)) &&
+          (inDatasetFolder(doc.uri.path) || (await uriExists(vscode.Uri.joinPath(folder, 'dataset.json'))));
         uri = isDatasetFile ? folder : doc.uri;
       }
     }
     if (!uri) uri = this.s.activeDataset.uri;
     if (!uri) {
-      const picked = await vscode.window.showOpenDialog({ title: 'Validate a fine-tuning dataset', canSelectFiles: true, canSelectFolders: true, canSelectMany: false, filters: { 'JSON Lines': ['jsonl'] }, openLabel: 'Validate' });
+      const picked = await vscode.window.showOpenDialog({
+        title: 'Validate a fine-tuning dataset',
+        canSelectFiles: true,
+        canSelectFolders: true,
+        canSelectMany: false,
+        filters: { 'JSON Lines': ['jsonl'] },
+        openLabel: 'Validate',
+      });
       uri = picked?.[0];
       if (!uri) return undefined;
     }
@@ -86,7 +95,9 @@ export class ValidateDatasetCommand {
     const ds = await this.target(args);
     if (!ds) return undefined;
     if (!(await uriExists(ds.train))) {
-      void vscode.window.showErrorMessage(`${ds.name} has no ${path.basename(ds.train.path)} yet. Add examples from your journal first ("Socratune: Add Selection as Training Example").`);
+      void vscode.window.showErrorMessage(
+        `${ds.name} has no ${path.basename(ds.train.path)} yet. Add examples from your journal first ("Socratune: Add Selection as Training Example").`,
+      );
       return undefined;
     }
     if (ds.train.scheme !== 'file') {
@@ -101,31 +112,34 @@ export class ValidateDatasetCommand {
     let files: DatasetValidation['files'];
     const { buildReport, validateJsonlFile } = await validationEngine();
     try {
-      files = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Validating ${ds.name}`, cancellable: true }, async (progress, token) => {
-        const ac = new AbortController();
-        const sub = token.onCancellationRequested(() => ac.abort());
-        try {
-          const out: DatasetValidation['files'] = [];
-          for (const [i, f] of todo.entries()) {
-            let reported = 0;
-            const share = 100 / todo.length;
-            const result = await validateJsonlFile(f.uri.fsPath, {
-              model,
-              purpose: f.role,
-              signal: ac.signal,
-              onProgress: (p) => {
-                const pct = (p.bytesRead / Math.max(1, p.totalBytes)) * share;
-                progress.report({ message: `${path.basename(f.uri.path)} (${i + 1}/${todo.length})`, increment: pct - reported });
-                reported = pct;
-              },
-            });
-            out.push({ ...f, result });
+      files = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Validating ${ds.name}`, cancellable: true },
+        async (progress, token) => {
+          const ac = new AbortController();
+          const sub = token.onCancellationRequested(() => ac.abort());
+          try {
+            const out: DatasetValidation['files'] = [];
+            for (const [i, f] of todo.entries()) {
+              let reported = 0;
+              const share = 100 / todo.length;
+              const result = await validateJsonlFile(f.uri.fsPath, {
+                model,
+                purpose: f.role,
+                signal: ac.signal,
+                onProgress: (p) => {
+                  const pct = (p.bytesRead / Math.max(1, p.totalBytes)) * share;
+                  progress.report({ message: `${path.basename(f.uri.path)} (${i + 1}/${todo.length})`, increment: pct - reported });
+                  reported = pct;
+                },
+              });
+              out.push({ ...f, result });
+            }
+            return out;
+          } finally {
+            sub.dispose();
           }
-          return out;
-        } finally {
-          sub.dispose();
-        }
-      });
+        },
+      );
     } catch (err) {
       if (isAbortError(err)) {
         void vscode.window.showInformationMessage(`Validation of ${ds.name} cancelled.`);

@@ -13,9 +13,7 @@ export const WALKTHROUGH_ID = 'socratune.socratune#socratune.getStarted';
 /** "Get started with Socratune": the walkthrough's commands. Each step completes by doing it. */
 export function registerWalkthrough(s: Services): void {
   s.context.subscriptions.push(
-    vscode.commands.registerCommand(WalkthroughCommands.open, () =>
-      vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
-    ),
+    vscode.commands.registerCommand(WalkthroughCommands.open, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false)),
     vscode.commands.registerCommand(WalkthroughCommands.openJournal, () => openOrCreateJournal(s)),
   );
 }
@@ -35,7 +33,10 @@ async function openOrCreateJournal(s: Services): Promise<vscode.Uri | undefined>
   const existing = await vscode.workspace.findFiles('**/*.md', '{**/node_modules/**,**/.socratune/**}', 200);
   const create = { label: '$(new-file) Create a new journal…', create: true as const };
   const picks = [create, ...existing.map((uri) => ({ label: `$(markdown) ${vscode.workspace.asRelativePath(uri)}`, uri }))];
-  const pick = existing.length === 0 ? create : await vscode.window.showQuickPick(picks, { title: 'Socratune: open your journal', placeHolder: 'A markdown file you write in' });
+  const pick =
+    existing.length === 0
+      ? create
+      : await vscode.window.showQuickPick(picks, { title: 'Socratune: open your journal', placeHolder: 'A markdown file you write in' });
   if (!pick) return undefined;
   let uri: vscode.Uri;
   if ('create' in pick) {

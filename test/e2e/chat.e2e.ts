@@ -13,7 +13,7 @@ const OTHER = 'gpt-4o-mini-2024-07-18';
 const HOSTILE = [
   'Here is your answer. <script>window.__pwned = "script"</script>',
   '<img src="http://evil.example/beacon.png" onerror="window.__pwned = \'img\'">',
-  '<a href="javascript:window.__pwned=\'a\'">raw link</a> and [md link](javascript:window.__pwned=\'md\')',
+  "<a href=\"javascript:window.__pwned='a'\">raw link</a> and [md link](javascript:window.__pwned='md')",
   '![tracking pixel](http://evil.example/pixel.gif)',
   '<iframe src="http://evil.example/frame"></iframe><svg onload="window.__pwned=\'svg\'"></svg>',
   'A safe link: [the docs](https://example.com/docs).',
@@ -114,7 +114,9 @@ describe('chat (e2e)', function () {
   const turnAt = (i: number) => chat.locator('.transcript > .turn').nth(i);
   /** What the view shows, for failure messages. */
   const diag = async (): Promise<string> =>
-    frame.evaluate<string>(`JSON.stringify({ streaming: document.querySelector('#app').dataset.streaming, notices: document.querySelector('.notices').innerText, composer: document.querySelector('textarea.composer-input').value, last: (document.querySelector('.transcript').lastElementChild || {}).innerText })`);
+    frame.evaluate<string>(
+      `JSON.stringify({ streaming: document.querySelector('#app').dataset.streaming, notices: document.querySelector('.notices').innerText, composer: document.querySelector('textarea.composer-input').value, last: (document.querySelector('.transcript').lastElementChild || {}).innerText })`,
+    );
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') console.error('chat view state:', await diag().catch((e) => String(e)));
   });
@@ -122,7 +124,9 @@ describe('chat (e2e)', function () {
   it('types a prompt, watches it stream, and gets a rendered reply', async () => {
     const at = await send('How should I begin a difficult morning?');
     assert.match(await turnAt(at).innerText(), /difficult morning/);
-    await turnAt(at + 1).locator('.reply').waitFor();
+    await turnAt(at + 1)
+      .locator('.reply')
+      .waitFor();
     // While streaming: the reply is marked busy for assistive tech, and Stop replaces Send.
     await chat.locator('.reply.streaming .md[aria-busy="true"]').first().waitFor({ timeout: 10_000 });
     await chat.locator('.stop-button').waitFor();
@@ -134,7 +138,9 @@ describe('chat (e2e)', function () {
       await new Promise((r) => setTimeout(r, 50));
     }
     assert.ok(new Set(lengths.filter((n) => n > 0)).size >= 2, `text grew during streaming: ${lengths.join(',')}`);
-    await turnAt(at + 1).locator('.reply[data-status="done"]').waitFor({ timeout: 30_000 });
+    await turnAt(at + 1)
+      .locator('.reply[data-status="done"]')
+      .waitFor({ timeout: 30_000 });
     const text = (await lastReply().locator('.md').innerText()).trim();
     assert.ok(text.length > 10, `reply text: ${text}`);
     assert.equal(await lastReply().locator('.md').getAttribute('aria-live'), 'polite');
@@ -146,10 +152,14 @@ describe('chat (e2e)', function () {
   it('stops a streaming reply with Esc and keeps the partial text', async () => {
     const input = chat.locator('textarea.composer-input');
     const at = await send('Tell me everything about patience, in great detail, please.');
-    await turnAt(at + 1).locator('.reply.streaming').waitFor();
+    await turnAt(at + 1)
+      .locator('.reply.streaming')
+      .waitFor();
     await chat.locator('.stop-button').waitFor();
     await input.press('Escape');
-    await turnAt(at + 1).locator('.reply[data-status="stopped"]').waitFor({ timeout: 15_000 });
+    await turnAt(at + 1)
+      .locator('.reply[data-status="stopped"]')
+      .waitFor({ timeout: 15_000 });
     await chat.locator('.send-button').waitFor();
     await screenshot(wb.page, 'chat-stopped');
   });
@@ -190,7 +200,9 @@ describe('chat (e2e)', function () {
     await reply.locator('button[data-action="add-to-dataset"]').click();
     await reply.locator('.added-badge').waitFor({ timeout: 20_000 });
     const dsRoot = path.join(e2eEnv.workspace, '.socratune', 'datasets');
-    const trains = readdirSync(dsRoot).map((d) => path.join(dsRoot, d, 'train.jsonl')).filter((f) => existsSync(f));
+    const trains = readdirSync(dsRoot)
+      .map((d) => path.join(dsRoot, d, 'train.jsonl'))
+      .filter((f) => existsSync(f));
     const all = trains.map((f) => readFileSync(f, 'utf8')).join('\n');
     assert.ok(all.includes(JSON.stringify(text).slice(1, 40)), 'the reply is in a train.jsonl');
     await screenshot(wb.page, 'chat-added-to-dataset');
@@ -224,7 +236,14 @@ describe('chat (e2e)', function () {
   it('renders hostile model output inertly: no script runs, no remote resource loads, links go through the host', async () => {
     // Train a tiny model in the emulator whose answers are hostile markdown/HTML.
     const client = new OpenAI({ apiKey: e2eEnv.emulatorKey ?? 'sk-emulator-demo', baseURL: e2eEnv.emulatorUrl });
-    const lines = Array.from({ length: 12 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `hostile question ${i}` }, { role: 'assistant', content: HOSTILE }] }));
+    const lines = Array.from({ length: 12 }, (_, i) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `hostile question ${i}` },
+          { role: 'assistant', content: HOSTILE },
+        ],
+      }),
+    );
     const file = await client.files.create({ file: await toFile(Buffer.from(lines.join('\n') + '\n'), 'hostile.jsonl'), purpose: 'fine-tune' });
     let job = await client.fineTuning.jobs.create({ model: BASE, training_file: file.id, suffix: 'hostile' });
     const deadline = Date.now() + 60_000;
@@ -243,7 +262,9 @@ describe('chat (e2e)', function () {
     await custom.press('Enter');
     await chat.locator(`select.model-select option[value="${model}"]`).first().waitFor({ state: 'attached' });
     const at = await send('hostile question 3');
-    await turnAt(at + 1).locator('.reply[data-status="done"]').waitFor({ timeout: 30_000 });
+    await turnAt(at + 1)
+      .locator('.reply[data-status="done"]')
+      .waitFor({ timeout: 30_000 });
     const md = lastReply().locator('.md');
     assert.match(await md.innerText(), /<script>window.__pwned/, 'raw HTML is shown as text');
 
@@ -255,7 +276,10 @@ describe('chat (e2e)', function () {
     assert.ok(!report.attrs.some((a) => /^on/i.test(a) || a === 'href' || a === 'src' || a === 'style'), report.attrs.join(','));
     // Only http(s) links survive (URLs inside the escaped HTML are linkified as text links); none is javascript:.
     assert.ok(report.links.includes('https://example.com/docs'));
-    assert.ok(report.links.every((l) => l !== null && /^https?:\/\//.test(l)), report.links.join(' '));
+    assert.ok(
+      report.links.every((l) => l !== null && /^https?:\/\//.test(l)),
+      report.links.join(' '),
+    );
     assert.deepEqual(report.images, []);
     assert.deepEqual(evilRequests, [], 'nothing was requested from the remote host');
     await screenshot(wb.page, 'chat-hostile-output');

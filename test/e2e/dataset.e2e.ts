@@ -24,7 +24,10 @@ describe('dataset: Add Selection as Training Example (e2e)', function () {
   before(async () => {
     const folder = join(e2eEnv.workspace, '.socratune', 'datasets', DATASET);
     mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, 'dataset.json'), JSON.stringify({ name: DATASET, format: 'markdown', createdAt: new Date().toISOString(), version: 1 }, null, 2));
+    writeFileSync(
+      join(folder, 'dataset.json'),
+      JSON.stringify({ name: DATASET, format: 'markdown', createdAt: new Date().toISOString(), version: 1 }, null, 2),
+    );
     wb = await openWorkbench();
   });
   after(async () => {
@@ -71,13 +74,17 @@ describe('dataset: Add Selection as Training Example (e2e)', function () {
           { role: 'user', content: 'What makes work meaningful?' },
           {
             role: 'assistant',
-            content: 'Work becomes meaningful when I can name the person it helps and picture the moment it helps them. Without that picture, even good work feels like moving boxes.',
+            content:
+              'Work becomes meaningful when I can name the person it helps and picture the moment it helps them. Without that picture, even good work feels like moving boxes.',
           },
         ],
       },
     ]);
     // The journal shows the passage is now in the dataset (CodeLens above the entry).
-    await page.locator('.monaco-editor .codelens-decoration', { hasText: `In “${DATASET}”` }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.monaco-editor .codelens-decoration', { hasText: `In “${DATASET}”` })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await page.locator('.notifications-toasts .notification-toast.notification-fade-in-done').first().waitFor();
     console.log(`      screenshot: ${await screenshot(page, 'dataset-added')}`);
 

@@ -60,7 +60,10 @@ describe('foundation (e2e)', function () {
     await runCommand(page, 'Socratune: Choose Backend…');
     const items = await quickPickItems(page);
     for (const label of ['OpenAI', 'Azure OpenAI', 'OpenAI-compatible server', 'Local emulator']) {
-      assert.ok(items.some((i) => i.startsWith(label)), `"${label}" in ${JSON.stringify(items)}`);
+      assert.ok(
+        items.some((i) => i.startsWith(label)),
+        `"${label}" in ${JSON.stringify(items)}`,
+      );
     }
     await screenshot(page, 'foundation-choose-backend');
     await page.keyboard.press('Escape');

@@ -19,7 +19,19 @@ import { e2eEnv } from './support/env';
 import { errorToastsSeen, watchErrorToasts } from './support/errorToasts';
 import { hostLogErrors, markHostLogs, type LogMark } from './support/hostLog';
 import { settled, webviewWith } from './support/webviews';
-import { Workbench, activityBarItem, errorNotifications, expandView, notifications, openSocratune, openWorkbench, quickPickItems, runCommand, screenshot, viewPane } from './support/workbench';
+import {
+  Workbench,
+  activityBarItem,
+  errorNotifications,
+  expandView,
+  notifications,
+  openSocratune,
+  openWorkbench,
+  quickPickItems,
+  runCommand,
+  screenshot,
+  viewPane,
+} from './support/workbench';
 
 const DATASET = 'journey';
 const SYSTEM_PROMPT = 'You are my journal. Answer as I would, in my own words.';
@@ -192,14 +204,20 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     await page.locator('.editor-group-container.active .monaco-editor').first().waitFor();
 
     // Passages one by one: the proposed prompt comes from the heading, a Q/A pair, or the user.
-    await addSelection('## 2026-02-02 — Why do I procrastinate on the things I care about most?', 'Why do I procrastinate on the things I care about most?', { shot: '1-prompt-picker' });
+    await addSelection('## 2026-02-02 — Why do I procrastinate on the things I care about most?', 'Why do I procrastinate on the things I care about most?', {
+      shot: '1-prompt-picker',
+    });
     await addSelection('## 2026-03-22 — What makes work meaningful?', 'What makes work meaningful?');
     await addSelection('## 2026-01-11 — On criticism', 'How should I take criticism I think is unfair?');
     await addSelection('## 2026-03-01 — On money', 'What are your thoughts on money?');
     await addSelection('## 2026-05-03', 'How do I make a hard decision?', { type: true });
     assert.equal(trainExamples().length, 5);
     // The journal shows which passages are in the dataset.
-    await page.locator('.monaco-editor .codelens-decoration', { hasText: `In “${DATASET}”` }).filter({ visible: true }).first().waitFor();
+    await page
+      .locator('.monaco-editor .codelens-decoration', { hasText: `In “${DATASET}”` })
+      .filter({ visible: true })
+      .first()
+      .waitFor();
 
     // The rest through "Create Examples from Journal…": review, check two passages without a prompt, type theirs.
     await runCommand(page, 'Socratune: Create Examples from Journal…');
@@ -235,7 +253,8 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     const assistants = examples.map((e) => content(e, 'assistant') ?? '');
     assert.equal(new Set(assistants).size, assistants.length, 'no passage was added twice (duplicates start unchecked)');
     const users = examples.map((e) => content(e, 'user'));
-    for (const p of ['What is friendship, really?', 'Is rest a reward for finishing the work?', 'What is worth doing with an ordinary Sunday?']) assert.ok(users.includes(p), `“${p}” in ${JSON.stringify(users)}`);
+    for (const p of ['What is friendship, really?', 'Is rest a reward for finishing the work?', 'What is worth doing with an ordinary Sunday?'])
+      assert.ok(users.includes(p), `“${p}” in ${JSON.stringify(users)}`);
     assert.ok(examples.every((e) => content(e, 'system') === SYSTEM_PROMPT && e.messages.length === 3));
     await checkpoint('1-dataset');
   });
@@ -257,7 +276,11 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     // The training file in an editor: every line links back to its journal passage, nothing is squiggled.
     await runCommand(page, 'Socratune: Open Training File (train.jsonl)');
     await page.locator('.tabs-container .tab.active', { hasText: 'train.jsonl' }).waitFor();
-    await page.locator('.monaco-editor .codelens-decoration', { hasText: `${JOURNAL}:` }).filter({ visible: true }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.monaco-editor .codelens-decoration', { hasText: `${JOURNAL}:` })
+      .filter({ visible: true })
+      .first()
+      .waitFor({ timeout: 30_000 });
     assert.equal(await page.locator('.editor-group-container.active .monaco-editor .squiggly-error').count(), 0, 'no validation error in train.jsonl');
     // Its diagnostics: the one warning (fewer than 50 examples), in the Problems panel.
     await runCommand(page, 'Problems: Focus on Problems View');
@@ -384,7 +407,10 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     const q = await send(question);
     const first = turns.nth(q + 1).locator('.reply');
     await first.locator('.md[aria-busy="true"]').waitFor(); // streaming, slowly
-    await turns.nth(q + 1).locator('.reply[data-status="done"]').waitFor({ timeout: 60_000 });
+    await turns
+      .nth(q + 1)
+      .locator('.reply[data-status="done"]')
+      .waitFor({ timeout: 60_000 });
     const answer = (await first.locator('.md').innerText()).trim();
     assert.ok(
       passages.some((p) => p.replace(/\s+/g, ' ').startsWith(answer.replace(/\s+/g, ' ').slice(0, 60))),
@@ -398,7 +424,10 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     const stopped = turns.nth(w + 1).locator('.reply');
     await until('the reply has started streaming', async () => (await stopped.locator('.md').innerText()).trim().split(/\s+/).length >= 3);
     await chat.locator('.stop-button').click();
-    await turns.nth(w + 1).locator('.reply[data-status="stopped"]').waitFor({ timeout: 15_000 });
+    await turns
+      .nth(w + 1)
+      .locator('.reply[data-status="stopped"]')
+      .waitFor({ timeout: 15_000 });
     await chat.locator('.send-button').waitFor();
     const partial = (await stopped.locator('.md').innerText()).trim();
     const full = passages.find((p) => p.startsWith('Work becomes meaningful')) ?? '';

@@ -13,15 +13,17 @@ import { Workbench, errorNotifications, expandView, openSocratune, openWorkbench
 const SUFFIX = 'e2e-curves';
 
 function examples(n: number, salt: string): string {
-  return Array.from({ length: n }, (_, i) =>
-    JSON.stringify({
-      messages: [
-        { role: 'system', content: 'You are the journal.' },
-        { role: 'user', content: `What did day ${i} teach (${salt})?` },
-        { role: 'assistant', content: `Day ${i}: the impediment to action advances action (${salt}).` },
-      ],
-    }),
-  ).join('\n') + '\n';
+  return (
+    Array.from({ length: n }, (_, i) =>
+      JSON.stringify({
+        messages: [
+          { role: 'system', content: 'You are the journal.' },
+          { role: 'user', content: `What did day ${i} teach (${salt})?` },
+          { role: 'assistant', content: `Day ${i}: the impediment to action advances action (${salt}).` },
+        ],
+      }),
+    ).join('\n') + '\n'
+  );
 }
 
 /** Creates a finished job with validation metrics on the emulator the workbench uses (real SDK, real HTTP). */
@@ -37,7 +39,15 @@ async function finishedJob(): Promise<string> {
   writeFileSync(join(dir, 'validation.jsonl'), examples(12, 'validation'));
   const train = await backend.upload({ path: join(dir, 'train.jsonl') });
   const validation = await backend.upload({ path: join(dir, 'validation.jsonl') });
-  const job = await backend.createJob({ baseModel: 'gpt-4.1-mini-2025-04-14', trainingFileId: train.id, validationFileId: validation.id, method: 'supervised', hyperparameters: { nEpochs: 4, batchSize: 2 }, suffix: SUFFIX, seed: 3 });
+  const job = await backend.createJob({
+    baseModel: 'gpt-4.1-mini-2025-04-14',
+    trainingFileId: train.id,
+    validationFileId: validation.id,
+    method: 'supervised',
+    hyperparameters: { nEpochs: 4, batchSize: 2 },
+    suffix: SUFFIX,
+    seed: 3,
+  });
   const deadline = Date.now() + 60_000;
   while ((await backend.getJob(job.id)).status !== 'succeeded') {
     if (Date.now() > deadline) throw new Error(`${job.id} did not succeed on the emulator`);
@@ -140,7 +150,10 @@ describe('training curves (e2e)', function () {
     const { page } = wb;
     const models = await expandView(page, 'Models');
     await models.locator('.monaco-list-row', { hasText: 'gpt-4.1-mini-2025-04-14' }).first().waitFor({ timeout: 30_000 });
-    await models.locator('.monaco-list-row', { hasText: `:${SUFFIX}:` }).first().waitFor({ timeout: 30_000 });
+    await models
+      .locator('.monaco-list-row', { hasText: `:${SUFFIX}:` })
+      .first()
+      .waitFor({ timeout: 30_000 });
     assert.equal(await models.locator('.monaco-list-row', { hasText: 'No API key set' }).count(), 0);
     await screenshot(page, 'models-tree');
   });

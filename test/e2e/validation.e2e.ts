@@ -42,7 +42,12 @@ describe('dataset validation (e2e)', function () {
     const folder = join(e2eEnv.workspace, '.socratune', 'datasets', DATASET);
     mkdirSync(folder, { recursive: true });
     const lines = Array.from({ length: 40 }, (_, i) => example(i));
-    lines[6] = JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a', weight: 2 }] });
+    lines[6] = JSON.stringify({
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: 'a', weight: 2 },
+      ],
+    });
     writeFileSync(join(folder, 'train.jsonl'), lines.join('\n') + '\n');
     writeFileSync(join(folder, 'validation.jsonl'), [example(100), example(101), example(102)].join('\n') + '\n');
     writeFileSync(join(folder, 'dataset.json'), JSON.stringify({ name: DATASET, format: 'markdown', createdAt: new Date().toISOString() }));

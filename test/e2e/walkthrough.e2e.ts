@@ -120,7 +120,10 @@ describe('walkthrough: Get started with Socratune (e2e)', function () {
       }
     }
     assert.match(items[0], /Create a new journal/);
-    assert.ok(items.some((i) => i.includes('2026-journal.md')), `existing journals are offered: ${JSON.stringify(items)}`);
+    assert.ok(
+      items.some((i) => i.includes('2026-journal.md')),
+      `existing journals are offered: ${JSON.stringify(items)}`,
+    );
     const added = markdownFiles().filter((f) => !before.has(f));
     created.push(...added);
     assert.equal(added.length, 1, `one new journal file: ${JSON.stringify(added)}`);

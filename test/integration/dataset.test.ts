@@ -48,7 +48,10 @@ describe('dataset authoring (real VS Code)', function () {
   before(async () => {
     api = await activateSocratune();
     previousActive = api.services.activeDataset.uri;
-    dsUri = (await vscode.commands.executeCommand<vscode.Uri>('socratune.createDataset', { name, systemPrompt: 'Answer as me, from my journal.' })) as vscode.Uri;
+    dsUri = (await vscode.commands.executeCommand<vscode.Uri>('socratune.createDataset', {
+      name,
+      systemPrompt: 'Answer as me, from my journal.',
+    })) as vscode.Uri;
     assert.ok(dsUri, 'dataset created');
     assert.equal(api.services.activeDataset.uri?.fsPath, dsUri.fsPath, 'the new dataset is active');
     train = path.join(dsUri.fsPath, 'train.jsonl');
@@ -64,7 +67,9 @@ describe('dataset authoring (real VS Code)', function () {
   it('adds the selected passage: cleaned answer, proposed prompt, system prompt, provenance', async () => {
     const editor = await openJournal();
     editor.selection = entrySelection(editor, '## 2026-03-01 — On money');
-    const r = (await vscode.commands.executeCommand<AddSelectionResult>('socratune.addSelection', { prompts: ['What are your thoughts on money?'] })) as AddSelectionResult;
+    const r = (await vscode.commands.executeCommand<AddSelectionResult>('socratune.addSelection', {
+      prompts: ['What are your thoughts on money?'],
+    })) as AddSelectionResult;
     assert.equal(r.error, undefined);
     assert.equal(r.added.length, 1);
     assert.equal(r.added[0].line, 1);
@@ -77,7 +82,11 @@ describe('dataset authoring (real VS Code)', function () {
         ],
       },
     ]);
-    const prov = jsonl(path.join(dsUri.fsPath, 'provenance.jsonl')) as unknown as { id: string; origin: string; source: { file: string; startLine: number; endLine: number } }[];
+    const prov = jsonl(path.join(dsUri.fsPath, 'provenance.jsonl')) as unknown as {
+      id: string;
+      origin: string;
+      source: { file: string; startLine: number; endLine: number };
+    }[];
     assert.equal(prov[0].id, r.added[0].id);
     assert.equal(prov[0].origin, 'selection');
     assert.deepEqual([prov[0].source.file, prov[0].source.startLine], [JOURNAL, lineOf(editor, '## 2026-03-01')]);
@@ -88,11 +97,19 @@ describe('dataset authoring (real VS Code)', function () {
     editor.selection = entrySelection(editor, '## 2026-04-05');
     const r = (await vscode.commands.executeCommand<AddSelectionResult>('socratune.addSelection', { prompts: ['Is rest a reward?'] })) as AddSelectionResult;
     const before = readFileSync(train, 'utf8');
-    const hand = JSON.stringify({ messages: [{ role: 'user', content: 'typed by hand' }, { role: 'assistant', content: 'a hand-written answer' }] });
+    const hand = JSON.stringify({
+      messages: [
+        { role: 'user', content: 'typed by hand' },
+        { role: 'assistant', content: 'a hand-written answer' },
+      ],
+    });
     writeFileSync(train, `${hand}\n${before}`);
     await vscode.commands.executeCommand('socratune.removeExamples', { ids: [r.added[0].id] });
     const after = jsonl(train);
-    assert.deepEqual(after.map((e) => e.messages.find((m) => m.role === 'user')?.content), ['typed by hand', 'What are your thoughts on money?']);
+    assert.deepEqual(
+      after.map((e) => e.messages.find((m) => m.role === 'user')?.content),
+      ['typed by hand', 'What are your thoughts on money?'],
+    );
     // Put the file back as it was before the hand edit (minus the undone example).
     writeFileSync(train, readFileSync(train, 'utf8').split('\n').slice(1).join('\n'));
   });
@@ -101,7 +118,9 @@ describe('dataset authoring (real VS Code)', function () {
     const editor = await openJournal();
     const sels = [entrySelection(editor, '## 2026-05-17'), entrySelection(editor, '## 2026-02-14'), entrySelection(editor, '## 2026-03-08')];
     editor.selections = sels;
-    const r = (await vscode.commands.executeCommand<AddSelectionResult>('socratune.addSelection', { prompts: ['What is friendship?', 'What do I do with anger?', 'What is loneliness?'] })) as AddSelectionResult;
+    const r = (await vscode.commands.executeCommand<AddSelectionResult>('socratune.addSelection', {
+      prompts: ['What is friendship?', 'What do I do with anger?', 'What is loneliness?'],
+    })) as AddSelectionResult;
     assert.equal(r.added.length, 3);
     const lines = jsonl(train);
     assert.equal(lines.length, 4);
@@ -118,7 +137,10 @@ describe('dataset authoring (real VS Code)', function () {
   it('warns about a duplicate with the location of the existing example; the user decides', async () => {
     const editor = await openJournal();
     editor.selection = entrySelection(editor, '## 2026-03-01 — On money');
-    const skip = (await vscode.commands.executeCommand<AddSelectionResult>('socratune.addSelection', { prompts: ['Money again?'], onDuplicate: 'skip' })) as AddSelectionResult;
+    const skip = (await vscode.commands.executeCommand<AddSelectionResult>('socratune.addSelection', {
+      prompts: ['Money again?'],
+      onDuplicate: 'skip',
+    })) as AddSelectionResult;
     assert.equal(skip.added.length, 0);
     assert.equal(skip.skipped[0].reason, 'duplicate');
     assert.deepEqual([skip.skipped[0].duplicateOf?.kind, skip.skipped[0].duplicateOf?.line, skip.skipped[0].duplicateOf?.split], ['exact', 1, 'train']);
@@ -129,7 +151,10 @@ describe('dataset authoring (real VS Code)', function () {
     ws.replace(editor.document.uri, new vscode.Range(l, 0, l, 6), 'Enough, truly, is');
     await vscode.workspace.applyEdit(ws);
     editor.selection = entrySelection(editor, '## 2026-03-01 — On money');
-    const near = (await vscode.commands.executeCommand<AddSelectionResult>('socratune.addSelection', { prompts: ['Money?'], onDuplicate: 'skip' })) as AddSelectionResult;
+    const near = (await vscode.commands.executeCommand<AddSelectionResult>('socratune.addSelection', {
+      prompts: ['Money?'],
+      onDuplicate: 'skip',
+    })) as AddSelectionResult;
     assert.equal(near.skipped[0].duplicateOf?.kind, 'near');
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
@@ -148,7 +173,9 @@ describe('dataset authoring (real VS Code)', function () {
     const notMd = (await vscode.commands.executeCommand<AddSelectionResult>('socratune.addSelection', { prompts: ['x'] })) as AddSelectionResult;
     assert.match(notMd.error ?? '', /not markdown/);
 
-    const big = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'markdown', content: `# Big\n${'word '.repeat(2 * 1024 * 1024)}` }));
+    const big = await vscode.window.showTextDocument(
+      await vscode.workspace.openTextDocument({ language: 'markdown', content: `# Big\n${'word '.repeat(2 * 1024 * 1024)}` }),
+    );
     big.selection = new vscode.Selection(0, 0, 1, big.document.lineAt(1).text.length);
     const huge = (await vscode.commands.executeCommand<AddSelectionResult>('socratune.addSelection', { prompts: ['x'] })) as AddSelectionResult;
     assert.equal(huge.skipped[0].reason, 'too-large');
@@ -173,18 +200,28 @@ describe('dataset authoring (real VS Code)', function () {
     assert.match(r.id, /^ex_/);
     assert.equal(r.datasetUri.fsPath, dsUri.fsPath);
     const last = jsonl(train).pop();
-    assert.deepEqual(last?.messages.map((m) => m.role), ['system', 'user', 'assistant']);
+    assert.deepEqual(
+      last?.messages.map((m) => m.role),
+      ['system', 'user', 'assistant'],
+    );
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('socratune.addExample', { user: 'q', origin: 'chat' })), /needs \{ user/);
   });
 
   it('reports a corrupted line with its number and keeps it; quarantine moves it on request', async () => {
     appendFileSync(train, '{"messages": [oops\n');
-    const badLine = readFileSync(train, 'utf8').split('\n').filter((l) => l).length;
+    const badLine = readFileSync(train, 'utf8')
+      .split('\n')
+      .filter((l) => l).length;
     const snap = await (await api.dataset.service.openAt(dsUri)).store.snapshot();
-    assert.deepEqual(snap.issues.map((i) => [i.line, i.problem]), [[badLine, 'invalid-json']]);
+    assert.deepEqual(
+      snap.issues.map((i) => [i.line, i.problem]),
+      [[badLine, 'invalid-json']],
+    );
     const editor = await openJournal();
     editor.selection = entrySelection(editor, '## 2026-04-19 — On change');
-    const r = (await vscode.commands.executeCommand<AddSelectionResult>('socratune.addSelection', { prompts: ['How do people change?'] })) as AddSelectionResult;
+    const r = (await vscode.commands.executeCommand<AddSelectionResult>('socratune.addSelection', {
+      prompts: ['How do people change?'],
+    })) as AddSelectionResult;
     assert.equal(r.added.length, 1, 'adding still works next to a corrupt line');
     assert.ok(readFileSync(train, 'utf8').includes('{"messages": [oops\n'), 'the corrupt line is kept');
     const moved = await vscode.commands.executeCommand<number>('socratune.quarantineDatasetLines', {});
@@ -194,7 +231,10 @@ describe('dataset authoring (real VS Code)', function () {
 
   it('imports the journal: splits entries, proposes prompts, flags duplicates, writes only accepted ones', async () => {
     const before = jsonl(train).length;
-    const r = (await vscode.commands.executeCommand<ImportResult>('socratune.importJournal', { uris: [vscode.Uri.joinPath(workspaceRoot(), JOURNAL).toString()], accept: 'proposed' })) as ImportResult;
+    const r = (await vscode.commands.executeCommand<ImportResult>('socratune.importJournal', {
+      uris: [vscode.Uri.joinPath(workspaceRoot(), JOURNAL).toString()],
+      accept: 'proposed',
+    })) as ImportResult;
     assert.equal(r.candidates.length, 12);
     const money = r.candidates.find((c) => c.prompt === 'What are your thoughts on money?');
     assert.ok(money?.duplicate?.includes('train.jsonl line 1'), `duplicate of line 1: ${money?.duplicate}`);
@@ -214,13 +254,18 @@ describe('dataset authoring (real VS Code)', function () {
     const toMoney = trainLenses.find((l) => l.range.start.line === 0 && l.command?.title.includes(`${JOURNAL}:`));
     assert.ok(toMoney, `lens on line 1: ${trainLenses.map((l) => l.command?.title).join(' | ')}`);
     await vscode.commands.executeCommand(toMoney.command?.command as string, ...(toMoney.command?.arguments ?? []));
-    const ed = await waitFor('journal editor', () => (vscode.window.activeTextEditor?.document.uri.fsPath.endsWith(JOURNAL) ? vscode.window.activeTextEditor : undefined));
+    const ed = await waitFor('journal editor', () =>
+      vscode.window.activeTextEditor?.document.uri.fsPath.endsWith(JOURNAL) ? vscode.window.activeTextEditor : undefined,
+    );
     assert.equal(ed.selection.start.line, lineOf(ed, '## 2026-03-01'));
     const journalLenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', ed.document.uri)) ?? [];
     const lens = journalLenses.find((l) => l.range.start.line === lineOf(ed, '## 2026-03-01'));
     assert.ok(lens && lens.command?.title.includes(`In “${name}”`), journalLenses.map((l) => l.command?.title).join(' | '));
     await vscode.commands.executeCommand(lens.command?.command as string, ...(lens.command?.arguments ?? []));
-    await waitFor('train.jsonl editor at line 1', () => vscode.window.activeTextEditor?.document.uri.fsPath === train && vscode.window.activeTextEditor.selection.start.line === 0);
+    await waitFor(
+      'train.jsonl editor at line 1',
+      () => vscode.window.activeTextEditor?.document.uri.fsPath === train && vscode.window.activeTextEditor.selection.start.line === 0,
+    );
   });
 
   it('scans for personal data (diagnostics at the exact place) and writes a redacted copy only on request', async () => {
@@ -241,15 +286,30 @@ describe('dataset authoring (real VS Code)', function () {
 
   it('splits deterministically and exports ShareGPT / Alpaca', async () => {
     const total = jsonl(train).length;
-    const s = (await vscode.commands.executeCommand<{ train: number; validation: number; leakageAfter: number }>('socratune.splitDataset', { ratio: 0.2, seed: 3 })) as { train: number; validation: number; leakageAfter: number };
+    const s = (await vscode.commands.executeCommand<{ train: number; validation: number; leakageAfter: number }>('socratune.splitDataset', {
+      ratio: 0.2,
+      seed: 3,
+    })) as { train: number; validation: number; leakageAfter: number };
     assert.equal(s.train + s.validation, total);
     assert.ok(s.validation >= 1);
     assert.equal(s.leakageAfter, 0);
     assert.equal(jsonl(path.join(dsUri.fsPath, 'validation.jsonl')).length, s.validation);
     const target = path.join(dsUri.fsPath, 'exports', 'out-sharegpt.jsonl');
-    const e = (await vscode.commands.executeCommand<{ files: { path: string; exported: number }[] }>('socratune.exportDataset', { format: 'sharegpt', target })) as { files: { path: string; exported: number }[] };
-    assert.deepEqual(e.files.map((f) => [path.basename(f.path), f.exported]), [['out-sharegpt.jsonl', s.train], ['out-sharegpt-validation.jsonl', s.validation]]);
+    const e = (await vscode.commands.executeCommand<{ files: { path: string; exported: number }[] }>('socratune.exportDataset', {
+      format: 'sharegpt',
+      target,
+    })) as { files: { path: string; exported: number }[] };
+    assert.deepEqual(
+      e.files.map((f) => [path.basename(f.path), f.exported]),
+      [
+        ['out-sharegpt.jsonl', s.train],
+        ['out-sharegpt-validation.jsonl', s.validation],
+      ],
+    );
     const first = JSON.parse(readFileSync(target, 'utf8').split('\n')[0]);
-    assert.deepEqual(first.conversations.map((c: { from: string }) => c.from), ['system', 'human', 'gpt']);
+    assert.deepEqual(
+      first.conversations.map((c: { from: string }) => c.from),
+      ['system', 'human', 'gpt'],
+    );
   });
 });

@@ -112,7 +112,10 @@ describe('foundation', () => {
   it('refuses a key pasted into settings and never uses it', async () => {
     const key = fakeKey();
     const settingsUri = vscode.Uri.joinPath(workspaceRoot(), '.vscode', 'settings.json');
-    const before = await vscode.workspace.fs.readFile(settingsUri).then((b) => Buffer.from(b).toString('utf8'), () => undefined);
+    const before = await vscode.workspace.fs.readFile(settingsUri).then(
+      (b) => Buffer.from(b).toString('utf8'),
+      () => undefined,
+    );
     const current = before ? (JSON.parse(before) as Record<string, unknown>) : {};
     const changed = nextEvent('socratune.apiKey to change', vscode.workspace.onDidChangeConfiguration, (e) => e.affectsConfiguration('socratune.apiKey'));
     await vscode.workspace.fs.writeFile(settingsUri, Buffer.from(JSON.stringify({ ...current, 'socratune.apiKey': key }, null, 2)));

@@ -84,7 +84,9 @@ export async function run(): Promise<void> {
         runner.on(C.EVENT_TEST_PASS, (t) => record({ title: t.title, fullTitle: t.fullTitle(), file: t.file, state: 'passed', durationMs: t.duration ?? 0 }));
         runner.on(C.EVENT_TEST_PENDING, (t) => record({ title: t.title, fullTitle: t.fullTitle(), file: t.file, state: 'pending', durationMs: 0 }));
         // Also fires for failing hooks (before/after…), which count as failures.
-        runner.on(C.EVENT_TEST_FAIL, (t, err) => record({ title: t.title, fullTitle: t.fullTitle(), file: t.file, state: 'failed', durationMs: t.duration ?? 0, error: errorOf(err) }));
+        runner.on(C.EVENT_TEST_FAIL, (t, err) =>
+          record({ title: t.title, fullTitle: t.fullTitle(), file: t.file, state: 'failed', durationMs: t.duration ?? 0, error: errorOf(err) }),
+        );
       }
     },
   });

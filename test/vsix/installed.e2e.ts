@@ -20,7 +20,9 @@ function installedDir(): string {
 /** Every `require("./…")`/`require("../…")` in the shipped dist/**.js files, resolved against the file's folder. */
 function relativeRequires(dist: string): { from: string; target: string }[] {
   const out: { from: string; target: string }[] = [];
-  for (const f of readdirSync(dist, { recursive: true }).map(String).filter((x) => x.endsWith('.js'))) {
+  for (const f of readdirSync(dist, { recursive: true })
+    .map(String)
+    .filter((x) => x.endsWith('.js'))) {
     const text = readFileSync(join(dist, f), 'utf8');
     for (const m of text.matchAll(/require\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g)) out.push({ from: f, target: resolve(dirname(join(dist, f)), m[1]) });
   }
@@ -60,7 +62,10 @@ describe('packaged .vsix (installed, not in development mode)', function () {
     assert.ok(chunks.length > 0, 'dist/chunks/*.js is in the package');
     for (const v of ['openai', 'markdown-it', 'jsonc-parser']) assert.ok(existsSync(join(dist, 'vendor', `${v}.js`)), `dist/vendor/${v}.js is in the package`);
     const reqs = relativeRequires(dist);
-    assert.ok(reqs.some((r) => r.from === 'extension.js' && r.target.includes(`${join('dist', 'chunks')}`)), 'dist/extension.js requires its chunks');
+    assert.ok(
+      reqs.some((r) => r.from === 'extension.js' && r.target.includes(`${join('dist', 'chunks')}`)),
+      'dist/extension.js requires its chunks',
+    );
     const missing = reqs.filter((r) => !existsSync(r.target));
     assert.deepEqual(missing, [], 'every relative require() of a shipped bundle resolves to a shipped file');
   });
@@ -69,9 +74,20 @@ describe('packaged .vsix (installed, not in development mode)', function () {
     const { page } = wb;
     const folder = join(e2eEnv.workspace, '.socratune', 'datasets', 'vsix-check');
     mkdirSync(folder, { recursive: true });
-    const ok = (i: number) => JSON.stringify({ messages: [{ role: 'user', content: `Question ${i}?` }, { role: 'assistant', content: `Answer ${i}.` }] });
+    const ok = (i: number) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `Question ${i}?` },
+          { role: 'assistant', content: `Answer ${i}.` },
+        ],
+      });
     const lines = Array.from({ length: 12 }, (_, i) => ok(i));
-    lines[3] = JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a', weight: 2 }] });
+    lines[3] = JSON.stringify({
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: 'a', weight: 2 },
+      ],
+    });
     writeFileSync(join(folder, 'train.jsonl'), lines.join('\n') + '\n');
     await openFile(page, '.socratune/datasets/vsix-check/train.jsonl');
     // The squiggle needs the engine chunk (dist/chunks), jsonc-parser (dist/vendor) and the Brotli tokenizer.

@@ -11,7 +11,11 @@ import type { BackendCapabilities, BackendKind, ChatTarget, TrainingMethod, Tuna
 export class CompatibleBackend extends OpenAIShapeBackend {
   readonly capabilities: BackendCapabilities = OPENAI_API_CAPABILITIES;
 
-  constructor(readonly kind: BackendKind & ('openai-compatible' | 'emulator'), opts: OpenAIShapeOptions, private readonly now: () => number = Date.now) {
+  constructor(
+    readonly kind: BackendKind & ('openai-compatible' | 'emulator'),
+    opts: OpenAIShapeOptions,
+    private readonly now: () => number = Date.now,
+  ) {
     super(opts, kind === 'emulator' ? 'Socratune emulator' : 'OpenAI-compatible server');
   }
 

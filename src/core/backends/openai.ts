@@ -11,7 +11,10 @@ export class OpenAIBackend extends OpenAIShapeBackend {
   readonly kind = 'openai' as const;
   readonly capabilities: BackendCapabilities = OPENAI_API_CAPABILITIES;
 
-  constructor(opts: OpenAIShapeOptions, private readonly now: () => number = Date.now) {
+  constructor(
+    opts: OpenAIShapeOptions,
+    private readonly now: () => number = Date.now,
+  ) {
     super(opts, 'OpenAI');
   }
 

@@ -28,7 +28,10 @@ import { uploadFile } from './upload';
 
 /** A backend call that failed, already explained for the user. `cause` keeps the SDK error. */
 export class BackendError extends Error {
-  constructor(readonly info: BackendErrorInfo, options?: { cause?: unknown }) {
+  constructor(
+    readonly info: BackendErrorInfo,
+    options?: { cause?: unknown },
+  ) {
     super(info.message, options);
     this.name = 'BackendError';
   }

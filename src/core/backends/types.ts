@@ -182,8 +182,7 @@ export interface UploadCache {
 
 /** How to chat with a fine-tuned model or checkpoint on this backend. */
 export type ChatTarget =
-  | { readonly ok: true; readonly model: string; readonly note?: string }
-  | { readonly ok: false; readonly reason: 'needs-deployment'; readonly message: string };
+  { readonly ok: true; readonly model: string; readonly note?: string } | { readonly ok: false; readonly reason: 'needs-deployment'; readonly message: string };
 
 export interface FineTuneBackend {
   readonly kind: BackendKind;

@@ -53,7 +53,14 @@ function usable(f: FileObject | undefined, bytes: number): boolean {
 }
 
 /** Look for a server file with the same content: cached id first, then by hashed filename + size. */
-export async function findIdenticalFile(client: OpenAI, cache: UploadCache | undefined, key: string, filename: string, bytes: number, signal?: AbortSignal): Promise<FileObject | undefined> {
+export async function findIdenticalFile(
+  client: OpenAI,
+  cache: UploadCache | undefined,
+  key: string,
+  filename: string,
+  bytes: number,
+  signal?: AbortSignal,
+): Promise<FileObject | undefined> {
   const cached = await cache?.get(key);
   if (cached) {
     try {
@@ -167,7 +174,10 @@ async function waitProcessed(deps: UploadDeps, file: FileObject, signal?: AbortS
 
 /** The server accepted the upload but refused its content. */
 export class FileRejectedError extends Error {
-  constructor(readonly fileId: string, readonly details: string) {
+  constructor(
+    readonly fileId: string,
+    readonly details: string,
+  ) {
     super(`The server rejected file ${fileId}: ${details}`);
     this.name = 'FileRejectedError';
   }

@@ -12,7 +12,11 @@ export function classifyError(err: unknown, ctx: { model: string; baseURL?: stri
   }
   if (err instanceof OpenAI.APIConnectionError) {
     const cause = describeCause(err);
-    return make('network', `Could not reach ${where(ctx)}${cause ? ` (${cause})` : ''}. Check that the server is running and the base URL is right, then retry.`, { retryable: true });
+    return make(
+      'network',
+      `Could not reach ${where(ctx)}${cause ? ` (${cause})` : ''}. Check that the server is running and the base URL is right, then retry.`,
+      { retryable: true },
+    );
   }
   if (err instanceof OpenAI.APIError) {
     const status = err.status;
@@ -21,24 +25,41 @@ export function classifyError(err: unknown, ctx: { model: string; baseURL?: stri
     const code = typeof err.code === 'string' ? err.code : undefined;
     const base = { status, requestId };
     if (status === 401) {
-      return make('auth', `The API key was rejected (401)${detail ? `: ${detail}` : ''}. Run "Socratune: Set API Key" to replace it.`, { ...base, retryable: false });
+      return make('auth', `The API key was rejected (401)${detail ? `: ${detail}` : ''}. Run "Socratune: Set API Key" to replace it.`, {
+        ...base,
+        retryable: false,
+      });
     }
     if (status === 403) {
-      return make('permission', `Access denied (403)${detail ? `: ${detail}` : ''}. This key or organization may not be allowed to use ${ctx.model}.`, { ...base, retryable: false });
+      return make('permission', `Access denied (403)${detail ? `: ${detail}` : ''}. This key or organization may not be allowed to use ${ctx.model}.`, {
+        ...base,
+        retryable: false,
+      });
     }
     if (status === 404) {
-      return make('not-found', `Model "${ctx.model}" was not found on ${where(ctx)} (404)${detail ? `: ${detail}` : ''}. Pick another model; a fine-tune that just finished can take a few minutes to load.`, { ...base, retryable: true });
+      return make(
+        'not-found',
+        `Model "${ctx.model}" was not found on ${where(ctx)} (404)${detail ? `: ${detail}` : ''}. Pick another model; a fine-tune that just finished can take a few minutes to load.`,
+        { ...base, retryable: true },
+      );
     }
     if (status === 429) {
       const retryAfterMs = retryAfter(err.headers);
       if (code === 'insufficient_quota' || err.type === 'insufficient_quota') {
-        return make('quota', `Your quota is exhausted (429 insufficient_quota)${detail ? `: ${detail}` : ''}. Check plan and billing; retrying will not help.`, { ...base, retryable: false });
+        return make(
+          'quota',
+          `Your quota is exhausted (429 insufficient_quota)${detail ? `: ${detail}` : ''}. Check plan and billing; retrying will not help.`,
+          { ...base, retryable: false },
+        );
       }
       const wait = retryAfterMs !== undefined ? ` Try again in ${formatWait(retryAfterMs)}.` : ' Wait a moment, then retry.';
       return make('rate-limit', `Rate limited by ${where(ctx)} (429)${detail ? `: ${detail}` : ''}.${wait}`, { ...base, retryAfterMs, retryable: true });
     }
     if (status !== undefined && status >= 500) {
-      return make('server', `${where(ctx)} had a server error (${status})${detail ? `: ${detail}` : ''}. This is usually temporary; retry.`, { ...base, retryable: true });
+      return make('server', `${where(ctx)} had a server error (${status})${detail ? `: ${detail}` : ''}. This is usually temporary; retry.`, {
+        ...base,
+        retryable: true,
+      });
     }
     if (status === 400 || status === 422) {
       return make('bad-request', `The server refused the request (${status})${detail ? `: ${detail}` : ''}.`, { ...base, retryable: false });

@@ -37,7 +37,13 @@ export class HistoryStore {
 
   async create(opts: { title?: string; model?: string; id?: string } = {}): Promise<Conversation> {
     const now = Date.now();
-    const meta: ConversationMeta = { id: opts.id ?? newId('conv'), title: cleanTitle(opts.title) || 'New conversation', createdAt: now, updatedAt: now, ...(opts.model ? { model: opts.model } : {}) };
+    const meta: ConversationMeta = {
+      id: opts.id ?? newId('conv'),
+      title: cleanTitle(opts.title) || 'New conversation',
+      createdAt: now,
+      updatedAt: now,
+      ...(opts.model ? { model: opts.model } : {}),
+    };
     return this.serial(meta.id, async () => {
       await fs.mkdir(this.convDir, { recursive: true });
       await atomicWrite(this.file(meta.id), JSON.stringify({ op: 'meta', v: 1, meta }) + '\n');
@@ -128,9 +134,11 @@ export class HistoryStore {
     const prev = this.queues.get(id) ?? Promise.resolve();
     const next = prev.catch(() => undefined).then(fn);
     this.queues.set(id, next);
-    void next.finally(() => {
-      if (this.queues.get(id) === next) this.queues.delete(id);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.queues.get(id) === next) this.queues.delete(id);
+      })
+      .catch(() => undefined);
     return next;
   }
 
@@ -221,7 +229,8 @@ export class HistoryStore {
     try {
       const parsed: unknown = JSON.parse(await fs.readFile(this.indexFile, 'utf8'));
       if (isRecord(parsed) && Array.isArray(parsed.conversations)) {
-        for (const s of parsed.conversations) if (isMeta(s) && typeof (s as { turnCount?: unknown }).turnCount === 'number') index.set(s.id, s as ConversationSummary);
+        for (const s of parsed.conversations)
+          if (isMeta(s) && typeof (s as { turnCount?: unknown }).turnCount === 'number') index.set(s.id, s as ConversationSummary);
         trusted = true;
       }
     } catch {
@@ -238,7 +247,12 @@ export class HistoryStore {
     for (const id of index.keys()) if (!onDisk.has(id)) index.delete(id);
     for (const id of onDisk) {
       if (index.has(id) && trusted) continue;
-      const st = this.live.get(id) ?? (await fs.readFile(this.file(id), 'utf8').then((raw) => this.replay(id, raw)).catch(() => undefined));
+      const st =
+        this.live.get(id) ??
+        (await fs
+          .readFile(this.file(id), 'utf8')
+          .then((raw) => this.replay(id, raw))
+          .catch(() => undefined));
       if (st) index.set(id, { ...st.meta, turnCount: st.turns.length });
     }
     this.index = index;
@@ -320,7 +334,14 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function isMeta(v: unknown): v is ConversationMeta {
-  return isRecord(v) && typeof v.id === 'string' && isSafeId(v.id) && typeof v.title === 'string' && typeof v.createdAt === 'number' && typeof v.updatedAt === 'number';
+  return (
+    isRecord(v) &&
+    typeof v.id === 'string' &&
+    isSafeId(v.id) &&
+    typeof v.title === 'string' &&
+    typeof v.createdAt === 'number' &&
+    typeof v.updatedAt === 'number'
+  );
 }
 
 function isTurn(v: unknown): v is Turn {

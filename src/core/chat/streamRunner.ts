@@ -98,7 +98,11 @@ export async function runChatStream(req: StreamRequest): Promise<StreamOutcome> 
   arm(firstMs);
 
   const stalledError = (): ChatError =>
-    make('stalled', `No data arrived from ${hostOf(req.baseURL)} for ${Math.round((chunks ? idleMs : firstMs) / 1000)} s, so the request was stopped. What arrived is kept; retry when the server responds again.`, { retryable: true });
+    make(
+      'stalled',
+      `No data arrived from ${hostOf(req.baseURL)} for ${Math.round((chunks ? idleMs : firstMs) / 1000)} s, so the request was stopped. What arrived is kept; retry when the server responds again.`,
+      { retryable: true },
+    );
 
   try {
     const client = req.client.withOptions({ fetch: watchDone(req.fetch ?? globalThis.fetch.bind(globalThis), wire, () => arm(idleMs), req.onOpen) });
@@ -137,7 +141,11 @@ export async function runChatStream(req: StreamRequest): Promise<StreamOutcome> 
     if (!finishReason) {
       return outcome({
         status: 'error',
-        error: make('truncated', `The stream from ${hostOf(req.baseURL)} ended before the reply was finished (no finish_reason${wire.sawDone ? '' : ', no [DONE]'}). What arrived is kept.`, { retryable: true }),
+        error: make(
+          'truncated',
+          `The stream from ${hostOf(req.baseURL)} ended before the reply was finished (no finish_reason${wire.sawDone ? '' : ', no [DONE]'}). What arrived is kept.`,
+          { retryable: true },
+        ),
       });
     }
     return outcome({ status: 'done' });

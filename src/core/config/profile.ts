@@ -31,7 +31,8 @@ export function resolveBaseUrl(profile: BackendProfile): { ok: true; baseURL: st
       return { ok: true, baseURL: trimSlash(profile.baseUrl) || OPENAI_BASE_URL };
     case 'azure': {
       const endpoint = trimSlash(profile.azureEndpoint);
-      if (!endpoint) return { ok: false, message: 'Set "socratune.azure.endpoint" to your Azure OpenAI resource endpoint (https://<resource>.openai.azure.com).' };
+      if (!endpoint)
+        return { ok: false, message: 'Set "socratune.azure.endpoint" to your Azure OpenAI resource endpoint (https://<resource>.openai.azure.com).' };
       if (!/^https?:\/\//i.test(endpoint)) return { ok: false, message: `The Azure endpoint "${endpoint}" must start with https://.` };
       return { ok: true, baseURL: `${endpoint.replace(/\/openai(\/v1)?$/i, '')}/openai/v1` };
     }

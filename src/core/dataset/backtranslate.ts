@@ -26,7 +26,9 @@ export interface BacktranslateOptions {
 }
 
 /** The chat messages sent to ask for questions (exported so tests and docs show exactly what is sent). */
-export function backtranslationMessages(opts: Pick<BacktranslateOptions, 'passage' | 'heading' | 'n' | 'maxChars'>): { role: 'system' | 'user'; content: string }[] {
+export function backtranslationMessages(
+  opts: Pick<BacktranslateOptions, 'passage' | 'heading' | 'n' | 'maxChars'>,
+): { role: 'system' | 'user'; content: string }[] {
   const n = opts.n ?? 3;
   const max = opts.maxChars ?? 6000;
   const passage = opts.passage.length > max ? `${opts.passage.slice(0, max)}\n[…]` : opts.passage;
@@ -40,17 +42,17 @@ export function backtranslationMessages(opts: Pick<BacktranslateOptions, 'passag
 /** Ask the model for `n` questions this passage answers. Throws the SDK's errors (APIError, APIUserAbortError…). */
 export async function proposeWithModel(client: OpenAI, opts: BacktranslateOptions): Promise<Proposal[]> {
   const n = opts.n ?? 3;
-  const res = await client.chat.completions.create(
-    { model: opts.model, messages: backtranslationMessages(opts), temperature: 0.7 },
-    { signal: opts.signal },
-  );
+  const res = await client.chat.completions.create({ model: opts.model, messages: backtranslationMessages(opts), temperature: 0.7 }, { signal: opts.signal });
   const content = res.choices?.[0]?.message?.content ?? '';
   return parseQuestions(content, n).map((q) => ({ prompt: q, source: 'model' as const, detail: `suggested by ${res.model || opts.model}` }));
 }
 
 /** Questions from a model reply: a JSON array (possibly fenced or wrapped in an object), else the lines ending in "?". */
 export function parseQuestions(content: string, n = 3): string[] {
-  const text = content.trim().replace(/^```[a-z]*\s*\n?|\n?```\s*$/gi, '').trim();
+  const text = content
+    .trim()
+    .replace(/^```[a-z]*\s*\n?|\n?```\s*$/gi, '')
+    .trim();
   const fromJson = (() => {
     const start = text.indexOf('[');
     const end = text.lastIndexOf(']');
@@ -61,7 +63,15 @@ export function parseQuestions(content: string, n = 3): string[] {
         const v: unknown = JSON.parse(c);
         const arr = Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v as Record<string, unknown>).find(Array.isArray) : undefined;
         if (Array.isArray(arr)) {
-          const qs = arr.map((x) => (typeof x === 'string' ? x : x && typeof x === 'object' && typeof (x as { question?: unknown }).question === 'string' ? (x as { question: string }).question : '')).filter(Boolean);
+          const qs = arr
+            .map((x) =>
+              typeof x === 'string'
+                ? x
+                : x && typeof x === 'object' && typeof (x as { question?: unknown }).question === 'string'
+                  ? (x as { question: string }).question
+                  : '',
+            )
+            .filter(Boolean);
           if (qs.length) return qs;
         }
       } catch {
@@ -83,7 +93,10 @@ export function parseQuestions(content: string, n = 3): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const q of raw) {
-    const clean = q.replace(/^["“'\s]+|["”'\s]+$/g, '').replace(/\s+/g, ' ').trim();
+    const clean = q
+      .replace(/^["“'\s]+|["”'\s]+$/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
     const key = clean.toLowerCase();
     if (clean.length < 3 || clean.length > 400 || seen.has(key)) continue;
     seen.add(key);

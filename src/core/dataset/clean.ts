@@ -21,7 +21,11 @@ const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
 
 /** CRLF/CR → LF, NBSP → space, zero-width characters and BOM removed, Unicode NFC. */
 export function normalizeText(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(ZERO_WIDTH, '').replace(/[\u00A0\u202F]/g, ' ').normalize('NFC');
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(ZERO_WIDTH, '')
+    .replace(/[\u00A0\u202F]/g, ' ')
+    .normalize('NFC');
 }
 
 /** Drop YAML (`---`) or TOML (`+++`) front matter at the very start of the text. */

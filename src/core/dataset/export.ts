@@ -35,7 +35,14 @@ function messagesOf(value: unknown): Msg[] | undefined {
 
 export type Converted = { ok: true; value: unknown } | { ok: false; reason: string };
 
-const SHAREGPT_ROLE: Record<string, string> = { system: 'system', developer: 'system', user: 'human', assistant: 'gpt', tool: 'observation', function: 'observation' };
+const SHAREGPT_ROLE: Record<string, string> = {
+  system: 'system',
+  developer: 'system',
+  user: 'human',
+  assistant: 'gpt',
+  tool: 'observation',
+  function: 'observation',
+};
 
 export function toShareGpt(example: unknown): Converted {
   const msgs = messagesOf(example);

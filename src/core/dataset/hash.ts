@@ -45,7 +45,11 @@ export function exampleKey(value: unknown): string {
 export function normalizeForComparison(text: string): string {
   // ASCII fast path (most journals): same result as the Unicode path, several times faster.
   // eslint-disable-next-line no-control-regex
-  if (!/[^\x00-\x7f]/.test(text)) return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  if (!/[^\x00-\x7f]/.test(text))
+    return text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
   return text
     .normalize('NFKC')
     .toLowerCase()
@@ -64,7 +68,10 @@ export function assistantText(value: unknown): string {
   const messages = (value as { messages?: unknown }).messages;
   if (!Array.isArray(messages)) return '';
   return messages
-    .filter((m): m is { role: 'assistant'; content: string } => !!m && typeof m === 'object' && (m as { role?: unknown }).role === 'assistant' && typeof (m as { content?: unknown }).content === 'string')
+    .filter(
+      (m): m is { role: 'assistant'; content: string } =>
+        !!m && typeof m === 'object' && (m as { role?: unknown }).role === 'assistant' && typeof (m as { content?: unknown }).content === 'string',
+    )
     .map((m) => m.content)
     .join('\n\n');
 }

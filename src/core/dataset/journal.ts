@@ -89,13 +89,19 @@ export function splitJournal(input: string, opts: JournalSplitOptions = {}): Jou
     if (t.level !== 0 || !t.map) continue;
     if (t.type === 'heading_open') {
       const txt = stripMarkup(tokens[i + 1]?.content ?? '');
-      headings.push({ line: t.map[0], lines: t.map[1] - t.map[0], level: Number(t.tag.slice(1)), text: txt, dated: isDateHeading(txt) || headingTopic(txt) !== stripMarkup(txt) || /^(mon|tues|wednes|thurs|fri|satur|sun)day\b/i.test(txt) });
+      headings.push({
+        line: t.map[0],
+        lines: t.map[1] - t.map[0],
+        level: Number(t.tag.slice(1)),
+        text: txt,
+        dated: isDateHeading(txt) || headingTopic(txt) !== stripMarkup(txt) || /^(mon|tues|wednes|thurs|fri|satur|sun)day\b/i.test(txt),
+      });
     } else if (t.type === 'hr') {
       rules.push(t.map[0]);
     } else if (t.type === 'paragraph_open') {
       const first = lines[t.map[0]];
       const m = DATE_LINE.exec(first);
-      if (m && isDateHeading(m[1]) && /\d/.test(m[1]) || (m && /^(mon|tues|wednes|thurs|fri|satur|sun)day\b[^.!?]*$/i.test(m[1]) && m[1].length <= 40)) {
+      if ((m && isDateHeading(m[1]) && /\d/.test(m[1])) || (m && /^(mon|tues|wednes|thurs|fri|satur|sun)day\b[^.!?]*$/i.test(m[1]) && m[1].length <= 40)) {
         dateLines.push({ line: t.map[0], text: stripMarkup(m ? m[1] : first) });
       }
     }
@@ -130,7 +136,8 @@ export function splitJournal(input: string, opts: JournalSplitOptions = {}): Jou
     const endLine = Math.max(e, startLine);
     if (s > e) {
       if (current.heading !== undefined || current.kind !== 'start' || endExclusive > current.start + 1) {
-        if (current.kind !== 'start' || current.heading) skipped.push({ startLine: current.start, endLine: Math.max(current.start, endExclusive - 1), reason: 'empty', heading: current.heading });
+        if (current.kind !== 'start' || current.heading)
+          skipped.push({ startLine: current.start, endLine: Math.max(current.start, endExclusive - 1), reason: 'empty', heading: current.heading });
       }
       return;
     }

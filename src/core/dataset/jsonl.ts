@@ -72,7 +72,15 @@ export function scanJsonlBuffer(buf: Buffer, startOffset = 0, keepValues = true)
 function parseLine(slice: Buffer, line: number, offset: number, unterminated: boolean, keepValue: boolean, known: boolean): JsonlLine {
   const raw = known ? slice.toString('utf8') : decodeLine(slice);
   if (raw === undefined) {
-    return { line, raw: slice.toString('utf8'), blank: false, problem: 'not-utf8', message: `line ${line} is not valid UTF-8`, offset, bytes: Buffer.from(slice) };
+    return {
+      line,
+      raw: slice.toString('utf8'),
+      blank: false,
+      problem: 'not-utf8',
+      message: `line ${line} is not valid UTF-8`,
+      offset,
+      bytes: Buffer.from(slice),
+    };
   }
   if (!raw.trim()) return { line, raw, blank: true, offset };
   try {
@@ -81,7 +89,15 @@ function parseLine(slice: Buffer, line: number, offset: number, unterminated: bo
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     if (unterminated) {
-      return { line, raw, blank: false, problem: 'torn', message: `line ${line} is an incomplete last line (no newline, not valid JSON: ${why})`, offset, bytes: Buffer.from(slice) };
+      return {
+        line,
+        raw,
+        blank: false,
+        problem: 'torn',
+        message: `line ${line} is an incomplete last line (no newline, not valid JSON: ${why})`,
+        offset,
+        bytes: Buffer.from(slice),
+      };
     }
     return { line, raw, blank: false, problem: 'invalid-json', message: `line ${line} is not valid JSON: ${why}`, offset, bytes: Buffer.from(slice) };
   }

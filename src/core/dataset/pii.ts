@@ -89,7 +89,8 @@ interface Rule {
   check?: (m: RegExpExecArray) => boolean | [number, number];
 }
 
-const STREET_EN = 'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Square|Sq|Highway|Hwy|Parkway|Pkwy|Crescent|Close|Row|Walk';
+const STREET_EN =
+  'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Square|Sq|Highway|Hwy|Parkway|Pkwy|Crescent|Close|Row|Walk';
 
 const RULES: Rule[] = [
   { kind: 'private-key', re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)/g },
@@ -303,7 +304,10 @@ export function scanJsonl(text: string, kinds: readonly PiiKind[] = PII_KINDS): 
       if (lit.isKey || lit.key === 'role' || lit.key === 'type' || lit.key === 'id' || lit.key === 'tool_call_id') continue;
       for (const f of scanText(lit.value, kinds)) {
         const col = lit.raw[f.start];
-        const endCol = f.end - 1 < lit.raw.length - 1 ? lit.raw[f.end - 1] + (line[lit.raw[f.end - 1]] === '\\' ? (line[lit.raw[f.end - 1] + 1] === 'u' ? 6 : 2) : 1) : lit.raw[lit.raw.length - 1];
+        const endCol =
+          f.end - 1 < lit.raw.length - 1
+            ? lit.raw[f.end - 1] + (line[lit.raw[f.end - 1]] === '\\' ? (line[lit.raw[f.end - 1] + 1] === 'u' ? 6 : 2) : 1)
+            : lit.raw[lit.raw.length - 1];
         out.push({ ...f, jsonlLine: n + 1, line: n, column: col, endColumn: endCol, field: lit.key });
       }
     }

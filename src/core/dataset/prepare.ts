@@ -16,8 +16,14 @@ export type PassageProblem = { code: 'empty' | 'too-large' | 'binary'; message: 
 
 /** Why a selected text cannot become an example (checked before anything else), or undefined. */
 export function checkPassageText(raw: string): PassageProblem | undefined {
-  if (raw.includes('\u0000')) return { code: 'binary', message: 'The text contains NUL bytes: this looks like a binary file, not a journal. Nothing was written.' };
-  if (raw.includes('\uFFFD')) return { code: 'binary', message: 'The text contains undecodable characters (U+FFFD): the file is not valid UTF-8. Reopen it with the right encoding ("Reopen with Encoding") and try again. Nothing was written.' };
+  if (raw.includes('\u0000'))
+    return { code: 'binary', message: 'The text contains NUL bytes: this looks like a binary file, not a journal. Nothing was written.' };
+  if (raw.includes('\uFFFD'))
+    return {
+      code: 'binary',
+      message:
+        'The text contains undecodable characters (U+FFFD): the file is not valid UTF-8. Reopen it with the right encoding ("Reopen with Encoding") and try again. Nothing was written.',
+    };
   if (raw.length > MAX_PASSAGE_CHARS) {
     const mb = raw.length / (1024 * 1024);
     return {

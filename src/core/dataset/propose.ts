@@ -58,12 +58,18 @@ export function stripMarkup(s: string): string {
 
 /** The heading without a leading date/weekday and separator ("2026-01-11 — On criticism" → "On criticism"). */
 export function headingTopic(heading: string): string {
-  const h = stripMarkup(heading).replace(/^#+\s*/, '').trim();
+  const h = stripMarkup(heading)
+    .replace(/^#+\s*/, '')
+    .trim();
   if (ONLY_DATE.test(h)) return '';
-  return h.replace(DATE_PREFIX, '').replace(/^[\s—–:|·-]+/, '').trim();
+  return h
+    .replace(DATE_PREFIX, '')
+    .replace(/^[\s—–:|·-]+/, '')
+    .trim();
 }
 
-const QUESTION_START = /^(what|why|how|when|where|who|whom|whose|which|should|shall|can|could|would|will|is|are|am|was|were|do|does|did|have|has|may|might|must)\b/i;
+const QUESTION_START =
+  /^(what|why|how|when|where|who|whom|whose|which|should|shall|can|could|would|will|is|are|am|was|were|do|does|did|have|has|may|might|must)\b/i;
 
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
@@ -89,7 +95,9 @@ export function questionInHeading(heading: string): string | undefined {
 
 /** Turn a heading into a question ("On money" → "What are your thoughts on money?"); undefined for date-only headings. */
 export function headingToQuestion(heading: string): string | undefined {
-  let t = headingTopic(heading).replace(/[.:;!]+$/, '').trim();
+  let t = headingTopic(heading)
+    .replace(/[.:;!]+$/, '')
+    .trim();
   if (!t || t.length < 2) return undefined;
   if (/\?$/.test(t)) return capitalize(t);
   let m = /^how\s+to\s+(.+)$/i.exec(t);
@@ -127,14 +135,21 @@ export function findQaPair(text: string): { question: string; answer: string } |
 
 /** A question the passage opens with ("What is worth doing with an ordinary Sunday? I keep…"). */
 export function openingQuestion(text: string): string | undefined {
-  const first = text.trim().split(/\n\s*\n/, 1)[0]?.replace(/\s+/g, ' ') ?? '';
+  const first =
+    text
+      .trim()
+      .split(/\n\s*\n/, 1)[0]
+      ?.replace(/\s+/g, ' ') ?? '';
   const m = /^([^.!?]{8,200}\?)(?:\s|$)/.exec(first);
   if (!m) return undefined;
   return stripMarkup(m[1]).replace(/^>\s*/, '');
 }
 
 function norm(s: string): string {
-  return s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return s
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 /** Rule-based proposals, best first, without duplicates. */

@@ -28,14 +28,20 @@ export function parseSettings(text: string, folderName: string): DatasetSettings
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new DatasetError(`${FILES.settings} is not valid JSON (${err instanceof Error ? err.message : String(err)}). Fix it by hand; Socratune will not overwrite it.`, 'corrupt', err);
+    throw new DatasetError(
+      `${FILES.settings} is not valid JSON (${err instanceof Error ? err.message : String(err)}). Fix it by hand; Socratune will not overwrite it.`,
+      'corrupt',
+      err,
+    );
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new DatasetError(`${FILES.settings} must hold a JSON object.`, 'corrupt');
   const o = raw as Record<string, unknown>;
-  if (o.systemPrompt !== undefined && typeof o.systemPrompt !== 'string') throw new DatasetError(`${FILES.settings}: "systemPrompt" must be a string.`, 'corrupt');
+  if (o.systemPrompt !== undefined && typeof o.systemPrompt !== 'string')
+    throw new DatasetError(`${FILES.settings}: "systemPrompt" must be a string.`, 'corrupt');
   if (o.format !== undefined && !isFormat(o.format)) throw new DatasetError(`${FILES.settings}: "format" must be "markdown" or "plain".`, 'corrupt');
   const thr = o.nearDuplicateThreshold;
-  if (thr !== undefined && (typeof thr !== 'number' || !(thr > 0 && thr <= 1))) throw new DatasetError(`${FILES.settings}: "nearDuplicateThreshold" must be a number in (0, 1].`, 'corrupt');
+  if (thr !== undefined && (typeof thr !== 'number' || !(thr > 0 && thr <= 1)))
+    throw new DatasetError(`${FILES.settings}: "nearDuplicateThreshold" must be a number in (0, 1].`, 'corrupt');
   return {
     ...(o as object),
     name: typeof o.name === 'string' && o.name ? o.name : folderName,

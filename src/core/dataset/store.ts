@@ -98,7 +98,8 @@ function preview(raw: string): string {
 /** Check and build the chat example for `ex` (throws DatasetError for bad input, before anything is written). */
 export function buildExample(ex: NewExample, settings: Pick<DatasetSettings, 'systemPrompt'>): ChatExample {
   if (typeof ex.user !== 'string' || !ex.user.trim()) throw new DatasetError('The user prompt is empty. Nothing was written.', 'invalid');
-  if (typeof ex.assistant !== 'string' || !ex.assistant.trim()) throw new DatasetError('The passage (assistant message) is empty. Nothing was written.', 'invalid');
+  if (typeof ex.assistant !== 'string' || !ex.assistant.trim())
+    throw new DatasetError('The passage (assistant message) is empty. Nothing was written.', 'invalid');
   if (ex.origin !== 'selection' && ex.origin !== 'import' && ex.origin !== 'chat') throw new DatasetError(`Unknown origin "${String(ex.origin)}".`, 'invalid');
   const size = ex.user.length + ex.assistant.length + (typeof ex.system === 'string' ? ex.system.length : 0);
   if (size > MAX_PASSAGE_CHARS) {
@@ -107,7 +108,7 @@ export function buildExample(ex: NewExample, settings: Pick<DatasetSettings, 'sy
       'too-large',
     );
   }
-  const system = ex.system === undefined ? settings.systemPrompt : ex.system ?? undefined;
+  const system = ex.system === undefined ? settings.systemPrompt : (ex.system ?? undefined);
   const messages: ChatMessage[] = [];
   if (system && system.trim()) messages.push({ role: 'system', content: system });
   messages.push({ role: 'user', content: ex.user.trim() }, { role: 'assistant', content: ex.assistant });
@@ -212,7 +213,10 @@ export class DatasetStore {
     if (buf.length && buf[buf.length - 1] !== 0x0a) n++;
     this.lineCount = n;
     this.knownSize = buf.length;
-    this.knownMtime = await fsp.stat(this.file('train')).then((st) => st.mtimeMs, () => undefined);
+    this.knownMtime = await fsp.stat(this.file('train')).then(
+      (st) => st.mtimeMs,
+      () => undefined,
+    );
   }
 
   /** Non-blank lines per split, without parsing (for pickers and summaries; corrupt lines count too). */
@@ -321,7 +325,10 @@ export class DatasetStore {
         ...(a.line !== undefined ? { lineHint: a.line } : {}),
       }));
       try {
-        await appendLines(provFile, records.map((r) => JSON.stringify(r)));
+        await appendLines(
+          provFile,
+          records.map((r) => JSON.stringify(r)),
+        );
       } catch (err) {
         const msg = ioError(err, 'provenance', provFile).message;
         for (const a of added) a.provenanceError = msg;
@@ -339,13 +346,28 @@ export class DatasetStore {
     for (const l of scan.lines) {
       if (l.blank) continue;
       if (l.problem) {
-        issues.push({ split: 'provenance', file: this.file('provenance'), line: l.line, problem: l.problem, message: `${FILES.provenance}: ${l.message}`, preview: preview(l.raw) });
+        issues.push({
+          split: 'provenance',
+          file: this.file('provenance'),
+          line: l.line,
+          problem: l.problem,
+          message: `${FILES.provenance}: ${l.message}`,
+          preview: preview(l.raw),
+        });
         continue;
       }
       const e = l.value as ProvenanceEntry | null;
       if (e && typeof e === 'object' && e.op === 'add' && typeof e.id === 'string' && typeof e.hash === 'string') records.set(e.id, e);
       else if (e && typeof e === 'object' && e.op === 'remove' && typeof e.id === 'string') records.delete(e.id);
-      else issues.push({ split: 'provenance', file: this.file('provenance'), line: l.line, problem: 'not-chat', message: `${FILES.provenance}: line ${l.line} is not a provenance entry`, preview: preview(l.raw) });
+      else
+        issues.push({
+          split: 'provenance',
+          file: this.file('provenance'),
+          line: l.line,
+          problem: 'not-chat',
+          message: `${FILES.provenance}: line ${l.line} is not a provenance entry`,
+          preview: preview(l.raw),
+        });
     }
     return { records, issues };
   }
@@ -376,9 +398,20 @@ export class DatasetStore {
       if (split === 'train') {
         this.lineCount = scan.lineCount;
         this.knownSize = scan.size;
-        this.knownMtime = await fsp.stat(file).then((st) => st.mtimeMs, () => undefined);
+        this.knownMtime = await fsp.stat(file).then(
+          (st) => st.mtimeMs,
+          () => undefined,
+        );
       }
-      if (scan.hadBom) issues.push({ split, file, line: 1, problem: 'bom', message: `${fileForSplit(split)} starts with a byte order mark (BOM); OpenAI may reject it.`, preview: '' });
+      if (scan.hadBom)
+        issues.push({
+          split,
+          file,
+          line: 1,
+          problem: 'bom',
+          message: `${fileForSplit(split)} starts with a byte order mark (BOM); OpenAI may reject it.`,
+          preview: '',
+        });
       for (const l of scan.lines) {
         if (l.blank) continue;
         if (l.problem) {
@@ -386,11 +419,27 @@ export class DatasetStore {
           continue;
         }
         if (!isChat(l.value)) {
-          issues.push({ split, file, line: l.line, problem: 'not-chat', message: `${fileForSplit(split)}: line ${l.line} is JSON but not a chat example (no "messages" array)`, preview: preview(l.raw) });
+          issues.push({
+            split,
+            file,
+            line: l.line,
+            problem: 'not-chat',
+            message: `${fileForSplit(split)}: line ${l.line} is JSON but not a chat example (no "messages" array)`,
+            preview: preview(l.raw),
+          });
           continue;
         }
         const assistant = assistantText(l.value);
-        const ex: StoredExample = { split, line: l.line, value: l.value, raw: l.raw, key: exampleKey(l.value), passageHash: passageHash(assistant), user: userText(l.value), assistant };
+        const ex: StoredExample = {
+          split,
+          line: l.line,
+          value: l.value,
+          raw: l.raw,
+          key: exampleKey(l.value),
+          passageHash: passageHash(assistant),
+          user: userText(l.value),
+          assistant,
+        };
         const rec = pick(byHash.get(ex.key), used, l.line);
         if (rec) ex.record = rec;
         else pending.push(ex);
@@ -461,7 +510,10 @@ export class DatasetStore {
       }
       if (removed.length) {
         const at = new Date().toISOString();
-        await appendLines(this.file('provenance'), removed.map((r) => JSON.stringify({ op: 'remove', id: r.id, at }))).catch(() => undefined);
+        await appendLines(
+          this.file('provenance'),
+          removed.map((r) => JSON.stringify({ op: 'remove', id: r.id, at })),
+        ).catch(() => undefined);
         await this.recount();
       }
       return { removed, notFound };
@@ -527,7 +579,10 @@ export class DatasetStore {
       const snap = await this.snapshotUnlocked();
       const blocking = snap.issues.filter((i) => i.split === 'train' || i.split === 'validation').filter((i) => i.problem !== 'bom');
       if (blocking.length) {
-        throw new DatasetError(`Cannot split: ${blocking.length} line(s) are not valid examples (first: ${blocking[0].message}). Fix them or move them to quarantine first.`, 'corrupt');
+        throw new DatasetError(
+          `Cannot split: ${blocking.length} line(s) are not valid examples (first: ${blocking[0].message}). Fix them or move them to quarantine first.`,
+          'corrupt',
+        );
       }
       const out: Record<SplitName, string[]> = { train: [], validation: [] };
       for (const ex of snap.examples) out[assign(ex)].push(ex.raw);

@@ -86,7 +86,10 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-async function allPages<T>(fetch: (after: string | undefined) => Promise<{ data: readonly T[]; hasMore: boolean; nextCursor?: string }>, signal?: AbortSignal): Promise<T[]> {
+async function allPages<T>(
+  fetch: (after: string | undefined) => Promise<{ data: readonly T[]; hasMore: boolean; nextCursor?: string }>,
+  signal?: AbortSignal,
+): Promise<T[]> {
   const out: T[] = [];
   let after: string | undefined;
   for (let i = 0; i < 10_000; i++) {
@@ -165,13 +168,25 @@ async function archiveJob(backend: FineTuneBackend, job: FineTuneJob, root: stri
   if (backend.capabilities.events) {
     await put('events.json', async () => {
       const events = await allPages<JobEvent>((after) => backend.listEvents(job.id, { after, limit: 100, signal }), signal);
-      return JSON.stringify(events.reverse().map((e) => e.raw), null, 2) + '\n';
+      return (
+        JSON.stringify(
+          events.reverse().map((e) => e.raw),
+          null,
+          2,
+        ) + '\n'
+      );
     });
   }
   if (backend.capabilities.checkpoints) {
     await put('checkpoints.json', async () => {
       const cps = await allPages<JobCheckpoint>((after) => backend.listCheckpoints(job.id, { after, limit: 100, signal }), signal);
-      return JSON.stringify(cps.map((c) => c.raw), null, 2) + '\n';
+      return (
+        JSON.stringify(
+          cps.map((c) => c.raw),
+          null,
+          2,
+        ) + '\n'
+      );
     });
   }
   const serverFiles: { role: string; id: string | undefined }[] = [
@@ -209,7 +224,9 @@ function indexMarkdown(at: string, backend: FineTuneBackend, jobs: readonly Arch
     '|---|---|---|---|---|---|',
   ];
   for (const j of jobs) {
-    const files = j.files.map((f) => (f.outcome === 'unavailable' ? `~~${f.name}~~ (${(f.reason ?? '').replace(/\|/g, '/').slice(0, 80)})` : `[${f.name}](${j.folder}/${f.name})`)).join('<br>');
+    const files = j.files
+      .map((f) => (f.outcome === 'unavailable' ? `~~${f.name}~~ (${(f.reason ?? '').replace(/\|/g, '/').slice(0, 80)})` : `[${f.name}](${j.folder}/${f.name})`))
+      .join('<br>');
     lines.push(`| ${j.id} | ${j.status} | ${j.baseModel} | ${j.fineTunedModel ?? '—'} | ${j.createdAt} | ${files} |`);
   }
   return lines.join('\n') + '\n';

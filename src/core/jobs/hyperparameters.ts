@@ -20,7 +20,14 @@ interface Range {
 export const HYPERPARAMETER_RANGES: Readonly<Record<HyperparameterName, Range>> = {
   nEpochs: { label: 'Epochs', min: 1, max: 50, integer: true, hint: 'auto, or a whole number from 1 to 50' },
   batchSize: { label: 'Batch size', min: 1, max: 256, integer: true, hint: 'auto, or a whole number from 1 to 256' },
-  learningRateMultiplier: { label: 'Learning-rate multiplier', min: 0, minExclusive: true, max: 10, integer: false, hint: 'auto, or a number above 0 and at most 10 (typical 0.02–2)' },
+  learningRateMultiplier: {
+    label: 'Learning-rate multiplier',
+    min: 0,
+    minExclusive: true,
+    max: 10,
+    integer: false,
+    hint: 'auto, or a number above 0 and at most 10 (typical 0.02–2)',
+  },
   beta: { label: 'DPO beta', min: 0, minExclusive: true, max: 2, integer: false, hint: 'auto, or a number above 0 and at most 2' },
 };
 
@@ -41,7 +48,8 @@ export function checkHyperparameter(name: HyperparameterName, v: HyperparameterV
 export function parseHyperparameter(name: HyperparameterName, input: string): ParseResult {
   const t = input.trim().toLowerCase();
   if (t === '' || t === 'auto') return { ok: true, value: 'auto' };
-  if (!/^[+]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/.test(t)) return { ok: false, message: `${HYPERPARAMETER_RANGES[name].label}: "${input.trim()}" is not a number. Use ${HYPERPARAMETER_RANGES[name].hint}.` };
+  if (!/^[+]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/.test(t))
+    return { ok: false, message: `${HYPERPARAMETER_RANGES[name].label}: "${input.trim()}" is not a number. Use ${HYPERPARAMETER_RANGES[name].hint}.` };
   const v = Number(t);
   const err = checkHyperparameter(name, v);
   return err ? { ok: false, message: err } : { ok: true, value: v };
@@ -85,4 +93,3 @@ export function parseSeed(input: string): SeedResult {
 export function formatHyperparameter(v: HyperparameterValue | undefined): string {
   return v === undefined ? 'auto' : String(v);
 }
-

@@ -43,7 +43,15 @@ export interface JobTransition {
 }
 
 function signature(j: FineTuneJob): string {
-  return [j.rawStatus, j.trainedTokens ?? '', j.fineTunedModel ?? '', j.finishedAt ?? '', j.estimatedFinish ?? '', j.error?.code ?? '', j.error?.message ?? ''].join('|');
+  return [
+    j.rawStatus,
+    j.trainedTokens ?? '',
+    j.fineTunedModel ?? '',
+    j.finishedAt ?? '',
+    j.estimatedFinish ?? '',
+    j.error?.code ?? '',
+    j.error?.message ?? '',
+  ].join('|');
 }
 
 function asInfo(err: unknown): BackendErrorInfo {
@@ -77,7 +85,10 @@ export class JobsStore {
   private readonly eventsPageSize: number;
   private readonly maxEventPages: number;
 
-  constructor(private readonly resolve: () => Promise<BackendResolution>, opts: JobsStoreOptions = {}) {
+  constructor(
+    private readonly resolve: () => Promise<BackendResolution>,
+    opts: JobsStoreOptions = {},
+  ) {
     this.pageSize = opts.pageSize ?? 20;
     this.eventsPageSize = opts.eventsPageSize ?? 100;
     this.maxEventPages = opts.maxEventPages ?? 20;

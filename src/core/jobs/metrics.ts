@@ -106,7 +106,9 @@ export function decodeResultsFile(content: Uint8Array | string): string {
   if (/^\s*"?step"?\s*,/i.test(text)) return text;
   const compact = text.replace(/\s+/g, '');
   if (compact.length > 0 && BASE64.test(compact)) {
-    const decoded = Buffer.from(compact, 'base64').toString('utf8').replace(/^\uFEFF/, '');
+    const decoded = Buffer.from(compact, 'base64')
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
     if (/^\s*"?step"?\s*,/i.test(decoded)) return decoded;
   }
   return text;

@@ -39,7 +39,18 @@ export async function isPreferenceFile(file: string): Promise<boolean> {
 }
 
 function assistantOutput(v: unknown): boolean {
-  return Array.isArray(v) && v.length > 0 && v.every((m) => typeof m === 'object' && m !== null && (m as { role?: unknown }).role === 'assistant' && typeof (m as { content?: unknown }).content === 'string' && (m as { content: string }).content.trim() !== '');
+  return (
+    Array.isArray(v) &&
+    v.length > 0 &&
+    v.every(
+      (m) =>
+        typeof m === 'object' &&
+        m !== null &&
+        (m as { role?: unknown }).role === 'assistant' &&
+        typeof (m as { content?: unknown }).content === 'string' &&
+        (m as { content: string }).content.trim() !== '',
+    )
+  );
 }
 
 export function checkPreferenceLine(line: string): string | undefined {
@@ -59,7 +70,10 @@ export function checkPreferenceLine(line: string): string | undefined {
   return undefined;
 }
 
-export async function checkPreferenceFile(file: string, opts: { purpose: 'train' | 'validation'; maxIssues?: number; signal?: AbortSignal }): Promise<PreferenceCheck> {
+export async function checkPreferenceFile(
+  file: string,
+  opts: { purpose: 'train' | 'validation'; maxIssues?: number; signal?: AbortSignal },
+): Promise<PreferenceCheck> {
   const errors: PreferenceIssue[] = [];
   let errorCount = 0;
   let examples = 0;

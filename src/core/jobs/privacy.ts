@@ -19,10 +19,7 @@ export async function scanDatasetPrivacy(ds: DatasetRef, signal?: AbortSignal): 
   const byKind = new Map<PiiKind, number>();
   const details: string[] = [];
   let truncated = false;
-  const files = [
-    { label: 'train.jsonl', path: ds.trainPath },
-    ...(ds.validationPath ? [{ label: 'validation.jsonl', path: ds.validationPath }] : []),
-  ];
+  const files = [{ label: 'train.jsonl', path: ds.trainPath }, ...(ds.validationPath ? [{ label: 'validation.jsonl', path: ds.validationPath }] : [])];
   for (const f of files) {
     signal?.throwIfAborted();
     const size = (await stat(f.path)).size;
@@ -38,6 +35,9 @@ export async function scanDatasetPrivacy(ds: DatasetRef, signal?: AbortSignal): 
   }
   const findings = [...byKind.values()].reduce((a, n) => a + n, 0);
   const parts = [...byKind.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${PII_LABELS[k]}${n === 1 ? '' : 's'}`);
-  const summary = findings === 0 ? `no personal data or secrets found${truncated ? ' (first 64 MB of each file scanned)' : ''}` : `found ${parts.join(', ')}${truncated ? ' (first 64 MB scanned)' : ''}`;
+  const summary =
+    findings === 0
+      ? `no personal data or secrets found${truncated ? ' (first 64 MB of each file scanned)' : ''}`
+      : `found ${parts.join(', ')}${truncated ? ' (first 64 MB scanned)' : ''}`;
   return { findings, summary, details };
 }

@@ -11,7 +11,16 @@
  */
 import { BackendError } from '../backends/openaiShape';
 import type { BackendErrorInfo } from '../backends/errors';
-import type { FineTuneBackend, FineTuneJob, Hyperparameters, HyperparameterValue, TrainingMethod, TunableModel, UploadedFile, UploadProgress } from '../backends/types';
+import type {
+  FineTuneBackend,
+  FineTuneJob,
+  Hyperparameters,
+  HyperparameterValue,
+  TrainingMethod,
+  TunableModel,
+  UploadedFile,
+  UploadProgress,
+} from '../backends/types';
 import { HyperparameterName, parseHyperparameter, parseSeed, validateSuffix } from './hyperparameters';
 import { JobManifest, ManifestFile, buildJobMetadata, datasetContentHash, sha256Hex } from './manifest';
 
@@ -136,7 +145,9 @@ export type WizardResult =
   | { readonly status: 'failed'; readonly step: WizardStep; readonly error: BackendErrorInfo };
 
 function isAbort(err: unknown): boolean {
-  return (err instanceof BackendError && err.info.kind === 'aborted') || (err instanceof Error && (err.name === 'AbortError' || err.name === 'APIUserAbortError'));
+  return (
+    (err instanceof BackendError && err.info.kind === 'aborted') || (err instanceof Error && (err.name === 'AbortError' || err.name === 'APIUserAbortError'))
+  );
 }
 
 function infoOf(err: unknown): BackendErrorInfo {
@@ -147,7 +158,11 @@ function infoOf(err: unknown): BackendErrorInfo {
 
 /** `My Journal (v2)` → `my-journal-v2`, valid as a model suffix. */
 export function suffixFromName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
 }
 
 function percent(p: UploadProgress): string {
@@ -164,7 +179,11 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
     ds = datasets.find((d) => d.folder === preset.datasetFolder);
     if (!ds) return blocked(ui, 'dataset', `No dataset with a train.jsonl at ${preset.datasetFolder}.`);
   } else if (datasets.length === 0) {
-    return blocked(ui, 'dataset', 'There is no dataset yet. Create one from your journal ("Socratune: Select Dataset…" / "Add Selection to Training Set"), then start the fine-tune.');
+    return blocked(
+      ui,
+      'dataset',
+      'There is no dataset yet. Create one from your journal ("Socratune: Select Dataset…" / "Add Selection to Training Set"), then start the fine-tune.',
+    );
   } else if (preset.assumeYes && (datasets.length === 1 || datasets.some((d) => d.active))) {
     ds = datasets.find((d) => d.active) ?? datasets[0];
   } else {
@@ -176,7 +195,8 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
   // 2. Validation (errors block, warnings ask)
   const preference = await deps.isPreference(dataset);
   const method: TrainingMethod = preference ? 'dpo' : 'supervised';
-  if (method === 'dpo' && !backend.capabilities.dpo) return blocked(ui, 'validation', `${dataset.name} is a preference (DPO) dataset, and ${backend.label} does not offer DPO.`);
+  if (method === 'dpo' && !backend.capabilities.dpo)
+    return blocked(ui, 'validation', `${dataset.name} is a preference (DPO) dataset, and ${backend.label} does not offer DPO.`);
   const firstModel = preset.baseModel ?? deps.defaultBaseModel ?? 'gpt-4.1-mini-2025-04-14';
   let check: DatasetCheck;
   try {
@@ -248,7 +268,8 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
     await ui.showError(info);
     return { status: 'failed', step: 'model', error: info };
   }
-  if (models.length === 0) return blocked(ui, 'model', `${backend.label} lists no base model that supports ${method === 'dpo' ? 'DPO' : 'supervised'} fine-tuning.`);
+  if (models.length === 0)
+    return blocked(ui, 'model', `${backend.label} lists no base model that supports ${method === 'dpo' ? 'DPO' : 'supervised'} fine-tuning.`);
   let model: TunableModel | undefined;
   if (preset.baseModel) {
     model = models.find((m) => m.id === preset.baseModel);
@@ -275,7 +296,8 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
   }
 
   // 6. Hyperparameters
-  const names: HyperparameterName[] = method === 'dpo' ? ['nEpochs', 'batchSize', 'learningRateMultiplier', 'beta'] : ['nEpochs', 'batchSize', 'learningRateMultiplier'];
+  const names: HyperparameterName[] =
+    method === 'dpo' ? ['nEpochs', 'batchSize', 'learningRateMultiplier', 'beta'] : ['nEpochs', 'batchSize', 'learningRateMultiplier'];
   const hp: { -readonly [K in keyof Hyperparameters]: Hyperparameters[K] } = {};
   for (const name of names) {
     const given = preset.hyperparameters?.[name];
@@ -299,8 +321,25 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
 
   // 8. Confirmation with the cost estimate
   const cost = deps.estimateCost(model.id, check, hp.nEpochs);
-  const costNote = backend.kind === 'emulator' ? 'The emulator charges nothing; the estimate shows what OpenAI would charge.' : cost ? undefined : `No training price is known for ${model.id}; check ${backend.label}'s pricing.`;
-  const summary: LaunchSummary = { backend: backend.label, dataset, check, files, baseModel: model.id, method, hyperparameters: hp, suffix, seed: seed.value, cost, costNote };
+  const costNote =
+    backend.kind === 'emulator'
+      ? 'The emulator charges nothing; the estimate shows what OpenAI would charge.'
+      : cost
+        ? undefined
+        : `No training price is known for ${model.id}; check ${backend.label}'s pricing.`;
+  const summary: LaunchSummary = {
+    backend: backend.label,
+    dataset,
+    check,
+    files,
+    baseModel: model.id,
+    method,
+    hyperparameters: hp,
+    suffix,
+    seed: seed.value,
+    cost,
+    costNote,
+  };
   if (!preset.assumeYes && !(await ui.confirmLaunch(summary))) return { status: 'cancelled', step: 'confirm' };
 
   // 9. Create, then record the manifest
@@ -324,7 +363,14 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
     await ui.showError(info);
     return { status: 'failed', step: 'create', error: info };
   }
-  const manifestFile = (path: string, f: UploadedFile): ManifestFile => ({ path, sha256: f.sha256, bytes: f.bytes, fileId: f.id, filename: f.filename, reused: f.reused });
+  const manifestFile = (path: string, f: UploadedFile): ManifestFile => ({
+    path,
+    sha256: f.sha256,
+    bytes: f.bytes,
+    fileId: f.id,
+    filename: f.filename,
+    reused: f.reused,
+  });
   const manifest: JobManifest = {
     version: 1,
     jobId: job.id,

@@ -30,8 +30,20 @@ export async function checkDataset(ds: DatasetRef, model: string, preference: bo
   if (preference) {
     const t = await checkPreferenceFile(ds.trainPath, { purpose: 'train', signal });
     const v = ds.validationPath ? await checkPreferenceFile(ds.validationPath, { purpose: 'validation', signal }) : undefined;
-    const errors: CheckIssue[] = [...t.errors.map((e) => ({ ...e, file: 'train' as const })), ...(v?.errors ?? []).map((e) => ({ ...e, file: 'validation' as const }))];
-    return { model, preference, examples: t.examples, validationExamples: v?.examples, errors, errorCount: t.errorCount + (v?.errorCount ?? 0), warnings: [], warningCount: 0 };
+    const errors: CheckIssue[] = [
+      ...t.errors.map((e) => ({ ...e, file: 'train' as const })),
+      ...(v?.errors ?? []).map((e) => ({ ...e, file: 'validation' as const })),
+    ];
+    return {
+      model,
+      preference,
+      examples: t.examples,
+      validationExamples: v?.examples,
+      errors,
+      errorCount: t.errorCount + (v?.errorCount ?? 0),
+      warnings: [],
+      warningCount: 0,
+    };
   }
   const t = await validateJsonlFile(ds.trainPath, { model, purpose: 'train', signal });
   const v = ds.validationPath ? await validateJsonlFile(ds.validationPath, { model, purpose: 'validation', signal }) : undefined;

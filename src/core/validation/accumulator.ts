@@ -103,10 +103,16 @@ export class Accumulator {
       text = text.slice(1);
       shift = 1;
       hadError = true;
-      this.issue('error', lineNo, 'utf8_bom', 'The file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without BOM.', () => ({ column: 1, endColumn: 2 }));
+      this.issue('error', lineNo, 'utf8_bom', 'The file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without BOM.', () => ({
+        column: 1,
+        endColumn: 2,
+      }));
     }
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0)) {
-      this.issue('error', lineNo, 'empty_line', 'Blank line: every line of a JSONL training file must be one JSON example. Delete it.', () => ({ column: 1, endColumn: Math.max(2, raw.length + 1) }));
+      this.issue('error', lineNo, 'empty_line', 'Blank line: every line of a JSONL training file must be one JSON example. Delete it.', () => ({
+        column: 1,
+        endColumn: Math.max(2, raw.length + 1),
+      }));
       return;
     }
     this.examples++;
@@ -120,7 +126,10 @@ export class Accumulator {
     } catch (err) {
       this.examplesWithErrors++;
       const span = locateJsonError(text, err);
-      this.issue('error', lineNo, 'invalid_json', `Invalid JSON: ${jsonErrorMessage(err)}`, () => ({ column: span.column + shift, endColumn: span.endColumn + shift }));
+      this.issue('error', lineNo, 'invalid_json', `Invalid JSON: ${jsonErrorMessage(err)}`, () => ({
+        column: span.column + shift,
+        endColumn: span.endColumn + shift,
+      }));
       return;
     }
     const issues = this.ruleIssues;
@@ -145,7 +154,13 @@ export class Accumulator {
       this.billable += Math.min(limit, t.total);
       if (t.total > limit) {
         this.overLimit++;
-        this.issue('warning', lineNo, 'example_too_long', `Example has ${t.total} tokens, over the ${limit}-token training limit of the base model; OpenAI truncates it from the end.`, () => ({ column: 1, endColumn: text.length + 1 + shift }));
+        this.issue(
+          'warning',
+          lineNo,
+          'example_too_long',
+          `Example has ${t.total} tokens, over the ${limit}-token training limit of the base model; OpenAI truncates it from the end.`,
+          () => ({ column: 1, endColumn: text.length + 1 + shift }),
+        );
       }
     }
   }
@@ -240,16 +255,26 @@ export function finalize(partials: readonly PartialResult[], ctx: FinalizeContex
   }
   if (missingUser > 0) fileWarning('missing_user_message', `${missingUser} of ${counted} examples have no user message.`);
   if (missingSystem > 0 && missingSystem < counted) {
-    fileWarning('missing_system_message', `${missingSystem} of ${counted} examples have no system message while the others do; train with the system prompt you will use (or with none) consistently.`);
+    fileWarning(
+      'missing_system_message',
+      `${missingSystem} of ${counted} examples have no system message while the others do; train with the system prompt you will use (or with none) consistently.`,
+    );
   }
   if (!ctx.model.known) {
-    fileWarning('unknown_model', `"${ctx.model.requested}" is not in the model table: using ${ctx.model.encoding}, a ${ctx.model.exampleTokenLimit}-token limit and no price.`);
+    fileWarning(
+      'unknown_model',
+      `"${ctx.model.requested}" is not in the model table: using ${ctx.model.encoding}, a ${ctx.model.exampleTokenLimit}-token limit and no price.`,
+    );
   }
   const totalErrors = Object.values(errorCounts).reduce((a, b) => a + b, 0);
   const totalWarnings = Object.values(warningCounts).reduce((a, b) => a + b, 0);
   if (totalErrors > errors.length || totalWarnings > warnings.length) {
     warningCounts.issues_truncated = 1;
-    warnings.push({ line: 0, code: 'issues_truncated', message: `Showing ${errors.length} of ${totalErrors} errors and ${warnings.length} of ${totalWarnings} warnings; the counts per code are complete.` });
+    warnings.push({
+      line: 0,
+      code: 'issues_truncated',
+      message: `Showing ${errors.length} of ${totalErrors} errors and ${warnings.length} of ${totalWarnings} warnings; the counts per code are complete.`,
+    });
   }
   const limit = ctx.model.exampleTokenLimit;
   return {

@@ -36,7 +36,7 @@ export const ERROR_CODES = {
 } as const;
 
 export const WARNING_CODES = {
-  example_too_long: 'The example exceeds the base model\'s per-example token limit and will be truncated.',
+  example_too_long: "The example exceeds the base model's per-example token limit and will be truncated.",
   possible_special_token: 'Content contains something that looks like a special token (<|...|>).',
   missing_system_message: 'Some examples have no system message.',
   missing_user_message: 'Some examples have no user message.',

@@ -16,7 +16,11 @@ export function formatUsd(usd: number): string {
 /** The status bar text: `$(database) <dataset> · N examples · T tokens · ≈$C` (cost only when priced). */
 export function statusText(name: string, r: Pick<ValidationResult, 'examples' | 'tokens' | 'estimatedCost'> | undefined): string {
   if (!r) return `$(database) ${name}`;
-  const parts = [`$(database) ${name}`, `${r.examples.toLocaleString('en-US')} example${r.examples === 1 ? '' : 's'}`, `${compactCount(r.tokens.total)} tokens`];
+  const parts = [
+    `$(database) ${name}`,
+    `${r.examples.toLocaleString('en-US')} example${r.examples === 1 ? '' : 's'}`,
+    `${compactCount(r.tokens.total)} tokens`,
+  ];
   if (r.estimatedCost) parts.push(`≈${formatUsd(r.estimatedCost.usd)}`);
   return parts.join(' · ');
 }

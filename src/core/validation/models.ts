@@ -76,5 +76,10 @@ export function resolveModel(model: string = DEFAULT_BASE_MODEL): ResolvedModel 
 
 /** All table rows (for pickers and docs). */
 export function knownModels(): readonly { id: string; encoding: EncodingName; exampleTokenLimit: number; trainingUsdPer1M: number | null }[] {
-  return rows.map((r) => ({ id: r.id, encoding: isEncoding(r.encoding) ? r.encoding : 'o200k_base', exampleTokenLimit: r.exampleTokenLimit, trainingUsdPer1M: r.trainingUsdPer1M }));
+  return rows.map((r) => ({
+    id: r.id,
+    encoding: isEncoding(r.encoding) ? r.encoding : 'o200k_base',
+    exampleTokenLimit: r.exampleTokenLimit,
+    trainingUsdPer1M: r.trainingUsdPer1M,
+  }));
 }

@@ -13,7 +13,12 @@ function counts(c: Partial<Record<string, number>>, descriptions: Record<string,
 }
 
 export function reportFile(role: FileRole, name: string, r: ValidationResult): ReportFile {
-  const strip = (i: { line: number; column?: number; code: string; message: string }) => ({ line: i.line, ...(i.column ? { column: i.column } : {}), code: i.code, message: i.message });
+  const strip = (i: { line: number; column?: number; code: string; message: string }) => ({
+    line: i.line,
+    ...(i.column ? { column: i.column } : {}),
+    code: i.code,
+    message: i.message,
+  });
   return {
     role,
     name,
@@ -42,7 +47,7 @@ export function buildReport(dataset: string, files: readonly { role: FileRole; n
   const costNote = !train
     ? undefined
     : train.result.estimatedCost
-      ? 'Validation tokens are not charged. Estimate = price per 1M ÷ 1M × billable tokens × epochs (OpenAI\'s formula).'
+      ? "Validation tokens are not charged. Estimate = price per 1M ÷ 1M × billable tokens × epochs (OpenAI's formula)."
       : `No per-token training price for ${model?.requested ?? 'this model'}${model?.note ? `: ${model.note}` : '.'}`;
   return {
     dataset,

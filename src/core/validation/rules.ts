@@ -114,7 +114,11 @@ class Checker {
   private exampleKeys(ex: Record<string, unknown>): void {
     for (const k of Object.keys(ex)) {
       if (!EXAMPLE_KEYS.has(k)) {
-        this.add('example_unrecognized_key', `Unrecognized key "${k}" in the example: OpenAI accepts only messages, tools, parallel_tool_calls and functions.`, [k]);
+        this.add(
+          'example_unrecognized_key',
+          `Unrecognized key "${k}" in the example: OpenAI accepts only messages, tools, parallel_tool_calls and functions.`,
+          [k],
+        );
       }
     }
   }
@@ -173,7 +177,11 @@ class Checker {
     const role = m.role;
     if (!isRole(role)) {
       const hint = role === 'developer' ? ' Fine-tuning data uses "system" for instructions, not "developer".' : '';
-      this.add('unrecognized_role', `Message ${i + 1} has role ${JSON.stringify(role)}; fine-tuning accepts system, user, assistant, tool and function.${hint}`, [...at, 'role']);
+      this.add(
+        'unrecognized_role',
+        `Message ${i + 1} has role ${JSON.stringify(role)}; fine-tuning accepts system, user, assistant, tool and function.${hint}`,
+        [...at, 'role'],
+      );
       return;
     }
     if (role === 'system') facts.hasSystem = true;
@@ -208,7 +216,10 @@ class Checker {
       else if (typeof m.tool_call_id !== 'string' || m.tool_call_id.length === 0) {
         this.add('message_missing_key', `Message ${i + 1} "tool_call_id" must be a non-empty string.`, [...at, 'tool_call_id']);
       } else if (!toolCallIds.has(m.tool_call_id)) {
-        this.add('unmatched_tool_call_id', `Message ${i + 1} answers tool call "${m.tool_call_id}", which no earlier assistant message made.`, [...at, 'tool_call_id']);
+        this.add('unmatched_tool_call_id', `Message ${i + 1} answers tool call "${m.tool_call_id}", which no earlier assistant message made.`, [
+          ...at,
+          'tool_call_id',
+        ]);
       }
     } else if (role === 'function' && typeof m.name !== 'string') {
       if (!('name' in m)) this.add('message_missing_key', `Message ${i + 1} (function) is missing key "name".`, at);
@@ -252,12 +263,16 @@ class Checker {
         return;
       }
       if (!allowed.has(part.type)) {
-        const why = part.type === 'image_url' && role === 'assistant' ? 'images are not allowed in assistant messages' : `${role} messages accept ${[...allowed].join(', ')} parts`;
+        const why =
+          part.type === 'image_url' && role === 'assistant'
+            ? 'images are not allowed in assistant messages'
+            : `${role} messages accept ${[...allowed].join(', ')} parts`;
         this.add('invalid_content_part', `Message ${i + 1} content part ${j + 1} has type "${part.type}": ${why}.`, [...p, 'type']);
         return;
       }
       if (part.type === 'text') {
-        if (typeof part.text !== 'string' || part.text.length === 0) this.add('invalid_content_part', `Message ${i + 1} text part ${j + 1} needs a non-empty "text" string.`, p);
+        if (typeof part.text !== 'string' || part.text.length === 0)
+          this.add('invalid_content_part', `Message ${i + 1} text part ${j + 1} needs a non-empty "text" string.`, p);
         else this.text(part.text, [...p, 'text']);
       } else if (part.type === 'refusal') {
         refusals++;
@@ -267,7 +282,11 @@ class Checker {
         if (!isObject(img) || typeof img.url !== 'string' || img.url.length === 0) {
           this.add('invalid_content_part', `Message ${i + 1} image part ${j + 1} needs "image_url": {"url": "https://…" or "data:image/…;base64,…"}.`, p);
         } else if (!/^(https?:\/\/|data:image\/(jpeg|jpg|png|webp);base64,)/i.test(img.url)) {
-          this.add('invalid_content_part', `Message ${i + 1} image part ${j + 1}: the URL must be http(s) or a base64 JPEG/PNG/WEBP data URL.`, [...p, 'image_url', 'url']);
+          this.add('invalid_content_part', `Message ${i + 1} image part ${j + 1}: the URL must be http(s) or a base64 JPEG/PNG/WEBP data URL.`, [
+            ...p,
+            'image_url',
+            'url',
+          ]);
         } else if ('detail' in img && img.detail !== 'low' && img.detail !== 'high' && img.detail !== 'auto') {
           this.add('invalid_content_part', `Message ${i + 1} image part ${j + 1}: "detail" must be low, high or auto.`, [...p, 'image_url', 'detail']);
         }
@@ -286,12 +305,17 @@ class Checker {
     calls.forEach((call, j) => {
       const p: JsonPath = [...at, j];
       if (!isObject(call) || typeof call.id !== 'string' || call.id.length === 0 || call.type !== 'function' || !isObject(call.function)) {
-        this.add('invalid_tool_calls', `Message ${i + 1} tool call ${j + 1} must be {"id": "...", "type": "function", "function": {"name": "...", "arguments": "{...}"}}.`, p);
+        this.add(
+          'invalid_tool_calls',
+          `Message ${i + 1} tool call ${j + 1} must be {"id": "...", "type": "function", "function": {"name": "...", "arguments": "{...}"}}.`,
+          p,
+        );
         return;
       }
       ids.add(call.id);
       const fn = call.function;
-      if (typeof fn.name !== 'string' || fn.name.length === 0) this.add('invalid_tool_calls', `Message ${i + 1} tool call ${j + 1} needs a function "name".`, [...p, 'function']);
+      if (typeof fn.name !== 'string' || fn.name.length === 0)
+        this.add('invalid_tool_calls', `Message ${i + 1} tool call ${j + 1} needs a function "name".`, [...p, 'function']);
       this.argumentsOf(fn, i, [...p, 'function', 'arguments']);
     });
   }
@@ -307,7 +331,11 @@ class Checker {
   private argumentsOf(fn: Record<string, unknown>, i: number, at: JsonPath): void {
     const args = fn.arguments;
     if (typeof args !== 'string') {
-      this.add('invalid_tool_call_arguments', `Message ${i + 1}: "arguments" must be a JSON string (e.g. "{\\"city\\": \\"Paris\\"}"), not ${describe(args)}.`, at);
+      this.add(
+        'invalid_tool_call_arguments',
+        `Message ${i + 1}: "arguments" must be a JSON string (e.g. "{\\"city\\": \\"Paris\\"}"), not ${describe(args)}.`,
+        at,
+      );
     } else if (!isJson(args)) {
       this.add('invalid_tool_call_arguments', `Message ${i + 1}: "arguments" is not valid JSON.`, at);
     } else this.text(args, at);

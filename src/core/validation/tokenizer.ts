@@ -34,7 +34,8 @@ const encoders = new Map<EncodingName, Encoder>();
 async function encoderFor(encoding: EncodingName): Promise<Encoder> {
   let enc = encoders.get(encoding);
   if (!enc) {
-    enc = encoding === 'cl100k_base' ? (await import('gpt-tokenizer/encoding/cl100k_base')).default : (await import('gpt-tokenizer/encoding/o200k_base')).default;
+    enc =
+      encoding === 'cl100k_base' ? (await import('gpt-tokenizer/encoding/cl100k_base')).default : (await import('gpt-tokenizer/encoding/o200k_base')).default;
     encoders.set(encoding, enc);
   }
   return enc;

@@ -9,7 +9,6 @@ import type { Chart as ChartType, ChartDataset } from 'chart.js' with { 'resolut
 import { type CurvePoint, type CurveSeries, type FromCurvesWebview, isToCurvesWebview } from '../../shared/curvesProtocol';
 import { smoothEma } from './smoothing';
 
-
 interface VsCodeApi {
   postMessage(message: FromCurvesWebview): void;
   getState(): unknown;
@@ -45,7 +44,14 @@ const SPLITS: readonly { split: Split; label: string; loss: MetricKey; acc: Metr
   { split: 'full', label: 'full valid', loss: 'fullValidLoss', acc: 'fullValidAccuracy', dash: [2, 3], radius: 3 },
 ];
 
-const PALETTE_VARS = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
+const PALETTE_VARS = [
+  '--vscode-charts-blue',
+  '--vscode-charts-orange',
+  '--vscode-charts-green',
+  '--vscode-charts-purple',
+  '--vscode-charts-red',
+  '--vscode-charts-yellow',
+];
 const FALLBACK = ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'];
 
 function cssVar(name: string, fallback: string): string {
@@ -76,7 +82,11 @@ function theme() {
 }
 
 // ---- DOM (built with createElement/textContent only: nothing from data becomes HTML) ----
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const e = Object.assign(document.createElement(tag), props);
   for (const c of children) e.append(c);
   return e;
@@ -118,7 +128,12 @@ function baseOptions(title: string, yTitle: string, log: boolean) {
     },
     scales: {
       x: { type: 'linear' as const, title: { display: true, text: 'step', color: t.fg }, ticks: { color: t.fg }, grid: { color: t.grid } },
-      y: { type: log ? ('logarithmic' as const) : ('linear' as const), title: { display: true, text: yTitle, color: t.fg }, ticks: { color: t.fg }, grid: { color: t.grid } },
+      y: {
+        type: log ? ('logarithmic' as const) : ('linear' as const),
+        title: { display: true, text: yTitle, color: t.fg },
+        ticks: { color: t.fg },
+        grid: { color: t.grid },
+      },
     },
   };
 }
@@ -131,7 +146,10 @@ type XY = { x: number; y: number };
 function xy(points: readonly CurvePoint[], key: MetricKey, smoothing: number, positiveOnly: boolean): { raw: XY[]; smooth: XY[] } {
   const pts = points.filter((p) => p[key] !== undefined && (!positiveOnly || (p[key] as number) > 0));
   const raw = pts.map((p) => ({ x: p.step, y: p[key] as number }));
-  const sm = smoothEma(raw.map((p) => p.y), smoothing);
+  const sm = smoothEma(
+    raw.map((p) => p.y),
+    smoothing,
+  );
   return { raw, smooth: raw.map((p, i) => ({ x: p.x, y: sm[i] ?? p.y })) };
 }
 
@@ -149,9 +167,29 @@ function datasetsFor(metric: 'loss' | 'acc'): ChartDataset<'line', XY[]>[] {
       if (raw.length === 0) continue;
       const smoothed = state.smoothing > 0 && sp.split !== 'full';
       if (smoothed) {
-        out.push({ type: 'line', label: `${name}${sp.label} (raw)`, data: raw, borderColor: withAlpha(color, 0.25), backgroundColor: withAlpha(color, 0.25), borderWidth: 1, borderDash: sp.dash, pointRadius: 0, spanGaps: true });
+        out.push({
+          type: 'line',
+          label: `${name}${sp.label} (raw)`,
+          data: raw,
+          borderColor: withAlpha(color, 0.25),
+          backgroundColor: withAlpha(color, 0.25),
+          borderWidth: 1,
+          borderDash: sp.dash,
+          pointRadius: 0,
+          spanGaps: true,
+        });
       }
-      out.push({ type: 'line', label: `${name}${sp.label}`, data: smoothed ? smooth : raw, borderColor: color, backgroundColor: color, borderWidth: 2, borderDash: sp.dash, pointRadius: sp.radius, spanGaps: true });
+      out.push({
+        type: 'line',
+        label: `${name}${sp.label}`,
+        data: smoothed ? smooth : raw,
+        borderColor: color,
+        backgroundColor: color,
+        borderWidth: 2,
+        borderDash: sp.dash,
+        pointRadius: sp.radius,
+        spanGaps: true,
+      });
     }
     if (metric === 'loss' && s.checkpoints.length) {
       const train = s.points.filter((p) => p.trainLoss !== undefined && (!log || (p.trainLoss as number) > 0));
@@ -161,7 +199,18 @@ function datasetsFor(metric: 'loss' | 'acc'): ChartDataset<'line', XY[]>[] {
         return best?.trainLoss;
       };
       const marks = s.checkpoints.map((c) => ({ x: c.step, y: at(c.step) })).filter((p): p is XY => p.y !== undefined);
-      if (marks.length) out.push({ type: 'line', showLine: false, label: `${name}checkpoints`, data: marks, borderColor: color, backgroundColor: cssVar('--vscode-editor-background', '#1e1e1e'), pointStyle: 'triangle', pointRadius: 7, borderWidth: 2 });
+      if (marks.length)
+        out.push({
+          type: 'line',
+          showLine: false,
+          label: `${name}checkpoints`,
+          data: marks,
+          borderColor: color,
+          backgroundColor: cssVar('--vscode-editor-background', '#1e1e1e'),
+          pointStyle: 'triangle',
+          pointRadius: 7,
+          borderWidth: 2,
+        });
     }
   });
   return out;

@@ -23,11 +23,32 @@ export class Composer {
   private editing: string | undefined;
 
   constructor(private readonly on: ComposerHandlers) {
-    this.input = h('textarea', { class: 'composer-input', rows: 3, 'aria-label': 'Message', placeholder: 'Ask your model… (Enter sends · Shift+Enter new line · ↑ edits your last message)', maxlength: LIMITS.promptChars });
-    this.sendBtn = h('button', { type: 'button', class: 'primary-button send-button', 'aria-label': 'Send (Enter)', title: 'Send (Enter)' }, icon('send'), ' Send');
-    this.stopBtn = h('button', { type: 'button', class: 'primary-button stop-button', 'aria-label': 'Stop (Esc)', title: 'Stop (Esc)', hidden: true }, icon('debug-stop'), ' Stop');
+    this.input = h('textarea', {
+      class: 'composer-input',
+      rows: 3,
+      'aria-label': 'Message',
+      placeholder: 'Ask your model… (Enter sends · Shift+Enter new line · ↑ edits your last message)',
+      maxlength: LIMITS.promptChars,
+    });
+    this.sendBtn = h(
+      'button',
+      { type: 'button', class: 'primary-button send-button', 'aria-label': 'Send (Enter)', title: 'Send (Enter)' },
+      icon('send'),
+      ' Send',
+    );
+    this.stopBtn = h(
+      'button',
+      { type: 'button', class: 'primary-button stop-button', 'aria-label': 'Stop (Esc)', title: 'Stop (Esc)', hidden: true },
+      icon('debug-stop'),
+      ' Stop',
+    );
     this.banner = h('div', { class: 'editing-banner', hidden: true, role: 'status' });
-    this.el = h('div', { class: 'composer' }, this.banner, h('div', { class: 'composer-row' }, this.input, h('div', { class: 'composer-buttons' }, this.sendBtn, this.stopBtn)));
+    this.el = h(
+      'div',
+      { class: 'composer' },
+      this.banner,
+      h('div', { class: 'composer-row' }, this.input, h('div', { class: 'composer-buttons' }, this.sendBtn, this.stopBtn)),
+    );
     this.sendBtn.addEventListener('click', () => this.submit());
     this.stopBtn.addEventListener('click', () => this.on.stop());
     this.input.addEventListener('input', () => this.on.changed(this.input.value, this.editing));

@@ -12,7 +12,12 @@ export class HistoryPanel {
 
   constructor() {
     this.list = h('ul', { class: 'history-list', 'aria-label': 'Conversations' });
-    this.el = h('aside', { class: 'history', hidden: true, 'aria-label': 'Conversation history' }, h('div', { class: 'history-title', text: 'Conversations' }), this.list);
+    this.el = h(
+      'aside',
+      { class: 'history', hidden: true, 'aria-label': 'Conversation history' },
+      h('div', { class: 'history-title', text: 'Conversations' }),
+      this.list,
+    );
     this.el.addEventListener('click', (e) => this.onClick(e));
   }
 
@@ -46,12 +51,23 @@ export class HistoryPanel {
         const main =
           this.renaming === c.id
             ? this.renameInput(c)
-            : h('button', { type: 'button', class: 'history-open', 'data-action': 'open', 'aria-current': current ? 'true' : undefined, title: c.title }, h('span', { class: 'history-name', text: c.title }), h('span', { class: 'history-meta', text: `${formatTime(c.updatedAt)} · ${c.turnCount} turns${c.model ? ` · ${c.model}` : ''}` }));
+            : h(
+                'button',
+                { type: 'button', class: 'history-open', 'data-action': 'open', 'aria-current': current ? 'true' : undefined, title: c.title },
+                h('span', { class: 'history-name', text: c.title }),
+                h('span', { class: 'history-meta', text: `${formatTime(c.updatedAt)} · ${c.turnCount} turns${c.model ? ` · ${c.model}` : ''}` }),
+              );
         return h(
           'li',
           { class: `history-item${current ? ' current' : ''}`, 'data-id': c.id },
           main,
-          h('span', { class: 'history-actions' }, iconButton('edit', `Rename "${c.title}"`, 'rename'), iconButton('export', `Export "${c.title}" as markdown`, 'export'), iconButton('trash', `Delete "${c.title}"`, 'delete')),
+          h(
+            'span',
+            { class: 'history-actions' },
+            iconButton('edit', `Rename "${c.title}"`, 'rename'),
+            iconButton('export', `Export "${c.title}" as markdown`, 'export'),
+            iconButton('trash', `Delete "${c.title}"`, 'delete'),
+          ),
         );
       }),
     );

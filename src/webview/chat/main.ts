@@ -53,7 +53,12 @@ composer.restore(viewState.draft, viewState.editing);
 history.open = viewState.historyOpen ?? false;
 
 function notice(level: 'info' | 'warning' | 'error', message: string): void {
-  const el = h('div', { class: `notice notice-${level}`, role: level === 'error' ? 'alert' : 'status' }, icon(level === 'error' ? 'error' : level === 'warning' ? 'warning' : 'info'), h('span', { text: message }));
+  const el = h(
+    'div',
+    { class: `notice notice-${level}`, role: level === 'error' ? 'alert' : 'status' },
+    icon(level === 'error' ? 'error' : level === 'warning' ? 'warning' : 'info'),
+    h('span', { text: message }),
+  );
   const close = h('button', { type: 'button', class: 'icon-button', 'aria-label': 'Dismiss', title: 'Dismiss' }, icon('close'));
   close.addEventListener('click', () => el.remove());
   el.append(close);

@@ -121,10 +121,21 @@ export class ReplyView {
     const promptTitle = r.setup.systemPrompt ? `System prompt (${r.setup.promptLabel ?? r.setup.promptSource}):\n${r.setup.systemPrompt}` : 'No system prompt';
     const headerParts: (HTMLElement | null)[] = [
       h('span', { class: 'model-name', title: r.setup.model }, icon('hubot'), ` ${shortModel(r.setup.model)}`),
-      h('span', { class: `prompt-badge prompt-${r.setup.promptSource}`, title: promptTitle }, icon('quote'), ` ${r.setup.promptSource === 'none' ? 'no prompt' : r.setup.promptSource}`),
+      h(
+        'span',
+        { class: `prompt-badge prompt-${r.setup.promptSource}`, title: promptTitle },
+        icon('quote'),
+        ` ${r.setup.promptSource === 'none' ? 'no prompt' : r.setup.promptSource}`,
+      ),
       streaming ? h('span', { class: 'status streaming-indicator', role: 'status' }, icon('loading codicon-modifier-spin'), ' Replying…') : null,
       !streaming && r.status !== 'done' ? h('span', { class: `status status-${r.status}` }, r.status === 'error' ? 'failed' : r.status) : null,
-      r.usage ? h('span', { class: 'usage', title: `prompt ${r.usage.promptTokens} · completion ${r.usage.completionTokens} tokens` }, `${r.usage.completionTokens} tok`) : null,
+      r.usage
+        ? h(
+            'span',
+            { class: 'usage', title: `prompt ${r.usage.promptTokens} · completion ${r.usage.completionTokens} tokens` },
+            `${r.usage.completionTokens} tok`,
+          )
+        : null,
       r.finishReason === 'length' ? h('span', { class: 'status status-length' }, 'cut at max tokens') : null,
     ];
     this.header.replaceChildren(...headerParts.filter((x): x is HTMLElement => x !== null));
@@ -135,7 +146,8 @@ export class ReplyView {
       const retry = textButton('Retry', 'retry', {}, 'refresh');
       const extra: HTMLElement[] = [];
       if (r.error.kind === 'no-key' || r.error.kind === 'auth') extra.push(textButton('Set API Key', 'run-command', { 'data-command': 'setApiKey' }, 'key'));
-      if (r.error.kind === 'config' || r.error.kind === 'network') extra.push(textButton('Choose Backend', 'run-command', { 'data-command': 'selectProvider' }, 'server'));
+      if (r.error.kind === 'config' || r.error.kind === 'network')
+        extra.push(textButton('Choose Backend', 'run-command', { 'data-command': 'selectProvider' }, 'server'));
       if (r.error.retryAfterMs && r.endedAt) {
         const until = r.endedAt + r.error.retryAfterMs;
         const tick = (): void => {
@@ -150,10 +162,18 @@ export class ReplyView {
         tick();
         if (until > Date.now()) this.retryTimer = setInterval(tick, 500);
       }
-      this.errorBox.replaceChildren(icon('error'), h('span', { class: 'error-text', text: r.error.message }), h('span', { class: 'error-actions' }, ...(r.error.retryable ? [retry] : []), ...extra));
+      this.errorBox.replaceChildren(
+        icon('error'),
+        h('span', { class: 'error-text', text: r.error.message }),
+        h('span', { class: 'error-actions' }, ...(r.error.retryable ? [retry] : []), ...extra),
+      );
       this.errorBox.hidden = false;
     } else if (r.status === 'stopped' || r.status === 'interrupted') {
-      this.errorBox.replaceChildren(icon('debug-stop'), h('span', { class: 'error-text', text: STATUS_TEXT[r.status] }), h('span', { class: 'error-actions' }, textButton('Retry', 'retry', {}, 'refresh')));
+      this.errorBox.replaceChildren(
+        icon('debug-stop'),
+        h('span', { class: 'error-text', text: STATUS_TEXT[r.status] }),
+        h('span', { class: 'error-actions' }, textButton('Retry', 'retry', {}, 'refresh')),
+      );
       this.errorBox.hidden = false;
       this.errorBox.classList.add('soft');
     } else {
@@ -169,11 +189,25 @@ export class ReplyView {
         : [
             iconButton('copy', 'Copy reply', 'copy-reply', { disabled: !hasText }),
             this.opts.canRegenerate ? iconButton('refresh', 'Regenerate', 'regenerate') : null,
-            iconButton(r.feedback === 'up' ? 'thumbsup-filled' : 'thumbsup', 'Good reply', 'feedback-up', { 'aria-pressed': r.feedback === 'up' ? 'true' : 'false' }),
-            iconButton(r.feedback === 'down' ? 'thumbsdown-filled' : 'thumbsdown', 'Bad reply', 'feedback-down', { 'aria-pressed': r.feedback === 'down' ? 'true' : 'false' }),
+            iconButton(r.feedback === 'up' ? 'thumbsup-filled' : 'thumbsup', 'Good reply', 'feedback-up', {
+              'aria-pressed': r.feedback === 'up' ? 'true' : 'false',
+            }),
+            iconButton(r.feedback === 'down' ? 'thumbsdown-filled' : 'thumbsdown', 'Bad reply', 'feedback-down', {
+              'aria-pressed': r.feedback === 'down' ? 'true' : 'false',
+            }),
             added
               ? h('span', { class: 'added-badge', title: `Example ${r.addedToDataset?.id}` }, icon('pass-filled'), ' In training set')
-              : textButton('Add to Training Set', 'add-to-dataset', { disabled: !hasText, title: this.deps.datasetAvailable() ? 'Add this prompt and reply as a training example' : 'The dataset feature is not available in this build' }, 'add'),
+              : textButton(
+                  'Add to Training Set',
+                  'add-to-dataset',
+                  {
+                    disabled: !hasText,
+                    title: this.deps.datasetAvailable()
+                      ? 'Add this prompt and reply as a training example'
+                      : 'The dataset feature is not available in this build',
+                  },
+                  'add',
+                ),
             added ? null : iconButton('edit', 'Edit, then Add to Training Set', 'edit-add', { disabled: !hasText }),
           ].filter((x): x is HTMLElement => x !== null)),
     );

@@ -19,9 +19,19 @@ class ModelPicker {
   private models: readonly ModelEntry[] = [];
   private value = '';
 
-  constructor(label: string, private readonly side: 'b' | undefined) {
+  constructor(
+    label: string,
+    private readonly side: 'b' | undefined,
+  ) {
     this.select = h('select', { class: 'model-select', 'aria-label': label, title: label });
-    this.custom = h('input', { class: 'model-custom', type: 'text', placeholder: 'Type a model ID and press Enter', 'aria-label': `${label}: model ID`, hidden: true, spellcheck: 'false' });
+    this.custom = h('input', {
+      class: 'model-custom',
+      type: 'text',
+      placeholder: 'Type a model ID and press Enter',
+      'aria-label': `${label}: model ID`,
+      hidden: true,
+      spellcheck: 'false',
+    });
     this.el = h('div', { class: 'model-picker' }, this.select, this.custom);
     this.select.addEventListener('change', () => {
       if (this.select.value === OTHER) {
@@ -68,7 +78,13 @@ class ModelPicker {
     const groups = GROUPS.map(([kind, label]) => {
       const items = entries.filter((m) => m.kind === kind);
       if (!items.length) return null;
-      return h('optgroup', { label }, ...items.map((m) => h('option', { value: m.id, title: m.detail ?? m.id, text: `${m.hasBoundPrompt ? '★ ' : ''}${m.id}${m.detail ? ` — ${m.detail}` : ''}` })));
+      return h(
+        'optgroup',
+        { label },
+        ...items.map((m) =>
+          h('option', { value: m.id, title: m.detail ?? m.id, text: `${m.hasBoundPrompt ? '★ ' : ''}${m.id}${m.detail ? ` — ${m.detail}` : ''}` }),
+        ),
+      );
     }).filter((g): g is HTMLOptGroupElement => g !== null);
     this.select.replaceChildren(
       ...(this.value ? [] : [h('option', { value: '', text: 'Choose a model…', disabled: true })]),
@@ -132,7 +148,16 @@ export class Toolbar {
       iconButton('add', 'New conversation', 'new-conversation'),
       iconButton('link-external', 'Open chat in editor', 'run-command', { 'data-command': 'openInEditor' }),
     );
-    this.el = h('header', { class: 'toolbar' }, top, h('div', { class: 'toolbar-sub' }, this.backend, this.modelsNote), this.compareRow, this.promptBar, this.promptEditor, this.params);
+    this.el = h(
+      'header',
+      { class: 'toolbar' },
+      top,
+      h('div', { class: 'toolbar-sub' }, this.backend, this.modelsNote),
+      this.compareRow,
+      this.promptBar,
+      this.promptEditor,
+      this.params,
+    );
     this.el.addEventListener('click', (e) => this.onClick(e));
   }
 
@@ -166,7 +191,9 @@ export class Toolbar {
     if (!c.enabled) return;
     this.pickerB.set(this.models.entries, c.model);
     const sel = promptSelect('System prompt for B', c.prompt, p.presets, p.activePromptB);
-    sel.addEventListener('change', () => post({ type: 'chat/setPrompt', side: 'b', choice: choiceFrom(sel.value, c.prompt.mode === 'custom' ? c.prompt.text : p.activePromptB.text) }));
+    sel.addEventListener('change', () =>
+      post({ type: 'chat/setPrompt', side: 'b', choice: choiceFrom(sel.value, c.prompt.mode === 'custom' ? c.prompt.text : p.activePromptB.text) }),
+    );
     this.compareRow.replaceChildren(h('span', { class: 'col-label', text: 'B' }), this.pickerB.el, sel);
   }
 
@@ -174,10 +201,22 @@ export class Toolbar {
     const chip = (label: string, pr: ActivePrompt): HTMLElement =>
       h(
         'button',
-        { type: 'button', class: `prompt-chip prompt-${pr.source}`, 'data-action': 'toggle-prompt', 'aria-expanded': String(this.editorOpen), title: pr.text ? `System prompt:\n${pr.text}` : 'No system prompt is sent' },
+        {
+          type: 'button',
+          class: `prompt-chip prompt-${pr.source}`,
+          'data-action': 'toggle-prompt',
+          'aria-expanded': String(this.editorOpen),
+          title: pr.text ? `System prompt:\n${pr.text}` : 'No system prompt is sent',
+        },
         icon('quote'),
         h('span', { class: 'chip-label', text: `${label}${pr.label}` }),
-        pr.differsFromBound ? h('span', { class: 'chip-warning', title: 'This model was trained with a different system prompt: replies may be worse than in training.' }, icon('warning')) : null,
+        pr.differsFromBound
+          ? h(
+              'span',
+              { class: 'chip-warning', title: 'This model was trained with a different system prompt: replies may be worse than in training.' },
+              icon('warning'),
+            )
+          : null,
       );
     this.promptBar.replaceChildren(chip(b ? 'A: ' : 'System: ', a), ...(b ? [chip('B: ', b)] : []));
   }
@@ -239,13 +278,23 @@ export class Toolbar {
       });
       return h('label', { class: 'param' }, h('span', { text: label }), input);
     };
-    const summary = [s.params.temperature !== undefined ? `temp ${s.params.temperature}` : '', s.params.topP !== undefined ? `top_p ${s.params.topP}` : '', s.params.maxTokens !== undefined ? `max ${s.params.maxTokens}` : '']
+    const summary = [
+      s.params.temperature !== undefined ? `temp ${s.params.temperature}` : '',
+      s.params.topP !== undefined ? `top_p ${s.params.topP}` : '',
+      s.params.maxTokens !== undefined ? `max ${s.params.maxTokens}` : '',
+    ]
       .filter(Boolean)
       .join(' · ');
     const open = this.params.open;
     this.params.replaceChildren(
       h('summary', {}, icon('settings'), ` Parameters${summary ? `: ${summary}` : ' (server defaults)'}`),
-      h('div', { class: 'params-grid' }, field('Temperature', 'temperature', 0, 2, 0.1), field('Top P', 'topP', 0, 1, 0.05), field('Max tokens', 'maxTokens', 1, 1_000_000, 1)),
+      h(
+        'div',
+        { class: 'params-grid' },
+        field('Temperature', 'temperature', 0, 2, 0.1),
+        field('Top P', 'topP', 0, 1, 0.05),
+        field('Max tokens', 'maxTokens', 1, 1_000_000, 1),
+      ),
     );
     this.params.open = open;
   }

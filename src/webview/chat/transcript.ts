@@ -27,7 +27,9 @@ export class Transcript {
       'div',
       { class: 'empty-state' },
       h('div', { class: 'empty-title' }, icon('comment-discussion'), ' Talk to your model'),
-      h('p', { text: 'Pick a fine-tuned model above: the system prompt it was trained with is applied automatically. Enter sends, Shift+Enter adds a line, Esc stops, ↑ edits your last message.' }),
+      h('p', {
+        text: 'Pick a fine-tuned model above: the system prompt it was trained with is applied automatically. Enter sends, Shift+Enter adds a line, Esc stops, ↑ edits your last message.',
+      }),
     );
     this.el = h('div', { class: 'transcript', role: 'log', 'aria-label': 'Conversation', 'aria-live': 'off' }, this.empty);
     this.el.addEventListener('scroll', () => {
@@ -109,7 +111,10 @@ export class Transcript {
 
   delta(conversationId: string, turnId: string, side: CompareSide | undefined, offset: number, text: string): void {
     if (this.conversationId !== conversationId) return;
-    this.byId.get(turnId)?.replies.get(side ?? 'main')?.applyDelta(offset, text);
+    this.byId
+      .get(turnId)
+      ?.replies.get(side ?? 'main')
+      ?.applyDelta(offset, text);
     this.scrollToEnd();
   }
 
@@ -167,7 +172,12 @@ export class Transcript {
       el = h(
         'div',
         { class: 'turn user', 'data-turn-id': turn.id, role: 'article', 'aria-label': 'Your message' },
-        h('div', { class: 'turn-header' }, h('span', { class: 'who' }, icon('account'), ' You'), iconButton('edit', 'Edit and resubmit from here', 'edit-turn')),
+        h(
+          'div',
+          { class: 'turn-header' },
+          h('span', { class: 'who' }, icon('account'), ' You'),
+          iconButton('edit', 'Edit and resubmit from here', 'edit-turn'),
+        ),
         userText(turn.text),
       );
     } else if (turn.kind === 'assistant') {
@@ -182,7 +192,12 @@ export class Transcript {
       el = h(
         'div',
         { class: 'turn compare', 'data-turn-id': turn.id, role: 'article', 'aria-label': 'Comparison' },
-        h('div', { class: 'turn-header' }, h('span', { class: 'who' }, icon('account'), ' You'), h('span', { class: 'compare-label' }, icon('split-horizontal'), ' compare')),
+        h(
+          'div',
+          { class: 'turn-header' },
+          h('span', { class: 'who' }, icon('account'), ' You'),
+          h('span', { class: 'compare-label' }, icon('split-horizontal'), ' compare'),
+        ),
         userText(turn.prompt),
         h('div', { class: 'compare-grid' }, colWrap('A', a), colWrap('B', b)),
         h('div', { class: 'compare-pick', role: 'group', 'aria-label': 'Which reply is better?' }),
@@ -197,8 +212,23 @@ export class Transcript {
     if (!box) return;
     const done = turn.a.status !== 'streaming' && turn.b.status !== 'streaming';
     const btn = (label: string, pick: 'a' | 'b' | 'tie', iconName: string): HTMLButtonElement =>
-      textButton(label, 'pick', { 'data-pick': pick, 'aria-pressed': turn.pick === pick ? 'true' : 'false', disabled: !done, class: `text-button pick-button${turn.pick === pick ? ' picked' : ''}` }, iconName);
-    box.replaceChildren(h('span', { class: 'pick-label', text: turn.pick ? 'Your pick:' : 'Which is better?' }), btn('A is better', 'a', 'arrow-left'), btn('Tie', 'tie', 'dash'), btn('B is better', 'b', 'arrow-right'));
+      textButton(
+        label,
+        'pick',
+        {
+          'data-pick': pick,
+          'aria-pressed': turn.pick === pick ? 'true' : 'false',
+          disabled: !done,
+          class: `text-button pick-button${turn.pick === pick ? ' picked' : ''}`,
+        },
+        iconName,
+      );
+    box.replaceChildren(
+      h('span', { class: 'pick-label', text: turn.pick ? 'Your pick:' : 'Which is better?' }),
+      btn('A is better', 'a', 'arrow-left'),
+      btn('Tie', 'tie', 'dash'),
+      btn('B is better', 'b', 'arrow-right'),
+    );
   }
 
   /** Regenerate makes sense on the last reply only. */

@@ -19,7 +19,11 @@ const charts: ChartType[] = [];
 const drawing: Promise<void>[] = [];
 let lastReport: ValidationReport | undefined;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const e = Object.assign(document.createElement(tag), props);
   for (const c of children) e.append(c);
   return e;
@@ -45,7 +49,10 @@ function withAlpha(color: string, alpha: number): string {
 function issueList(role: ReportFile['role'], issues: readonly ReportIssue[], total: number, kind: 'error' | 'warning'): HTMLElement {
   const list = el('ul', { className: `issues ${kind}` });
   for (const it of issues) {
-    const where = it.line === 0 ? el('span', { className: 'where' }, 'file') : el('a', { className: 'where', href: '#', title: 'Open at this line' }, `line ${it.line}${it.column ? `:${it.column}` : ''}`);
+    const where =
+      it.line === 0
+        ? el('span', { className: 'where' }, 'file')
+        : el('a', { className: 'where', href: '#', title: 'Open at this line' }, `line ${it.line}${it.column ? `:${it.column}` : ''}`);
     if (it.line > 0) {
       where.addEventListener('click', (e) => {
         e.preventDefault();
@@ -54,7 +61,8 @@ function issueList(role: ReportFile['role'], issues: readonly ReportIssue[], tot
     }
     list.append(el('li', {}, where, ' ', el('code', {}, it.code), ' ', it.message));
   }
-  if (total > issues.length) list.append(el('li', { className: 'more' }, `… and ${int(total - issues.length)} more (see the Problems panel, or run socratune-validate --json).`));
+  if (total > issues.length)
+    list.append(el('li', { className: 'more' }, `… and ${int(total - issues.length)} more (see the Problems panel, or run socratune-validate --json).`));
   return list;
 }
 
@@ -69,7 +77,13 @@ function statsTable(f: ReportFile): HTMLTableElement {
     'table',
     { className: 'stats' },
     el('thead', {}, head),
-    el('tbody', {}, distRow('messages per example', f.messagesPerExample), distRow('tokens per example', f.tokensPerExample), distRow('assistant tokens per example', f.assistantTokensPerExample)),
+    el(
+      'tbody',
+      {},
+      distRow('messages per example', f.messagesPerExample),
+      distRow('tokens per example', f.tokensPerExample),
+      distRow('assistant tokens per example', f.assistantTokensPerExample),
+    ),
   );
 }
 
@@ -107,7 +121,12 @@ function histogram(f: ReportFile, limit: number): HTMLElement | undefined {
           plugins: { tooltip: { callbacks: { title: (items) => `${items[0]?.label ?? ''} tokens` } } },
           scales: {
             x: { title: { display: true, text: 'tokens per example', color: fg }, ticks: { color: fg, maxRotation: 45 }, grid: { display: false } },
-            y: { title: { display: true, text: 'examples', color: fg }, ticks: { color: fg, precision: 0 }, grid: { color: withAlpha(fg, 0.12) }, beginAtZero: true },
+            y: {
+              title: { display: true, text: 'examples', color: fg },
+              ticks: { color: fg, precision: 0 },
+              grid: { color: withAlpha(fg, 0.12) },
+              beginAtZero: true,
+            },
           },
         },
       }),
@@ -121,30 +140,56 @@ function fileSection(f: ReportFile, report: ValidationReport): HTMLElement {
   const errorTotal = f.errorCounts.reduce((a, c) => a + c.count, 0);
   const warningTotal = f.warningCounts.filter((c) => c.code !== 'issues_truncated').reduce((a, c) => a + c.count, 0);
   const verdict = f.accepted
-    ? el('p', { className: 'verdict ok' }, `✓ ${f.name} would be accepted by OpenAI${warningTotal ? ` (${warningTotal === 1 ? '1 warning does' : `${int(warningTotal)} warnings do`} not block the upload)` : ''}.`)
-    : el('p', { className: 'verdict blocked' }, `✗ ${errorTotal === 1 ? '1 error blocks' : `${int(errorTotal)} errors block`} the upload: OpenAI would reject ${f.name}. Every error below blocks it; warnings do not.`);
+    ? el(
+        'p',
+        { className: 'verdict ok' },
+        `✓ ${f.name} would be accepted by OpenAI${warningTotal ? ` (${warningTotal === 1 ? '1 warning does' : `${int(warningTotal)} warnings do`} not block the upload)` : ''}.`,
+      )
+    : el(
+        'p',
+        { className: 'verdict blocked' },
+        `✗ ${errorTotal === 1 ? '1 error blocks' : `${int(errorTotal)} errors block`} the upload: OpenAI would reject ${f.name}. Every error below blocks it; warnings do not.`,
+      );
   const section = el('section', { className: `file ${f.role}` }, el('h2', {}, `${f.name} — ${int(f.examples)} examples, ${bytes(f.bytes)}`), verdict);
   if (f.errorCounts.length) {
     const t = el('table', { className: 'counts blocking' }, el('caption', {}, 'Errors (block the upload)'));
-    for (const c of f.errorCounts) t.append(el('tr', {}, el('td', { className: 'n' }, int(c.count)), el('td', {}, el('code', {}, c.code)), el('td', {}, c.description)));
+    for (const c of f.errorCounts)
+      t.append(el('tr', {}, el('td', { className: 'n' }, int(c.count)), el('td', {}, el('code', {}, c.code)), el('td', {}, c.description)));
     section.append(t, issueList(f.role, f.errors, errorTotal, 'error'));
   }
   const warnings = f.warningCounts.filter((c) => c.code !== 'issues_truncated');
   if (warnings.length) {
     const t = el('table', { className: 'counts' }, el('caption', {}, 'Warnings (do not block the upload)'));
-    for (const c of warnings) t.append(el('tr', {}, el('td', { className: 'n' }, int(c.count)), el('td', {}, el('code', {}, c.code)), el('td', {}, c.description)));
-    section.append(t, issueList(f.role, f.warnings.filter((w) => w.code !== 'issues_truncated'), warningTotal, 'warning'));
+    for (const c of warnings)
+      t.append(el('tr', {}, el('td', { className: 'n' }, int(c.count)), el('td', {}, el('code', {}, c.code)), el('td', {}, c.description)));
+    section.append(
+      t,
+      issueList(
+        f.role,
+        f.warnings.filter((w) => w.code !== 'issues_truncated'),
+        warningTotal,
+        'warning',
+      ),
+    );
   }
   section.append(
     el('h3', {}, 'Tokens'),
-    el('p', {}, `${int(f.tokens.total)} tokens (${report.encoding}), ${int(f.tokens.assistant)} in assistant replies; ${int(f.overTokenLimit)} example(s) over the ${int(report.tokenLimit)}-token limit (truncated in training).`),
+    el(
+      'p',
+      {},
+      `${int(f.tokens.total)} tokens (${report.encoding}), ${int(f.tokens.assistant)} in assistant replies; ${int(f.overTokenLimit)} example(s) over the ${int(report.tokenLimit)}-token limit (truncated in training).`,
+    ),
   );
   const chart = histogram(f, report.tokenLimit);
   if (chart) section.append(chart);
   section.append(
     el('h3', {}, 'Statistics'),
     statsTable(f),
-    el('p', { className: 'note' }, `${int(f.missingSystem)} example(s) without a system message, ${int(f.missingUser)} without a user message. p10/p90 are the 0.1/0.9 quantiles (the cookbook prints them as p5/p95).`),
+    el(
+      'p',
+      { className: 'note' },
+      `${int(f.missingSystem)} example(s) without a system message, ${int(f.missingUser)} without a user message. p10/p90 are the 0.1/0.9 quantiles (the cookbook prints them as p5/p95).`,
+    ),
   );
   return section;
 }
@@ -155,7 +200,11 @@ function costSection(report: ValidationReport): HTMLElement {
   if (c) {
     s.append(
       el('p', { className: 'big' }, `≈ $${c.usd.toFixed(2)}`),
-      el('p', {}, `${int(c.billableTokens)} billable tokens × ${c.epochs} epoch(s)${c.defaultEpochs ? " (OpenAI's default for this many examples)" : ''} = ${int(c.trainedTokens)} trained tokens at $${c.usdPer1MTokens.toFixed(2)} per 1M (${c.model}, prices as of ${report.pricesAsOf}).`),
+      el(
+        'p',
+        {},
+        `${int(c.billableTokens)} billable tokens × ${c.epochs} epoch(s)${c.defaultEpochs ? " (OpenAI's default for this many examples)" : ''} = ${int(c.trainedTokens)} trained tokens at $${c.usdPer1MTokens.toFixed(2)} per 1M (${c.model}, prices as of ${report.pricesAsOf}).`,
+      ),
     );
   }
   if (report.costNote) s.append(el('p', { className: 'note' }, report.costNote));
@@ -167,7 +216,12 @@ function render(report: ValidationReport): void {
   for (const c of charts.splice(0)) c.destroy();
   delete document.body.dataset.rendered;
   app.replaceChildren(
-    el('header', {}, el('h1', {}, `Dataset Validation — ${report.dataset}`), el('p', { className: 'note' }, `Base model ${report.model} · ${report.encoding} · checked ${new Date(report.generatedAt).toLocaleString()}`)),
+    el(
+      'header',
+      {},
+      el('h1', {}, `Dataset Validation — ${report.dataset}`),
+      el('p', { className: 'note' }, `Base model ${report.model} · ${report.encoding} · checked ${new Date(report.generatedAt).toLocaleString()}`),
+    ),
     costSection(report),
     ...report.files.map((f) => fileSection(f, report)),
   );

@@ -2,7 +2,15 @@ import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
 
 const CHROMIUM = process.env.SOCRATUNE_CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 let browser: Promise<Browser> | undefined;
 

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { e2eEnv } from './env';
 
 /** Noise VS Code itself logs as errors on a machine without internet (telemetry, extension gallery). */
-const NOT_OURS: readonly RegExp[] = [/getaddrinfo (ENOTFOUND|EAI_AGAIN) [\w.-]*(microsoft\.com|visualstudio\.com|open-vsx\.org|vscode-cdn\.net|vscode-unpkg\.net)/];
+const NOT_OURS: readonly RegExp[] = [
+  /getaddrinfo (ENOTFOUND|EAI_AGAIN) [\w.-]*(microsoft\.com|visualstudio\.com|open-vsx\.org|vscode-cdn\.net|vscode-unpkg\.net)/,
+];
 /**
  * Once an extension host is shutting down (its window reloaded or closed), VS Code logs cancelled work of every
  * extension as errors (e.g. "ProxyResolver#resolveProxy … Canceled" for a request in flight, a built-in language
@@ -25,7 +27,8 @@ const OURS = /socratune\.socratune|[\\/]dist[\\/](extension|chunks[\\/][^\\/]+|v
  * another storage folder. Both come from VS Code's own code (every stack frame in its extensionHostProcess.js).
  */
 const STORAGE_LOCK = /EEXIST: file already exists, open '[^']*[\\/]workspaceStorage[\\/][^']*[\\/]vscode\.lock'/;
-const LOCK_READ = /^[^\n]*\[error\] SyntaxError: Unexpected end of JSON input(\n\s+at (JSON\.parse \(<anonymous>\)|(async )?\S+ \([^)]*[\\/]extensionHostProcess\.js:\d+:\d+\)))+$/;
+const LOCK_READ =
+  /^[^\n]*\[error\] SyntaxError: Unexpected end of JSON input(\n\s+at (JSON\.parse \(<anonymous>\)|(async )?\S+ \([^)]*[\\/]extensionHostProcess\.js:\d+:\d+\)))+$/;
 
 /** The extension hosts that existed at one moment: only hosts started later (this scenario's windows) are examined. */
 export interface LogMark {

@@ -17,7 +17,13 @@ export async function webviewWith(page: Page, selector: string, timeoutMs = 30_0
       const inner = outers.nth(i).contentFrame().locator('iframe#active-frame');
       if ((await inner.count()) === 0) continue;
       const frame = inner.contentFrame();
-      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+      if (
+        (await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)) > 0
+      )
+        return frame;
     }
     if (Date.now() > deadline) throw new Error(`no Socratune webview with ${selector} appeared within ${timeoutMs} ms (${n} Socratune webview(s) open)`);
     await page.waitForTimeout(200); // polling the frames: there is no event for "a webview's document matches"

@@ -109,7 +109,11 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
   await row.waitFor();
   await input.press('Enter');
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'hidden' }).catch(() => undefined);
+  await page
+    .locator('.quick-input-widget .monaco-list-row', { hasText: title })
+    .first()
+    .waitFor({ state: 'hidden' })
+    .catch(() => undefined);
 }
 
 /** Opens the quick input with a key (F1 = command palette) and returns its text box. */

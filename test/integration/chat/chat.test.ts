@@ -155,7 +155,7 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
     assert.equal(api.chat.session.settings.payload().activePrompt.text, 'Edited.');
     await sim({ type: 'chat/deletePreset', id: preset.id });
     active = api.chat.session.settings.payload().activePrompt;
-    assert.notEqual(active.source, 'preset', 'a deleted preset falls back to the model\'s prompt');
+    assert.notEqual(active.source, 'preset', "a deleted preset falls back to the model's prompt");
     await sim({ type: 'chat/setParams', params: {} });
   });
 
@@ -195,7 +195,11 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
     const from = posted.length;
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
     await vscode.commands.executeCommand('socratune.chat.focus');
-    const state = await waitFor('a new chat/state snapshot', () => posted.slice(from).find((m): m is Extract<ToChatWebview, { type: 'chat/state' }> => m.type === 'chat/state'), 20_000);
+    const state = await waitFor(
+      'a new chat/state snapshot',
+      () => posted.slice(from).find((m): m is Extract<ToChatWebview, { type: 'chat/state' }> => m.type === 'chat/state'),
+      20_000,
+    );
     assert.deepEqual(state.snapshot.conversation?.turns, conv().turns);
     // And on disk, as a window reload would read it.
     const fromDisk = await new HistoryStore(historyDir(api.services.context)).load(conv().id);
@@ -212,7 +216,11 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
       const cut = posted.length;
       await vscode.commands.executeCommand('workbench.action.closeSidebar');
       await vscode.commands.executeCommand('socratune.chat.focus');
-      const state = await waitFor('a snapshot during the stream', () => posted.slice(cut).find((m): m is Extract<ToChatWebview, { type: 'chat/state' }> => m.type === 'chat/state'), 20_000);
+      const state = await waitFor(
+        'a snapshot during the stream',
+        () => posted.slice(cut).find((m): m is Extract<ToChatWebview, { type: 'chat/state' }> => m.type === 'chat/state'),
+        20_000,
+      );
       const turnId = last().id;
       const snapTurn = state.snapshot.conversation?.turns.find((t) => t.id === turnId);
       assert.ok(snapTurn && snapTurn.kind === 'assistant');
@@ -287,7 +295,10 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
     await waitFor('the reply to be marked as added', () => lastReply().addedToDataset !== undefined);
     const train = path.join(dsUri.fsPath, 'train.jsonl');
     assert.ok(existsSync(train));
-    const lines = readFileSync(train, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { messages: { role: string; content: string }[] });
+    const lines = readFileSync(train, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { messages: { role: string; content: string }[] });
     const ex = lines[lines.length - 1];
     assert.equal(ex.messages.find((m) => m.role === 'user')?.content, 'What should I remember today?');
     assert.equal(ex.messages.find((m) => m.role === 'assistant')?.content, r.text);
@@ -329,17 +340,30 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
     assert.ok(!(await api.chat.session.store.list()).some((c) => c.id === id));
   });
 
-  it('lists fine-tuned models and their checkpoints; a checkpoint uses its fine-tune\'s bound training prompt', async function () {
+  it("lists fine-tuned models and their checkpoints; a checkpoint uses its fine-tune's bound training prompt", async function () {
     this.timeout(90_000);
     const client = new OpenAI({ apiKey: process.env.SOCRATUNE_EMULATOR_KEY ?? 'sk-emulator-demo', baseURL: process.env.SOCRATUNE_EMULATOR_URL });
-    const lines = Array.from({ length: 10 }, (_, i) => JSON.stringify({ messages: [{ role: 'system', content: 'Answer as my journal.' }, { role: 'user', content: `q${i}` }, { role: 'assistant', content: `a${i}` }] }));
+    const lines = Array.from({ length: 10 }, (_, i) =>
+      JSON.stringify({
+        messages: [
+          { role: 'system', content: 'Answer as my journal.' },
+          { role: 'user', content: `q${i}` },
+          { role: 'assistant', content: `a${i}` },
+        ],
+      }),
+    );
     const file = await client.files.create({ file: await toFile(Buffer.from(lines.join('\n') + '\n'), 'cp.jsonl'), purpose: 'fine-tune' });
     let job = await client.fineTuning.jobs.create({ model: BASE, training_file: file.id, suffix: 'chatcp', hyperparameters: { n_epochs: 2 } });
-    job = await waitFor('the job to succeed', async () => {
-      const j = await client.fineTuning.jobs.retrieve(job.id);
-      assert.notEqual(j.status, 'failed');
-      return j.status === 'succeeded' ? j : undefined;
-    }, 60_000, 200);
+    job = await waitFor(
+      'the job to succeed',
+      async () => {
+        const j = await client.fineTuning.jobs.retrieve(job.id);
+        assert.notEqual(j.status, 'failed');
+        return j.status === 'succeeded' ? j : undefined;
+      },
+      60_000,
+      200,
+    );
     const ft = job.fine_tuned_model ?? '';
     await api.services.modelPrompts.set(ft, { systemPrompt: 'Answer as my journal.', source: 'job', datasetName: 'it-chat' });
     try {

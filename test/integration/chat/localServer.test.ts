@@ -19,7 +19,10 @@ describe('chat with a local server that needs no API key (real VS Code, emulator
   const posted: ToChatWebview[] = [];
   let sub: vscode.Disposable | undefined;
   const config = () => vscode.workspace.getConfiguration('socratune');
-  const saved: { settings: Record<string, unknown>; keys: Partial<Record<ProviderKind, string>>; chat?: ChatSettings; conversationId?: string } = { settings: {}, keys: {} };
+  const saved: { settings: Record<string, unknown>; keys: Partial<Record<ProviderKind, string>>; chat?: ChatSettings; conversationId?: string } = {
+    settings: {},
+    keys: {},
+  };
   const mine: string[] = [];
 
   before(async () => {
@@ -75,15 +78,18 @@ describe('chat with a local server that needs no API key (real VS Code, emulator
     assert.equal(res.status, 200, 'no Authorization header, still served');
   });
 
-  it('the model picker lists the server\'s models (GET /models with no key)', async () => {
+  it("the model picker lists the server's models (GET /models with no key)", async () => {
     const res = await fetch(`${local.url}/models`);
     const serverIds = ((await res.json()) as { data: { id: string }[] }).data.map((m) => m.id);
     assert.ok(serverIds.length > 0);
     const from = local.requests.length;
     const postedFrom = posted.length;
     await sim({ type: 'chat/refreshModels' });
-    const complete = (m: ModelsState) => !m.loading && m.backend === backendLabel() && serverIds.every((id) => m.entries.some((e) => e.id === id && e.kind === 'server'));
-    const state = await waitFor('the catalog to list every server model', () => (complete(api.chat.session.models.current) ? api.chat.session.models.current : undefined));
+    const complete = (m: ModelsState) =>
+      !m.loading && m.backend === backendLabel() && serverIds.every((id) => m.entries.some((e) => e.id === id && e.kind === 'server'));
+    const state = await waitFor('the catalog to list every server model', () =>
+      complete(api.chat.session.models.current) ? api.chat.session.models.current : undefined,
+    );
     assert.equal(state.error, undefined, 'no "no API key" or listing error');
     const toView = await waitFor('the picker (webview) to get that list', () =>
       posted.slice(postedFrom).find((m): m is Extract<ToChatWebview, { type: 'chat/models' }> => m.type === 'chat/models' && complete(m.models)),
@@ -135,7 +141,11 @@ describe('chat with a local server that needs no API key (real VS Code, emulator
     assert.match(models.error ?? '', /No API key is set for the openai backend/);
     assert.equal(models.entries.filter((e) => e.kind !== 'fine-tuned' && e.kind !== 'checkpoint').length, 0, 'no server models listed without a key');
     const sent = local.requests.slice(from).filter((q) => q.path === '/v1/chat/completions' || q.path === '/v1/models');
-    assert.deepEqual(sent.map((q) => [q.method, q.path]), [], 'no chat or model request left the extension');
+    assert.deepEqual(
+      sent.map((q) => [q.method, q.path]),
+      [],
+      'no chat or model request left the extension',
+    );
 
     // With a key for "openai", the very same send reaches that server: the key was the only thing missing.
     await api.services.keys.set('openai', 'sk-local-test-not-a-real-key-0000');

@@ -30,7 +30,10 @@ async function makeDataset(name: string, n: number): Promise<string> {
   const folder = path.join(workspaceRoot().fsPath, '.socratune', 'datasets', name);
   await mkdir(folder, { recursive: true });
   await writeFile(path.join(folder, 'train.jsonl'), examples(n, name));
-  await writeFile(path.join(folder, 'dataset.json'), JSON.stringify({ name, systemPrompt: PROMPT, format: 'markdown', createdAt: new Date().toISOString(), version: 1 }));
+  await writeFile(
+    path.join(folder, 'dataset.json'),
+    JSON.stringify({ name, systemPrompt: PROMPT, format: 'markdown', createdAt: new Date().toISOString(), version: 1 }),
+  );
   return folder;
 }
 
@@ -79,10 +82,15 @@ describe('fine-tune jobs against the emulator', function () {
     assert.ok(await api.jobs.manifests.load(job.id), 'manifest saved');
     const shown = await waitFor('the new job in the tree', () => rootJob(job.id));
     assert.match(String(shown.item.label), /it-journal/);
-    const done = await waitFor('the job to succeed in the tree', async () => {
-      const r = await rootJob(job.id);
-      return r && r.item.contextValue === 'job.succeeded' ? r : undefined;
-    }, 60_000, 200);
+    const done = await waitFor(
+      'the job to succeed in the tree',
+      async () => {
+        const r = await rootJob(job.id);
+        return r && r.item.contextValue === 'job.succeeded' ? r : undefined;
+      },
+      60_000,
+      200,
+    );
     const icon = done.item.iconPath as vscode.ThemeIcon;
     assert.equal(icon.id, 'pass-filled');
     assert.match(String(done.item.description), /gpt-4\.1-mini-2025-04-14 · .* · .* tokens/);
@@ -98,7 +106,10 @@ describe('fine-tune jobs against the emulator', function () {
 
   it('shows checkpoints with their model IDs, the resulting model, and binds the training prompt', async () => {
     const children = await api.jobs.tree.getChildren(api.jobs.tree.jobElement(job.id));
-    assert.deepEqual(children.map((c) => c.kind), ['section', 'section', 'section', 'resultModel']);
+    assert.deepEqual(
+      children.map((c) => c.kind),
+      ['section', 'section', 'section', 'resultModel'],
+    );
     const cpSection = children.find((c) => c.kind === 'section' && c.section === 'checkpoints');
     assert.ok(cpSection);
     const cps = await waitFor('checkpoints', async () => {
@@ -153,12 +164,18 @@ describe('fine-tune jobs against the emulator', function () {
     assert.equal(api.jobs.curves(), undefined, 'closing the panel forgets it');
   });
 
-  it('streams a job\'s events into the output channel', async () => {
+  it("streams a job's events into the output channel", async () => {
     await vscode.commands.executeCommand('socratune.showJobEvents', { jobId: job.id });
     const lines = api.jobs.events.written.filter((l) => l.includes(job.id));
-    assert.ok(lines.some((l) => /Fine-tuning job started/.test(l)), lines.slice(0, 5).join('\n'));
+    assert.ok(
+      lines.some((l) => /Fine-tuning job started/.test(l)),
+      lines.slice(0, 5).join('\n'),
+    );
     assert.ok(lines.some((l) => /successfully completed/.test(l)));
-    assert.ok(lines.some((l) => /no more events will come/.test(l)), 'a finished job stops streaming');
+    assert.ok(
+      lines.some((l) => /no more events will come/.test(l)),
+      'a finished job stops streaming',
+    );
   });
 
   it('models: binds a prompt by hand, sets the default chat model, deletes after confirmation', async () => {
@@ -191,7 +208,14 @@ describe('fine-tune jobs against the emulator', function () {
 
   it('cancels a running job from the tree command', async () => {
     const folder = await makeDataset('it-long', 150);
-    const result = await api.jobs.startFineTune(undefined, { datasetFolder: folder, baseModel: 'gpt-4.1-mini-2025-04-14', hyperparameters: { nEpochs: 50, batchSize: 1, learningRateMultiplier: 'auto' }, suffix: 'it-long', seed: 1, assumeYes: true });
+    const result = await api.jobs.startFineTune(undefined, {
+      datasetFolder: folder,
+      baseModel: 'gpt-4.1-mini-2025-04-14',
+      hyperparameters: { nEpochs: 50, batchSize: 1, learningRateMultiplier: 'auto' },
+      suffix: 'it-long',
+      seed: 1,
+      assumeYes: true,
+    });
     assert.equal(result.status, 'created');
     if (result.status !== 'created') return;
     const el = api.jobs.tree.jobElement(result.job.id);
@@ -205,7 +229,14 @@ describe('fine-tune jobs against the emulator', function () {
 
   it('backs off on 429, keeps the list with an error node, and recovers', async () => {
     const folder = await makeDataset('it-429', 150);
-    const result = await api.jobs.startFineTune(undefined, { datasetFolder: folder, baseModel: 'gpt-4.1-mini-2025-04-14', hyperparameters: { nEpochs: 50, batchSize: 1 }, suffix: 'it-429', seed: 2, assumeYes: true });
+    const result = await api.jobs.startFineTune(undefined, {
+      datasetFolder: folder,
+      baseModel: 'gpt-4.1-mini-2025-04-14',
+      hyperparameters: { nEpochs: 50, batchSize: 1 },
+      suffix: 'it-429',
+      seed: 2,
+      assumeYes: true,
+    });
     assert.equal(result.status, 'created');
     if (result.status !== 'created') return;
     const count = api.jobs.store.jobs.length;

@@ -59,7 +59,10 @@ describe('jobs: Re-run on… against the emulator', function () {
     folder = path.join(workspaceRoot().fsPath, '.socratune', 'datasets', 'it-rerun');
     await mkdir(folder, { recursive: true });
     await writeFile(path.join(folder, 'train.jsonl'), Array.from({ length: 12 }, (_, i) => example(i, 'it-rerun')).join('\n') + '\n');
-    await writeFile(path.join(folder, 'dataset.json'), JSON.stringify({ name: 'it-rerun', systemPrompt: PROMPT, format: 'markdown', createdAt: new Date().toISOString(), version: 1 }));
+    await writeFile(
+      path.join(folder, 'dataset.json'),
+      JSON.stringify({ name: 'it-rerun', systemPrompt: PROMPT, format: 'markdown', createdAt: new Date().toISOString(), version: 1 }),
+    );
     const r = await vscode.commands.executeCommand<WizardResult>('socratune.startFineTune', {
       dataset: folder,
       baseModel: BASE,
@@ -160,7 +163,12 @@ describe('jobs: Re-run on… against the emulator', function () {
     assert.notEqual(m.dataset.sha256, manifest.dataset.sha256, 'the new manifest records the new dataset version');
     assert.equal(m.dataset.examples, 13);
     const log = await flushedLog(api);
-    assert.match(log, new RegExp(`Re-running ${original.id} with the current version of it-rerun: its training file changed since \\(sha256 ${manifest.files.training.sha256.slice(0, 12)}… → ${current.slice(0, 12)}…\\)`));
+    assert.match(
+      log,
+      new RegExp(
+        `Re-running ${original.id} with the current version of it-rerun: its training file changed since \\(sha256 ${manifest.files.training.sha256.slice(0, 12)}… → ${current.slice(0, 12)}…\\)`,
+      ),
+    );
   });
 
   it('detects a validation file added since the job and re-runs with it, saying so', async () => {
@@ -176,7 +184,12 @@ describe('jobs: Re-run on… against the emulator', function () {
       const m = await api.jobs.manifests.load(r.job.id);
       assert.equal(m?.files.validation?.sha256, sha256(text));
       const log = await flushedLog(api);
-      assert.match(log, new RegExp(`Re-running ${original.id} with the current version of it-rerun: .*validation file was added since \\(sha256 ${sha256(text).slice(0, 12)}…\\)`));
+      assert.match(
+        log,
+        new RegExp(
+          `Re-running ${original.id} with the current version of it-rerun: .*validation file was added since \\(sha256 ${sha256(text).slice(0, 12)}…\\)`,
+        ),
+      );
     } finally {
       await rm(validation, { force: true });
     }

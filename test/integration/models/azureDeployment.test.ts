@@ -38,7 +38,12 @@ describe('models: Set Azure Deployment for Model…', function () {
     savedChat = api.services.context.workspaceState.get(CHAT_SETTINGS_KEY);
     // The emulator does not speak Azure (docs/emulator.md): a stand-in resource endpoint checks Azure's
     // path, api-key header and deployment names, and forwards to the emulator (support/azureStandIn.ts).
-    azure = await startAzureStandIn({ emulatorUrl: url, emulatorKey: process.env.SOCRATUNE_EMULATOR_KEY ?? '', apiKey: AZURE_KEY, deployments: { [DEPLOYMENT]: 'gpt-4.1-mini-2025-04-14' } });
+    azure = await startAzureStandIn({
+      emulatorUrl: url,
+      emulatorKey: process.env.SOCRATUNE_EMULATOR_KEY ?? '',
+      apiKey: AZURE_KEY,
+      deployments: { [DEPLOYMENT]: 'gpt-4.1-mini-2025-04-14' },
+    });
     await config().update('provider', 'azure', vscode.ConfigurationTarget.Workspace);
     await config().update('azure.endpoint', azure.endpoint, vscode.ConfigurationTarget.Workspace);
     assert.ok(await vscode.commands.executeCommand('socratune.setApiKey', { provider: 'azure', key: AZURE_KEY }));

@@ -67,7 +67,12 @@ export async function startAzureStandIn(opts: {
         if (!model) return fail(res, 404, 'DeploymentNotFound', `The API deployment for this resource does not exist: ${String(body.model)}.`);
         forward = Buffer.from(JSON.stringify({ ...body, model }));
       }
-      const headers: http.OutgoingHttpHeaders = { ...req.headers, host: target.host, authorization: `Bearer ${opts.emulatorKey}`, 'content-length': String(forward.length) };
+      const headers: http.OutgoingHttpHeaders = {
+        ...req.headers,
+        host: target.host,
+        authorization: `Bearer ${opts.emulatorKey}`,
+        'content-length': String(forward.length),
+      };
       delete headers['api-key'];
       const up = http.request(
         { host: target.hostname, port: target.port, method: req.method, path: url.replace(/^\/openai\/v1/, target.pathname.replace(/\/$/, '')), headers },

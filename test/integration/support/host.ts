@@ -32,7 +32,12 @@ export async function useEmulatorBackend(api: SocratuneApi): Promise<string> {
 }
 
 /** Polls `condition` until it returns a truthy value; fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, condition: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  condition: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -74,10 +79,15 @@ export function logFilePath(api: SocratuneApi): string {
 export async function flushedLog(api: SocratuneApi, timeoutMs = 10_000): Promise<string> {
   const marker = `log-flush-marker-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   api.services.log.info(marker);
-  return waitFor(`"${marker}" in ${logFilePath(api)}`, async () => {
-    const text = await readFile(logFilePath(api), 'utf8').catch(() => '');
-    return text.includes(marker) ? text : undefined;
-  }, timeoutMs, 100);
+  return waitFor(
+    `"${marker}" in ${logFilePath(api)}`,
+    async () => {
+      const text = await readFile(logFilePath(api), 'utf8').catch(() => '');
+      return text.includes(marker) ? text : undefined;
+    },
+    timeoutMs,
+    100,
+  );
 }
 
 /** The root folder of the test workspace (a fresh temp copy of samples/journal). */

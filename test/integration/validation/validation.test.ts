@@ -14,7 +14,12 @@ const good = (i: number): string =>
     ],
   });
 
-const BAD_WEIGHT = JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a', weight: 2 }] });
+const BAD_WEIGHT = JSON.stringify({
+  messages: [
+    { role: 'user', content: 'q' },
+    { role: 'assistant', content: 'a', weight: 2 },
+  ],
+});
 
 async function makeDataset(name: string, train: string[], validation?: string[]): Promise<vscode.Uri> {
   const folder = path.join(workspaceRoot().fsPath, '.socratune', 'datasets', name);
@@ -52,10 +57,14 @@ describe('dataset validation in VS Code', function () {
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
 
-    const diags = await waitFor('Socratune diagnostics on train.jsonl', () => {
-      const d = socratuneDiagnostics(uri);
-      return d.length >= 2 ? d : undefined;
-    }, 30_000);
+    const diags = await waitFor(
+      'Socratune diagnostics on train.jsonl',
+      () => {
+        const d = socratuneDiagnostics(uri);
+        return d.length >= 2 ? d : undefined;
+      },
+      30_000,
+    );
     const weight = diags.find((d) => d.code === 'invalid_weight');
     const json = diags.find((d) => d.code === 'invalid_json');
     assert.ok(weight, `invalid_weight in ${JSON.stringify(diags.map((d) => d.code))}`);
@@ -69,7 +78,11 @@ describe('dataset validation in VS Code', function () {
     const edit = new vscode.WorkspaceEdit();
     edit.replace(uri, doc.lineAt(2).range, good(3));
     assert.ok(await vscode.workspace.applyEdit(edit));
-    await waitFor('invalid_weight to disappear after the edit', () => !socratuneDiagnostics(uri).some((d) => d.code === 'invalid_weight') && socratuneDiagnostics(uri).some((d) => d.code === 'invalid_json'), 30_000);
+    await waitFor(
+      'invalid_weight to disappear after the edit',
+      () => !socratuneDiagnostics(uri).some((d) => d.code === 'invalid_weight') && socratuneDiagnostics(uri).some((d) => d.code === 'invalid_json'),
+      30_000,
+    );
 
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     await waitFor('diagnostics cleared on close', () => socratuneDiagnostics(uri).length === 0, 30_000);
@@ -94,10 +107,18 @@ describe('dataset validation in VS Code', function () {
   });
 
   it('"Validate Dataset" on a good dataset opens the report with the histogram and no blocking errors', async () => {
-    const folder = await makeDataset('it-good', Array.from({ length: 12 }, (_, i) => good(i)), [good(100), good(101)]);
+    const folder = await makeDataset(
+      'it-good',
+      Array.from({ length: 12 }, (_, i) => good(i)),
+      [good(100), good(101)],
+    );
     made.push(folder);
     const shown = nextEvent('the report panel', api.validation.command.onDidShowReport, () => true, 60_000);
-    const result = await vscode.commands.executeCommand<{ accepted: boolean; dataset: string; files: { role: string; result: { examples: number; tokens: { total: number }; estimatedCost: { usd: number } | null } }[] }>('socratune.validateDataset', { uri: folder });
+    const result = await vscode.commands.executeCommand<{
+      accepted: boolean;
+      dataset: string;
+      files: { role: string; result: { examples: number; tokens: { total: number }; estimatedCost: { usd: number } | null } }[];
+    }>('socratune.validateDataset', { uri: folder });
     assert.ok(result, 'the command returns its result');
     assert.equal(result.accepted, true);
     assert.equal(result.dataset, 'it-good');
@@ -121,7 +142,10 @@ describe('dataset validation in VS Code', function () {
   it('"Validate Dataset" reports blocking errors for a bad dataset and puts them in the Problems panel', async () => {
     const folder = await makeDataset('it-blocked', [good(1), BAD_WEIGHT, good(3)]);
     made.push(folder);
-    const result = await vscode.commands.executeCommand<{ accepted: boolean; report: { files: { errorCounts: { code: string; count: number }[] }[] } }>('socratune.validateDataset', { uri: folder, report: false });
+    const result = await vscode.commands.executeCommand<{ accepted: boolean; report: { files: { errorCounts: { code: string; count: number }[] }[] } }>(
+      'socratune.validateDataset',
+      { uri: folder, report: false },
+    );
     assert.equal(result?.accepted, false);
     assert.deepEqual(result.report.files[0]!.errorCounts.map((c) => c.code).sort(), ['invalid_weight', 'too_few_examples']);
     const uri = vscode.Uri.joinPath(folder, 'train.jsonl');
@@ -130,7 +154,10 @@ describe('dataset validation in VS Code', function () {
   });
 
   it('the status bar shows the active dataset as "$(database) name · N examples · T tokens · ≈$C" and follows file changes', async () => {
-    const folder = await makeDataset('it-status', Array.from({ length: 12 }, (_, i) => good(i)));
+    const folder = await makeDataset(
+      'it-status',
+      Array.from({ length: 12 }, (_, i) => good(i)),
+    );
     made.push(folder);
     const bar = api.validation.statusBar;
     const first = nextEvent('status bar count', bar.onDidUpdate, (t) => t.includes('12 examples'), 30_000);

@@ -65,7 +65,13 @@ describe('Azure OpenAI v1 backend', function () {
     const p = path.join(f.dir, 'az.jsonl');
     await writeFile(p, chatJsonl(12, 'azure'));
     const up = await b.upload({ path: p });
-    const job = await b.createJob({ baseModel: 'gpt-4.1-mini-2025-04-14', trainingFileId: up.id, method: 'supervised', hyperparameters: { nEpochs: 1 }, metadata: { socratune_dataset: 'x' } });
+    const job = await b.createJob({
+      baseModel: 'gpt-4.1-mini-2025-04-14',
+      trainingFileId: up.id,
+      method: 'supervised',
+      hyperparameters: { nEpochs: 1 },
+      metadata: { socratune_dataset: 'x' },
+    });
     await b.listJobs({ limit: 5 });
     await b.getJob(job.id);
     await b.listEvents(job.id);
@@ -98,18 +104,35 @@ describe('Azure OpenAI v1 backend', function () {
 
   it('accepts deployment names of letters, digits, ".", "_" and "-" (empty = no deployment), refuses anything else', () => {
     for (const ok of ['journal-mentor', 'gpt-4.1-mini.ft_v2', '  padded  ', '']) assert.equal(deploymentNameError(ok), undefined, ok);
-    for (const bad of ['journal mentor', 'a/b', 'ft:gpt-4.1-mini:org:x:1', 'ünïcode', 'x?api-version=1']) assert.match(deploymentNameError(bad) ?? '', /letters, digits/, bad);
+    for (const bad of ['journal mentor', 'a/b', 'ft:gpt-4.1-mini:org:x:1', 'ünïcode', 'x?api-version=1'])
+      assert.match(deploymentNameError(bad) ?? '', /letters, digits/, bad);
   });
 
   it('parses Azure and OpenAI fine-tuned model IDs', () => {
-    assert.deepEqual(parseModelId('gpt-4.1-mini-2025-04-14.ft-0123456789abcdef0123456789abcdef'), { fineTuned: true, checkpoint: false, base: 'gpt-4.1-mini-2025-04-14' });
+    assert.deepEqual(parseModelId('gpt-4.1-mini-2025-04-14.ft-0123456789abcdef0123456789abcdef'), {
+      fineTuned: true,
+      checkpoint: false,
+      base: 'gpt-4.1-mini-2025-04-14',
+    });
     assert.equal(parseModelId('ftchkpt-abc123').checkpoint, true);
-    assert.deepEqual(parseModelId('ft:gpt-4o-mini-2024-07-18:my-org:journal:9ABel2dg'), { fineTuned: true, checkpoint: false, base: 'gpt-4o-mini-2024-07-18', suffix: 'journal', step: undefined });
-    assert.deepEqual(parseModelId('ft:gpt-4o-mini-2024-07-18:my-org::9ABel2dg:ckpt-step-88'), { fineTuned: true, checkpoint: true, base: 'gpt-4o-mini-2024-07-18', suffix: undefined, step: 88 });
+    assert.deepEqual(parseModelId('ft:gpt-4o-mini-2024-07-18:my-org:journal:9ABel2dg'), {
+      fineTuned: true,
+      checkpoint: false,
+      base: 'gpt-4o-mini-2024-07-18',
+      suffix: 'journal',
+      step: undefined,
+    });
+    assert.deepEqual(parseModelId('ft:gpt-4o-mini-2024-07-18:my-org::9ABel2dg:ckpt-step-88'), {
+      fineTuned: true,
+      checkpoint: true,
+      base: 'gpt-4o-mini-2024-07-18',
+      suffix: undefined,
+      step: 88,
+    });
     assert.equal(parseModelId('gpt-4.1-mini').fineTuned, false);
   });
 
-  it('offers Azure\'s documented tunable models', async () => {
+  it("offers Azure's documented tunable models", async () => {
     const models = await azure().tunableModels();
     assert.ok(models.some((m) => m.id === 'gpt-4.1-mini-2025-04-14'));
     assert.ok(models.every((m) => !m.id.startsWith('ft:')));

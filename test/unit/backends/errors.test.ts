@@ -32,12 +32,16 @@ describe('backend errors are explained (emulator faults over HTTP)', function ()
   const spec = () => ({ baseModel: 'gpt-4.1-mini-2025-04-14', trainingFileId, method: 'supervised' as const, hyperparameters: {} });
 
   it('explains a 403 on job creation from OpenAI as the fine-tuning wind-down, with dates and a way out', async () => {
-    const openai = f.backend({ provider: 'openai', headers: { 'x-emulator-fault': '403;path=/fine_tuning/jobs;message=This organization does not have access to fine-tuning' } });
+    const openai = f.backend({
+      provider: 'openai',
+      headers: { 'x-emulator-fault': '403;path=/fine_tuning/jobs;message=This organization does not have access to fine-tuning' },
+    });
     assert.equal(openai.kind, 'openai');
     const e = await caught(openai.createJob(spec()));
     assert.equal(e.info.kind, 'finetune-unavailable');
     assert.equal(e.info.status, 403);
-    for (const date of [OPENAI_WIND_DOWN.neverFineTuned, OPENAI_WIND_DOWN.noRecentInference, OPENAI_WIND_DOWN.everyone]) assert.ok(e.info.message.includes(date), date);
+    for (const date of [OPENAI_WIND_DOWN.neverFineTuned, OPENAI_WIND_DOWN.noRecentInference, OPENAI_WIND_DOWN.everyone])
+      assert.ok(e.info.message.includes(date), date);
     assert.ok(e.info.message.includes(OPENAI_WIND_DOWN.url));
     assert.match(e.info.message, /Choose Backend/);
     assert.match(e.info.message, /does not have access to fine-tuning/);
@@ -59,7 +63,7 @@ describe('backend errors are explained (emulator faults over HTTP)', function ()
     assert.ok(!e.info.message.includes('sk-wrong-key-123456'), 'the key is not echoed');
   });
 
-  it('429 carries the server\'s retry-after', async () => {
+  it("429 carries the server's retry-after", async () => {
     const e = await caught(f.backend({ headers: { 'x-emulator-fault': '429;retry-after-ms=4500' } }).listJobs());
     assert.equal(e.info.kind, 'rate-limit');
     assert.equal(e.info.retryAfterMs, 4500);

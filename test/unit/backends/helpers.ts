@@ -8,7 +8,14 @@ import { createBackend } from '../../../src/core/backends';
 import type { FineTuneBackend, UploadCache } from '../../../src/core/backends/types';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../../src/emulator/index';
 
-export const PROFILE: BackendProfile = { provider: 'emulator', baseUrl: '', azureEndpoint: '', azureApiVersion: '', defaultChatModel: '', defaultBaseModel: 'gpt-4.1-mini-2025-04-14' };
+export const PROFILE: BackendProfile = {
+  provider: 'emulator',
+  baseUrl: '',
+  azureEndpoint: '',
+  azureApiVersion: '',
+  defaultChatModel: '',
+  defaultBaseModel: 'gpt-4.1-mini-2025-04-14',
+};
 
 export class MapCache implements UploadCache {
   readonly map = new Map<string, string>();
@@ -26,7 +33,13 @@ export class MapCache implements UploadCache {
 export interface Fixture {
   emu: EmulatorHandle;
   dir: string;
-  backend(opts?: { provider?: BackendProfile['provider']; headers?: Record<string, string>; key?: string; cache?: UploadCache; maxRetries?: number }): FineTuneBackend;
+  backend(opts?: {
+    provider?: BackendProfile['provider'];
+    headers?: Record<string, string>;
+    key?: string;
+    cache?: UploadCache;
+    maxRetries?: number;
+  }): FineTuneBackend;
   close(): Promise<void>;
 }
 
@@ -70,7 +83,12 @@ export function chatJsonl(n: number, salt = ''): string {
   return lines.join('\n') + '\n';
 }
 
-export async function writeDataset(dir: string, name: string, n: number, opts: { salt?: string; validation?: number; systemPrompt?: string } = {}): Promise<{ folder: string; train: string; validation?: string }> {
+export async function writeDataset(
+  dir: string,
+  name: string,
+  n: number,
+  opts: { salt?: string; validation?: number; systemPrompt?: string } = {},
+): Promise<{ folder: string; train: string; validation?: string }> {
   const folder = path.join(dir, '.socratune', 'datasets', name);
   const { mkdir } = await import('node:fs/promises');
   await mkdir(folder, { recursive: true });
@@ -81,12 +99,22 @@ export async function writeDataset(dir: string, name: string, n: number, opts: {
     validation = path.join(folder, 'validation.jsonl');
     await writeFile(validation, chatJsonl(opts.validation, `${opts.salt ?? ''} (held out)`));
   }
-  await writeFile(path.join(folder, 'dataset.json'), JSON.stringify({ name, systemPrompt: opts.systemPrompt ?? SYSTEM_PROMPT, format: 'markdown', createdAt: '2026-11-01T00:00:00Z', version: 1 }));
+  await writeFile(
+    path.join(folder, 'dataset.json'),
+    JSON.stringify({ name, systemPrompt: opts.systemPrompt ?? SYSTEM_PROMPT, format: 'markdown', createdAt: '2026-11-01T00:00:00Z', version: 1 }),
+  );
   return { folder, train, validation };
 }
 
 /** Advance emulator time until `done()` or the limit; the emulator materializes jobs lazily on requests. */
-export async function runUntil(emu: EmulatorHandle, backend: FineTuneBackend, jobId: string, done: (status: string) => boolean, stepMs = 30_000, maxMs = 6 * 3_600_000): Promise<string> {
+export async function runUntil(
+  emu: EmulatorHandle,
+  backend: FineTuneBackend,
+  jobId: string,
+  done: (status: string) => boolean,
+  stepMs = 30_000,
+  maxMs = 6 * 3_600_000,
+): Promise<string> {
   for (let t = 0; t <= maxMs; t += stepMs) {
     const j = await backend.getJob(jobId);
     if (done(j.status)) return j.status;

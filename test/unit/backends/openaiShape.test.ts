@@ -64,7 +64,10 @@ describe('OpenAI-shape backend against the emulator (real SDK over HTTP)', funct
     const be = f.backend({ cache });
     const file = await trainFile(f, 'deleted.jsonl', 12, 'deleted');
     const first = await be.upload({ path: file });
-    const r = createClient({ provider: 'emulator', baseUrl: f.emu.url, azureEndpoint: '', azureApiVersion: '', defaultChatModel: '', defaultBaseModel: '' }, f.emu.key);
+    const r = createClient(
+      { provider: 'emulator', baseUrl: f.emu.url, azureEndpoint: '', azureApiVersion: '', defaultChatModel: '', defaultBaseModel: '' },
+      f.emu.key,
+    );
     assert.ok(r.ok);
     if (r.ok) await r.client.files.delete(first.id);
     const again = await be.upload({ path: file });
@@ -76,14 +79,24 @@ describe('OpenAI-shape backend against the emulator (real SDK over HTTP)', funct
     const file = await trainFile(f, 'abort.jsonl', 12, 'abort');
     const ac = new AbortController();
     ac.abort();
-    await assert.rejects(b.upload({ path: file, signal: ac.signal }), (e: unknown) => e instanceof Error && (e.name === 'AbortError' || (e instanceof BackendError && e.info.kind === 'aborted')));
+    await assert.rejects(
+      b.upload({ path: file, signal: ac.signal }),
+      (e: unknown) => e instanceof Error && (e.name === 'AbortError' || (e instanceof BackendError && e.info.kind === 'aborted')),
+    );
   });
 
   it('creates, gets and lists jobs newest first with pagination', async () => {
     const up = await b.upload({ path: await trainFile(f, 'list.jsonl', 12, 'list') });
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const j = await b.createJob({ baseModel: 'gpt-4.1-mini-2025-04-14', trainingFileId: up.id, method: 'supervised', hyperparameters: { nEpochs: 1 }, suffix: `list${i}`, metadata: { socratune_dataset: 'd' } });
+      const j = await b.createJob({
+        baseModel: 'gpt-4.1-mini-2025-04-14',
+        trainingFileId: up.id,
+        method: 'supervised',
+        hyperparameters: { nEpochs: 1 },
+        suffix: `list${i}`,
+        metadata: { socratune_dataset: 'd' },
+      });
       assert.equal(j.status, 'validating');
       assert.equal(j.rawStatus, 'validating_files');
       assert.equal(j.baseModel, 'gpt-4.1-mini-2025-04-14');
@@ -98,7 +111,10 @@ describe('OpenAI-shape backend against the emulator (real SDK over HTTP)', funct
     const p1 = await b.listJobs({ limit: 2 });
     assert.equal(p1.data.length, 2);
     assert.equal(p1.hasMore, true);
-    assert.deepEqual(p1.data.map((j) => j.id), [ids[2], ids[1]]);
+    assert.deepEqual(
+      p1.data.map((j) => j.id),
+      [ids[2], ids[1]],
+    );
     const p2 = await b.listJobs({ limit: 2, after: p1.nextCursor });
     assert.equal(p2.data[0].id, ids[0]);
     for (const id of ids) await b.cancel(id);
@@ -107,7 +123,15 @@ describe('OpenAI-shape backend against the emulator (real SDK over HTTP)', funct
   it('follows a job to success: metrics events, checkpoints, model, results CSV', async () => {
     const up = await b.upload({ path: await trainFile(f, 'life.jsonl', 12, 'life') });
     const val = await b.upload({ path: await trainFile(f, 'life-val.jsonl', 10, 'life-val') });
-    const job = await b.createJob({ baseModel: 'gpt-4.1-mini-2025-04-14', trainingFileId: up.id, validationFileId: val.id, method: 'supervised', hyperparameters: { nEpochs: 3, batchSize: 'auto', learningRateMultiplier: 'auto' }, suffix: 'life', seed: 7 });
+    const job = await b.createJob({
+      baseModel: 'gpt-4.1-mini-2025-04-14',
+      trainingFileId: up.id,
+      validationFileId: val.id,
+      method: 'supervised',
+      hyperparameters: { nEpochs: 3, batchSize: 'auto', learningRateMultiplier: 'auto' },
+      suffix: 'life',
+      seed: 7,
+    });
     assert.equal(await runUntil(f.emu, b, job.id, (s) => s === 'succeeded'), 'succeeded');
     const done = await b.getJob(job.id);
     assert.match(done.fineTunedModel ?? '', /^ft:gpt-4\.1-mini-2025-04-14:/);
@@ -152,7 +176,7 @@ describe('OpenAI-shape backend against the emulator (real SDK over HTTP)', funct
     assert.match(j.error?.message ?? '', /Example 3/);
   });
 
-  it('offers the emulator\'s tunable base models, without fine-tunes or shut-down models', async () => {
+  it("offers the emulator's tunable base models, without fine-tunes or shut-down models", async () => {
     const models = await b.tunableModels();
     const ids = models.map((m) => m.id);
     assert.ok(ids.includes('gpt-4.1-mini-2025-04-14'));

@@ -86,7 +86,11 @@ describe('extension build: activation code and chunks loaded on first use', func
   it('bundles no third-party library that is loaded on first use (openai, markdown-it, jsonc-parser, the tokenizer)', () => {
     const all = Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs));
     for (const pkg of ['openai', 'markdown-it', 'jsonc-parser', 'gpt-tokenizer']) {
-      assert.deepEqual(all.filter((i) => i.includes(`node_modules/${pkg}/`)), [], `${pkg} is not inside the extension's chunks`);
+      assert.deepEqual(
+        all.filter((i) => i.includes(`node_modules/${pkg}/`)),
+        [],
+        `${pkg} is not inside the extension's chunks`,
+      );
     }
     assert.ok(all.includes('socratune-lazy-vendor:openai'), 'openai is reached through its lazy shim');
   });
@@ -100,8 +104,13 @@ describe('extension build: activation code and chunks loaded on first use', func
 
   it('writes CommonJS whose every relative require() resolves, dynamic imports included', () => {
     const dist = path.join(dir, 'dist');
-    const files = readdirSync(dist, { recursive: true }).map(String).filter((f) => f.endsWith('.js'));
-    assert.ok(files.some((f) => f.startsWith(`chunks${path.sep}`)), 'chunks are written to dist/chunks/');
+    const files = readdirSync(dist, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.js'));
+    assert.ok(
+      files.some((f) => f.startsWith(`chunks${path.sep}`)),
+      'chunks are written to dist/chunks/',
+    );
     let dynamic = 0;
     for (const f of files) {
       const text = readFileSync(path.join(dist, f), 'utf8');

@@ -28,7 +28,10 @@ describe('chat/HistoryStore', () => {
     const loaded = await s2.load(c.id);
     assert.ok(loaded);
     assert.equal(loaded.title, 'First');
-    assert.deepEqual(loaded.turns.map((t) => t.id), ['u1', 'a1']);
+    assert.deepEqual(
+      loaded.turns.map((t) => t.id),
+      ['u1', 'a1'],
+    );
     assert.equal((loaded.turns[1] as AssistantTurn).reply.text, 'Virtue is…');
     const list = await s2.list();
     assert.equal(list.length, 1);
@@ -60,7 +63,10 @@ describe('chat/HistoryStore', () => {
     await s.truncate(c.id, 2);
     await s.putTurn(c.id, user('u1b', 'edited question'));
     const loaded = await new HistoryStore(dir).load(c.id);
-    assert.deepEqual(loaded?.turns.map((t) => t.id), ['u0', 'a0', 'u1b']);
+    assert.deepEqual(
+      loaded?.turns.map((t) => t.id),
+      ['u0', 'a0', 'u1b'],
+    );
   });
 
   it('renames (rejecting an empty title) and deletes', async () => {
@@ -73,7 +79,10 @@ describe('chat/HistoryStore', () => {
     assert.equal(await s.delete(b.id), true);
     assert.equal(await s.delete(b.id), false);
     const s2 = new HistoryStore(dir);
-    assert.deepEqual((await s2.list()).map((x) => x.title), ['Stoic mornings']);
+    assert.deepEqual(
+      (await s2.list()).map((x) => x.title),
+      ['Stoic mornings'],
+    );
     assert.equal(await s2.load(b.id), undefined);
   });
 
@@ -83,7 +92,16 @@ describe('chat/HistoryStore', () => {
     await s.putTurn(c.id, user('u1', 'How should I begin the day?'));
     await s.putTurn(c.id, asst('a1', 'Begin by telling yourself…', { feedback: 'up' }));
     await s.putTurn(c.id, asst('a2', 'Half a rep', { status: 'stopped' }));
-    const cmp: CompareTurn = { kind: 'compare', id: 'c1', prompt: 'On anger?', at: 3, a: reply('A says'), b: { ...reply('B says'), setup: { ...setup, model: 'gpt-4.1-mini' } }, pick: 'b', pickedAt: 4 };
+    const cmp: CompareTurn = {
+      kind: 'compare',
+      id: 'c1',
+      prompt: 'On anger?',
+      at: 3,
+      a: reply('A says'),
+      b: { ...reply('B says'), setup: { ...setup, model: 'gpt-4.1-mini' } },
+      pick: 'b',
+      pickedAt: 4,
+    };
     await s.putTurn(c.id, cmp);
     const md = await s.exportMarkdown(c.id);
     assert.ok(md);
@@ -105,11 +123,17 @@ describe('chat/HistoryStore', () => {
     await fs.appendFile(file, '{"op":"turn","turn":{"kind":"user","id":"u2","te');
     const s2 = new HistoryStore(dir);
     const loaded = await s2.load(c.id);
-    assert.deepEqual(loaded?.turns.map((t) => t.id), ['u1']);
+    assert.deepEqual(
+      loaded?.turns.map((t) => t.id),
+      ['u1'],
+    );
     assert.equal(s2.skippedLines, 1);
     await s2.putTurn(c.id, user('u3', 'after the tear'));
     const s3 = new HistoryStore(dir);
-    assert.deepEqual((await s3.load(c.id))?.turns.map((t) => t.id), ['u1', 'u3']);
+    assert.deepEqual(
+      (await s3.load(c.id))?.turns.map((t) => t.id),
+      ['u1', 'u3'],
+    );
   });
 
   it('rebuilds a missing or corrupt index from the logs', async () => {

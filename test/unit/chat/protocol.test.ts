@@ -8,16 +8,28 @@ const VALID: { [K in FromChatWebviewType]: Extract<FromChatWebview, { type: K }>
   'chat/send': [{ type: 'chat/send', text: 'What would Marcus say?' }],
   'chat/stop': [{ type: 'chat/stop' }, { type: 'chat/stop', requestId: 'req_abc123' }],
   'chat/regenerate': [{ type: 'chat/regenerate', turnId: 'turn_1' }],
-  'chat/retry': [{ type: 'chat/retry', turnId: 't1' }, { type: 'chat/retry', turnId: 't1', side: 'b' }],
+  'chat/retry': [
+    { type: 'chat/retry', turnId: 't1' },
+    { type: 'chat/retry', turnId: 't1', side: 'b' },
+  ],
   'chat/editResend': [{ type: 'chat/editResend', turnId: 't1', text: 'better question' }],
   'chat/feedback': [
     { type: 'chat/feedback', turnId: 't1', value: 'up' },
     { type: 'chat/feedback', turnId: 't1', value: null, side: 'a' },
   ],
   'chat/pick': [{ type: 'chat/pick', turnId: 't1', pick: 'tie' }],
-  'chat/addToDataset': [{ type: 'chat/addToDataset', turnId: 't1', edit: false }, { type: 'chat/addToDataset', turnId: 't1', edit: true, side: 'b' }],
-  'chat/copy': [{ type: 'chat/copy', text: '' }, { type: 'chat/copy', text: 'const x = 1;' }],
-  'chat/openLink': [{ type: 'chat/openLink', href: 'https://example.com/a?b=c' }, { type: 'chat/openLink', href: 'mailto:me@example.com' }],
+  'chat/addToDataset': [
+    { type: 'chat/addToDataset', turnId: 't1', edit: false },
+    { type: 'chat/addToDataset', turnId: 't1', edit: true, side: 'b' },
+  ],
+  'chat/copy': [
+    { type: 'chat/copy', text: '' },
+    { type: 'chat/copy', text: 'const x = 1;' },
+  ],
+  'chat/openLink': [
+    { type: 'chat/openLink', href: 'https://example.com/a?b=c' },
+    { type: 'chat/openLink', href: 'mailto:me@example.com' },
+  ],
   'chat/setModel': [
     { type: 'chat/setModel', model: 'ft:gpt-4.1-mini-2025-04-14:acme:mentor:AbC123:ckpt-step-100' },
     { type: 'chat/setModel', model: 'llama3.2:3b', side: 'b' },
@@ -29,12 +41,21 @@ const VALID: { [K in FromChatWebviewType]: Extract<FromChatWebview, { type: K }>
     { type: 'chat/setPrompt', choice: { mode: 'preset', presetId: 'preset_1' } },
     { type: 'chat/setPrompt', choice: { mode: 'custom', text: 'Answer briefly.' } },
   ],
-  'chat/setParams': [{ type: 'chat/setParams', params: {} }, { type: 'chat/setParams', params: { temperature: 0.7, topP: 1, maxTokens: 512 } }],
+  'chat/setParams': [
+    { type: 'chat/setParams', params: {} },
+    { type: 'chat/setParams', params: { temperature: 0.7, topP: 1, maxTokens: 512 } },
+  ],
   'chat/setCompare': [{ type: 'chat/setCompare', enabled: true }],
-  'chat/savePreset': [{ type: 'chat/savePreset', name: 'Stoic', text: 'You are a Stoic.' }, { type: 'chat/savePreset', id: 'p1', name: 'Stoic', text: '' }],
+  'chat/savePreset': [
+    { type: 'chat/savePreset', name: 'Stoic', text: 'You are a Stoic.' },
+    { type: 'chat/savePreset', id: 'p1', name: 'Stoic', text: '' },
+  ],
   'chat/deletePreset': [{ type: 'chat/deletePreset', id: 'p1' }],
   'chat/refreshModels': [{ type: 'chat/refreshModels' }],
-  'chat/runCommand': [{ type: 'chat/runCommand', command: 'setApiKey' }, { type: 'chat/runCommand', command: 'openInEditor' }],
+  'chat/runCommand': [
+    { type: 'chat/runCommand', command: 'setApiKey' },
+    { type: 'chat/runCommand', command: 'openInEditor' },
+  ],
   'conversation/new': [{ type: 'conversation/new' }],
   'conversation/open': [{ type: 'conversation/open', id: 'conv_1' }],
   'conversation/rename': [{ type: 'conversation/rename', id: 'conv_1', title: 'Mornings' }],

@@ -19,7 +19,8 @@ function splitStream(src: string, deltas: string[], renderEvery = 1, checkEvery 
       const step = s.step();
       committed += step.committedHtml;
       tail = step.tailHtml;
-      if (checkEvery && i % checkEvery === 0 && !needsFullRender(sofar)) assert.equal(committed + tail, md.render(sofar), `diverged after ${sofar.length} chars: ${JSON.stringify(sofar.slice(-80))}`);
+      if (checkEvery && i % checkEvery === 0 && !needsFullRender(sofar))
+        assert.equal(committed + tail, md.render(sofar), `diverged after ${sofar.length} chars: ${JSON.stringify(sofar.slice(-80))}`);
     }
   });
   return { html: committed + tail, s };
@@ -42,7 +43,13 @@ describe('chat/incremental markdown splitter (HTML level)', () => {
 
   it('equals a full render for other chunkings and render cadences (frame batching)', () => {
     const src = mixedMarkdown(20_000, 5);
-    for (const [maxLen, every] of [[1, 1], [3, 5], [40, 1], [200, 2], [5000, 1]] as const) {
+    for (const [maxLen, every] of [
+      [1, 1],
+      [3, 5],
+      [40, 1],
+      [200, 2],
+      [5000, 1],
+    ] as const) {
       assert.equal(splitStream(src, chunk(src, maxLen, maxLen + every), every).html, md.render(src), `maxLen=${maxLen} every=${every}`);
     }
   });
@@ -174,7 +181,10 @@ describe('chat/incremental markdown renderer (jsdom)', () => {
     }
     const chunks = el.querySelectorAll(':scope > .md-chunk');
     assert.equal(chunks.length, 3);
-    assert.deepEqual(Array.from(chunks).map((c) => c.childElementCount), [48, 48, 33]);
+    assert.deepEqual(
+      Array.from(chunks).map((c) => c.childElementCount),
+      [48, 48, 33],
+    );
     assert.equal(el.lastElementChild?.tagName, 'P', 'the open tail is not inside a chunk');
     r.finish();
     assert.equal(unwrapChunks(el), full(src));
@@ -192,7 +202,13 @@ describe('chat/incremental markdown renderer (jsdom)', () => {
           if (attr.name === 'data-href') assert.match(attr.value, /^(https?:|mailto:)/);
         }
       }
-      assert.ok(!/javascript:/i.test(Array.from(el.querySelectorAll('[data-href]')).map((a) => a.getAttribute('data-href')).join(' ')));
+      assert.ok(
+        !/javascript:/i.test(
+          Array.from(el.querySelectorAll('[data-href]'))
+            .map((a) => a.getAttribute('data-href'))
+            .join(' '),
+        ),
+      );
     };
 
     it('renders raw HTML as text, drops dangerous URLs, blocks images, keeps safe links inert', () => {

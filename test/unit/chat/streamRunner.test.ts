@@ -188,7 +188,15 @@ describe('chat/runChatStream against the emulator (real openai SDK over HTTP)', 
     const got = { a: '', b: '' };
     const run = runCompare(
       { client, baseURL: emu.url, model: BASE, messages: [{ role: 'user', content: 'What is courage?' }], headers: { 'x-emulator-fault': 'tps=40' } },
-      { client, baseURL: emu.url, model: OTHER, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'What is courage?' }] },
+      {
+        client,
+        baseURL: emu.url,
+        model: OTHER,
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'What is courage?' },
+        ],
+      },
       (side, t) => {
         got[side] += t;
         if (side === 'a' && got.a.length > 0) run.stop('a');

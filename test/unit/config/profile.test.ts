@@ -2,14 +2,30 @@ import { strict as assert } from 'node:assert';
 import { createClient } from '../../../src/core/config/client';
 import { BackendProfile, resolveBaseUrl } from '../../../src/core/config/profile';
 
-const base: BackendProfile = { provider: 'openai', baseUrl: '', azureEndpoint: '', azureApiVersion: '', defaultChatModel: '', defaultBaseModel: 'gpt-4.1-mini-2025-04-14' };
+const base: BackendProfile = {
+  provider: 'openai',
+  baseUrl: '',
+  azureEndpoint: '',
+  azureApiVersion: '',
+  defaultChatModel: '',
+  defaultBaseModel: 'gpt-4.1-mini-2025-04-14',
+};
 
 describe('backend profile', () => {
   it('resolves base URLs per provider', () => {
     assert.deepEqual(resolveBaseUrl(base), { ok: true, baseURL: 'https://api.openai.com/v1' });
-    assert.deepEqual(resolveBaseUrl({ ...base, provider: 'azure', azureEndpoint: 'https://r.openai.azure.com/' }), { ok: true, baseURL: 'https://r.openai.azure.com/openai/v1' });
-    assert.deepEqual(resolveBaseUrl({ ...base, provider: 'azure', azureEndpoint: 'https://r.openai.azure.com/openai/v1/' }), { ok: true, baseURL: 'https://r.openai.azure.com/openai/v1' });
-    assert.deepEqual(resolveBaseUrl({ ...base, provider: 'emulator', baseUrl: 'http://127.0.0.1:8787/v1/' }), { ok: true, baseURL: 'http://127.0.0.1:8787/v1' });
+    assert.deepEqual(resolveBaseUrl({ ...base, provider: 'azure', azureEndpoint: 'https://r.openai.azure.com/' }), {
+      ok: true,
+      baseURL: 'https://r.openai.azure.com/openai/v1',
+    });
+    assert.deepEqual(resolveBaseUrl({ ...base, provider: 'azure', azureEndpoint: 'https://r.openai.azure.com/openai/v1/' }), {
+      ok: true,
+      baseURL: 'https://r.openai.azure.com/openai/v1',
+    });
+    assert.deepEqual(resolveBaseUrl({ ...base, provider: 'emulator', baseUrl: 'http://127.0.0.1:8787/v1/' }), {
+      ok: true,
+      baseURL: 'http://127.0.0.1:8787/v1',
+    });
     const missing = resolveBaseUrl({ ...base, provider: 'openai-compatible' });
     assert.equal(missing.ok, false);
     assert.equal(resolveBaseUrl({ ...base, provider: 'azure', azureEndpoint: 'r.openai.azure.com' }).ok, false);

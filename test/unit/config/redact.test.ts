@@ -4,7 +4,9 @@ import { REDACTED, looksLikeApiKey, redact } from '../../../src/core/config/reda
 describe('redact', () => {
   it('masks OpenAI keys, bearer tokens, Azure keys, JWTs and api-key pairs', () => {
     const key = 'sk-proj-AbCdEf0123456789xyzXYZ';
-    const out = redact(`key=${key} Authorization: Bearer abcdefgh12345678 azure 0123456789abcdef0123456789abcdef jwt eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.SflKxwRJSMeKKF2QT4 "api-key": "zzzzzzzzzzzz"`);
+    const out = redact(
+      `key=${key} Authorization: Bearer abcdefgh12345678 azure 0123456789abcdef0123456789abcdef jwt eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.SflKxwRJSMeKKF2QT4 "api-key": "zzzzzzzzzzzz"`,
+    );
     assert.ok(!out.includes(key));
     assert.ok(!out.includes('abcdefgh12345678'));
     assert.ok(!out.includes('0123456789abcdef0123456789abcdef'));

@@ -8,16 +8,46 @@ import { tempDir } from './helpers';
 
 /** Passages and the questions a "backtranslation model" should propose for them. */
 const PASSAGES: [string, string[]][] = [
-  ['Rest is not a reward for finishing. It is part of the work, the way silence is part of music.', ['Is rest something I should earn?', 'How should I think about rest and work?', 'Why do I feel guilty resting?']],
-  ['Enough is a number you decide before you earn it. Decide it afterwards and it moves every time.', ['How do I know when I have enough money?', 'Why does enough keep moving?', 'When should I decide what is enough?']],
-  ['Anger is a letter I write to myself and then read aloud to someone else. Wait a day before sending it.', ['What should I do when I am angry?', 'How do I handle anger at someone?', 'Why wait before reacting?']],
-  ['Friendship is mostly attention. The friends I keep remember what I was worried about last month.', ['What makes a good friend?', 'How do I keep friendships alive?', 'What is friendship made of?']],
-  ['Loneliness is not the absence of people but the absence of being known. One honest conversation a week helps.', ['Why do I feel lonely among people?', 'How can I feel less lonely?', 'What is loneliness really?']],
-  ['When I cannot decide, I ask which choice I would rather explain to myself in ten years.', ['How do I make a hard decision?', 'What question helps me decide?', 'How do I choose between options?']],
-  ['Work becomes meaningful when I can name the person it helps and picture the moment it helps them.', ['What makes work meaningful?', 'How do I find meaning in my job?', 'Why does my work feel empty?']],
-  ['I used to think people change through insight. Now I think they change through repetition that insight makes bearable.', ['How do people really change?', 'Is insight enough to change?', 'What role do habits play in change?']],
-  ['Because they matter, a bad first attempt feels like a verdict. Make the first attempt deliberately small.', ['Why do I procrastinate on what matters?', 'How do I start something important?', 'How can I stop fearing a bad start?']],
-  ['Do one thing slowly and completely on an empty Sunday, and notice that it was enough.', ['What should I do with an empty Sunday?', 'How do I spend a quiet day well?', 'Is doing one thing enough?']],
+  [
+    'Rest is not a reward for finishing. It is part of the work, the way silence is part of music.',
+    ['Is rest something I should earn?', 'How should I think about rest and work?', 'Why do I feel guilty resting?'],
+  ],
+  [
+    'Enough is a number you decide before you earn it. Decide it afterwards and it moves every time.',
+    ['How do I know when I have enough money?', 'Why does enough keep moving?', 'When should I decide what is enough?'],
+  ],
+  [
+    'Anger is a letter I write to myself and then read aloud to someone else. Wait a day before sending it.',
+    ['What should I do when I am angry?', 'How do I handle anger at someone?', 'Why wait before reacting?'],
+  ],
+  [
+    'Friendship is mostly attention. The friends I keep remember what I was worried about last month.',
+    ['What makes a good friend?', 'How do I keep friendships alive?', 'What is friendship made of?'],
+  ],
+  [
+    'Loneliness is not the absence of people but the absence of being known. One honest conversation a week helps.',
+    ['Why do I feel lonely among people?', 'How can I feel less lonely?', 'What is loneliness really?'],
+  ],
+  [
+    'When I cannot decide, I ask which choice I would rather explain to myself in ten years.',
+    ['How do I make a hard decision?', 'What question helps me decide?', 'How do I choose between options?'],
+  ],
+  [
+    'Work becomes meaningful when I can name the person it helps and picture the moment it helps them.',
+    ['What makes work meaningful?', 'How do I find meaning in my job?', 'Why does my work feel empty?'],
+  ],
+  [
+    'I used to think people change through insight. Now I think they change through repetition that insight makes bearable.',
+    ['How do people really change?', 'Is insight enough to change?', 'What role do habits play in change?'],
+  ],
+  [
+    'Because they matter, a bad first attempt feels like a verdict. Make the first attempt deliberately small.',
+    ['Why do I procrastinate on what matters?', 'How do I start something important?', 'How can I stop fearing a bad start?'],
+  ],
+  [
+    'Do one thing slowly and completely on an empty Sunday, and notice that it was enough.',
+    ['What should I do with an empty Sunday?', 'How do I spend a quiet day well?', 'Is doing one thing enough?'],
+  ],
 ];
 
 describe('model-generated prompt proposals (instruction backtranslation) against the emulator over HTTP', function () {
@@ -54,7 +84,10 @@ describe('model-generated prompt proposals (instruction backtranslation) against
 
   it('asks for 3 questions and returns them as proposals', async () => {
     const props = await proposeWithModel(client, { model: ftModel, passage: PASSAGES[6][0] });
-    assert.deepEqual(props.map((p) => p.prompt), PASSAGES[6][1]);
+    assert.deepEqual(
+      props.map((p) => p.prompt),
+      PASSAGES[6][1],
+    );
     assert.ok(props.every((p) => p.source === 'model' && p.detail.includes(ftModel)));
     const req = emu.requests.filter((r) => r.path.endsWith('/chat/completions')).pop();
     assert.equal(req?.status, 200);

@@ -24,11 +24,16 @@ describe('passage cleaning', () => {
 
   it('joins hard-wrapped paragraph lines but keeps hard breaks, lists, quotes and code', () => {
     const src = 'One line\nwrapped here.\n\nHard break  \nnext line\n\n> quoted\n> and wrapped\n\n- item\n  continued\n- second\n\n```\nkeep\nlines\n```';
-    assert.equal(unwrapParagraphs(src), 'One line wrapped here.\n\nHard break\nnext line\n\n> quoted and wrapped\n\n- item continued\n- second\n\n```\nkeep\nlines\n```');
+    assert.equal(
+      unwrapParagraphs(src),
+      'One line wrapped here.\n\nHard break\nnext line\n\n> quoted and wrapped\n\n- item continued\n- second\n\n```\nkeep\nlines\n```',
+    );
   });
 
   it('cleans a passage: leading heading becomes context, whitespace normalized, markdown kept', () => {
-    const r = cleanPassage('---\ndate: 2024-03-01\n---\n## 2024-03-01 — On rest\n\n\n\nRest is **part** of the work.   \n<!-- todo -->\n\n\n\nLike silence in music.\t\n');
+    const r = cleanPassage(
+      '---\ndate: 2024-03-01\n---\n## 2024-03-01 — On rest\n\n\n\nRest is **part** of the work.   \n<!-- todo -->\n\n\n\nLike silence in music.\t\n',
+    );
     assert.equal(r.text, 'Rest is **part** of the work.\n\nLike silence in music.');
     assert.equal(r.heading, '2024-03-01 — On rest');
     assert.deepEqual(r.removed, { frontMatter: true, htmlComments: 1, heading: true });
@@ -52,7 +57,9 @@ describe('passage cleaning', () => {
   });
 
   it('prepares a passage: Q/A proposals get their own cleaned answer', () => {
-    const p = preparePassage('## 2026-01-11 — On criticism\n\nQ: How should I take criticism I think is unfair?\nA: First ask whether any part of it is true,\nand take that part as a gift.');
+    const p = preparePassage(
+      '## 2026-01-11 — On criticism\n\nQ: How should I take criticism I think is unfair?\nA: First ask whether any part of it is true,\nand take that part as a gift.',
+    );
     assert.equal(p.heading, '2026-01-11 — On criticism');
     assert.equal(p.proposals[0].source, 'qa');
     assert.equal(p.proposals[0].prompt, 'How should I take criticism I think is unfair?');

@@ -17,7 +17,10 @@ describe('duplicate detection', () => {
     const idx = new DedupIndex<string>();
     idx.add(A, 'a');
     const m = idx.find(`**${A.toUpperCase()}**`);
-    assert.deepEqual(m.map((x) => [x.ref, x.kind, x.similarity]), [['a', 'exact', 1]]);
+    assert.deepEqual(
+      m.map((x) => [x.ref, x.kind, x.similarity]),
+      [['a', 'exact', 1]],
+    );
   });
 
   it('finds near-duplicates (a word changed) and reports similarity; unrelated text is not matched', () => {
@@ -60,8 +63,14 @@ describe('duplicate detection', () => {
       const cat = DatasetCatalog.fromSnapshot(await store.snapshot());
       const [m] = cat.findDuplicates(A);
       assert.equal(m.kind, 'exact');
-      assert.deepEqual({ split: m.ref.split, line: m.ref.line, id: m.ref.id, file: m.ref.source?.file, start: m.ref.source?.startLine }, { split: 'train', line: 2, id: a.id, file: 'j.md', start: 30 });
-      assert.deepEqual(cat.fromSource('j.md').map((r) => r.id), [a.id]);
+      assert.deepEqual(
+        { split: m.ref.split, line: m.ref.line, id: m.ref.id, file: m.ref.source?.file, start: m.ref.source?.startLine },
+        { split: 'train', line: 2, id: a.id, file: 'j.md', start: 30 },
+      );
+      assert.deepEqual(
+        cat.fromSource('j.md').map((r) => r.id),
+        [a.id],
+      );
       cat.noteRemoved([a.id]);
       assert.deepEqual(cat.findDuplicates(A), []);
     } finally {

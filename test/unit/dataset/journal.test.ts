@@ -12,7 +12,10 @@ describe('journal splitting', () => {
     assert.equal(r.passages.length, 12);
     assert.deepEqual(r.passages.map((p) => p.heading).slice(0, 2), ['2026-01-04', '2026-01-11 — On criticism']);
     assert.ok(r.passages.every((p) => p.boundary === 'heading' && p.headingPath[0] === 'Notes to myself'));
-    assert.deepEqual(r.skipped.map((s) => s.reason), ['front-matter', 'empty']);
+    assert.deepEqual(
+      r.skipped.map((s) => s.reason),
+      ['front-matter', 'empty'],
+    );
     const lines = sample.split('\n');
     const first = r.passages[0];
     assert.equal(lines[first.startLine], '## 2026-01-04');
@@ -21,7 +24,8 @@ describe('journal splitting', () => {
   });
 
   it('splits on weekday headings and keeps sub-headings inside an entry', () => {
-    const src = '# Monday — the river\n\nI walked to the river and watched the water for a long time.\n\n### Evening\n\nLater I wrote this down, slowly, by the window.\n\n# Tuesday\n\nA long day at work; I noticed how often I wait for permission.\n';
+    const src =
+      '# Monday — the river\n\nI walked to the river and watched the water for a long time.\n\n### Evening\n\nLater I wrote this down, slowly, by the window.\n\n# Tuesday\n\nA long day at work; I noticed how often I wait for permission.\n';
     const r = splitJournal(src);
     assert.equal(r.splitLevel, 1);
     assert.equal(r.passages.length, 2);
@@ -58,14 +62,20 @@ describe('journal splitting', () => {
       ],
     );
     // "---" under a paragraph is a setext heading (here with no body), not a rule.
-    assert.deepEqual(r.skipped.map((s) => [s.reason, s.heading]), [['empty', 'A title in setext style with a long enough body']]);
+    assert.deepEqual(
+      r.skipped.map((s) => [s.reason, s.heading]),
+      [['empty', 'A title in setext style with a long enough body']],
+    );
     assert.deepEqual(r.passages[1].headingPath, ['Monday, March 4']);
   });
 
   it('skips passages that are too short, and reports them', () => {
     const r = splitJournal('## 2024-01-01\n\nok.\n\n## 2024-01-02\n\nA much longer entry that is well above the minimum length.\n');
     assert.equal(r.passages.length, 1);
-    assert.deepEqual(r.skipped.map((s) => [s.reason, s.startLine]), [['too-short', 0]]);
+    assert.deepEqual(
+      r.skipped.map((s) => [s.reason, s.startLine]),
+      [['too-short', 0]],
+    );
   });
 
   it('treats a file without headings as one passage', () => {

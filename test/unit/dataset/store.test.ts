@@ -7,10 +7,16 @@ import { DatasetError } from '../../../src/core/dataset/fsutil';
 import { scanJsonlText } from '../../../src/core/dataset/jsonl';
 import { tempDir } from './helpers';
 
-const ex = (i: number) => ({ user: `What did I learn on day ${i}?`, assistant: `On day ${i} I learned something small and specific: item ${i}.`, origin: 'selection' as const });
+const ex = (i: number) => ({
+  user: `What did I learn on day ${i}?`,
+  assistant: `On day ${i} I learned something small and specific: item ${i}.`,
+  origin: 'selection' as const,
+});
 
 function lines(file: string): string[] {
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.length);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.length);
 }
 
 describe('dataset store', () => {
@@ -61,7 +67,10 @@ describe('dataset store', () => {
     const users = new Set(ls.map((l) => JSON.parse(l).messages[0].content));
     assert.equal(users.size, N);
     assert.equal(new Set(added.map((a) => a.id)).size, N);
-    assert.deepEqual(added.map((a) => a.line).sort((a, b) => (a ?? 0) - (b ?? 0)), Array.from({ length: N }, (_, i) => i + 1));
+    assert.deepEqual(
+      added.map((a) => a.line).sort((a, b) => (a ?? 0) - (b ?? 0)),
+      Array.from({ length: N }, (_, i) => i + 1),
+    );
     // Each promise's line really holds its example.
     for (const [i, a] of added.entries()) assert.equal(JSON.parse(ls[(a.line as number) - 1]).messages[0].content, ex(i).user);
     assert.equal(lines(store.file('provenance')).length, N);
@@ -90,7 +99,10 @@ describe('dataset store', () => {
   it('addMany writes a batch in one append', async () => {
     const store = await DatasetStore.create(t.dir, 'b');
     const added = await store.addMany([ex(1), ex(2), ex(3)]);
-    assert.deepEqual(added.map((a) => a.line), [1, 2, 3]);
+    assert.deepEqual(
+      added.map((a) => a.line),
+      [1, 2, 3],
+    );
     assert.equal(lines(store.file('train')).length, 3);
   });
 
@@ -117,7 +129,10 @@ describe('dataset store', () => {
     await reopened.remove([stale.id]);
     const snap2 = await reopened.snapshot();
     assert.equal(snap2.examples.length, 3);
-    assert.deepEqual(snap2.issues.map((i) => [i.line, i.problem]), [[3, 'invalid-json']]);
+    assert.deepEqual(
+      snap2.issues.map((i) => [i.line, i.problem]),
+      [[3, 'invalid-json']],
+    );
     assert.equal(snap2.examples[2].line, 4);
     // Opt-in repair: move it to quarantine.jsonl (raw text kept), nothing lost.
     assert.equal(await reopened.quarantine('train', [3]), 1);
@@ -136,19 +151,37 @@ describe('dataset store', () => {
     appendFileSync(store.file('train'), Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a]));
     await store.add(ex(2));
     const snap = await store.snapshot();
-    assert.deepEqual(snap.issues.map((i) => [i.line, i.problem]), [[2, 'invalid-json'], [3, 'not-utf8']]);
+    assert.deepEqual(
+      snap.issues.map((i) => [i.line, i.problem]),
+      [
+        [2, 'invalid-json'],
+        [3, 'not-utf8'],
+      ],
+    );
     assert.deepEqual(await store.quickCounts(), { train: 4, validation: 0 });
     const before = readFileSync(store.file('train'));
     const r = await store.remove([a.id]);
-    assert.deepEqual(r.removed.map((x) => x.line), [1]);
+    assert.deepEqual(
+      r.removed.map((x) => x.line),
+      [1],
+    );
     const after = readFileSync(store.file('train'));
     // The corrupt lines survive byte for byte.
     assert.ok(after.includes(Buffer.from('not json at all\n')));
     assert.ok(after.includes(Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a])));
-    const removedLine = JSON.stringify({ messages: [{ role: 'user', content: ex(1).user }, { role: 'assistant', content: ex(1).assistant }] }) + '\n';
+    const removedLine =
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: ex(1).user },
+          { role: 'assistant', content: ex(1).assistant },
+        ],
+      }) + '\n';
     assert.deepEqual(after, before.subarray(Buffer.byteLength(removedLine)));
     // Splitting refuses while corrupt lines exist.
-    await assert.rejects(store.writeSplit(() => 'train'), (e: unknown) => e instanceof DatasetError && e.code === 'corrupt' && /line 1 is not valid JSON/.test(e.message));
+    await assert.rejects(
+      store.writeSplit(() => 'train'),
+      (e: unknown) => e instanceof DatasetError && e.code === 'corrupt' && /line 1 is not valid JSON/.test(e.message),
+    );
   });
 
   it('undo after hand edits elsewhere removes exactly that example', async () => {
@@ -162,7 +195,12 @@ describe('dataset store', () => {
     const aReordered = `{ "messages": [ ${aValue.messages.map((m: { role: string; content: string }) => `{"content": ${JSON.stringify(m.content)}, "role": "${m.role}"}`).join(', ')} ] }`;
     const cValue = JSON.parse(lc);
     cValue.messages[0].content = 'A prompt I rewrote by hand?';
-    const handTop = JSON.stringify({ messages: [{ role: 'user', content: 'typed by hand' }, { role: 'assistant', content: 'by hand' }] });
+    const handTop = JSON.stringify({
+      messages: [
+        { role: 'user', content: 'typed by hand' },
+        { role: 'assistant', content: 'by hand' },
+      ],
+    });
     writeFileSync(file, `${handTop}\n${aReordered}\n\n${lb}\n${JSON.stringify(cValue)}\n`);
     const r1 = await store.remove([b.id]);
     assert.deepEqual(r1, { removed: [{ id: b.id, split: 'train', line: 4 }], notFound: [] });
@@ -212,7 +250,10 @@ describe('dataset store', () => {
     assert.deepEqual(res, { train: 4, validation: 2 });
     assert.equal(lines(store.file('validation')).length, 2);
     const r = await store.remove([added[2].id]);
-    assert.deepEqual(r.removed.map((x) => x.split), ['validation']);
+    assert.deepEqual(
+      r.removed.map((x) => x.split),
+      ['validation'],
+    );
     assert.equal(lines(store.file('validation')).length, 1);
   });
 
@@ -220,7 +261,10 @@ describe('dataset store', () => {
     const store = await DatasetStore.create(t.dir, 'input');
     await assert.rejects(store.add({ user: '  ', assistant: 'x', origin: 'selection' }), /user prompt is empty/);
     await assert.rejects(store.add({ user: 'Q?', assistant: '\n', origin: 'selection' }), /passage .* is empty/);
-    await assert.rejects(store.add({ user: 'Q?', assistant: 'x'.repeat(10 * 1024 * 1024), origin: 'selection' }), (e: unknown) => e instanceof DatasetError && e.code === 'too-large');
+    await assert.rejects(
+      store.add({ user: 'Q?', assistant: 'x'.repeat(10 * 1024 * 1024), origin: 'selection' }),
+      (e: unknown) => e instanceof DatasetError && e.code === 'too-large',
+    );
     assert.equal(existsSync(store.file('train')), false);
   });
 
@@ -240,7 +284,13 @@ describe('dataset store', () => {
         chownSync(t.dir, 0, 0);
         chmodSync(t.dir, 0o755);
         const child = path.join(__dirname, 'fixtures', 'add-once.ts');
-        const r = spawnSync(process.execPath, ['--import', 'tsx', child, store.dir], { uid: 65534, gid: 65534, encoding: 'utf8', cwd: path.join(__dirname, '..', '..', '..'), env: { ...process.env, TSX_TSCONFIG_PATH: undefined, HOME: '/tmp' } });
+        const r = spawnSync(process.execPath, ['--import', 'tsx', child, store.dir], {
+          uid: 65534,
+          gid: 65534,
+          encoding: 'utf8',
+          cwd: path.join(__dirname, '..', '..', '..'),
+          env: { ...process.env, TSX_TSCONFIG_PATH: undefined, HOME: '/tmp' },
+        });
         assert.equal(r.status, 0, r.stderr);
         result = JSON.parse(r.stdout);
       } else {
@@ -264,7 +314,10 @@ describe('dataset store', () => {
   it('a process killed during a stream of adds loses no acknowledged example and leaves no half line', async function () {
     this.timeout(60_000);
     const store = await DatasetStore.create(t.dir, 'crash');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', 'add-loop.ts'), store.dir], { cwd: path.join(__dirname, '..', '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', 'add-loop.ts'), store.dir], {
+      cwd: path.join(__dirname, '..', '..', '..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const acked: string[] = [];
     let buf = '';
     await new Promise<void>((resolve) => {
@@ -279,7 +332,11 @@ describe('dataset store', () => {
     });
     assert.ok(acked.length >= 150);
     const snap = await (await DatasetStore.open(store.dir)).snapshot();
-    assert.deepEqual(snap.issues.filter((i) => i.split === 'train'), [], 'no torn or corrupt line in train.jsonl');
+    assert.deepEqual(
+      snap.issues.filter((i) => i.split === 'train'),
+      [],
+      'no torn or corrupt line in train.jsonl',
+    );
     const withProvenance = new Set(snap.examples.map((e) => e.record?.id));
     for (const id of acked) assert.ok(withProvenance.has(id), `acknowledged example ${id} is in the file`);
     assert.ok(snap.examples.length >= acked.length);

@@ -45,7 +45,10 @@ describe('emulator: authentication on (default, like OpenAI) and off (like a loc
     it('serves the SDK whatever key it sends: models, chat, streamed chat', async () => {
       const { client, sent } = observedSdk(emu, { apiKey: 'whatever-a-local-server-ignores' });
       const models = await client.models.list();
-      assert.ok(models.data.some((m) => m.id === 'gpt-4o-mini'), 'the model list comes back');
+      assert.ok(
+        models.data.some((m) => m.id === 'gpt-4o-mini'),
+        'the model list comes back',
+      );
       const reply = await client.chat.completions.create(ask);
       assertSchema('CreateChatCompletionResponse', reply);
       assert.match(reply.choices[0].message.content ?? '', /You asked about virtue/);
@@ -81,13 +84,22 @@ describe('emulator: authentication on (default, like OpenAI) and off (like a loc
       assert.equal((await fetch(`${emu.url}/models/gpt-4o-mini`, { headers: { authorization: 'Bearer ' } })).status, 200);
       assert.deepEqual(
         emu.requests.slice(before).map((r) => [r.method, r.path, r.status]),
-        [['GET', '/v1/models', 200], ['POST', '/v1/chat/completions', 200], ['POST', '/v1/chat/completions', 200], ['GET', '/v1/models/gpt-4o-mini', 200]],
+        [
+          ['GET', '/v1/models', 200],
+          ['POST', '/v1/chat/completions', 200],
+          ['POST', '/v1/chat/completions', 200],
+          ['GET', '/v1/models/gpt-4o-mini', 200],
+        ],
         'every request reached its handler and is in the request log',
       );
     });
 
     it('still answers bad requests and unknown models with OpenAI errors (only the key check is off)', async () => {
-      const res = await fetch(`${emu.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...ask, model: 'ft:gpt-4o-mini-2024-07-18:x::nope' }) });
+      const res = await fetch(`${emu.url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...ask, model: 'ft:gpt-4o-mini-2024-07-18:x::nope' }),
+      });
       assert.equal(res.status, 404);
       const err = (await res.json()) as { error: { code: string } };
       assertSchema('ErrorResponse', err);
@@ -102,7 +114,7 @@ describe('emulator: authentication on (default, like OpenAI) and off (like a loc
     });
     after(() => emu.close());
 
-    it('answers a request with no Authorization header with OpenAI\'s 401, and a wrong key with invalid_api_key', async () => {
+    it("answers a request with no Authorization header with OpenAI's 401, and a wrong key with invalid_api_key", async () => {
       assert.equal(emu.auth, true);
       assert.equal(emu.key, DEMO_KEY);
       for (const res of [await fetch(`${emu.url}/models`), await postChat(emu)]) {
@@ -134,7 +146,10 @@ describe('emulator: authentication on (default, like OpenAI) and off (like a loc
 
     /** Runs the emulator CLI through tsx (as `npm run emulator` runs its bundle); resolves with its first stdout line. */
     function run(args: string[]) {
-      const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SOCRATUNE_EMULATOR_FAULT: '' } });
+      const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, SOCRATUNE_EMULATOR_FAULT: '' },
+      });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const firstLine = new Promise<string | null>((resolve) => {

@@ -13,7 +13,12 @@ describe('emulator: chat completions through the openai SDK', () => {
     emu = await start();
     client = sdk(emu);
     // Two personas in one training file: the system prompt decides which examples a question can reach.
-    const rows = [...journalExamples(12), ...journalExamples(4, 'You are a terse coach.').map((e) => ({ messages: e.messages.map((m) => (m.role === 'assistant' ? { ...m, content: `Coach says: ${m.content.split(' ').slice(0, 4).join(' ')}` } : m)) }))];
+    const rows = [
+      ...journalExamples(12),
+      ...journalExamples(4, 'You are a terse coach.').map((e) => ({
+        messages: e.messages.map((m) => (m.role === 'assistant' ? { ...m, content: `Coach says: ${m.content.split(' ').slice(0, 4).join(' ')}` } : m)),
+      })),
+    ];
     const file = await uploadText(client, jsonl(rows));
     const job = await client.fineTuning.jobs.create({ model: 'gpt-4.1-nano', training_file: file.id });
     tuned = (await finish(emu, client, job.id)).fine_tuned_model ?? '';
@@ -23,14 +28,20 @@ describe('emulator: chat completions through the openai SDK', () => {
 
   it('answers a fine-tuned model from its training data, honouring the trained system prompt', async () => {
     const ask = (system: string | null, question: string) =>
-      client.chat.completions.create({ model: tuned, messages: [...(system ? [{ role: 'system' as const, content: system }] : []), { role: 'user' as const, content: question }] });
+      client.chat.completions.create({
+        model: tuned,
+        messages: [...(system ? [{ role: 'system' as const, content: system }] : []), { role: 'user' as const, content: question }],
+      });
     const a: OpenAI.Chat.ChatCompletion = await ask(SYSTEM, 'How do I get out of bed in the morning?');
     assertSchema('CreateChatCompletionResponse', a);
     assert.equal(a.object, 'chat.completion');
     assert.equal(a.model, tuned);
     assert.equal(a.choices[0].finish_reason, 'stop');
     assert.equal(a.choices[0].message.role, 'assistant');
-    assert.equal(a.choices[0].message.content, 'In the morning when you rise unwillingly, let this thought be present: I am rising to the work of a human being.');
+    assert.equal(
+      a.choices[0].message.content,
+      'In the morning when you rise unwillingly, let this thought be present: I am rising to the work of a human being.',
+    );
     const usage = a.usage;
     assert.ok(usage && usage.prompt_tokens > 0 && usage.completion_tokens > 10 && usage.total_tokens === usage.prompt_tokens + usage.completion_tokens);
     const coach = await ask('You are a terse coach.', 'How do I get out of bed in the morning?');
@@ -38,7 +49,10 @@ describe('emulator: chat completions through the openai SDK', () => {
     const again = await ask(SYSTEM, 'How do I get out of bed in the morning?');
     assert.equal(again.choices[0].message.content, a.choices[0].message.content, 'deterministic');
     const unrelated = await ask(SYSTEM, 'xyzzy plugh');
-    assert.ok(journalExamples(12).some((e) => e.messages[2].content === unrelated.choices[0].message.content), 'no overlap still answers with a training reply');
+    assert.ok(
+      journalExamples(12).some((e) => e.messages[2].content === unrelated.choices[0].message.content),
+      'no overlap still answers with a training reply',
+    );
   });
 
   it('answers base models with deterministic placeholder text, and 404s unknown models', async () => {
@@ -56,7 +70,13 @@ describe('emulator: chat completions through the openai SDK', () => {
   });
 
   it('honours max_completion_tokens / max_tokens, stop and n', async () => {
-    const base = { model: tuned, messages: [{ role: 'system' as const, content: SYSTEM }, { role: 'user' as const, content: 'death' }] };
+    const base = {
+      model: tuned,
+      messages: [
+        { role: 'system' as const, content: SYSTEM },
+        { role: 'user' as const, content: 'death' },
+      ],
+    };
     const cut = await client.chat.completions.create({ ...base, max_completion_tokens: 3 });
     assert.equal(cut.choices[0].finish_reason, 'length');
     assert.equal(cut.usage?.completion_tokens, 3);
@@ -68,14 +88,20 @@ describe('emulator: chat completions through the openai SDK', () => {
     assert.equal(stopped.choices[0].finish_reason, 'stop');
     const many = await client.chat.completions.create({ ...base, n: 2 });
     assert.equal(many.choices.length, 2);
-    assert.deepEqual(many.choices.map((c) => c.index), [0, 1]);
+    assert.deepEqual(
+      many.choices.map((c) => c.index),
+      [0, 1],
+    );
     assert.notEqual(many.choices[0].message.content, many.choices[1].message.content);
   });
 
   it('streams SSE chunks with a role chunk, deltas, a finish chunk and a usage chunk', async () => {
     const stream = await client.chat.completions.create({
       model: tuned,
-      messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: 'kindness' }],
+      messages: [
+        { role: 'system', content: SYSTEM },
+        { role: 'user', content: 'kindness' },
+      ],
       stream: true,
       stream_options: { include_usage: true },
     });
@@ -92,9 +118,17 @@ describe('emulator: chat completions through the openai SDK', () => {
     const usageChunk = chunks[chunks.length - 1];
     assert.deepEqual(usageChunk.choices, []);
     assert.equal(usageChunk.usage?.completion_tokens, chunks.length - 3);
-    assert.ok(chunks.slice(0, -1).every((c) => c.usage === null), 'other chunks carry usage: null');
+    assert.ok(
+      chunks.slice(0, -1).every((c) => c.usage === null),
+      'other chunks carry usage: null',
+    );
     assert.ok(chunks.every((c) => typeof (c as { obfuscation?: unknown }).obfuscation === 'string'));
-    const plain = await client.chat.completions.create({ model: tuned, messages: [{ role: 'user', content: 'kindness' }], stream: true, stream_options: { include_obfuscation: false } });
+    const plain = await client.chat.completions.create({
+      model: tuned,
+      messages: [{ role: 'user', content: 'kindness' }],
+      stream: true,
+      stream_options: { include_obfuscation: false },
+    });
     for await (const c of plain) {
       assert.equal('usage' in c, false);
       assert.equal('obfuscation' in c, false);
@@ -106,7 +140,10 @@ describe('emulator: chat completions through the openai SDK', () => {
     try {
       const c = sdk(slow);
       const controller = new AbortController();
-      const stream = await c.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'tell me a long story' }], stream: true }, { signal: controller.signal });
+      const stream = await c.chat.completions.create(
+        { model: 'gpt-4.1', messages: [{ role: 'user', content: 'tell me a long story' }], stream: true },
+        { signal: controller.signal },
+      );
       let received = 0;
       for await (const chunk of stream) {
         if (chunk.choices[0]?.delta.content) received++;

@@ -13,7 +13,12 @@ async function session(seed: number, resultsBase64 = false) {
     const events = await all(client.fineTuning.jobs.listEvents(job.id, { limit: 100 }));
     const checkpoints = await all(client.fineTuning.jobs.checkpoints.list(job.id));
     const csv = await (await client.files.content(done.result_files[0])).text();
-    const answer = await client.chat.completions.create({ model: done.fine_tuned_model ?? '', messages: [{ role: 'user', content: 'what about change?' }], temperature: 1.5, seed: 3 });
+    const answer = await client.chat.completions.create({
+      model: done.fine_tuned_model ?? '',
+      messages: [{ role: 'user', content: 'what about change?' }],
+      temperature: 1.5,
+      seed: 3,
+    });
     return {
       ids: [file.id, job.id, done.fine_tuned_model, done.seed, done.result_files[0], answer.id],
       events: events.map((e) => [e.id, e.message, e.data]),

@@ -44,8 +44,17 @@ describe('emulator: errors, retries and fault injection with the openai SDK', ()
     const client = sdk(emu, { maxRetries: 2 });
     const reply = await client.chat.completions.create(ask, fault('429;retry-after-ms=150;times=2'));
     assert.equal(reply.object, 'chat.completion');
-    const tries = attempts('/chat/completions').filter((r) => r.faults.length > 0 || r.retryCount !== null).slice(-3);
-    assert.deepEqual(tries.map((r) => [r.retryCount, r.status]), [[0, 429], [1, 429], [2, 200]]);
+    const tries = attempts('/chat/completions')
+      .filter((r) => r.faults.length > 0 || r.retryCount !== null)
+      .slice(-3);
+    assert.deepEqual(
+      tries.map((r) => [r.retryCount, r.status]),
+      [
+        [0, 429],
+        [1, 429],
+        [2, 200],
+      ],
+    );
     assert.ok(tries[1].at - tries[0].at >= 140 && tries[2].at - tries[1].at >= 140, 'the SDK waited at least retry-after-ms between attempts');
   });
 
@@ -54,7 +63,13 @@ describe('emulator: errors, retries and fault injection with the openai SDK', ()
     const ok = await client.models.list(fault('503;retry-after=1;times=1'));
     assert.ok(ok.data.length > 0);
     const tries = attempts('/models').slice(-2);
-    assert.deepEqual(tries.map((r) => [r.retryCount, r.status]), [[0, 503], [1, 200]]);
+    assert.deepEqual(
+      tries.map((r) => [r.retryCount, r.status]),
+      [
+        [0, 503],
+        [1, 200],
+      ],
+    );
     assert.ok(tries[1].at - tries[0].at >= 990, 'retry-after: 1 (seconds) honoured');
     await assert.rejects(client.models.list(fault('500;retry-after-ms=1')), (e: unknown) => {
       assert.ok(e instanceof OpenAI.InternalServerError);
@@ -62,7 +77,13 @@ describe('emulator: errors, retries and fault injection with the openai SDK', ()
       assert.equal(e.type, 'server_error');
       return true;
     });
-    assert.deepEqual(attempts('/models').slice(-2).map((r) => r.retryCount), [0, 1], 'one retry, then the error');
+    assert.deepEqual(
+      attempts('/models')
+        .slice(-2)
+        .map((r) => r.retryCount),
+      [0, 1],
+      'one retry, then the error',
+    );
   });
 
   it('surfaces RateLimitError fields, x-should-retry:false and insufficient_quota', async () => {
@@ -91,7 +112,12 @@ describe('emulator: errors, retries and fault injection with the openai SDK', ()
     });
     const list = await sdk(emu, { maxRetries: 1 }).models.list(fault('reset;times=1'));
     assert.ok(list.data.length > 0);
-    assert.deepEqual(attempts('/models').slice(-2).map((r) => r.retryCount), [0, 1]);
+    assert.deepEqual(
+      attempts('/models')
+        .slice(-2)
+        .map((r) => r.retryCount),
+      [0, 1],
+    );
   });
 
   it('stalls until the SDK times out (APIConnectionTimeoutError)', async () => {
@@ -179,8 +205,8 @@ describe('emulator: errors, retries and fault injection with the openai SDK', ()
   it('answers hundreds of randomly malformed requests with 4xx errors, never a 500 or a crash', async () => {
     // Seeded generator of JSON values, biased towards the keys each endpoint reads.
     let state = 12345;
-    const rand = () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32);
-    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const rand = () => (state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
     const value = (depth: number): unknown => {
       const kind = Math.floor(rand() * (depth > 2 ? 6 : 8));
       if (kind === 0) return null;
@@ -190,7 +216,39 @@ describe('emulator: errors, retries and fault injection with the openai SDK', ()
       if (kind === 4) return pick(['system', 'user', 'assistant', 'tool']);
       if (kind === 5) return [];
       if (kind === 6) return Array.from({ length: 1 + Math.floor(rand() * 3) }, () => value(depth + 1));
-      const keys = ['model', 'messages', 'role', 'content', 'stream', 'stream_options', 'include_usage', 'n', 'stop', 'max_tokens', 'temperature', 'training_file', 'validation_file', 'method', 'type', 'supervised', 'dpo', 'hyperparameters', 'n_epochs', 'batch_size', 'beta', 'metadata', 'integrations', 'suffix', 'seed', 'bytes', 'filename', 'purpose', 'mime_type', 'part_ids', 'expires_after'];
+      const keys = [
+        'model',
+        'messages',
+        'role',
+        'content',
+        'stream',
+        'stream_options',
+        'include_usage',
+        'n',
+        'stop',
+        'max_tokens',
+        'temperature',
+        'training_file',
+        'validation_file',
+        'method',
+        'type',
+        'supervised',
+        'dpo',
+        'hyperparameters',
+        'n_epochs',
+        'batch_size',
+        'beta',
+        'metadata',
+        'integrations',
+        'suffix',
+        'seed',
+        'bytes',
+        'filename',
+        'purpose',
+        'mime_type',
+        'part_ids',
+        'expires_after',
+      ];
       return Object.fromEntries(Array.from({ length: 1 + Math.floor(rand() * 5) }, () => [pick(keys), value(depth + 1)]));
     };
     const file = await uploadText(sdk(emu), 'x\n');
@@ -200,8 +258,13 @@ describe('emulator: errors, retries and fault injection with the openai SDK', ()
       const path = pick(paths);
       let body = JSON.stringify(value(0));
       if (path === '/fine_tuning/jobs' && rand() < 0.5) body = JSON.stringify({ model: 'gpt-4o-mini', training_file: file.id, ...(value(1) as object) });
-      if (path === '/chat/completions' && rand() < 0.5) body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], ...(value(1) as object) });
-      const res = await fetch(`${emu.url}${path}`, { method: 'POST', body, headers: { authorization: `Bearer ${emu.key}`, 'content-type': 'application/json' } });
+      if (path === '/chat/completions' && rand() < 0.5)
+        body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], ...(value(1) as object) });
+      const res = await fetch(`${emu.url}${path}`, {
+        method: 'POST',
+        body,
+        headers: { authorization: `Bearer ${emu.key}`, 'content-type': 'application/json' },
+      });
       const text = await res.text();
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       assert.ok(res.status < 500, `${path} ${body} → ${res.status} ${text}`);

@@ -47,12 +47,19 @@ describe('emulator: files, uploads and models through the openai SDK', () => {
 
   it('lists files by purpose, in both orders, paginating with for-await', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await client.files.create({ file: await toFile(Buffer.from(`{"n":${i}}\n`), `p${i}.jsonl`), purpose: 'fine-tune' })).id);
+    for (let i = 0; i < 5; i++)
+      ids.push((await client.files.create({ file: await toFile(Buffer.from(`{"n":${i}}\n`), `p${i}.jsonl`), purpose: 'fine-tune' })).id);
     await client.files.create({ file: await toFile(Buffer.from('notes'), 'notes.txt'), purpose: 'assistants' });
     const desc = await all(client.files.list({ purpose: 'fine-tune', limit: 2 }));
-    assert.deepEqual(desc.map((f) => f.id), [...ids].reverse());
+    assert.deepEqual(
+      desc.map((f) => f.id),
+      [...ids].reverse(),
+    );
     const asc = await all(client.files.list({ purpose: 'fine-tune', order: 'asc', limit: 3 }));
-    assert.deepEqual(asc.map((f) => f.id), ids);
+    assert.deepEqual(
+      asc.map((f) => f.id),
+      ids,
+    );
     const page = await client.files.list({ purpose: 'fine-tune', limit: 2, order: 'asc' });
     assertSchema('ListFilesResponse', { object: 'list', data: page.data, first_id: page.data[0].id, last_id: page.data[1].id, has_more: page.has_more });
     assert.equal(page.has_more, true);
@@ -97,7 +104,10 @@ describe('emulator: files, uploads and models through the openai SDK', () => {
       parts.push(await client.uploads.parts.create(upload.id, { data: await toFile(data.subarray(at, at + 1000), 'part') }));
     }
     parts.forEach((p) => assertSchema('UploadPart', p));
-    await assert.rejects(client.uploads.parts.create(upload.id, { data: await toFile(Buffer.alloc(2000), 'part') }), (e: unknown) => e instanceof OpenAI.APIError && e.status === 413);
+    await assert.rejects(
+      client.uploads.parts.create(upload.id, { data: await toFile(Buffer.alloc(2000), 'part') }),
+      (e: unknown) => e instanceof OpenAI.APIError && e.status === 413,
+    );
     await assert.rejects(client.uploads.complete(upload.id, { part_ids: parts.slice(1).map((p) => p.id) }), OpenAI.BadRequestError);
     const md5 = createHash('md5').update(data).digest('hex');
     const done = await client.uploads.complete(upload.id, { part_ids: parts.map((p) => p.id), md5 });
@@ -113,7 +123,8 @@ describe('emulator: files, uploads and models through the openai SDK', () => {
     assertSchema('ListModelsResponse', { object: 'list', data: list.data });
     list.data.forEach((m) => assertSchema('Model', m));
     const ids = list.data.map((m) => m.id);
-    for (const id of ['gpt-4.1-2025-04-14', 'gpt-4.1-mini-2025-04-14', 'gpt-4.1-nano-2025-04-14', 'gpt-4o-mini-2024-07-18', 'gpt-3.5-turbo']) assert.ok(ids.includes(id), id);
+    for (const id of ['gpt-4.1-2025-04-14', 'gpt-4.1-mini-2025-04-14', 'gpt-4.1-nano-2025-04-14', 'gpt-4o-mini-2024-07-18', 'gpt-3.5-turbo'])
+      assert.ok(ids.includes(id), id);
     const mini = (await client.models.retrieve('gpt-4o-mini-2024-07-18')) as OpenAI.Models.Model & { shutdown_date: string | null };
     assert.equal(mini.shutdown_date, '2027-01-14');
     await assert.rejects(client.models.retrieve('gpt-5-imaginary'), (e: unknown) => e instanceof OpenAI.NotFoundError && e.code === 'model_not_found');

@@ -42,7 +42,11 @@ describe('emulator: fine-tuning jobs through the openai SDK', () => {
       seen.push(j.status);
       if (j.status === 'running') {
         assert.ok(typeof j.estimated_finish === 'number' && j.estimated_finish * 1000 > Date.now(), 'estimated_finish is a future Unix time while running');
-        assert.deepEqual(j.hyperparameters, { batch_size: 1, learning_rate_multiplier: 2, n_epochs: 8 }, 'auto resolved once running (12 examples → 100 // 12 = 8 epochs)');
+        assert.deepEqual(
+          j.hyperparameters,
+          { batch_size: 1, learning_rate_multiplier: 2, n_epochs: 8 },
+          'auto resolved once running (12 examples → 100 // 12 = 8 epochs)',
+        );
       }
     }
     assert.deepEqual(seen, ['validating_files', 'queued', 'running', 'running']);
@@ -66,7 +70,10 @@ describe('emulator: fine-tuning jobs through the openai SDK', () => {
     const metrics = events.filter((e) => e.type === 'metrics').reverse();
     assert.equal(metrics.length, 96);
     const data = metrics.map((e) => e.data as Record<string, number>);
-    assert.deepEqual(data.map((d) => d.step), Array.from({ length: 96 }, (_, i) => i + 1));
+    assert.deepEqual(
+      data.map((d) => d.step),
+      Array.from({ length: 96 }, (_, i) => i + 1),
+    );
     for (const d of data) {
       assert.equal(d.total_steps, 96);
       for (const k of ['train_loss', 'train_mean_token_accuracy', 'valid_loss', 'valid_mean_token_accuracy']) assert.equal(typeof d[k], 'number', k);
@@ -78,13 +85,19 @@ describe('emulator: fine-tuning jobs through the openai SDK', () => {
     const lastEpoch = data.slice(-12).map((d) => d.train_loss);
     assert.ok(mean(lastEpoch) < mean(firstEpoch) * 0.6, 'training loss decreases');
     assert.ok(mean(data.map((d) => d.valid_loss)) > mean(data.map((d) => d.train_loss)), 'validation loss sits above training loss');
-    assert.ok(data.some((d, i) => i > 0 && d.train_loss > data[i - 1].train_loss), 'the curve is noisy, not monotone');
+    assert.ok(
+      data.some((d, i) => i > 0 && d.train_loss > data[i - 1].train_loss),
+      'the curve is noisy, not monotone',
+    );
     assert.match(metrics[95].message, /^Step 96\/96: training loss=\d+\.\d\d, validation loss=\d+\.\d\d, full validation loss=\d+\.\d\d$/);
 
     // Checkpoints: one per epoch, the last three kept, newest first.
     const checkpoints = await all(client.fineTuning.jobs.checkpoints.list(created.id));
     checkpoints.forEach((c) => assertSchema('FineTuningJobCheckpoint', c));
-    assert.deepEqual(checkpoints.map((c) => c.step_number), [96, 84, 72]);
+    assert.deepEqual(
+      checkpoints.map((c) => c.step_number),
+      [96, 84, 72],
+    );
     assert.equal(checkpoints[0].fine_tuned_model_checkpoint, `${done.fine_tuned_model}:ckpt-step-96`);
     assert.equal(checkpoints[0].fine_tuning_job_id, created.id);
     assert.equal(typeof checkpoints[0].metrics.full_valid_loss, 'number');
@@ -116,12 +129,18 @@ describe('emulator: fine-tuning jobs through the openai SDK', () => {
     });
     assert.equal(reply.choices[0].message.content, 'How much more grievous are the consequences of anger than the causes of it.');
     // A checkpoint answers too.
-    const fromCheckpoint = await client.chat.completions.create({ model: checkpoints[2].fine_tuned_model_checkpoint, messages: [{ role: 'user', content: 'tell me about death' }] });
+    const fromCheckpoint = await client.chat.completions.create({
+      model: checkpoints[2].fine_tuned_model_checkpoint,
+      messages: [{ role: 'user', content: 'tell me about death' }],
+    });
     assert.match(fromCheckpoint.choices[0].message.content ?? '', /Do not despise death/);
 
     // Filter by metadata.
     const tagged = await client.fineTuning.jobs.list({ metadata: { dataset: 'meditations' } });
-    assert.deepEqual(tagged.data.map((j) => j.id), [created.id]);
+    assert.deepEqual(
+      tagged.data.map((j) => j.id),
+      [created.id],
+    );
     assert.equal((await client.fineTuning.jobs.list({ metadata: { dataset: 'other' } })).data.length, 0);
   });
 
@@ -137,9 +156,15 @@ describe('emulator: fine-tuning jobs through the openai SDK', () => {
       assert.equal(page.has_more, true);
       assertSchema('ListPaginatedFineTuningJobsResponse', { object: 'list', data: page.data, has_more: page.has_more });
       const listed = await all(c.fineTuning.jobs.list({ limit: 2 }));
-      assert.deepEqual(listed.map((j) => j.id), [...ids].reverse());
+      assert.deepEqual(
+        listed.map((j) => j.id),
+        [...ids].reverse(),
+      );
       const after = await c.fineTuning.jobs.list({ after: ids[3], limit: 10 });
-      assert.deepEqual(after.data.map((j) => j.id), [ids[2], ids[1], ids[0]]);
+      assert.deepEqual(
+        after.data.map((j) => j.id),
+        [ids[2], ids[1], ids[0]],
+      );
       assert.equal(after.has_more, false);
     } finally {
       await own.close();
@@ -148,7 +173,11 @@ describe('emulator: fine-tuning jobs through the openai SDK', () => {
 
   it('pauses, resumes and cancels; controls that the status does not allow are 400s', async () => {
     const file = await uploadText(client, jsonl(journalExamples(10)));
-    const job = await client.fineTuning.jobs.create({ model: 'gpt-4.1-mini', training_file: file.id, method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 2 } } } });
+    const job = await client.fineTuning.jobs.create({
+      model: 'gpt-4.1-mini',
+      training_file: file.id,
+      method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 2 } } },
+    });
     await assert.rejects(client.fineTuning.jobs.pause(job.id), (e: unknown) => e instanceof OpenAI.BadRequestError && /only running jobs/.test(e.message));
     emu.advance(70_000); // validation + queue + warm-up + a few steps
     const running = await client.fineTuning.jobs.retrieve(job.id);
@@ -183,12 +212,44 @@ describe('emulator: fine-tuning jobs through the openai SDK', () => {
   it('fails jobs whose files break OpenAI rules, with the job error OpenAI uses', async () => {
     const cases: [string, string, RegExp][] = [
       [jsonl(journalExamples(7)), 'invalid_n_examples', /Training file has 7 example\(s\), but must have at least 10 examples/],
-      [jsonl(journalExamples(12)).replace('"role":"user"', '"role":"narrator"'), 'invalid_training_file', /Example 1, message 2 has an unrecognized role "narrator"/],
+      [
+        jsonl(journalExamples(12)).replace('"role":"user"', '"role":"narrator"'),
+        'invalid_training_file',
+        /Example 1, message 2 has an unrecognized role "narrator"/,
+      ],
       ['{"messages": [}\n' + jsonl(journalExamples(11)), 'invalid_training_file', /Example 1 cannot be parsed/],
       [jsonl([{ prompt: 'x', completion: 'y' }, ...journalExamples(10)]), 'invalid_training_file', /Example 1 is missing key 'messages'/],
-      [jsonl(journalExamples(10)).replace('"role":"system","content":"', '"role":"system","content":"<|endoftext|>'), 'invalid_training_file', /invalid token: <\|endoftext\|>/],
-      [jsonl([{ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'yo', weight: 2 }] }, ...journalExamples(10)]), 'invalid_training_file', /invalid weight 2/],
-      [jsonl([{ messages: [{ role: 'user', content: 'x '.repeat(17_000) }, { role: 'assistant', content: 'ok' }] }, ...journalExamples(10)]), 'invalid_training_file', /more than the 16385-token limit/],
+      [
+        jsonl(journalExamples(10)).replace('"role":"system","content":"', '"role":"system","content":"<|endoftext|>'),
+        'invalid_training_file',
+        /invalid token: <\|endoftext\|>/,
+      ],
+      [
+        jsonl([
+          {
+            messages: [
+              { role: 'user', content: 'hi' },
+              { role: 'assistant', content: 'yo', weight: 2 },
+            ],
+          },
+          ...journalExamples(10),
+        ]),
+        'invalid_training_file',
+        /invalid weight 2/,
+      ],
+      [
+        jsonl([
+          {
+            messages: [
+              { role: 'user', content: 'x '.repeat(17_000) },
+              { role: 'assistant', content: 'ok' },
+            ],
+          },
+          ...journalExamples(10),
+        ]),
+        'invalid_training_file',
+        /more than the 16385-token limit/,
+      ],
     ];
     for (const [text, code, message] of cases) {
       const file = await uploadText(client, text);
@@ -214,9 +275,17 @@ describe('emulator: fine-tuning jobs through the openai SDK', () => {
       [{ model: 'gpt-4o-mini', training_file: other.id }, 'training_file', 'invalid_file_purpose'],
       [{ model: 'gpt-9-ultra', training_file: file.id }, 'model', 'model_not_available'],
       [{ model: 'gpt-4o-mini', training_file: file.id, suffix: 'x'.repeat(65) }, 'suffix', 'invalid_value'],
-      [{ model: 'gpt-4o-mini', training_file: file.id, method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 0 } } } }, 'method.supervised.hyperparameters.n_epochs', 'invalid_value'],
+      [
+        { model: 'gpt-4o-mini', training_file: file.id, method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 0 } } } },
+        'method.supervised.hyperparameters.n_epochs',
+        'invalid_value',
+      ],
       [{ model: 'gpt-4o-mini', training_file: file.id, hyperparameters: { batch_size: 512 } }, 'hyperparameters.batch_size', 'invalid_value'],
-      [{ model: 'gpt-4o-mini', training_file: file.id, metadata: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v'])) }, 'metadata', 'object_above_max_properties'],
+      [
+        { model: 'gpt-4o-mini', training_file: file.id, metadata: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v'])) },
+        'metadata',
+        'object_above_max_properties',
+      ],
       [{ model: 'gpt-4o-mini', training_file: file.id, method: { type: 'dpo' } }, 'model', 'model_not_available'],
       [{ training_file: file.id } as unknown as OpenAI.FineTuning.JobCreateParams, 'model', 'missing_required_parameter'],
       [{ model: 42, training_file: file.id } as unknown as OpenAI.FineTuning.JobCreateParams, 'model', 'invalid_type'],
@@ -232,8 +301,14 @@ describe('emulator: fine-tuning jobs through the openai SDK', () => {
         return true;
       });
     }
-    await assert.rejects(client.fineTuning.jobs.retrieve('ftjob-nope'), (e: unknown) => e instanceof OpenAI.NotFoundError && e.status === 404 && e.code === 'fine_tuning_job_not_found');
-    await assert.rejects(client.fineTuning.jobs.listEvents('ftjob-nope').then((p) => p.data), OpenAI.NotFoundError);
+    await assert.rejects(
+      client.fineTuning.jobs.retrieve('ftjob-nope'),
+      (e: unknown) => e instanceof OpenAI.NotFoundError && e.status === 404 && e.code === 'fine_tuning_job_not_found',
+    );
+    await assert.rejects(
+      client.fineTuning.jobs.listEvents('ftjob-nope').then((p) => p.data),
+      OpenAI.NotFoundError,
+    );
   });
 
   it('trains DPO on a DPO-capable base and continues training from a fine-tuned model', async () => {
@@ -243,7 +318,11 @@ describe('emulator: fine-tuning jobs through the openai SDK', () => {
       non_preferred_output: [{ role: 'assistant', content: 'Complain loudly.' }],
     }));
     const file = await uploadText(client, jsonl(dpoRows), 'dpo.jsonl');
-    const dpo = await client.fineTuning.jobs.create({ model: 'gpt-4.1-mini-2025-04-14', training_file: file.id, method: { type: 'dpo', dpo: { hyperparameters: { beta: 0.2 } } } });
+    const dpo = await client.fineTuning.jobs.create({
+      model: 'gpt-4.1-mini-2025-04-14',
+      training_file: file.id,
+      method: { type: 'dpo', dpo: { hyperparameters: { beta: 0.2 } } },
+    });
     const dpoDone = await finish(emu, client, dpo.id);
     assert.equal(dpoDone.status, 'succeeded');
     assert.equal(dpoDone.method?.dpo?.hyperparameters?.beta, 0.2);

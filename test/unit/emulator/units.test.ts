@@ -11,7 +11,22 @@ describe('emulator: building blocks', () => {
   describe('fault specs', () => {
     it('parses directives and parameters', () => {
       const [rate, latency, cut, job] = parseFaults('429;retry-after-ms=200;times=2, latency=150 ,cut;after=5;p=0.5,job-fail;at=validating;code=x');
-      assert.deepEqual({ ...rate }, { kind: 'status', status: 429, retryAfterMs: 200, retryAfter: undefined, shouldRetry: undefined, times: 2, p: undefined, path: undefined, code: undefined, message: undefined, source: '429;retry-after-ms=200;times=2' });
+      assert.deepEqual(
+        { ...rate },
+        {
+          kind: 'status',
+          status: 429,
+          retryAfterMs: 200,
+          retryAfter: undefined,
+          shouldRetry: undefined,
+          times: 2,
+          p: undefined,
+          path: undefined,
+          code: undefined,
+          message: undefined,
+          source: '429;retry-after-ms=200;times=2',
+        },
+      );
       assert.equal(latency.kind, 'latency');
       assert.equal(latency.ms, 150);
       assert.equal(cut.after, 5);
@@ -50,19 +65,69 @@ describe('emulator: building blocks', () => {
     });
     it('skips weight 0 turns, accepts tool calls and image parts, rejects bad weights and misplaced keys', () => {
       const base = journalExamples(9);
-      const multi = { messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'skip me', weight: 0 }, { role: 'user', content: [{ type: 'text', text: 'b' }, { type: 'image_url', image_url: { url: 'https://x/y.png' } }] }, { role: 'assistant', content: 'learn me', weight: 1 }] };
-      const tools = { messages: [{ role: 'user', content: 'weather?' }, { role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'w', arguments: '{}' } }] }, { role: 'tool', tool_call_id: 'c1', content: 'sunny' }, { role: 'assistant', content: 'Sunny.' }] };
+      const multi = {
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'assistant', content: 'skip me', weight: 0 },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'b' },
+              { type: 'image_url', image_url: { url: 'https://x/y.png' } },
+            ],
+          },
+          { role: 'assistant', content: 'learn me', weight: 1 },
+        ],
+      };
+      const tools = {
+        messages: [
+          { role: 'user', content: 'weather?' },
+          { role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'w', arguments: '{}' } }] },
+          { role: 'tool', tool_call_id: 'c1', content: 'sunny' },
+          { role: 'assistant', content: 'Sunny.' },
+        ],
+      };
       const ok = check(jsonl([multi, tools, ...base]));
       assert.equal(ok.ok, true, ok.error?.message);
       assert.ok(!ok.replies.some((r) => r.answer === 'skip me'));
       assert.equal(ok.replies.find((r) => r.answer === 'learn me')?.prompt, 'b');
-      const weighted = check(jsonl([{ messages: [{ role: 'user', content: 'a', weight: 1 }, { role: 'assistant', content: 'b' }] }, ...journalExamples(10)]));
+      const weighted = check(
+        jsonl([
+          {
+            messages: [
+              { role: 'user', content: 'a', weight: 1 },
+              { role: 'assistant', content: 'b' },
+            ],
+          },
+          ...journalExamples(10),
+        ]),
+      );
       assert.match(weighted.error?.message ?? '', /Example 1, message 1 contains an extra "weight"/);
-      const noAssistant = check(jsonl([{ messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b', weight: 0 }] }, ...journalExamples(10)]));
+      const noAssistant = check(
+        jsonl([
+          {
+            messages: [
+              { role: 'user', content: 'a' },
+              { role: 'assistant', content: 'b', weight: 0 },
+            ],
+          },
+          ...journalExamples(10),
+        ]),
+      );
       assert.match(noAssistant.error?.message ?? '', /Example 1 has no assistant message to train on/);
       const noRole = check(jsonl([{ messages: [{ content: 'a' }] }, ...journalExamples(10)]));
       assert.match(noRole.error?.message ?? '', /Discriminator 'role' is missing/);
-      const toolNoId = check(jsonl([{ messages: [{ role: 'tool', content: 'x' }, { role: 'assistant', content: 'y' }] }, ...journalExamples(10)]));
+      const toolNoId = check(
+        jsonl([
+          {
+            messages: [
+              { role: 'tool', content: 'x' },
+              { role: 'assistant', content: 'y' },
+            ],
+          },
+          ...journalExamples(10),
+        ]),
+      );
       assert.match(toolNoId.error?.message ?? '', /is missing 'tool_call_id'/);
     });
     it('reports encoding and count problems with their codes', () => {
@@ -86,7 +151,12 @@ describe('emulator: building blocks', () => {
       assert.equal(resolveHyperparameters(20_000, {}, false).nEpochs, 1);
       assert.equal(resolveHyperparameters(5000, {}, false).batchSize, 8);
       assert.equal(resolveHyperparameters(5000, {}, false).learningRateMultiplier, 1);
-      assert.deepEqual(resolveHyperparameters(30, { n_epochs: 4, batch_size: 2, learning_rate_multiplier: 0.5, beta: 'auto' }, true), { nEpochs: 4, batchSize: 2, learningRateMultiplier: 0.5, beta: 0.1 });
+      assert.deepEqual(resolveHyperparameters(30, { n_epochs: 4, batch_size: 2, learning_rate_multiplier: 0.5, beta: 'auto' }, true), {
+        nEpochs: 4,
+        batchSize: 2,
+        learningRateMultiplier: 0.5,
+        beta: 0.1,
+      });
     });
     it('makes noisy, decreasing loss curves with validation above training, reproducibly', () => {
       const total = 300;
@@ -101,7 +171,10 @@ describe('emulator: building blocks', () => {
       assert.ok(mean(a.map((m) => m.valid_loss ?? 0)) > mean(a.map((m) => m.train_loss)));
       const ups = a.filter((m, i) => i > 0 && m.train_loss > a[i - 1].train_loss).length;
       assert.ok(ups > total / 5, 'noisy');
-      assert.deepEqual(a.filter((m) => m.full_valid_loss !== undefined).map((m) => m.step), [100, 200, 300]);
+      assert.deepEqual(
+        a.filter((m) => m.full_valid_loss !== undefined).map((m) => m.step),
+        [100, 200, 300],
+      );
       assert.ok(a.every((m) => m.train_mean_token_accuracy > 0 && m.train_mean_token_accuracy < 1));
       assert.equal(stepMetrics(1, 5, 10, 5, 2, 1, false).valid_loss, undefined);
     });
@@ -122,14 +195,24 @@ describe('emulator: building blocks', () => {
       ]);
       assert.equal(index.rank({ system: 'A', user: 'I feel anger', context: '' })[0].answer, 'calm');
       assert.equal(index.rank({ system: 'B', user: 'I feel anger', context: '' })[0].answer, 'shout');
-      assert.equal(index.rank({ system: 'a ', user: 'mornings', context: '' })[0].answer, 'rise', 'system prompts compare case- and space-insensitively; words are stemmed');
+      assert.equal(
+        index.rank({ system: 'a ', user: 'mornings', context: '' })[0].answer,
+        'rise',
+        'system prompts compare case- and space-insensitively; words are stemmed',
+      );
       assert.deepEqual(
         index.rank({ system: 'A', user: 'anger in the morning', context: '' }, 3).map((r) => r.answer),
         ['rise', 'calm'],
         'k best within the system prompt’s examples (the rarer word weighs more), no duplicates',
       );
-      const many = new ReplyIndex(Array.from({ length: 20 }, (_, i) => ({ system: null, prompt: `topic ${i % 4 === 0 ? 'stoic' : 'other'} ${i}`, context: '', answer: String(i) })));
-      assert.deepEqual(many.rank({ system: null, user: 'stoic', context: '' }, 6).map((r) => r.answer), ['0', '4', '8', '12', '16', '1'], 'matches by score then training order, padded in training order');
+      const many = new ReplyIndex(
+        Array.from({ length: 20 }, (_, i) => ({ system: null, prompt: `topic ${i % 4 === 0 ? 'stoic' : 'other'} ${i}`, context: '', answer: String(i) })),
+      );
+      assert.deepEqual(
+        many.rank({ system: null, user: 'stoic', context: '' }, 6).map((r) => r.answer),
+        ['0', '4', '8', '12', '16', '1'],
+        'matches by score then training order, padded in training order',
+      );
       assert.deepEqual(words('The Mornings were running'), ['morn', 'runn']);
       assert.deepEqual(words('stories and story'), ['story', 'story']);
     });

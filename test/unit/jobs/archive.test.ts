@@ -43,7 +43,10 @@ describe('archive of every fine-tune (emulator, results stored base64)', functio
     assert.ok(parseResultsCsv(csv).points.length > 0);
     const events = JSON.parse(await readFile(path.join(dir, 'events.json'), 'utf8')) as { created_at: number }[];
     assert.ok(events.length > 3);
-    assert.ok(events.every((e, i) => i === 0 || events[i - 1].created_at <= e.created_at), 'oldest first');
+    assert.ok(
+      events.every((e, i) => i === 0 || events[i - 1].created_at <= e.created_at),
+      'oldest first',
+    );
     const job = JSON.parse(await readFile(path.join(dir, 'job.json'), 'utf8')) as { id: string; status: string };
     assert.equal(job.id, succeeded);
     const training = await readFile(path.join(dir, names.find((n) => n.startsWith('training-')) ?? ''), 'utf8');

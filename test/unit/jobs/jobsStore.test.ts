@@ -19,7 +19,8 @@ describe('jobs store against the emulator', function () {
   });
   after(() => f.close());
 
-  const create = (suffix: string) => b.createJob({ baseModel: 'gpt-4.1-mini-2025-04-14', trainingFileId: fileId, method: 'supervised', hyperparameters: { nEpochs: 1 }, suffix });
+  const create = (suffix: string) =>
+    b.createJob({ baseModel: 'gpt-4.1-mini-2025-04-14', trainingFileId: fileId, method: 'supervised', hyperparameters: { nEpochs: 1 }, suffix });
   const requests = () => f.emu.requests.length;
 
   it('loads pages lazily: one request for the first page, one per "Load more"', async () => {
@@ -33,11 +34,17 @@ describe('jobs store against the emulator', function () {
     const before = requests();
     await store.load();
     assert.equal(requests() - before, 1);
-    assert.deepEqual(store.jobs.map((j) => j.id), [ids[4], ids[3]]);
+    assert.deepEqual(
+      store.jobs.map((j) => j.id),
+      [ids[4], ids[3]],
+    );
     assert.equal(store.hasMore, true);
     await store.loadMore();
     assert.equal(requests() - before, 2);
-    assert.deepEqual(store.jobs.map((j) => j.id), [ids[4], ids[3], ids[2], ids[1]]);
+    assert.deepEqual(
+      store.jobs.map((j) => j.id),
+      [ids[4], ids[3], ids[2], ids[1]],
+    );
     // Polling refreshes the first page without dropping the older pages already loaded.
     await store.poll();
     assert.equal(store.jobs.length, 4);
@@ -66,9 +73,15 @@ describe('jobs store against the emulator', function () {
     const d = store.detailsOf(job.id);
     assert.ok(d.events.length > 3);
     assert.equal(new Set(d.events.map((e) => e.id)).size, d.events.length, 'events deduped');
-    assert.ok(d.events.every((e, i) => i === 0 || d.events[i - 1].createdAt <= e.createdAt), 'chronological');
+    assert.ok(
+      d.events.every((e, i) => i === 0 || d.events[i - 1].createdAt <= e.createdAt),
+      'chronological',
+    );
     assert.ok(d.checkpoints.length >= 1);
-    assert.equal(newEvents.reduce((a, n) => a + n, 0), d.events.length);
+    assert.equal(
+      newEvents.reduce((a, n) => a + n, 0),
+      d.events.length,
+    );
     // After the final refresh of a terminal watched job, polling it costs nothing more.
     const outcome = await store.poll();
     const before = requests();

@@ -28,7 +28,12 @@ describe('results CSV', () => {
   });
 
   it('treats -1 (Azure) and NaN as no value, reads full_valid columns, reports bad rows', () => {
-    const csv = 'step,train_loss,train_mean_token_accuracy,valid_loss,valid_mean_token_accuracy,full_valid_loss,full_valid_mean_token_accuracy\r\n' + '10,0.5,0.8,-1,-1,0.7,0.75\r\n' + '11,0.4,nan,,,,\r\n' + 'garbage\r\n' + ',0.3,0.9,,,,\r\n';
+    const csv =
+      'step,train_loss,train_mean_token_accuracy,valid_loss,valid_mean_token_accuracy,full_valid_loss,full_valid_mean_token_accuracy\r\n' +
+      '10,0.5,0.8,-1,-1,0.7,0.75\r\n' +
+      '11,0.4,nan,,,,\r\n' +
+      'garbage\r\n' +
+      ',0.3,0.9,,,,\r\n';
     const r = parseResultsCsv(csv);
     assert.deepEqual(r.points, [
       { step: 10, trainLoss: 0.5, trainAccuracy: 0.8, fullValidLoss: 0.7, fullValidAccuracy: 0.75 },
@@ -45,7 +50,8 @@ describe('results CSV', () => {
 });
 
 describe('metrics from events and checkpoints', () => {
-  const ev = (id: string, t: number, data: unknown, type = 'metrics') => normalizeEvent({ id, object: 'fine_tuning.job.event', created_at: t, level: 'info', message: 'Step', type, data });
+  const ev = (id: string, t: number, data: unknown, type = 'metrics') =>
+    normalizeEvent({ id, object: 'fine_tuning.job.event', created_at: t, level: 'info', message: 'Step', type, data });
 
   it('reads metrics events in any order, deduped by step', () => {
     const events = [
@@ -56,7 +62,10 @@ describe('metrics from events and checkpoints', () => {
       ev('e2b', 250, { step: 2, train_loss: 0.61 }),
     ];
     const pts = pointsFromEvents(events);
-    assert.deepEqual(pts.map((p) => p.step), [1, 2, 3]);
+    assert.deepEqual(
+      pts.map((p) => p.step),
+      [1, 2, 3],
+    );
     assert.equal(pts[1].trainLoss, 0.61);
     assert.equal(pts[1].fullValidLoss, 0.8);
     assert.equal(pts[1].validAccuracy, 0.55);
@@ -64,12 +73,30 @@ describe('metrics from events and checkpoints', () => {
   });
 
   it('merges sources: later ones fill gaps and win', () => {
-    const merged = mergePoints([{ step: 1, trainLoss: 1 }], [{ step: 1, validLoss: 2 }, { step: 2, trainLoss: 0.5 }]);
-    assert.deepEqual(merged, [{ step: 1, trainLoss: 1, validLoss: 2 }, { step: 2, trainLoss: 0.5 }]);
+    const merged = mergePoints(
+      [{ step: 1, trainLoss: 1 }],
+      [
+        { step: 1, validLoss: 2 },
+        { step: 2, trainLoss: 0.5 },
+      ],
+    );
+    assert.deepEqual(merged, [
+      { step: 1, trainLoss: 1, validLoss: 2 },
+      { step: 2, trainLoss: 0.5 },
+    ]);
   });
 
   it('turns checkpoints into points at their step', () => {
-    const cp = normalizeCheckpoint({ id: 'ftckpt_1', created_at: 1, fine_tuned_model_checkpoint: 'ft:x:o::a:ckpt-step-8', step_number: 8, metrics: { train_loss: 0.2, full_valid_loss: 0.3 } }, 'ftjob-1');
+    const cp = normalizeCheckpoint(
+      {
+        id: 'ftckpt_1',
+        created_at: 1,
+        fine_tuned_model_checkpoint: 'ft:x:o::a:ckpt-step-8',
+        step_number: 8,
+        metrics: { train_loss: 0.2, full_valid_loss: 0.3 },
+      },
+      'ftjob-1',
+    );
     assert.deepEqual(pointsFromCheckpoints([cp]), [{ step: 8, trainLoss: 0.2, fullValidLoss: 0.3 }]);
   });
 });

@@ -39,13 +39,23 @@ describe('job normalization (tolerant of provider drift)', () => {
     assert.deepEqual(j.metadata, { socratune_dataset: 'j' });
     assert.equal(j.raw, raw);
     assert.equal(normalizeJob({ ...raw, error: {} }, 'openai').error, undefined);
-    assert.deepEqual(normalizeJob({ ...raw, status: 'failed', error: { code: 'invalid_n_examples', message: 'Too few', param: 'training_file' } }, 'openai').error, { code: 'invalid_n_examples', message: 'Too few', param: 'training_file' });
+    assert.deepEqual(
+      normalizeJob({ ...raw, status: 'failed', error: { code: 'invalid_n_examples', message: 'Too few', param: 'training_file' } }, 'openai').error,
+      { code: 'invalid_n_examples', message: 'Too few', param: 'training_file' },
+    );
   });
 
   it('accepts ISO dates and unix ms, drops -1 metrics, reads shutdown dates', () => {
     assert.equal(toMillis('2026-11-26T00:00:00Z'), Date.UTC(2026, 10, 26));
     assert.equal(toMillis(1_790_000_000_000), 1_790_000_000_000);
-    const e = normalizeEvent({ id: 'e', created_at: '2026-11-26T00:00:00Z', level: 'info', message: 'Step 2', type: 'metrics', data: { step: 2, train_loss: 0.5, valid_loss: -1 } });
+    const e = normalizeEvent({
+      id: 'e',
+      created_at: '2026-11-26T00:00:00Z',
+      level: 'info',
+      message: 'Step 2',
+      type: 'metrics',
+      data: { step: 2, train_loss: 0.5, valid_loss: -1 },
+    });
     assert.deepEqual(e.metrics, { step: 2, train_loss: 0.5 });
     assert.equal(normalizeModel({ id: 'gpt-4o', created: 1, owned_by: 'system', shutdown_date: '2027-01-14' }).shutdownDate, '2027-01-14');
     assert.equal(normalizeModel({ id: 'ft:gpt-4o:o::x', created: 1, owned_by: 'org' }).fineTuned, true);
@@ -53,7 +63,19 @@ describe('job normalization (tolerant of provider drift)', () => {
 });
 
 describe('job text', () => {
-  const job = normalizeJob({ id: 'ftjob-9', created_at: (NOW - 3 * 3_600_000) / 1000, model: 'gpt-4.1-mini-2025-04-14', status: 'succeeded', trained_tokens: 12_400, user_provided_suffix: 'journal', metadata: { socratune_dataset: 'journal', socratune_dataset_sha256: 'a'.repeat(64) }, fine_tuned_model: 'ft:gpt-4.1-mini-2025-04-14:o:journal:x' }, 'openai');
+  const job = normalizeJob(
+    {
+      id: 'ftjob-9',
+      created_at: (NOW - 3 * 3_600_000) / 1000,
+      model: 'gpt-4.1-mini-2025-04-14',
+      status: 'succeeded',
+      trained_tokens: 12_400,
+      user_provided_suffix: 'journal',
+      metadata: { socratune_dataset: 'journal', socratune_dataset_sha256: 'a'.repeat(64) },
+      fine_tuned_model: 'ft:gpt-4.1-mini-2025-04-14:o:journal:x',
+    },
+    'openai',
+  );
 
   it('describes a job as base model · age · trained tokens', () => {
     assert.equal(jobDescription(job, NOW), 'gpt-4.1-mini-2025-04-14 · 3h ago · 12k tokens');
@@ -98,7 +120,10 @@ describe('manifests and metadata', () => {
       await store.save(m);
       assert.deepEqual(await store.load('ftjob-abc'), m);
       await writeFile(path.join(dir, 'junk.json'), '{"version":2}');
-      assert.deepEqual((await store.list()).map((x) => x.jobId), ['ftjob-abc']);
+      assert.deepEqual(
+        (await store.list()).map((x) => x.jobId),
+        ['ftjob-abc'],
+      );
       assert.equal(await store.load('missing'), undefined);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -114,9 +139,19 @@ describe('dataset checks for the wizard', () => {
   after(() => rm(dir, { recursive: true, force: true }));
 
   it('recognizes and checks preference (DPO) files', async () => {
-    const good = (i: number) => JSON.stringify({ input: { messages: [{ role: 'user', content: `q${i}` }] }, preferred_output: [{ role: 'assistant', content: 'good' }], non_preferred_output: [{ role: 'assistant', content: 'bad' }] });
+    const good = (i: number) =>
+      JSON.stringify({
+        input: { messages: [{ role: 'user', content: `q${i}` }] },
+        preferred_output: [{ role: 'assistant', content: 'good' }],
+        non_preferred_output: [{ role: 'assistant', content: 'bad' }],
+      });
     const f = path.join(dir, 'dpo.jsonl');
-    await writeFile(f, [...Array.from({ length: 10 }, (_, i) => good(i)), JSON.stringify({ input: { messages: [] }, preferred_output: [], non_preferred_output: [] })].join('\n') + '\n');
+    await writeFile(
+      f,
+      [...Array.from({ length: 10 }, (_, i) => good(i)), JSON.stringify({ input: { messages: [] }, preferred_output: [], non_preferred_output: [] })].join(
+        '\n',
+      ) + '\n',
+    );
     assert.equal(await isPreferenceFile(f), true);
     const r = await checkPreferenceFile(f, { purpose: 'train' });
     assert.equal(r.examples, 11);
@@ -129,19 +164,47 @@ describe('dataset checks for the wizard', () => {
 
   it('reports personal data with masked excerpts', async () => {
     const t = path.join(dir, 'pii-train.jsonl');
-    await writeFile(t, JSON.stringify({ messages: [{ role: 'user', content: 'Mail me at marcus.aurelius@example.com' }, { role: 'assistant', content: 'Call +44 20 7946 0958.' }] }) + '\n');
+    await writeFile(
+      t,
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: 'Mail me at marcus.aurelius@example.com' },
+          { role: 'assistant', content: 'Call +44 20 7946 0958.' },
+        ],
+      }) + '\n',
+    );
     const r = await scanDatasetPrivacy({ name: 'p', folder: dir, trainPath: t });
     assert.ok(r.findings >= 1);
     assert.match(r.summary, /email address/);
-    assert.ok(r.details.every((d) => !d.includes('marcus.aurelius@example.com')), 'excerpts are masked');
+    assert.ok(
+      r.details.every((d) => !d.includes('marcus.aurelius@example.com')),
+      'excerpts are masked',
+    );
     assert.equal(mask('secret-value'), 'se••••••••e');
     const clean = path.join(dir, 'clean.jsonl');
-    await writeFile(clean, JSON.stringify({ messages: [{ role: 'user', content: 'hello' }, { role: 'assistant', content: 'world' }] }) + '\n');
+    await writeFile(
+      clean,
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: 'hello' },
+          { role: 'assistant', content: 'world' },
+        ],
+      }) + '\n',
+    );
     assert.equal((await scanDatasetPrivacy({ name: 'c', folder: dir, trainPath: clean })).findings, 0);
   });
 
   it('estimates cost from billable tokens × epochs at the model price (auto epochs by the cookbook rule)', () => {
-    const check = { model: 'gpt-4.1-mini-2025-04-14', preference: false, examples: 20, errors: [], errorCount: 0, warnings: [], warningCount: 0, billableTokens: 10_000 };
+    const check = {
+      model: 'gpt-4.1-mini-2025-04-14',
+      preference: false,
+      examples: 20,
+      errors: [],
+      errorCount: 0,
+      warnings: [],
+      warningCount: 0,
+      billableTokens: 10_000,
+    };
     const auto = costFor('gpt-4.1-mini-2025-04-14', check, 'auto');
     assert.ok(auto);
     assert.equal(auto?.epochs, 5); // 100 // 20
@@ -172,7 +235,16 @@ describe('training curves: smoothing and message guards', () => {
     assert.equal(isFromCurvesWebview({ type: 'curves/removeJob', jobId: '' }), false);
     assert.equal(isFromCurvesWebview({ type: 'curves/rendered', series: 1, points: 2, logScale: 'yes' }), false);
     assert.equal(isFromCurvesWebview({ type: 'run', command: 'x' }), false);
-    const series = { jobId: 'j', label: 'l', hyperparameters: 'h', status: 'running', live: true, source: 'events', points: [{ step: 1, trainLoss: 0.5 }], checkpoints: [{ step: 1, modelId: 'm' }] };
+    const series = {
+      jobId: 'j',
+      label: 'l',
+      hyperparameters: 'h',
+      status: 'running',
+      live: true,
+      source: 'events',
+      points: [{ step: 1, trainLoss: 0.5 }],
+      checkpoints: [{ step: 1, modelId: 'm' }],
+    };
     assert.equal(isToCurvesWebview({ type: 'curves/state', series: [series] }), true);
     assert.equal(isToCurvesWebview({ type: 'curves/state', series: [{ ...series, points: [{ step: 1, trainLoss: 'NaN' }] }] }), false);
     assert.equal(isToCurvesWebview({ type: 'curves/state', series: [{ ...series, source: 'disk' }] }), false);

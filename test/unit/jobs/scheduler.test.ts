@@ -69,7 +69,10 @@ describe('poll scheduler (fake clock)', () => {
     await clock.advance(10 * 60_000);
     const g = gaps(s.calls);
     assert.deepEqual(g.slice(0, 3), [7500, 11250, 15000]);
-    assert.ok(g.slice(2).every((x) => x === DEFAULT_POLICY.progressCapMs), String(g));
+    assert.ok(
+      g.slice(2).every((x) => x === DEFAULT_POLICY.progressCapMs),
+      String(g),
+    );
     sched.dispose();
   });
 
@@ -80,7 +83,10 @@ describe('poll scheduler (fake clock)', () => {
     sched.setVisible(false);
     sched.setActive(true);
     await clock.advance(120_000);
-    assert.ok(gaps(s.calls).every((x) => x === 30_000), String(gaps(s.calls)));
+    assert.ok(
+      gaps(s.calls).every((x) => x === 30_000),
+      String(gaps(s.calls)),
+    );
     const before = s.calls.length;
     sched.setVisible(true);
     await clock.advance(20_000);
@@ -89,14 +95,20 @@ describe('poll scheduler (fake clock)', () => {
   });
 
   it('applies ±20 % jitter', async () => {
-    for (const [r, expected] of [[0, 4000], [1, 6000]] as const) {
+    for (const [r, expected] of [
+      [0, 4000],
+      [1, 6000],
+    ] as const) {
       const clock = new FakeClock();
       const s = scripted(() => ({ active: true, changed: true }));
       const sched = new PollScheduler(s.task(clock), clock, DEFAULT_POLICY, () => r);
       sched.setVisible(true);
       sched.setActive(true);
       await clock.advance(20_000);
-      assert.ok(gaps(s.calls).every((x) => x === expected), `${r}: ${gaps(s.calls)}`);
+      assert.ok(
+        gaps(s.calls).every((x) => x === expected),
+        `${r}: ${gaps(s.calls)}`,
+      );
       sched.dispose();
     }
   });

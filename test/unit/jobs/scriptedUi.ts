@@ -31,7 +31,10 @@ export class ScriptedUi implements WizardUi {
   }
 
   async pickDataset(choices: readonly DatasetRef[]) {
-    this.record('pickDataset', choices.map((c) => c.name));
+    this.record(
+      'pickDataset',
+      choices.map((c) => c.name),
+    );
     return this.script.dataset ? this.script.dataset(choices) : choices[0];
   }
   async withProgress<T>(title: string, task: (report: ProgressReport, signal: AbortSignal) => Promise<T>): Promise<T> {

@@ -31,7 +31,9 @@ describe('job status mapping', () => {
 
   it('knows which states end a job and which actions apply', () => {
     assert.deepEqual(
-      ['validating', 'queued', 'running', 'paused', 'cancelling', 'succeeded', 'failed', 'cancelled'].map((s) => isTerminal(mapStatus(s === 'validating' ? 'validating_files' : s))),
+      ['validating', 'queued', 'running', 'paused', 'cancelling', 'succeeded', 'failed', 'cancelled'].map((s) =>
+        isTerminal(mapStatus(s === 'validating' ? 'validating_files' : s)),
+      ),
       [false, false, false, false, false, true, true, true],
     );
     assert.equal(isCancellable('succeeded'), false);

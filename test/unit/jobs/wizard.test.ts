@@ -29,7 +29,10 @@ describe('fine-tune wizard (core logic, scripted UI, emulator over HTTP)', funct
     const r = await runStartFineTune(deps({ privacyScan: async () => privacy }), ui);
     assert.equal(r.status, 'created', JSON.stringify(r));
     if (r.status !== 'created') return;
-    assert.deepEqual(ui.kinds().filter((k) => k !== 'progress'), ['pickDataset', 'warnings', 'privacy', 'pickBaseModel', 'hyperparameter', 'hyperparameter', 'hyperparameter', 'suffix', 'seed', 'confirm']);
+    assert.deepEqual(
+      ui.kinds().filter((k) => k !== 'progress'),
+      ['pickDataset', 'warnings', 'privacy', 'pickBaseModel', 'hyperparameter', 'hyperparameter', 'hyperparameter', 'suffix', 'seed', 'confirm'],
+    );
     assert.deepEqual(ui.shown.find((s) => s.kind === 'privacy')?.detail, privacy);
     const summary = ui.shown.find((s) => s.kind === 'confirm')?.detail as LaunchSummary;
     assert.equal(summary.method, 'supervised');
@@ -39,8 +42,12 @@ describe('fine-tune wizard (core logic, scripted UI, emulator over HTTP)', funct
     assert.equal(job.baseModel, 'gpt-4.1-mini-2025-04-14');
     assert.equal(job.suffix, 'journal-v1');
     assert.equal(job.seed, 42);
-    const trainHash = createHash('sha256').update(await readFile(ds.train)).digest('hex');
-    const valHash = createHash('sha256').update(await readFile(ds.validation ?? '')).digest('hex');
+    const trainHash = createHash('sha256')
+      .update(await readFile(ds.train))
+      .digest('hex');
+    const valHash = createHash('sha256')
+      .update(await readFile(ds.validation ?? ''))
+      .digest('hex');
     assert.equal(job.metadata[METADATA_KEYS.dataset], 'journal');
     assert.equal(job.metadata[METADATA_KEYS.datasetHash], datasetContentHash(trainHash, valHash));
     assert.equal(job.metadata[METADATA_KEYS.promptHash], sha256Hex(SYSTEM_PROMPT));
@@ -80,7 +87,12 @@ describe('fine-tune wizard (core logic, scripted UI, emulator over HTTP)', funct
     const warn = await writeDataset(f.dir, 'warned', 12, { salt: 'warn' });
     // An example without a system message → a warning from the validator.
     const lines = (await readFile(warn.train, 'utf8')).trim().split('\n');
-    lines[0] = JSON.stringify({ messages: [{ role: 'user', content: 'Hi there?' }, { role: 'assistant', content: 'Hello, friend.' }] });
+    lines[0] = JSON.stringify({
+      messages: [
+        { role: 'user', content: 'Hi there?' },
+        { role: 'assistant', content: 'Hello, friend.' },
+      ],
+    });
     await writeFile(warn.train, lines.join('\n') + '\n');
     const ui = new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'warned'), acceptWarnings: false });
     const r = await runStartFineTune(deps(), ui);
@@ -120,7 +132,10 @@ describe('fine-tune wizard (core logic, scripted UI, emulator over HTTP)', funct
     const ui = new ScriptedUi({ hyperparameters: { nEpochs: '0' } });
     const r = await runStartFineTune(deps(), ui, { datasetFolder: ds, hyperparameters: { nEpochs: 2 }, assumeYes: true });
     assert.equal(r.status, 'created', JSON.stringify(r));
-    assert.deepEqual(ui.kinds().filter((k) => k !== 'progress'), []);
+    assert.deepEqual(
+      ui.kinds().filter((k) => k !== 'progress'),
+      [],
+    );
     if (r.status === 'created') {
       assert.equal(r.job.baseModel, 'gpt-4.1-mini-2025-04-14');
       assert.deepEqual(r.manifest.hyperparameters, { nEpochs: 2, batchSize: 'auto', learningRateMultiplier: 'auto' });
@@ -132,9 +147,20 @@ describe('fine-tune wizard (core logic, scripted UI, emulator over HTTP)', funct
   it('uses presets (command arguments / Re-run on…) without asking', async () => {
     const ds = path.join(f.dir, '.socratune', 'datasets', 'journal');
     const ui = new ScriptedUi();
-    const r = await runStartFineTune(deps(), ui, { datasetFolder: ds, baseModel: 'gpt-4o-mini-2024-07-18', hyperparameters: { nEpochs: 1 }, suffix: 'again', seed: 3, assumeYes: true, rerunOf: { jobId: 'ftjob-old', backend: 'openai' } });
+    const r = await runStartFineTune(deps(), ui, {
+      datasetFolder: ds,
+      baseModel: 'gpt-4o-mini-2024-07-18',
+      hyperparameters: { nEpochs: 1 },
+      suffix: 'again',
+      seed: 3,
+      assumeYes: true,
+      rerunOf: { jobId: 'ftjob-old', backend: 'openai' },
+    });
     assert.equal(r.status, 'created');
-    assert.deepEqual(ui.kinds().filter((k) => k !== 'progress' && k !== 'hyperparameter'), []);
+    assert.deepEqual(
+      ui.kinds().filter((k) => k !== 'progress' && k !== 'hyperparameter'),
+      [],
+    );
     if (r.status === 'created') {
       assert.equal(r.job.baseModel, 'gpt-4o-mini-2024-07-18');
       assert.deepEqual(r.manifest.rerunOf, { jobId: 'ftjob-old', backend: 'openai' });

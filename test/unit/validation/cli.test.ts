@@ -28,14 +28,22 @@ describe('socratune-validate CLI (built bundle)', function () {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('package.json declares the bin and the npm script', () => {
-    const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+      scripts: Record<string, string>;
+    };
     assert.equal(pkg.bin['socratune-validate'], './dist/cli/validate.js');
     assert.equal(pkg.scripts.validate, 'node dist/cli/validate.js');
     assert.ok(readFileSync(cli, 'utf8').startsWith('#!/usr/bin/env node'));
   });
 
   it('exits 0 and says so for a file OpenAI would accept', () => {
-    const r = run(file('good.jsonl', Array.from({ length: 12 }, () => GOOD)));
+    const r = run(
+      file(
+        'good.jsonl',
+        Array.from({ length: 12 }, () => GOOD),
+      ),
+    );
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /12 examples \(train\)/);
     assert.match(r.out, /No errors found/);
@@ -55,7 +63,12 @@ describe('socratune-validate CLI (built bundle)', function () {
   it('--json prints { examples, errors: [{line, code, message}], warnings, tokens, estimatedCost }', () => {
     const r = run(file('bad2.jsonl', [GOOD, '{}', GOOD]), '--json', '--model', 'gpt-4o-mini-2024-07-18');
     assert.equal(r.code, 1);
-    const j = JSON.parse(r.out) as Record<string, unknown> & { errors: { line: number; code: string; message: string }[]; warnings: unknown[]; tokens: { total: number; encoding: string }; estimatedCost: { usd: number; epochs: number; model: string } };
+    const j = JSON.parse(r.out) as Record<string, unknown> & {
+      errors: { line: number; code: string; message: string }[];
+      warnings: unknown[];
+      tokens: { total: number; encoding: string };
+      estimatedCost: { usd: number; epochs: number; model: string };
+    };
     assert.equal(j.examples, 3);
     assert.deepEqual(
       j.errors.map((e) => [e.line, e.code]),
@@ -101,7 +114,9 @@ describe('socratune-validate CLI (built bundle)', function () {
   it('works from the packaged layout, where the tokenizer ships as tokenizer.js.br (workers too)', async () => {
     const packaged = await buildValidationBundles(path.join(dir, 'packaged'));
     compressTokenizer(packaged.tokenizer);
-    const lines = Array.from({ length: 150 }, (_, i) => ex({ role: 'user', content: `Q${i}? naïve ✓` }, { role: 'assistant', content: `A${i} <|fim_prefix|>`.repeat(1 + (i % 3)) }));
+    const lines = Array.from({ length: 150 }, (_, i) =>
+      ex({ role: 'user', content: `Q${i}? naïve ✓` }, { role: 'assistant', content: `A${i} <|fim_prefix|>`.repeat(1 + (i % 3)) }),
+    );
     const f = file('packaged.jsonl', lines);
     const expected = JSON.parse(run(f, '--json').out) as { tokens: unknown; errors: unknown };
     for (const workers of ['0', '2']) {
@@ -114,7 +129,9 @@ describe('socratune-validate CLI (built bundle)', function () {
   });
 
   it('uses worker threads from the bundle for big files with the same result', () => {
-    const lines = Array.from({ length: 3000 }, (_, i) => ex({ role: 'user', content: `Question ${i}?` }, { role: 'assistant', content: `Answer ${i}: ${'the obstacle is the way. '.repeat(i % 20)}` }));
+    const lines = Array.from({ length: 3000 }, (_, i) =>
+      ex({ role: 'user', content: `Question ${i}?` }, { role: 'assistant', content: `Answer ${i}: ${'the obstacle is the way. '.repeat(i % 20)}` }),
+    );
     lines[2500] = '{"messages": 5}';
     const f = file('big.jsonl', lines);
     const a = JSON.parse(run(f, '--json', '--workers', '0').out) as { errors: unknown; tokens: unknown; stats: unknown };

@@ -43,8 +43,18 @@ describe('cost estimate (cookbook epoch heuristic + one price table)', () => {
   });
 
   it('billable tokens cap each example at the model limit (sum of min(limit, length))', async () => {
-    const long = JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'word '.repeat(6000) }] });
-    const short = JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] });
+    const long = JSON.stringify({
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: 'word '.repeat(6000) },
+      ],
+    });
+    const short = JSON.stringify({
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: 'a' },
+      ],
+    });
     const r = await validateJsonlText([long, short].join('\n'), { model: 'gpt-3.5-turbo-0613', purpose: 'validation' });
     const shortTokens = r.stats.tokensPerExample!.min;
     assert.equal(r.tokens.billable, 4096 + shortTokens);
@@ -54,7 +64,7 @@ describe('cost estimate (cookbook epoch heuristic + one price table)', () => {
     assert.equal(r.estimatedCost!.epochs, 25);
   });
 
-  it('the price table is one data file with the notes\' prices, and every row is resolvable', () => {
+  it("the price table is one data file with the notes' prices, and every row is resolvable", () => {
     const file = path.join(__dirname, '../../../src/core/validation/models.json');
     const json = JSON.parse(readFileSync(file, 'utf8')) as { models: { id: string; trainingUsdPer1M: number | null }[] };
     const price = (id: string) => json.models.find((m) => m.id === id)?.trainingUsdPer1M;

@@ -13,7 +13,7 @@ function npQuantile(values: number[], q: number): number {
 describe('FrequencyDistribution (exact stats in memory ∝ distinct values)', () => {
   it('matches numpy min/max/mean/median/quantile(0.1/0.9) on random data', () => {
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (const n of [1, 2, 3, 10, 101, 5000]) {
       const values = Array.from({ length: n }, () => Math.floor(rnd() * 300));
       const d = new FrequencyDistribution();
@@ -45,7 +45,10 @@ describe('FrequencyDistribution (exact stats in memory ∝ distinct values)', ()
     const d = new FrequencyDistribution();
     for (let i = 0; i <= 1000; i++) d.add(i);
     const h = d.histogram(20)!;
-    assert.equal(h.counts.reduce((a, b) => a + b, 0), 1001);
+    assert.equal(
+      h.counts.reduce((a, b) => a + b, 0),
+      1001,
+    );
     assert.equal(h.edges.length, h.counts.length + 1);
     assert.ok(h.counts.length <= 21);
     assert.ok(h.edges[0]! <= 0 && h.edges[h.edges.length - 1]! > 1000);

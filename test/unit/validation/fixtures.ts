@@ -29,9 +29,16 @@ export const GOOD = ex(msg('system', 'You are Marcus.'), msg('user', 'What did V
 const V: ValidateOptions = { purpose: 'validation' };
 
 const toolCall = (id: string, args: unknown = '{"city": "Rome"}') => ({ id, type: 'function', function: { name: 'weather', arguments: args } });
-const TOOLS = [{ type: 'function', function: { name: 'weather', description: 'Weather by city', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+const TOOLS = [
+  { type: 'function', function: { name: 'weather', description: 'Weather by city', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
+];
 const GOOD_TOOL_EXAMPLE = JSON.stringify({
-  messages: [msg('user', 'Weather in Rome?'), { role: 'assistant', tool_calls: [toolCall('call_1')] }, { role: 'tool', content: '{"temp": 21}', tool_call_id: 'call_1' }, msg('assistant', 'It is 21 °C in Rome.')],
+  messages: [
+    msg('user', 'Weather in Rome?'),
+    { role: 'assistant', tool_calls: [toolCall('call_1')] },
+    { role: 'tool', content: '{"temp": 21}', tool_call_id: 'call_1' },
+    msg('assistant', 'It is 21 °C in Rome.'),
+  ],
   tools: TOOLS,
   parallel_tool_calls: false,
 });
@@ -41,7 +48,19 @@ export const RULE_CASES: RuleCase[] = [
   // ── line level ──
   {
     code: 'invalid_utf8',
-    bad: [{ bytes: Buffer.concat([Buffer.from(GOOD + '\n'), Buffer.from('{"messages":[{"role":"user","content":"caf'), Buffer.from([0xe9]), Buffer.from('"},{"role":"assistant","content":"ok"}]}\n')]), opts: V, line: 2, fileOnly: true }],
+    bad: [
+      {
+        bytes: Buffer.concat([
+          Buffer.from(GOOD + '\n'),
+          Buffer.from('{"messages":[{"role":"user","content":"caf'),
+          Buffer.from([0xe9]),
+          Buffer.from('"},{"role":"assistant","content":"ok"}]}\n'),
+        ]),
+        opts: V,
+        line: 2,
+        fileOnly: true,
+      },
+    ],
     good: [{ bytes: Buffer.from(ex(msg('user', 'café – naïve ✓ 日本'), msg('assistant', 'ok')) + '\n'), opts: V, fileOnly: true }],
   },
   {
@@ -96,7 +115,11 @@ export const RULE_CASES: RuleCase[] = [
     bad: [
       { lines: [ex({ content: 'no role' }, msg('assistant', 'a'))], opts: V, line: 1 },
       { lines: [ex({ role: 'user' }, msg('assistant', 'a'))], opts: V, line: 1 },
-      { lines: [ex(msg('user', 'q'), { role: 'assistant', tool_calls: [toolCall('c1')] }, { role: 'tool', content: 'x' }, msg('assistant', 'a'))], opts: V, line: 1 },
+      {
+        lines: [ex(msg('user', 'q'), { role: 'assistant', tool_calls: [toolCall('c1')] }, { role: 'tool', content: 'x' }, msg('assistant', 'a'))],
+        opts: V,
+        line: 1,
+      },
       { lines: [ex(msg('user', 'q'), { role: 'function', content: 'x' }, msg('assistant', 'a'))], opts: V, line: 1 },
     ],
     good: [{ lines: [GOOD_TOOL_EXAMPLE], opts: V }],
@@ -107,7 +130,12 @@ export const RULE_CASES: RuleCase[] = [
       { lines: [ex(msg('user', 'q', { foo: 1 }), msg('assistant', 'a'))], opts: V, line: 1 },
       { lines: [ex(msg('user', 'q'), msg('assistant', 'a', { tool_call_id: 'x' }))], opts: V, line: 1 },
     ],
-    good: [{ lines: [ex(msg('system', 's', { name: 'rules' }), msg('user', 'q', { name: 'Lucius' }), msg('assistant', 'a', { name: 'Marcus', weight: 1 }))], opts: V }],
+    good: [
+      {
+        lines: [ex(msg('system', 's', { name: 'rules' }), msg('user', 'q', { name: 'Lucius' }), msg('assistant', 'a', { name: 'Marcus', weight: 1 }))],
+        opts: V,
+      },
+    ],
   },
   {
     code: 'unrecognized_role',
@@ -118,7 +146,17 @@ export const RULE_CASES: RuleCase[] = [
     ],
     good: [
       { lines: [GOOD_TOOL_EXAMPLE], opts: V },
-      { lines: [ex(msg('user', 'q'), { role: 'assistant', content: null, function_call: { name: 'f', arguments: '{}' } }, { role: 'function', name: 'f', content: '42' }, msg('assistant', 'a'))], opts: V },
+      {
+        lines: [
+          ex(
+            msg('user', 'q'),
+            { role: 'assistant', content: null, function_call: { name: 'f', arguments: '{}' } },
+            { role: 'function', name: 'f', content: '42' },
+            msg('assistant', 'a'),
+          ),
+        ],
+        opts: V,
+      },
     ],
   },
   {
@@ -130,7 +168,20 @@ export const RULE_CASES: RuleCase[] = [
       { lines: [ex(msg('user', { text: 'x' }), msg('assistant', 'a'))], opts: V, line: 1 },
       { lines: [ex(msg('user', []), msg('assistant', 'a'))], opts: V, line: 1 },
     ],
-    good: [{ lines: [ex(msg('user', [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'https://example.com/a.png', detail: 'low' } }]), msg('assistant', 'A stoa.'))], opts: V }],
+    good: [
+      {
+        lines: [
+          ex(
+            msg('user', [
+              { type: 'text', text: 'What is this?' },
+              { type: 'image_url', image_url: { url: 'https://example.com/a.png', detail: 'low' } },
+            ]),
+            msg('assistant', 'A stoa.'),
+          ),
+        ],
+        opts: V,
+      },
+    ],
   },
   {
     code: 'example_missing_assistant_message',
@@ -163,7 +214,19 @@ export const RULE_CASES: RuleCase[] = [
       { lines: [ex(msg('user', 'q'), msg('assistant', 'a', { weight: '1' }))], opts: V, line: 1 },
       { lines: [ex(msg('user', 'q'), msg('assistant', 'a', { weight: 0.5 }))], opts: V, line: 1 },
     ],
-    good: [{ lines: [ex(msg('user', 'q'), msg('assistant', 'Paris', { weight: 0 }), msg('user', 'More sarcastic?'), msg('assistant', 'Paris, as if you did not know.', { weight: 1 }))], opts: V }],
+    good: [
+      {
+        lines: [
+          ex(
+            msg('user', 'q'),
+            msg('assistant', 'Paris', { weight: 0 }),
+            msg('user', 'More sarcastic?'),
+            msg('assistant', 'Paris, as if you did not know.', { weight: 1 }),
+          ),
+        ],
+        opts: V,
+      },
+    ],
   },
   {
     code: 'weight_not_allowed',
@@ -188,12 +251,31 @@ export const RULE_CASES: RuleCase[] = [
       { lines: [ex(msg('user', 'q'), msg('assistant', [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }]))], opts: V, line: 1 },
       { lines: [ex(msg('user', [{ type: 'text' }]), msg('assistant', 'a'))], opts: V, line: 1 },
       { lines: [ex(msg('user', [{ type: 'image_url', image_url: { url: 'ftp://example.com/a.png' } }]), msg('assistant', 'a'))], opts: V, line: 1 },
-      { lines: [ex(msg('user', [{ type: 'image_url', image_url: { url: 'https://example.com/a.png', detail: 'max' } }]), msg('assistant', 'a'))], opts: V, line: 1 },
-      { lines: [ex(msg('system', [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }]), msg('user', 'q'), msg('assistant', 'a'))], opts: V, line: 1 },
+      {
+        lines: [ex(msg('user', [{ type: 'image_url', image_url: { url: 'https://example.com/a.png', detail: 'max' } }]), msg('assistant', 'a'))],
+        opts: V,
+        line: 1,
+      },
+      {
+        lines: [ex(msg('system', [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }]), msg('user', 'q'), msg('assistant', 'a'))],
+        opts: V,
+        line: 1,
+      },
       { lines: [ex(msg('user', 'q'), msg('assistant', 'a', { refusal: 3 }))], opts: V, line: 1 },
     ],
     good: [
-      { lines: [ex(msg('user', [{ type: 'text', text: 'Describe' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }]), msg('assistant', [{ type: 'text', text: 'A column.' }]))], opts: V },
+      {
+        lines: [
+          ex(
+            msg('user', [
+              { type: 'text', text: 'Describe' },
+              { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+            ]),
+            msg('assistant', [{ type: 'text', text: 'A column.' }]),
+          ),
+        ],
+        opts: V,
+      },
       { lines: [ex(msg('user', 'Do something bad'), msg('assistant', [{ type: 'refusal', refusal: 'I will not.' }]))], opts: V },
     ],
   },
@@ -202,22 +284,63 @@ export const RULE_CASES: RuleCase[] = [
     bad: [
       { lines: [ex(msg('user', 'q'), { role: 'assistant', tool_calls: {} }, msg('assistant', 'a'))], opts: V, line: 1 },
       { lines: [ex(msg('user', 'q'), { role: 'assistant', tool_calls: [{ id: 'c1' }] }, msg('assistant', 'a'))], opts: V, line: 1 },
-      { lines: [ex(msg('user', 'q'), { role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { arguments: '{}' } }] }, msg('assistant', 'a'))], opts: V, line: 1 },
+      {
+        lines: [
+          ex(msg('user', 'q'), { role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { arguments: '{}' } }] }, msg('assistant', 'a')),
+        ],
+        opts: V,
+        line: 1,
+      },
     ],
     good: [{ lines: [GOOD_TOOL_EXAMPLE], opts: V }],
   },
   {
     code: 'invalid_tool_call_arguments',
     bad: [
-      { lines: [ex(msg('user', 'q'), { role: 'assistant', tool_calls: [toolCall('c1', { city: 'Rome' })] }, { role: 'tool', content: 'x', tool_call_id: 'c1' }, msg('assistant', 'a'))], opts: V, line: 1 },
-      { lines: [ex(msg('user', 'q'), { role: 'assistant', tool_calls: [toolCall('c1', '{city: Rome}')] }, { role: 'tool', content: 'x', tool_call_id: 'c1' }, msg('assistant', 'a'))], opts: V, line: 1 },
+      {
+        lines: [
+          ex(
+            msg('user', 'q'),
+            { role: 'assistant', tool_calls: [toolCall('c1', { city: 'Rome' })] },
+            { role: 'tool', content: 'x', tool_call_id: 'c1' },
+            msg('assistant', 'a'),
+          ),
+        ],
+        opts: V,
+        line: 1,
+      },
+      {
+        lines: [
+          ex(
+            msg('user', 'q'),
+            { role: 'assistant', tool_calls: [toolCall('c1', '{city: Rome}')] },
+            { role: 'tool', content: 'x', tool_call_id: 'c1' },
+            msg('assistant', 'a'),
+          ),
+        ],
+        opts: V,
+        line: 1,
+      },
       { lines: [ex(msg('user', 'q'), { role: 'assistant', function_call: { name: 'f', arguments: 'nope' } }, msg('assistant', 'a'))], opts: V, line: 1 },
     ],
     good: [{ lines: [GOOD_TOOL_EXAMPLE], opts: V }],
   },
   {
     code: 'unmatched_tool_call_id',
-    bad: [{ lines: [ex(msg('user', 'q'), { role: 'assistant', tool_calls: [toolCall('call_1')] }, { role: 'tool', content: '21', tool_call_id: 'call_2' }, msg('assistant', 'a'))], opts: V, line: 1 }],
+    bad: [
+      {
+        lines: [
+          ex(
+            msg('user', 'q'),
+            { role: 'assistant', tool_calls: [toolCall('call_1')] },
+            { role: 'tool', content: '21', tool_call_id: 'call_2' },
+            msg('assistant', 'a'),
+          ),
+        ],
+        opts: V,
+        line: 1,
+      },
+    ],
     good: [{ lines: [GOOD_TOOL_EXAMPLE], opts: V }],
   },
   {
@@ -226,7 +349,19 @@ export const RULE_CASES: RuleCase[] = [
       { lines: [ex(msg('user', 'q'), { role: 'assistant', function_call: 'weather' }, msg('assistant', 'a'))], opts: V, line: 1 },
       { lines: [ex(msg('user', 'q'), { role: 'assistant', function_call: { arguments: '{}' } }, msg('assistant', 'a'))], opts: V, line: 1 },
     ],
-    good: [{ lines: [ex(msg('user', 'q'), { role: 'assistant', function_call: { name: 'weather', arguments: '{"city":"Rome"}' } }, { role: 'function', name: 'weather', content: '21' }, msg('assistant', 'a'))], opts: V }],
+    good: [
+      {
+        lines: [
+          ex(
+            msg('user', 'q'),
+            { role: 'assistant', function_call: { name: 'weather', arguments: '{"city":"Rome"}' } },
+            { role: 'function', name: 'weather', content: '21' },
+            msg('assistant', 'a'),
+          ),
+        ],
+        opts: V,
+      },
+    ],
   },
   {
     code: 'invalid_tools',
@@ -256,7 +391,9 @@ export const RULE_CASES: RuleCase[] = [
   // ── warnings (never block) ──
   {
     code: 'example_too_long',
-    bad: [{ lines: [GOOD, ex(msg('user', 'q'), msg('assistant', 'word '.repeat(5000)))], opts: { ...V, model: 'gpt-3.5-turbo-0613' }, line: 2, accepted: true }],
+    bad: [
+      { lines: [GOOD, ex(msg('user', 'q'), msg('assistant', 'word '.repeat(5000)))], opts: { ...V, model: 'gpt-3.5-turbo-0613' }, line: 2, accepted: true },
+    ],
     good: [{ lines: [GOOD, ex(msg('user', 'q'), msg('assistant', 'word '.repeat(5000)))], opts: { ...V, model: 'gpt-4.1-mini-2025-04-14' } }],
   },
   {

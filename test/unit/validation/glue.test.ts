@@ -26,8 +26,14 @@ describe('validation glue helpers', () => {
     assert.equal(formatUsd(0.675), '$0.68');
     assert.equal(formatUsd(1234.4), '$1,234');
     const cost = { model: 'm', epochs: 3, defaultEpochs: true, billableTokens: 1, trainedTokens: 3, usdPer1MTokens: 5, usd: 0.675 };
-    assert.equal(statusText('journal', { examples: 120, tokens: { encoding: 'o200k_base', total: 45_210, billable: 1, assistant: 1 }, estimatedCost: cost }), '$(database) journal · 120 examples · 45.2k tokens · ≈$0.68');
-    assert.equal(statusText('one', { examples: 1, tokens: { encoding: 'o200k_base', total: 12, billable: 12, assistant: 2 }, estimatedCost: null }), '$(database) one · 1 example · 12 tokens');
+    assert.equal(
+      statusText('journal', { examples: 120, tokens: { encoding: 'o200k_base', total: 45_210, billable: 1, assistant: 1 }, estimatedCost: cost }),
+      '$(database) journal · 120 examples · 45.2k tokens · ≈$0.68',
+    );
+    assert.equal(
+      statusText('one', { examples: 1, tokens: { encoding: 'o200k_base', total: 12, billable: 12, assistant: 2 }, estimatedCost: null }),
+      '$(database) one · 1 example · 12 tokens',
+    );
     assert.equal(statusText('journal', undefined), '$(database) journal');
   });
 
@@ -54,7 +60,17 @@ describe('validation glue helpers', () => {
     assert.equal(isFromValidationWebview({ type: 'validation/ready' }), true);
     assert.equal(isFromValidationWebview({ type: 'validation/open', role: 'train', line: 3, column: 7 }), true);
     assert.equal(isFromValidationWebview({ type: 'validation/rendered', files: 2, bins: 14, blocking: 0 }), true);
-    for (const bad of [null, 'x', {}, { type: 'validation/ready', extra: 1 }, { type: 'validation/open', role: 'test', line: 1 }, { type: 'validation/open', role: 'train', line: 0 }, { type: 'validation/open', role: 'train', line: 1.5 }, { type: 'validation/rendered', files: -1, bins: 0, blocking: 0 }, { type: 'run', command: 'x' }]) {
+    for (const bad of [
+      null,
+      'x',
+      {},
+      { type: 'validation/ready', extra: 1 },
+      { type: 'validation/open', role: 'test', line: 1 },
+      { type: 'validation/open', role: 'train', line: 0 },
+      { type: 'validation/open', role: 'train', line: 1.5 },
+      { type: 'validation/rendered', files: -1, bins: 0, blocking: 0 },
+      { type: 'run', command: 'x' },
+    ]) {
       assert.equal(isFromValidationWebview(bad), false, JSON.stringify(bad));
     }
   });

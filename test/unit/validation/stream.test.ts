@@ -12,7 +12,13 @@ import { corpusAvailable, writeDataset } from '../../../bench/lib/meditationsJso
 
 async function linesOf(file: string, start: number, end: number, chunkBytes: number): Promise<{ text: string; bad: boolean }[]> {
   const out: { text: string; bad: boolean }[] = [];
-  await readRange(file, start, end, { line: (text, _n, bad) => out.push({ text, bad }), lineTooLong: () => out.push({ text: '<too long>', bad: false }) }, { chunkBytes });
+  await readRange(
+    file,
+    start,
+    end,
+    { line: (text, _n, bad) => out.push({ text, bad }), lineTooLong: () => out.push({ text: '<too long>', bad: false }) },
+    { chunkBytes },
+  );
   return out;
 }
 
@@ -50,7 +56,12 @@ describe('streaming reader and file validation', function () {
     const file = path.join(dir, 'partition.jsonl');
     writeFileSync(file, content);
     const size = Buffer.byteLength(content);
-    for (const cuts of [[0, size], [0, 1, size], [0, 37, 38, 500, size - 1, size], [0, 100, 1001, 2002, 3003, size]]) {
+    for (const cuts of [
+      [0, size],
+      [0, 1, size],
+      [0, 37, 38, 500, size - 1, size],
+      [0, 100, 1001, 2002, 3003, size],
+    ]) {
       const all: string[] = [];
       for (let i = 0; i + 1 < cuts.length; i++) all.push(...(await linesOf(file, cuts[i]!, cuts[i + 1]!, 17)).map((l) => l.text));
       assert.deepEqual(all, lines, `cuts ${cuts.join(',')}`);
@@ -59,7 +70,10 @@ describe('streaming reader and file validation', function () {
 
   it('flags exactly the lines with invalid UTF-8', async () => {
     const file = path.join(dir, 'utf8.jsonl');
-    writeFileSync(file, Buffer.concat([Buffer.from('ok\n'), Buffer.from([0x62, 0xff, 0x0a]), Buffer.from('été\n'), Buffer.from([0xc3, 0x0a]), Buffer.from('end')]));
+    writeFileSync(
+      file,
+      Buffer.concat([Buffer.from('ok\n'), Buffer.from([0x62, 0xff, 0x0a]), Buffer.from('été\n'), Buffer.from([0xc3, 0x0a]), Buffer.from('end')]),
+    );
     const got = await linesOf(file, 0, 100, 4);
     assert.deepEqual(
       got.map((l) => l.bad),

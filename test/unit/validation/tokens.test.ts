@@ -34,12 +34,25 @@ describe('token counts (gpt-tokenizer vs OpenAI tiktoken)', function () {
       }
       // The full corpus beside the repo has ~1,600 paragraphs; the committed excerpt ~70.
       const full = CORPUS === FULL_CORPUS;
-      assert.ok(full ? paras.length > 500 && total > 200_000 : paras.length > 40 && total > 8_000, `a real amount of text was compared (${paras.length} paragraphs, ${total} tokens)`);
+      assert.ok(
+        full ? paras.length > 500 && total > 200_000 : paras.length > 40 && total > 8_000,
+        `a real amount of text was compared (${paras.length} paragraphs, ${total} tokens)`,
+      );
     });
 
     it(`${enc}: non-ASCII, whitespace runs, digits and special-token text count as tiktoken (disallowed_special=())`, async () => {
       const counter = await loadTokenCounter(enc);
-      const samples = ['', ' ', '\n\n\n', 'naïve café — “quotes” ✓ 日本語のテキスト 🤔🏛️', '1234567890 3.14159 1e10', '   leading and trailing   ', 'tabs\tand\r\nCRLF', 'end <|endoftext|> and <|fim_suffix|>', 'x'.repeat(5000)];
+      const samples = [
+        '',
+        ' ',
+        '\n\n\n',
+        'naïve café — “quotes” ✓ 日本語のテキスト 🤔🏛️',
+        '1234567890 3.14159 1e10',
+        '   leading and trailing   ',
+        'tabs\tand\r\nCRLF',
+        'end <|endoftext|> and <|fim_suffix|>',
+        'x'.repeat(5000),
+      ];
       for (const s of samples) {
         const expected = tk[enc]!.encode_ordinary(s).length;
         assert.equal(counter.count(s), expected, JSON.stringify(s.slice(0, 40)));
@@ -71,7 +84,14 @@ describe('token counts (gpt-tokenizer vs OpenAI tiktoken)', function () {
   });
 
   it('validateJsonlText totals equal a direct tiktoken count, with the encoding chosen by model', async () => {
-    const lines = paras.slice(0, 40).map((p, i) => JSON.stringify({ messages: [{ role: 'user', content: `Entry ${i}?` }, { role: 'assistant', content: p }] }));
+    const lines = paras.slice(0, 40).map((p, i) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `Entry ${i}?` },
+          { role: 'assistant', content: p },
+        ],
+      }),
+    );
     for (const model of ['gpt-4o-mini-2024-07-18', 'gpt-3.5-turbo-0125']) {
       const enc = tk[encodingForModel(model)]!;
       const expected = lines.reduce((acc, l) => {

@@ -13,6 +13,9 @@ describe('walkthrough journal template', () => {
     const text = JOURNAL_TEMPLATE(new Date('2026-11-26T10:00:00Z'));
     assert.match(text, /^## 2026-11-26 — What did I learn today\?$/m);
     const passages = splitJournal(text).passages;
-    assert.ok(passages.some((p) => /2026-11-26/.test(p.heading ?? '')), JSON.stringify(passages.map((p) => p.heading)));
+    assert.ok(
+      passages.some((p) => /2026-11-26/.test(p.heading ?? '')),
+      JSON.stringify(passages.map((p) => p.heading)),
+    );
   });
 });
