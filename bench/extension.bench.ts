@@ -303,6 +303,114 @@ async function until<T>(what: string, f: () => T | undefined, timeoutMs = 90_000
   }
 }
 
+/** An empty extension: one command, activated by it (the implicit onCommand event), activate() registers it. */
+function writeEmptyExtension(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({
+      name: 'activation-empty',
+      publisher: 'socratune-bench',
+      version: '0.0.1',
+      engines: { vscode: '^1.90.0' },
+      main: './extension.js',
+      activationEvents: [],
+      contributes: { commands: [{ command: 'activationEmpty.run', title: 'Activation Empty: Run' }] },
+    }),
+  );
+  writeFileSync(
+    path.join(dir, 'extension.js'),
+    "exports.activate = (context) => { context.subscriptions.push(require('vscode').commands.registerCommand('activationEmpty.run', () => undefined)); };\n" +
+      'exports.deactivate = () => undefined;\n',
+  );
+}
+
+/** Runs a command by its palette title and waits until the palette has closed. */
+async function paletteCommand(page: import('playwright-core').Page, title: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  for (let attempt = 0; attempt < 3 && !(await input.isVisible()); attempt++) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
+  }
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 30_000 });
+  await input.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+}
+
+/** The "Activation: N ms" figure of one extension (by package name) in VS Code's Running Extensions editor. */
+async function runningExtensionsFigure(page: import('playwright-core').Page, name: string): Promise<number> {
+  const row = page.locator(`.runtime-extensions-editor .monaco-list-row[aria-label="${name}"] .activation-time`).first();
+  await row.waitFor({ timeout: 30_000 });
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await page.waitForTimeout(250)) {
+    const m = /([\d.]+)\s*ms/.exec((await row.textContent()) ?? '');
+    if (m) return Number(m[1]);
+  }
+  throw new Error(`no activation time for ${name} in Running Extensions`);
+}
+
+/**
+ * VS Code's own figure ("Developer: Show Running Extensions": code loading + activate call) for Socratune and for an
+ * empty extension, both activated by a command on a settled window (the workbench up, no Socratune view open, 3 s of
+ * quiet), in the same window: one new window = one new extension host, WINDOWS windows.
+ */
+async function runningExtensionsActivation(
+  server: ServerLib,
+  browser: Browser,
+  extDir: string,
+  emptyDir: string,
+  workspaceDir: string,
+  env: Record<string, string>,
+  tmp: string,
+): Promise<BenchResult[]> {
+  const vscode = await server.startServer({
+    extensionsDir: extDir,
+    extensionDevelopmentPath: emptyDir,
+    workspace: workspaceDir,
+    logFile: path.join(tmp, 'server-running.log'),
+    env,
+  });
+  const ours: number[] = [];
+  const empty: number[] = [];
+  try {
+    for (let i = 0; i < WINDOWS; i++) {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(vscode.workbenchUrl());
+      await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+      await page.locator('.part.statusbar').waitFor({ timeout: 90_000 });
+      await page.waitForTimeout(3000); // settled
+      await paletteCommand(page, 'Activation Empty: Run');
+      await paletteCommand(page, 'Socratune: Show Log');
+      await page.waitForTimeout(1000);
+      await paletteCommand(page, 'Developer: Show Running Extensions');
+      ours.push(await runningExtensionsFigure(page, 'socratune'));
+      empty.push(await runningExtensionsFigure(page, 'activation-empty'));
+      console.error(`  window ${i + 1} (Running Extensions): Socratune ${ours[i]} ms, empty extension ${empty[i]} ms`);
+      await context.close();
+    }
+  } finally {
+    await vscode.stop();
+  }
+  const diffs = ours.map((o, i) => o - empty[i]);
+  return [
+    {
+      name: `activation as VS Code's Running Extensions shows it (by a command, settled window), median of ${ours.length} windows`,
+      value: round(median(ours)),
+      unit: 'ms',
+      baseline: round(median(empty)),
+      ratio: round(median(ours) / Math.max(median(empty), 0.5)),
+      notes: `Socratune ${ours.join(', ')} ms (min ${Math.min(...ours)}, max ${Math.max(...ours)}); empty extension ${empty.join(', ')} ms (min ${Math.min(...empty)}, max ${Math.max(...empty)}), same windows, same trigger`,
+    },
+    {
+      name: "activation above an empty extension (VS Code's Running Extensions figure), median of the per-window differences",
+      value: round(median(diffs)),
+      unit: 'ms',
+      notes: `per window ${diffs.join(', ')} ms`,
+    },
+  ];
+}
+
 async function activation(vsix: string): Promise<BenchResult[]> {
   const server = await lib<ServerLib>('vscode-server.mjs');
   const ws = await lib<WorkspaceLib>('workspace.mjs');
@@ -391,6 +499,12 @@ async function activation(vsix: string): Promise<BenchResult[]> {
       await context.close();
     }
     const samples = readHosts(vscode.logsDir);
+    // Second server (the empty extension as the development extension, Socratune installed as before).
+    await vscode.stop();
+    const emptyDir = path.join(tmp, 'activation-empty');
+    writeEmptyExtension(emptyDir);
+    const env = { SOCRATUNE_EMULATOR_URL: emu.url, SOCRATUNE_EMULATOR_KEY: emu.key };
+    const running = await runningExtensionsActivation(server, browser, extDir, emptyDir, workspace.dir, env, tmp);
     const act = samples.map((s) => s.activateMs);
     const base = samples.map((s) => s.baselineMs).filter((x): x is number => x !== undefined);
     const withLoad = samples.map((s) => s.withLoadMs).filter((x): x is number => x !== undefined);
@@ -425,6 +539,7 @@ async function activation(vsix: string): Promise<BenchResult[]> {
         unit: 'requests',
         notes: `after the first paint, which made ${firstPaintCalls} request(s) (model list, jobs list)`,
       },
+      ...running,
       ...sizeResults,
     ];
   } finally {
