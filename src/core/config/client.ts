@@ -23,12 +23,15 @@ export function createClient(profile: BackendProfile, apiKey: string | undefined
   }
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (profile.provider === 'azure' && apiKey) headers['api-key'] = apiKey;
+  // Azure's v1 route takes no api-version for GA features; `preview` opts every request into preview ones.
+  const apiVersion = profile.provider === 'azure' ? profile.azureApiVersion.trim() : '';
   const client = new OpenAI({
     apiKey: apiKey || 'no-key',
     baseURL: base.baseURL,
     timeout: opts.timeoutMs ?? 120_000,
     maxRetries: opts.maxRetries ?? 2,
     defaultHeaders: headers,
+    defaultQuery: apiVersion ? { 'api-version': apiVersion } : undefined,
     dangerouslyAllowBrowser: false,
   });
   return { ok: true, client, baseURL: base.baseURL };

@@ -12,7 +12,7 @@ export interface BackendProfile {
   readonly baseUrl: string;
   /** Azure resource endpoint, e.g. https://my-resource.openai.azure.com */
   readonly azureEndpoint: string;
-  /** Azure api-version; empty means the v1 API (`{endpoint}/openai/v1/`). */
+  /** Azure api-version query sent with every v1 request (`preview` for preview features); empty sends none. */
   readonly azureApiVersion: string;
   readonly defaultChatModel: string;
   readonly defaultBaseModel: string;
