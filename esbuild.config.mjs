@@ -45,6 +45,8 @@ export const targets = [
   },
   // Command-line dataset validator (`socratune-validate`).
   { ...node, entryPoints: ['src/cli/validate.ts'], outfile: 'dist/cli/validate.js', banner: { js: '#!/usr/bin/env node' } },
+  // Command-line trainer log reader (`socratune-trainer-log`): MLX-LM / Hugging Face Trainer logs → loss curves.
+  { ...node, entryPoints: ['src/cli/trainerLog.ts'], outfile: 'dist/cli/trainerLog.js', banner: { js: '#!/usr/bin/env node' } },
   // Tokenizer (BPE ranks, ~3.6 MB): its own file, required on first use by the extension, the CLI and the
   // validation workers — never part of dist/extension.js (see src/core/validation/loadTokenizer.ts).
   // Production builds ship it Brotli-compressed (dist/tokenizer.js.br, ~1.1 MB instead of ~1.45 MB in the .vsix).
@@ -79,6 +81,7 @@ async function main() {
   }
   await Promise.all(targets.map(({ split, ...t }) => (split ? buildSplit(t) : esbuild.build(t))));
   if (existsSync('dist/cli/validate.js')) chmodSync('dist/cli/validate.js', 0o755);
+  if (existsSync('dist/cli/trainerLog.js')) chmodSync('dist/cli/trainerLog.js', 0o755);
   if (production && existsSync('dist/tokenizer.js')) compressTokenizer('dist/tokenizer.js');
 }
 
