@@ -2,9 +2,6 @@ import * as vscode from 'vscode';
 import { Services } from '../platform/services';
 import { DatasetInfo } from '../shared/protocol';
 
-/** The dataset capability's command (registered by the dataset helper; TEAM.md "DATASET FOLDER FORMAT"). */
-export const ADD_EXAMPLE_COMMAND = 'socratune.addExample';
-
 export interface ExampleArgs {
   readonly user: string;
   readonly assistant: string;
@@ -16,11 +13,11 @@ export interface ExampleArgs {
 export type AddResult = { ok: true; id: string; datasetName?: string; duplicate?: boolean } | { ok: false; message: string; cancelled?: boolean };
 
 export const MISSING_DATASET_FEATURE =
-  'Adding to a training set needs the dataset feature (command "socratune.addExample"), which is not available in this build. Your reply is kept in the conversation; export it as markdown meanwhile.';
+  'Adding to a training set needs the dataset feature, which is not available in this build. Your reply is kept in the conversation; export it as markdown meanwhile.';
 
 /**
  * Chat → dataset: "Add to Training Set" goes through the dataset capability's own durable store via
- * `socratune.addExample` (never by writing JSONL here). "Edit, then Add" opens the reply in an editor and
+ * `services.datasets.add` (never by writing JSONL here). "Edit, then Add" opens the reply in an editor and
  * adds the edited text when the document is saved.
  */
 export class DatasetBridge implements vscode.Disposable {
@@ -30,10 +27,13 @@ export class DatasetBridge implements vscode.Disposable {
   constructor(private readonly s: Services) {}
 
   async info(): Promise<DatasetInfo> {
-    const available = (await vscode.commands.getCommands(true)).includes(ADD_EXAMPLE_COMMAND);
-    const uri = this.s.activeDataset.uri;
-    const name = uri ? uri.path.split('/').filter(Boolean).pop() : undefined;
-    return { available, ...(name ? { name } : {}) };
+    let active;
+    try {
+      active = await this.s.datasets.active();
+    } catch {
+      return { available: false };
+    }
+    return { available: true, ...(active ? { name: active.name } : {}) };
   }
 
   async add(args: ExampleArgs): Promise<AddResult> {
@@ -41,16 +41,10 @@ export class DatasetBridge implements vscode.Disposable {
       return { ok: false, message: 'Only a reply with text, answering a prompt, can be added to a training set.' };
     if (!(await this.info()).available) return { ok: false, message: MISSING_DATASET_FEATURE };
     try {
-      const payload: ExampleArgs = { user: args.user, assistant: args.assistant, ...(args.system ? { system: args.system } : {}), origin: 'chat' };
-      const r = await vscode.commands.executeCommand<unknown>(ADD_EXAMPLE_COMMAND, payload);
-      if (typeof r === 'object' && r !== null && typeof (r as { id?: unknown }).id === 'string') {
-        const uri = (r as { datasetUri?: unknown }).datasetUri;
-        const datasetName = uri instanceof vscode.Uri ? uri.path.split('/').filter(Boolean).pop() : undefined;
-        const duplicate = (r as { duplicateOf?: unknown }).duplicateOf !== undefined;
-        return { ok: true, id: (r as { id: string }).id, ...(datasetName ? { datasetName } : {}), ...(duplicate ? { duplicate } : {}) };
-      }
-      // The dataset command returns nothing when the user cancelled (e.g. dismissed its dataset picker).
-      return { ok: false, cancelled: true, message: 'Nothing was added to the training set.' };
+      const r = await this.s.datasets.add({ user: args.user, assistant: args.assistant, ...(args.system ? { system: args.system } : {}), origin: 'chat' });
+      // Undefined when the user cancelled (e.g. dismissed the dataset picker).
+      if (!r) return { ok: false, cancelled: true, message: 'Nothing was added to the training set.' };
+      return { ok: true, id: r.id, datasetName: r.datasetName, ...(r.duplicateOf ? { duplicate: true } : {}) };
     } catch (e) {
       return { ok: false, message: `Could not add the example: ${e instanceof Error ? e.message : String(e)}` };
     }

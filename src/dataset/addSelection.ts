@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DedupIndex } from '../core/dataset/dedup';
 import { sha } from '../core/dataset/hash';
+import { addOne } from './port';
 import { checkPassageText, headingPathAt, preparePassage } from '../core/dataset/prepare';
 import { NewExample } from '../core/dataset/store';
 import { Origin } from '../core/dataset/types';
@@ -172,7 +173,7 @@ async function addSelection(svc: DatasetService, args?: AddSelectionArgs): Promi
   return result;
 }
 
-/** Internal: append one example from elsewhere (chat's "Add to Training Set"). Returns { id, datasetUri }. */
+/** Internal: append one example from elsewhere (automation; capabilities use `services.datasets.add`). Returns { id, datasetUri }. */
 async function addExample(
   svc: DatasetService,
   arg: unknown,
@@ -181,20 +182,9 @@ async function addExample(
     throw new UserError(
       'socratune.addExample needs { user: string, assistant: string, system?: string, origin: "chat" | "selection" | "import", source?: { file, startLine, endLine } }.',
     );
-  const problem = checkPassageText(arg.assistant) ?? (arg.user.trim() ? undefined : { message: 'The user prompt is empty. Nothing was written.' });
-  if (problem) throw new UserError(problem.message);
-  const ds = arg.datasetUri
-    ? await svc.openAt(typeof arg.datasetUri === 'string' ? vscode.Uri.parse(arg.datasetUri) : arg.datasetUri)
-    : await svc.ensureActive(true);
-  if (!ds) return undefined; // the user dismissed the dataset picker: nothing written
-  // The dataset's training system prompt (or its "none") always wins, so one dataset never mixes prompts;
-  // a different system prompt from the caller (e.g. the chat's) is only noted in the log.
-  const system = ds.store.settings.systemPrompt;
-  if (arg.system !== undefined && arg.system !== system)
-    svc.s.log.info(`addExample: the caller's system prompt differs from the training system prompt of “${ds.store.name}”; the dataset's is used.`);
-  const dup = ds.catalog.findDuplicates(arg.assistant)[0];
-  const [added] = await svc.add(ds, [{ user: arg.user, assistant: arg.assistant, origin: arg.origin, source: arg.source }]);
-  return { id: added.id, datasetUri: ds.uri, line: added.line, duplicateOf: dup ? { split: dup.ref.split, line: dup.ref.line, kind: dup.kind } : undefined };
+  const folder = arg.datasetUri ? (typeof arg.datasetUri === 'string' ? vscode.Uri.parse(arg.datasetUri) : arg.datasetUri).fsPath : undefined;
+  const r = await addOne(svc, { ...arg, datasetFolder: folder });
+  return r && { id: r.id, datasetUri: vscode.Uri.file(r.datasetFolder), line: r.line, duplicateOf: r.duplicateOf };
 }
 
 export function register(svc: DatasetService): void {

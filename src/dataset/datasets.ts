@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { datasetFolders } from '../core/dataset/repository';
 import * as vscode from 'vscode';
 import { checkDatasetName } from '../core/dataset/settings';
 import { DatasetStore } from '../core/dataset/store';
@@ -81,7 +82,7 @@ async function createDataset(svc: DatasetService, args?: CreateDatasetArgs): Pro
     if (!f) return undefined;
     root = roots.find((r) => r.folder === f) ?? root;
   }
-  const existing = new Set((await DatasetStore.list(root.dir)).map((d) => d.name.toLowerCase()));
+  const existing = new Set((await datasetFolders(root.dir)).map((d) => d.name.toLowerCase()));
   const name =
     args?.name ??
     (await vscode.window.showInputBox({

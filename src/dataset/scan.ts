@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { datasetFolders } from '../core/dataset/repository';
 import * as vscode from 'vscode';
 import { appendLines, readTextOrEmpty, writeAtomic } from '../core/dataset/fsutil';
 import { assistantText, exampleKey, passageHash } from '../core/dataset/hash';
@@ -131,7 +132,7 @@ export async function scanDataset(svc: DatasetService, diags: vscode.DiagnosticC
       title: 'Socratune: redact which kinds? (the journal and this dataset stay unchanged)',
     });
     if (!kinds?.length) return result;
-    const existing = new Set((await DatasetStore.list(path.dirname(ds.store.dir))).map((d) => d.name));
+    const existing = new Set((await datasetFolders(path.dirname(ds.store.dir))).map((d) => d.name));
     let name = `${ds.store.name}-redacted`;
     for (let i = 2; existing.has(name); i++) name = `${ds.store.name}-redacted-${i}`;
     try {

@@ -4,7 +4,8 @@ import { DatasetCatalog } from '../core/dataset/catalog';
 import { DatasetError } from '../core/dataset/fsutil';
 import { checkDatasetName } from '../core/dataset/settings';
 import { AddedExample, DatasetStore, LoadIssue, NewExample, RemoveResult } from '../core/dataset/store';
-import { DEFAULT_DATASETS_DIR, DatasetSettings, FILES } from '../core/dataset/types';
+import { DatasetRepository, datasetFolders, datasetsDir } from '../core/dataset/repository';
+import { DatasetSettings, FILES } from '../core/dataset/types';
 import { Services } from '../platform/services';
 import { SECTION } from '../platform/settings';
 import { DatasetSettingKeys } from './commandIds';
@@ -34,6 +35,24 @@ export function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SECTION);
 }
 
+/** `socratune.dataset.folder` (empty: the default `.socratune/datasets`). */
+export function datasetFolderSetting(): string | undefined {
+  return config().get<string>(DatasetSettingKeys.folder, '') || undefined;
+}
+
+function fileFolders(): readonly vscode.WorkspaceFolder[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+}
+
+/** The one dataset repository of the host: workspace roots, the folder setting and the active dataset. */
+export function hostRepository(s: Pick<Services, 'activeDataset'>): DatasetRepository {
+  return new DatasetRepository({
+    roots: () => fileFolders().map((f) => f.uri.fsPath),
+    folderSetting: datasetFolderSetting,
+    activeFolder: () => s.activeDataset.uri?.fsPath,
+  });
+}
+
 /**
  * The host side of datasets: which folders exist, which one is active, one DatasetStore per folder (so
  * every write goes through the same queue) and a DatasetCatalog kept current for duplicate checks and
@@ -45,8 +64,11 @@ export class DatasetService implements vscode.Disposable {
   /** Fired after examples were added/removed/moved in a dataset (its folder Uri). */
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Which datasets exist (custom folder honoured), shared with the wizard and the prompt binder. */
+  readonly repository: DatasetRepository;
 
   constructor(readonly s: Services) {
+    this.repository = hostRepository(s);
     const watcher = vscode.workspace.createFileSystemWatcher('**/{train,validation,provenance}.jsonl');
     // Socratune's own appends also trigger the watcher; the store knows their size and time, so only a real
     // outside change (a hand edit) drops the catalog — adds stay O(1).
@@ -67,17 +89,15 @@ export class DatasetService implements vscode.Disposable {
 
   /** `<workspace folder>/<socratune.dataset.folder>` for each workspace folder. */
   roots(): { folder: vscode.WorkspaceFolder; dir: string }[] {
-    const rel = config().get<string>(DatasetSettingKeys.folder, DEFAULT_DATASETS_DIR) || DEFAULT_DATASETS_DIR;
-    return (vscode.workspace.workspaceFolders ?? [])
-      .filter((f) => f.uri.scheme === 'file')
-      .map((folder) => ({ folder, dir: path.resolve(folder.uri.fsPath, rel) }));
+    const rel = datasetFolderSetting();
+    return fileFolders().map((folder) => ({ folder, dir: datasetsDir(folder.uri.fsPath, rel) }));
   }
 
   async list(): Promise<DatasetListing[]> {
     const out: DatasetListing[] = [];
     const seen = new Set<string>();
     for (const { folder, dir } of this.roots()) {
-      for (const d of await DatasetStore.list(dir)) {
+      for (const d of await datasetFolders(dir)) {
         seen.add(d.dir);
         out.push({ name: d.name, uri: vscode.Uri.file(d.dir), folder });
       }

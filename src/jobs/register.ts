@@ -75,8 +75,7 @@ export function registerJobs(s: Services): JobsApi {
   const backendHost = new BackendHost(s);
   const store = new JobsStore(() => backendHost.resolve());
   const manifests = new ManifestStore(path.join(context.globalStorageUri.fsPath, 'jobs'));
-  const roots = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-  const prompts = new PromptBinder(s.modelPrompts, manifests, roots);
+  const prompts = new PromptBinder(s.modelPrompts, manifests, s.datasets);
   const notifier = new JobNotifier();
   const events = new EventsChannel(store);
   const scheduler = new PollScheduler(async () => {
@@ -117,8 +116,7 @@ export function registerJobs(s: Services): JobsApi {
     const { coreWizardDeps, privacyScanFor, runStartFineTune, VsCodeWizardUi } = await import('./launch.js');
     const deps = coreWizardDeps({
       backend,
-      roots: roots(),
-      activeFolder: s.activeDataset.uri?.fsPath,
+      datasets: s.datasets,
       manifests,
       defaultBaseModel: s.profile().defaultBaseModel,
       privacyScan: privacyScanFor(),

@@ -1,19 +1,19 @@
 import type { FineTuneJob, JobCheckpoint } from '../core/backends/types';
 import { ManifestStore, readJobMetadata, sha256Hex } from '../core/jobs/manifest';
-import { listDatasets } from '../core/jobs/datasets';
+import type { DatasetRef } from '../core/dataset/repository';
 import type { BoundPrompt, ModelPrompts } from '../platform/modelPrompts';
 
 /**
  * Binds each fine-tuned model (and its checkpoints) to the system prompt it was trained with, so chat
  * addresses it the same way. Source of truth: the local job manifest; otherwise the job's metadata
- * prompt hash matched against the workspace datasets' prompts. A prompt the user set by hand is never
+ * prompt hash matched against the prompts of the datasets the dataset repository lists (custom folder included). A prompt the user set by hand is never
  * replaced.
  */
 export class PromptBinder {
   constructor(
     private readonly prompts: ModelPrompts,
     private readonly manifests: ManifestStore,
-    private readonly roots: () => string[],
+    private readonly datasets: { list(): Promise<DatasetRef[]> },
   ) {}
 
   async promptForJob(job: FineTuneJob): Promise<{ systemPrompt: string; datasetName?: string } | undefined> {
@@ -21,7 +21,7 @@ export class PromptBinder {
     if (m?.systemPrompt) return { systemPrompt: m.systemPrompt.text, datasetName: m.dataset.name };
     const md = readJobMetadata(job.metadata);
     if (!md.promptSha256) return undefined;
-    for (const ds of await listDatasets(this.roots())) {
+    for (const ds of await this.datasets.list()) {
       if (ds.systemPrompt !== undefined && sha256Hex(ds.systemPrompt) === md.promptSha256)
         return { systemPrompt: ds.systemPrompt, datasetName: md.datasetName ?? ds.name };
     }

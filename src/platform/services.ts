@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ClientOptions, ClientResult, createClient } from '../core/config/client';
 import { BackendProfile } from '../core/config/profile';
 import { ActiveDataset } from './activeDataset';
+import { DatasetsPort } from './datasets';
 import { Log } from './log';
 import { ModelPrompts } from './modelPrompts';
 import { ApiKeys } from './secrets';
@@ -14,6 +15,8 @@ export interface Services {
   readonly keys: ApiKeys;
   readonly activeDataset: ActiveDataset;
   readonly modelPrompts: ModelPrompts;
+  /** The dataset capability (list, active, add, findDuplicate); bound by `registerDataset`. */
+  readonly datasets: DatasetsPort;
   profile(): BackendProfile;
   /** An `openai` client for the active profile, or why there is none. */
   client(opts?: ClientOptions): Promise<ClientResult>;
@@ -24,13 +27,15 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const keys = new ApiKeys(context.secrets, log);
   const activeDataset = new ActiveDataset(context.workspaceState);
   const modelPrompts = new ModelPrompts(context.globalState);
-  context.subscriptions.push(log, keys, activeDataset, modelPrompts);
+  const datasets = new DatasetsPort();
+  context.subscriptions.push(log, keys, activeDataset, modelPrompts, datasets);
   return {
     context,
     log,
     keys,
     activeDataset,
     modelPrompts,
+    datasets,
     profile: readProfile,
     async client(opts?: ClientOptions) {
       const profile = readProfile();

@@ -9,6 +9,9 @@
  */
 import type { ChatError, ComparePick, CompareSide, Conversation, ConversationSummary, Feedback, PromptSource, SamplingParams, Turn } from '../core/chat/types';
 
+import type { InferOutput } from 'valibot';
+import type { FromChatWebviewSchema } from './protocolValidate';
+
 export type { ChatError, ComparePick, CompareSide, Conversation, ConversationSummary, Feedback, PromptSource, SamplingParams, Turn };
 export type { AssistantTurn, CompareTurn, Reply, ReplySetup, ReplyStatus, UserTurn, Usage } from '../core/chat/types';
 
@@ -137,38 +140,16 @@ export type ToChatWebview =
 export const HOST_COMMANDS = ['setApiKey', 'selectProvider', 'selectDataset', 'showLog', 'openInEditor'] as const;
 export type HostCommand = (typeof HOST_COMMANDS)[number];
 
-export type FromChatWebview =
-  | { readonly type: 'chat/ready'; readonly version: number }
-  /** Send a prompt with the current settings (to two setups when compare mode is on). */
-  | { readonly type: 'chat/send'; readonly text: string }
-  /** Stop one stream, or every stream of the view when `requestId` is absent. */
-  | { readonly type: 'chat/stop'; readonly requestId?: string }
-  /** Drop this assistant turn (and what follows) and ask again with the current settings. */
-  | { readonly type: 'chat/regenerate'; readonly turnId: string }
-  /** Re-run a failed or stopped reply (one side of a compare when `side` is set). */
-  | { readonly type: 'chat/retry'; readonly turnId: string; readonly side?: CompareSide }
-  /** Replace an earlier user turn and resubmit from there (later turns are dropped). */
-  | { readonly type: 'chat/editResend'; readonly turnId: string; readonly text: string }
-  | { readonly type: 'chat/feedback'; readonly turnId: string; readonly side?: CompareSide; readonly value: Feedback | null }
-  | { readonly type: 'chat/pick'; readonly turnId: string; readonly pick: ComparePick }
-  /** "Add to Training Set" (or "Edit, then Add" when `edit`). */
-  | { readonly type: 'chat/addToDataset'; readonly turnId: string; readonly side?: CompareSide; readonly edit: boolean }
-  | { readonly type: 'chat/copy'; readonly text: string }
-  /** A link in a reply was activated: the host asks for confirmation before opening it. */
-  | { readonly type: 'chat/openLink'; readonly href: string }
-  | { readonly type: 'chat/setModel'; readonly model: string; readonly side?: 'b' }
-  | { readonly type: 'chat/setPrompt'; readonly choice: PromptChoice; readonly side?: 'b' }
-  | { readonly type: 'chat/setParams'; readonly params: SamplingParams }
-  | { readonly type: 'chat/setCompare'; readonly enabled: boolean }
-  | { readonly type: 'chat/savePreset'; readonly id?: string; readonly name: string; readonly text: string }
-  | { readonly type: 'chat/deletePreset'; readonly id: string }
-  | { readonly type: 'chat/refreshModels' }
-  | { readonly type: 'chat/runCommand'; readonly command: HostCommand }
-  | { readonly type: 'conversation/new' }
-  | { readonly type: 'conversation/open'; readonly id: string }
-  | { readonly type: 'conversation/rename'; readonly id: string; readonly title: string }
-  | { readonly type: 'conversation/delete'; readonly id: string }
-  | { readonly type: 'conversation/export'; readonly id: string };
+/**
+ * Everything the webview may send: the type is inferred from the schemas in ./protocolValidate.ts, which the host
+ * also runs on every message (one source for both). Notes per message: `chat/send` sends a prompt with the current
+ * settings (to two setups in compare mode); `chat/stop` stops one stream, or every stream of the view without
+ * `requestId`; `chat/regenerate` drops an assistant turn (and what follows) and asks again; `chat/retry` re-runs a
+ * failed or stopped reply (one side of a compare with `side`); `chat/editResend` replaces an earlier user turn and
+ * resubmits; `chat/addToDataset` is "Add to Training Set" ("Edit, then Add" with `edit`); `chat/openLink` asks the
+ * host to confirm and open a link from a reply.
+ */
+export type FromChatWebview = InferOutput<typeof FromChatWebviewSchema>;
 
 export type FromChatWebviewType = FromChatWebview['type'];
 

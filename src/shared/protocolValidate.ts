@@ -1,150 +1,117 @@
 /**
- * Runtime validation of everything the chat webview sends. The webview runs model output (sanitized, but
- * still untrusted territory), so the host treats each message as hostile input: exact shape, no unknown
- * keys, bounded sizes, ids of a fixed alphabet, enumerated commands only.
+ * The schemas (valibot) of everything the chat webview sends: the one source of the `FromChatWebview` type
+ * (src/shared/protocol.ts) and of its run-time check. The webview runs model output (sanitized, but still
+ * untrusted territory), so the host treats each message as hostile input: exact shape, no unknown keys,
+ * bounded sizes, ids of a fixed alphabet, enumerated commands only.
  */
-import { FromChatWebview, FromChatWebviewType, HOST_COMMANDS, LIMITS, PromptChoice } from './protocol';
+import * as v from 'valibot';
+import { decode } from './decode';
+import { HOST_COMMANDS, LIMITS } from './protocol';
+import type { FromChatWebview } from './protocol';
 
 export type Validation = { readonly ok: true; readonly message: FromChatWebview } | { readonly ok: false; readonly reason: string };
 
-type Obj = Record<string, unknown>;
-/** A field check returns an error string, or undefined when the value is acceptable. */
-type Check = (v: unknown) => string | undefined;
-
 const ID_RE = /^[A-Za-z0-9_-]{1,80}$/;
 // Model IDs: "ft:gpt-4.1-mini-2025-04-14:org:suffix:abc123:ckpt-step-10", "llama3.2:3b", "org/model@rev" …
-const MODEL_RE = /^[\w.:/@+-]+$/;
+const MODEL_RE = /^[\w.:/@+-]*$/;
 
-const str =
-  (max: number, allowEmpty = true): Check =>
-  (v) =>
-    typeof v !== 'string'
-      ? 'must be a string'
-      : !allowEmpty && v.trim() === ''
-        ? 'must not be empty'
-        : v.length > max
-          ? `longer than ${max} characters`
-          : undefined;
-const id: Check = (v) => (typeof v === 'string' && ID_RE.test(v) ? undefined : 'must be an id ([A-Za-z0-9_-], ≤ 80)');
-const model: Check = (v) =>
-  typeof v !== 'string'
-    ? 'must be a string'
-    : v.length > LIMITS.modelIdChars
-      ? 'model ID too long'
-      : v !== '' && !MODEL_RE.test(v)
-        ? 'model ID has characters a model ID cannot have'
-        : undefined;
-const bool: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be a boolean');
-const oneOf =
-  (values: readonly string[]): Check =>
-  (v) =>
-    typeof v === 'string' && values.includes(v) ? undefined : `must be one of ${values.join(', ')}`;
-const nullable =
-  (c: Check): Check =>
-  (v) =>
-    v === null ? undefined : c(v);
-const num =
-  (min: number, max: number, integer = false): Check =>
-  (v) =>
-    typeof v !== 'number' || !Number.isFinite(v)
-      ? 'must be a finite number'
-      : v < min || v > max
-        ? `must be between ${min} and ${max}`
-        : integer && !Number.isInteger(v)
-          ? 'must be an integer'
-          : undefined;
-const side = oneOf(['a', 'b']);
+const str = (max: number) => v.pipe(v.string('must be a string'), v.maxLength(max, `longer than ${max} characters`));
+const text = (max: number) =>
+  v.pipe(
+    str(max),
+    v.check((s) => s.trim() !== '', 'must not be empty'),
+  );
+const id = v.pipe(v.string('must be a string'), v.regex(ID_RE, 'must be an id ([A-Za-z0-9_-], ≤ 80)'));
+const model = v.pipe(
+  v.string('must be a string'),
+  v.maxLength(LIMITS.modelIdChars, 'model ID too long'),
+  v.regex(MODEL_RE, 'model ID has characters a model ID cannot have'),
+);
+const bool = v.boolean('must be a boolean');
+const num = (min: number, max: number) =>
+  v.pipe(
+    v.number('must be a finite number'),
+    v.finite('must be a finite number'),
+    v.minValue(min, `must be between ${min} and ${max}`),
+    v.maxValue(max, `must be between ${min} and ${max}`),
+  );
+const side = v.optional(v.picklist(['a', 'b'], 'must be one of a, b'));
+const sideB = v.optional(v.picklist(['b'], 'must be b'));
+const type = <T extends string>(t: T) => v.literal(t);
+const msg = <T extends string, E extends v.ObjectEntries>(t: T, entries: E) => v.strictObject({ type: type(t), ...entries });
 
-function shape(fields: Record<string, Check>, optional: Record<string, Check> = {}): Check {
-  return (v) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'must be an object';
-    const o = v as Obj;
-    for (const k of Object.keys(o)) if (!(k in fields) && !(k in optional)) return `unexpected field "${k}"`;
-    for (const [k, c] of Object.entries(fields)) {
-      if (!(k in o)) return `missing field "${k}"`;
-      const e = c(o[k]);
-      if (e) return `field "${k}" ${e}`;
+const href = v.pipe(
+  text(LIMITS.hrefChars),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    let u: URL;
+    try {
+      u = new URL(dataset.value);
+    } catch {
+      addIssue({ message: 'is not an absolute URL' });
+      return;
     }
-    for (const [k, c] of Object.entries(optional)) {
-      if (k in o && o[k] !== undefined) {
-        const e = c(o[k]);
-        if (e) return `field "${k}" ${e}`;
-      }
-    }
-    return undefined;
-  };
-}
+    if (!['http:', 'https:', 'mailto:'].includes(u.protocol)) addIssue({ message: `scheme ${u.protocol} is not allowed` });
+  }),
+);
 
-const promptChoice: Check = (v) => {
-  if (typeof v !== 'object' || v === null) return 'must be an object';
-  const mode = (v as { mode?: unknown }).mode;
-  switch (mode as PromptChoice['mode']) {
-    case 'bound':
-    case 'none':
-      return shape({ mode: oneOf([mode as string]) })(v);
-    case 'preset':
-      return shape({ mode: oneOf(['preset']), presetId: id })(v);
-    case 'custom':
-      return shape({ mode: oneOf(['custom']), text: str(LIMITS.presetTextChars) })(v);
-    default:
-      return 'has an unknown mode';
-  }
-};
+const PromptChoiceSchema = v.variant(
+  'mode',
+  [
+    v.strictObject({ mode: v.literal('bound') }),
+    v.strictObject({ mode: v.literal('none') }),
+    v.strictObject({ mode: v.literal('preset'), presetId: id }),
+    v.strictObject({ mode: v.literal('custom'), text: str(LIMITS.presetTextChars) }),
+  ],
+  'has an unknown mode',
+);
 
-const params: Check = shape({}, { temperature: num(0, 2), topP: num(0, 1), maxTokens: num(1, 1_000_000, true) });
+const SamplingParamsSchema = v.strictObject({
+  temperature: v.optional(num(0, 2)),
+  topP: v.optional(num(0, 1)),
+  maxTokens: v.optional(v.pipe(num(1, 1_000_000), v.integer('must be an integer'))),
+});
 
-const href: Check = (v) => {
-  const e = str(LIMITS.hrefChars, false)(v);
-  if (e) return e;
-  try {
-    const u = new URL(v as string);
-    return ['http:', 'https:', 'mailto:'].includes(u.protocol) ? undefined : `scheme ${u.protocol} is not allowed`;
-  } catch {
-    return 'is not an absolute URL';
-  }
-};
-
-/** One exact shape per message type (the `type` field is checked by the table lookup). */
-const SCHEMAS: { readonly [K in FromChatWebviewType]: Check } = {
-  'chat/ready': shape({ type: str(32), version: num(0, 1000, true) }),
-  'chat/send': shape({ type: str(32), text: str(LIMITS.promptChars, false) }),
-  'chat/stop': shape({ type: str(32) }, { requestId: id }),
-  'chat/regenerate': shape({ type: str(32), turnId: id }),
-  'chat/retry': shape({ type: str(32), turnId: id }, { side }),
-  'chat/editResend': shape({ type: str(32), turnId: id, text: str(LIMITS.promptChars, false) }),
-  'chat/feedback': shape({ type: str(32), turnId: id, value: nullable(oneOf(['up', 'down'])) }, { side }),
-  'chat/pick': shape({ type: str(32), turnId: id, pick: oneOf(['a', 'b', 'tie']) }),
-  'chat/addToDataset': shape({ type: str(32), turnId: id, edit: bool }, { side }),
-  'chat/copy': shape({ type: str(32), text: str(LIMITS.copyChars) }),
-  'chat/openLink': shape({ type: str(32), href }),
-  'chat/setModel': shape({ type: str(32), model }, { side: oneOf(['b']) }),
-  'chat/setPrompt': shape({ type: str(32), choice: promptChoice }, { side: oneOf(['b']) }),
-  'chat/setParams': shape({ type: str(32), params }),
-  'chat/setCompare': shape({ type: str(32), enabled: bool }),
-  'chat/savePreset': shape({ type: str(32), name: str(LIMITS.presetNameChars, false), text: str(LIMITS.presetTextChars) }, { id }),
-  'chat/deletePreset': shape({ type: str(32), id }),
-  'chat/refreshModels': shape({ type: str(32) }),
-  'chat/runCommand': shape({ type: str(32), command: oneOf(HOST_COMMANDS) }),
-  'conversation/new': shape({ type: str(32) }),
-  'conversation/open': shape({ type: str(32), id }),
-  'conversation/rename': shape({ type: str(32), id, title: str(LIMITS.titleChars, false) }),
-  'conversation/delete': shape({ type: str(32), id }),
-  'conversation/export': shape({ type: str(32), id }),
-};
+/** One exact shape per message type. */
+export const FromChatWebviewSchema = v.variant(
+  'type',
+  [
+    msg('chat/ready', { version: v.pipe(num(0, 1000), v.integer('must be an integer')) }),
+    msg('chat/send', { text: text(LIMITS.promptChars) }),
+    msg('chat/stop', { requestId: v.optional(id) }),
+    msg('chat/regenerate', { turnId: id }),
+    msg('chat/retry', { turnId: id, side }),
+    msg('chat/editResend', { turnId: id, text: text(LIMITS.promptChars) }),
+    msg('chat/feedback', { turnId: id, value: v.nullable(v.picklist(['up', 'down'], 'must be one of up, down')), side }),
+    msg('chat/pick', { turnId: id, pick: v.picklist(['a', 'b', 'tie'], 'must be one of a, b, tie') }),
+    msg('chat/addToDataset', { turnId: id, edit: bool, side }),
+    msg('chat/copy', { text: str(LIMITS.copyChars) }),
+    msg('chat/openLink', { href }),
+    msg('chat/setModel', { model, side: sideB }),
+    msg('chat/setPrompt', { choice: PromptChoiceSchema, side: sideB }),
+    msg('chat/setParams', { params: SamplingParamsSchema }),
+    msg('chat/setCompare', { enabled: bool }),
+    msg('chat/savePreset', { id: v.optional(id), name: text(LIMITS.presetNameChars), text: str(LIMITS.presetTextChars) }),
+    msg('chat/deletePreset', { id }),
+    msg('chat/refreshModels', {}),
+    msg('chat/runCommand', { command: v.picklist(HOST_COMMANDS, `must be one of ${HOST_COMMANDS.join(', ')}`) }),
+    msg('conversation/new', {}),
+    msg('conversation/open', { id }),
+    msg('conversation/rename', { id, title: text(LIMITS.titleChars) }),
+    msg('conversation/delete', { id }),
+    msg('conversation/export', { id }),
+  ],
+  'unknown message type',
+);
 
 export function validateFromChatWebview(value: unknown): Validation {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'message is not an object' };
-  const type = (value as Obj).type;
-  if (typeof type !== 'string') return { ok: false, reason: 'message has no string "type"' };
-  if (!Object.prototype.hasOwnProperty.call(SCHEMAS, type)) return { ok: false, reason: `unknown message type "${type.slice(0, 40)}"` };
-  const err = SCHEMAS[type as FromChatWebviewType](value);
-  if (err) return { ok: false, reason: `${type}: ${err}` };
-  return { ok: true, message: value as FromChatWebview };
-}
-
-export function isFromChatWebview(value: unknown): value is FromChatWebview {
-  return validateFromChatWebview(value).ok;
+  const t = (value as { type?: unknown }).type;
+  if (typeof t !== 'string') return { ok: false, reason: 'message has no string "type"' };
+  const r = decode(FromChatWebviewSchema, value);
+  if (!r.ok) return { ok: false, reason: r.message === 'unknown message type' ? `unknown message type "${t.slice(0, 40)}"` : `${t}: ${r.message}` };
+  return { ok: true, message: r.value };
 }
 
 /** Every message type the webview may send (for tests and docs). */
-export const FROM_WEBVIEW_TYPES = Object.keys(SCHEMAS) as FromChatWebviewType[];
+export const FROM_WEBVIEW_TYPES = FromChatWebviewSchema.options.map((o) => o.entries.type.literal);

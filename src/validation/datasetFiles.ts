@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { decodeSettingsText } from '../core/dataset/schema';
 
 export interface DatasetFiles {
   /** Dataset name (dataset.json "name", else the folder name, else the file name). */
@@ -24,8 +25,8 @@ function basename(uri: vscode.Uri): string {
 async function datasetName(folder: vscode.Uri): Promise<string> {
   try {
     const raw = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, 'dataset.json'));
-    const json = JSON.parse(Buffer.from(raw).toString('utf8')) as { name?: unknown };
-    if (typeof json.name === 'string' && json.name.trim()) return json.name.trim();
+    const settings = decodeSettingsText(Buffer.from(raw).toString('utf8'));
+    if (settings.ok && settings.value.name?.trim()) return settings.value.name.trim();
   } catch {
     // no or unreadable dataset.json: the folder name will do
   }

@@ -1,7 +1,8 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { DatasetError, ioError, writeAtomic } from './fsutil';
-import { DatasetFormat, DatasetSettings, FILES } from './types';
+import { decodeSettingsText } from './schema';
+import { DatasetSettings, FILES } from './types';
 
 const NAME_RE = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u;
 
@@ -18,36 +19,17 @@ export function defaultSettings(name: string, now = new Date()): DatasetSettings
   return { name, format: 'markdown', createdAt: now.toISOString(), version: 1 };
 }
 
-function isFormat(v: unknown): v is DatasetFormat {
-  return v === 'markdown' || v === 'plain';
-}
-
-/** Parse dataset.json leniently: unknown keys are kept, wrong types are reported. */
+/** Parse dataset.json (through its schema, src/core/dataset/schema.ts): unknown keys are kept, wrong types are reported. */
 export function parseSettings(text: string, folderName: string): DatasetSettings {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new DatasetError(
-      `${FILES.settings} is not valid JSON (${err instanceof Error ? err.message : String(err)}). Fix it by hand; Socratune will not overwrite it.`,
-      'corrupt',
-      err,
-    );
-  }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new DatasetError(`${FILES.settings} must hold a JSON object.`, 'corrupt');
-  const o = raw as Record<string, unknown>;
-  if (o.systemPrompt !== undefined && typeof o.systemPrompt !== 'string')
-    throw new DatasetError(`${FILES.settings}: "systemPrompt" must be a string.`, 'corrupt');
-  if (o.format !== undefined && !isFormat(o.format)) throw new DatasetError(`${FILES.settings}: "format" must be "markdown" or "plain".`, 'corrupt');
-  const thr = o.nearDuplicateThreshold;
-  if (thr !== undefined && (typeof thr !== 'number' || !(thr > 0 && thr <= 1)))
-    throw new DatasetError(`${FILES.settings}: "nearDuplicateThreshold" must be a number in (0, 1].`, 'corrupt');
+  const r = decodeSettingsText(text);
+  if (!r.ok) throw new DatasetError(`${FILES.settings} ${r.message}. Fix it by hand; Socratune will not overwrite it.`, 'corrupt');
+  const o = r.value;
   return {
-    ...(o as object),
-    name: typeof o.name === 'string' && o.name ? o.name : folderName,
-    systemPrompt: typeof o.systemPrompt === 'string' && o.systemPrompt.length ? o.systemPrompt : undefined,
-    format: isFormat(o.format) ? o.format : 'markdown',
-    createdAt: typeof o.createdAt === 'string' ? o.createdAt : new Date(0).toISOString(),
+    ...o,
+    name: o.name || folderName,
+    systemPrompt: o.systemPrompt || undefined,
+    format: o.format ?? 'markdown',
+    createdAt: o.createdAt ?? new Date(0).toISOString(),
     version: 1,
   } as DatasetSettings;
 }

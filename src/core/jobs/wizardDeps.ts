@@ -1,7 +1,7 @@
 /**
- * The wizard's non-UI dependencies, host-independent: dataset discovery (./datasets), validation through
+ * The wizard's non-UI dependencies, host-independent: dataset discovery (the dataset repository), validation through
  * src/core/validation (preference sets through the DPO check), the cost estimate from the validator's price table,
- * and manifest storage. The wizard loads this on first use; what runs at activation imports ./datasets directly.
+ * and manifest storage. The wizard loads this on first use.
  */
 import type { FineTuneBackend, HyperparameterValue } from '../backends/types';
 import { estimateCost, resolveModel, validateJsonlFile } from '../validation';
@@ -9,9 +9,6 @@ import type { ValidationResult } from '../validation';
 import { ManifestStore } from './manifest';
 import { checkPreferenceFile, isPreferenceFile } from './preference';
 import type { CheckIssue, CostInfo, DatasetCheck, DatasetRef, PrivacyReport, WizardDeps } from './wizard';
-import { listDatasets } from './datasets';
-
-export { DATASETS_DIR, datasetAt, listDatasets, readSystemPrompt } from './datasets';
 
 function sum(counts: Partial<Record<string, number>>): number {
   return Object.values(counts).reduce<number>((a, n) => a + (n ?? 0), 0);
@@ -70,8 +67,8 @@ export function costFor(model: string, check: DatasetCheck, epochs: Hyperparamet
 
 export interface CoreWizardDepsOptions {
   readonly backend: FineTuneBackend;
-  readonly roots: readonly string[];
-  readonly activeFolder?: string;
+  /** The dataset repository (src/core/dataset/repository.ts): honours the folder setting and the active dataset. */
+  readonly datasets: { list(): Promise<DatasetRef[]> };
   readonly manifests: ManifestStore;
   readonly defaultBaseModel?: string;
   readonly privacyScan?: (ds: DatasetRef, signal?: AbortSignal) => Promise<PrivacyReport>;
@@ -82,7 +79,7 @@ export interface CoreWizardDepsOptions {
 export function coreWizardDeps(o: CoreWizardDepsOptions): WizardDeps {
   return {
     backend: o.backend,
-    listDatasets: () => listDatasets(o.roots, o.activeFolder),
+    listDatasets: () => o.datasets.list(),
     checkDataset,
     isPreference: (ds) => isPreferenceFile(ds.trainPath),
     privacyScan: o.privacyScan,

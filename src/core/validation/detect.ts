@@ -1,11 +1,12 @@
 import * as path from 'node:path';
+import { DEFAULT_DATASETS_DIR } from '../dataset/types';
 import type { Purpose } from './types';
 
 /**
  * Which *.jsonl files are chat fine-tuning files (they get live diagnostics in the editor): files in a
  * dataset folder, or any .jsonl whose first non-blank line looks like `{"messages": [...]}`.
  */
-export const DEFAULT_DATASETS_FOLDER = '.socratune/datasets';
+export const DEFAULT_DATASETS_FOLDER = DEFAULT_DATASETS_DIR;
 
 export function isJsonlName(fileName: string): boolean {
   return /\.jsonl$/i.test(fileName);

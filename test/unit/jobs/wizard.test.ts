@@ -8,6 +8,9 @@ import { LaunchSummary, runStartFineTune } from '../../../src/core/jobs/wizard';
 import { coreWizardDeps } from '../../../src/core/jobs/wizardDeps';
 import { Fixture, SYSTEM_PROMPT, fixture, writeDataset } from '../backends/helpers';
 import { ScriptedUi } from './scriptedUi';
+import { DatasetRepository } from '../../../src/core/dataset/repository';
+
+const repoAt = (root: string) => new DatasetRepository({ roots: () => [root], folderSetting: () => undefined, activeFolder: () => undefined });
 
 describe('fine-tune wizard (core logic, scripted UI, emulator over HTTP)', function () {
   this.timeout(60_000);
@@ -20,7 +23,7 @@ describe('fine-tune wizard (core logic, scripted UI, emulator over HTTP)', funct
   after(() => f.close());
 
   const deps = (extra: Partial<Parameters<typeof coreWizardDeps>[0]> = {}) =>
-    coreWizardDeps({ backend: f.backend(), roots: [f.dir], manifests, defaultBaseModel: 'gpt-4.1-mini-2025-04-14', ...extra });
+    coreWizardDeps({ backend: f.backend(), datasets: repoAt(f.dir), manifests, defaultBaseModel: 'gpt-4.1-mini-2025-04-14', ...extra });
 
   it('walks every step and creates a job with metadata and a manifest', async () => {
     const ds = await writeDataset(f.dir, 'journal', 12, { validation: 10, salt: 'wiz' });
