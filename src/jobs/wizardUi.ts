@@ -3,7 +3,7 @@ import type { BackendErrorInfo } from '../core/backends/errors';
 import { daysUntil } from '../core/backends/catalog';
 import type { TunableModel } from '../core/backends/types';
 import { HYPERPARAMETER_RANGES, HyperparameterName, formatHyperparameter, parseHyperparameter, parseSeed, validateSuffix } from '../core/jobs/hyperparameters';
-import type { DatasetCheck, DatasetRef, LaunchSummary, PrivacyReport, ProgressReport, WizardUi } from '../core/jobs/wizard';
+import type { DatasetCheck, DatasetRef, LaunchSummary, OutgoingFile, PrivacyReport, ProgressReport, WizardUi } from '../core/jobs/wizard';
 import { ExternalCommands } from './commandIds';
 import { showBackendError } from './errorActions';
 import { hasCommand } from '../models/actions';
@@ -16,6 +16,11 @@ function issueLines(check: DatasetCheck, which: 'errors' | 'warnings', max = 5):
   const total = which === 'errors' ? check.errorCount : check.warningCount;
   if (total > shown.length) shown.push(`…and ${total - shown.length} more`);
   return shown.join('\n');
+}
+
+function outgoing(f: OutgoingFile): string {
+  const kb = f.bytes < 1024 ? `${f.bytes} bytes` : `${(f.bytes / 1024).toFixed(1)} KB`;
+  return `${vscode.workspace.asRelativePath(f.path)} (${kb}, ${f.examples} example(s))`;
 }
 
 function usd(n: number): string {
@@ -83,9 +88,9 @@ export class VsCodeWizardUi implements WizardUi {
       void vscode.window.showInformationMessage(`Privacy scan of ${ds.name}: ${report.summary}`);
       return true;
     }
-    const go = 'Upload Anyway';
+    const go = 'Continue Anyway';
     const choice = await vscode.window.showWarningMessage(
-      `Privacy scan of ${ds.name}: ${report.summary}. The training data leaves this machine when uploaded.`,
+      `Privacy scan of ${ds.name}: ${report.summary}. The training data leaves this machine if you confirm the launch at the last step.`,
       { modal: true, detail: report.details.slice(0, 12).join('\n') },
       go,
     );
@@ -162,9 +167,9 @@ export class VsCodeWizardUi implements WizardUi {
   async confirmLaunch(s: LaunchSummary): Promise<boolean> {
     const h = s.hyperparameters;
     const lines = [
-      `Backend: ${s.backend}`,
       `Dataset: ${s.dataset.name} — ${s.check.examples} training example(s)${s.check.validationExamples !== undefined ? `, ${s.check.validationExamples} validation` : ''}`,
-      `Files: ${s.files.training.id}${s.files.training.reused ? ' (reused)' : ''}${s.files.validation ? `, ${s.files.validation.id}${s.files.validation.reused ? ' (reused)' : ''}` : ''}`,
+      `Sends: ${outgoing(s.files.training)}${s.files.validation ? ` and ${outgoing(s.files.validation)}` : ''}, then the job settings below`,
+      `To: ${s.backend} (${s.baseURL}) — nothing has been uploaded yet`,
       `Base model: ${s.baseModel}`,
       `Method: ${s.method === 'dpo' ? 'DPO (preference pairs)' : 'supervised'}`,
       `Hyperparameters: epochs ${formatHyperparameter(h.nEpochs)}, batch ${formatHyperparameter(h.batchSize)}, LR × ${formatHyperparameter(h.learningRateMultiplier)}${h.beta !== undefined ? `, β ${formatHyperparameter(h.beta)}` : ''}`,
@@ -175,7 +180,7 @@ export class VsCodeWizardUi implements WizardUi {
         : 'Estimated cost: unknown',
       ...(s.costNote ? [s.costNote] : []),
     ];
-    const go = 'Start Fine-tune';
+    const go = 'Upload and Start';
     const choice = await vscode.window.showInformationMessage(
       `${TITLE} (6/6): start training ${s.baseModel} on ${s.dataset.name}?`,
       { modal: true, detail: lines.join('\n') },

@@ -191,6 +191,12 @@ export abstract class OpenAIShapeBackend implements FineTuneBackend {
     });
   }
 
+  deleteFile(fileId: string): Promise<void> {
+    return this.call('file', async () => {
+      await this.client.files.delete(fileId);
+    });
+  }
+
   /** Raw model list entries (for catalog fields such as Azure `capabilities.fine_tune`). */
   protected async rawModels(signal?: AbortSignal): Promise<unknown[] | undefined> {
     try {

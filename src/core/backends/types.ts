@@ -208,5 +208,7 @@ export interface FineTuneBackend {
   fileContent(fileId: string, signal?: AbortSignal): Promise<Buffer>;
   /** Filename and size of a server file, when the server still serves it. */
   fileInfo(fileId: string, signal?: AbortSignal): Promise<{ id: string; filename: string; bytes: number; purpose: string }>;
+  /** Deletes an uploaded file (an upload whose job could not be created). */
+  deleteFile?(fileId: string): Promise<void>;
   chatTarget(modelId: string): ChatTarget;
 }

@@ -72,6 +72,45 @@ describe('fine-tune wizard (core logic, scripted UI, emulator over HTTP)', funct
     assert.ok(ui.progress.some((p) => /reused/.test(p)));
   });
 
+  it('sends nothing before the final confirmation, which shows the files, sizes, example counts, backend and cost', async () => {
+    const ds = await writeDataset(f.dir, 'consent', 12, { validation: 10, salt: 'consent' });
+    const before = f.emu.requests.length;
+    let sentBeforeConsent: string[] = [];
+    const ui = new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'consent'), launch: false });
+    const origConfirm = ui.confirmLaunch.bind(ui);
+    ui.confirmLaunch = async (summary) => {
+      sentBeforeConsent = f.emu.requests.slice(before).map((r) => `${r.method} ${r.path}`);
+      return origConfirm(summary);
+    };
+    const r = await runStartFineTune(deps(), ui);
+    assert.equal(r.status, 'cancelled');
+    if (r.status !== 'cancelled') return;
+    assert.equal(r.step, 'confirm');
+    const uploads = (list: string[]) => list.filter((x) => /^POST .*\/(files|uploads)/.test(x));
+    assert.deepEqual(uploads(sentBeforeConsent), [], 'no upload before the confirmation');
+    assert.deepEqual(uploads(f.emu.requests.slice(before).map((x) => `${x.method} ${x.path}`)), [], 'no upload after declining');
+    const s = r.summary;
+    assert.ok(s);
+    assert.equal(s?.files.training.path, ds.train);
+    assert.equal(s?.files.training.bytes, (await readFile(ds.train)).length);
+    assert.equal(s?.files.training.examples, 12);
+    assert.equal(s?.files.validation?.examples, 10);
+    assert.equal(s?.baseURL, f.emu.url);
+    assert.ok(s?.cost && s.cost.usd > 0);
+  });
+
+  it('deletes the files it uploaded when the job cannot be created, and says so', async () => {
+    await writeDataset(f.dir, 'orphan', 12, { salt: 'orphan-upload' });
+    const backend = f.backend({ headers: { 'x-emulator-fault': '400;path=/fine_tuning/jobs;message=bad request' } });
+    const ui = new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'orphan') });
+    const r = await runStartFineTune({ ...deps(), backend }, ui, { assumeYes: true });
+    assert.equal(r.status, 'failed');
+    if (r.status !== 'failed') return;
+    assert.match(r.error.message, /deleted again \(file-/);
+    const id = /\((file-[\w-]+)/.exec(r.error.message)?.[1] ?? '';
+    await assert.rejects(f.backend().fileInfo(id), 'the unused upload is gone');
+  });
+
   it('blocks on validation errors without uploading anything', async () => {
     const bad = await writeDataset(f.dir, 'broken', 12, { salt: 'broken' });
     await appendFile(bad.train, '{"messages": [{"role": "user", "content": "no answer"}]}\nnot json\n');
