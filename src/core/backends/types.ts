@@ -5,6 +5,7 @@
  */
 import type { ProviderKind } from '../config/profile';
 import type { JobStatus } from '../jobs/status';
+import type { LaunchRules } from './rules';
 
 export type BackendKind = ProviderKind;
 
@@ -189,6 +190,8 @@ export interface FineTuneBackend {
   readonly label: string;
   readonly baseURL: string;
   readonly capabilities: BackendCapabilities;
+  /** What a launch on this backend asks and checks (hyperparameters, suffix, limits, choices, cost model). */
+  readonly launchRules: LaunchRules;
   /** Base models this backend can fine-tune, best first. */
   tunableModels(signal?: AbortSignal): Promise<TunableModel[]>;
   upload(req: UploadRequest): Promise<UploadedFile>;

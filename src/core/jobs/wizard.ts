@@ -13,9 +13,10 @@
  */
 import type { BackendErrorInfo } from '../backends/errors';
 import type { FineTuneBackend, FineTuneJob, Hyperparameters, HyperparameterValue, TrainingMethod, TunableModel } from '../backends/types';
-import { HyperparameterName, parseHyperparameter, parseSeed, validateSuffix } from './hyperparameters';
+import type { ChoiceRule, HyperparameterRule, SuffixRule } from '../backends/rules';
+import { askSettings, modelLimitError } from './wizardAsk';
 import { JobManifest, buildJobMetadata, datasetContentHash, sha256Hex } from './manifest';
-import { buildManifest, deleteUnused, infoOf, isAbort, outgoingFiles, suffixFromName, uploadFiles } from './wizardSend';
+import { buildManifest, deleteUnused, infoOf, isAbort, outgoingFiles, uploadFiles } from './wizardSend';
 
 export { suffixFromName } from './wizardSend';
 
@@ -56,6 +57,8 @@ export interface DatasetCheck {
   readonly warningCount: number;
   /** Tokens billed per epoch (sum of min(limit, tokens per example)). */
   readonly billableTokens?: number;
+  /** Tokens of the longest training example (OpenAI's tokenizer: approximate for other model families). */
+  readonly maxExampleTokens?: number;
 }
 
 export interface PrivacyReport {
@@ -85,6 +88,8 @@ export interface LaunchSummary {
   readonly hyperparameters: Hyperparameters;
   readonly suffix?: string;
   readonly seed?: number;
+  /** The backend's own choices (e.g. Azure `trainingType`), as sent. */
+  readonly choices: Readonly<Record<string, string>>;
   readonly cost: CostInfo | null;
   readonly costNote?: string;
 }
@@ -102,9 +107,11 @@ export interface WizardUi {
   /** Privacy scan result: continue? (Called with findings = 0 too, so the result is always shown.) */
   confirmPrivacy(ds: DatasetRef, report: PrivacyReport): Promise<boolean>;
   pickBaseModel(models: readonly TunableModel[], suggested: string | undefined): Promise<TunableModel | undefined>;
-  /** Raw input, `auto` or a number; the wizard parses and range-checks it. */
-  inputHyperparameter(name: HyperparameterName, initial: string): Promise<string | undefined>;
-  inputSuffix(initial: string): Promise<string | undefined>;
+  /** Raw input, `auto` or a number; the wizard parses and range-checks it against the backend's rule. */
+  inputHyperparameter(rule: HyperparameterRule, initial: string): Promise<string | undefined>;
+  /** A choice the backend needs (e.g. Azure's training type). */
+  pickChoice(rule: ChoiceRule): Promise<string | undefined>;
+  inputSuffix(initial: string, rule: SuffixRule, backend: string): Promise<string | undefined>;
   inputSeed(initial: string): Promise<string | undefined>;
   confirmLaunch(summary: LaunchSummary): Promise<boolean>;
   showError(info: BackendErrorInfo): Promise<void>;
@@ -132,6 +139,8 @@ export interface WizardPreset {
   readonly hyperparameters?: Hyperparameters;
   readonly suffix?: string;
   readonly seed?: number;
+  /** Answers to the backend's own choices, by body field (e.g. `{ trainingType: 'GlobalStandard' }`). */
+  readonly choices?: Readonly<Record<string, string>>;
   /**
    * Non-interactive: skip the warning/privacy/launch confirmations and take defaults for anything not
    * preset (active or only dataset, default base model, `auto` hyperparameters, suffix from the dataset
@@ -146,7 +155,7 @@ export interface WizardPreset {
   readonly answerLaunch?: boolean;
 }
 
-export type WizardStep = 'dataset' | 'validation' | 'privacy' | 'upload' | 'model' | 'hyperparameters' | 'suffix' | 'seed' | 'confirm' | 'create';
+export type WizardStep = 'dataset' | 'validation' | 'privacy' | 'upload' | 'model' | 'hyperparameters' | 'choices' | 'suffix' | 'seed' | 'confirm' | 'create';
 
 export type WizardResult =
   | { readonly status: 'created'; readonly job: FineTuneJob; readonly manifest: JobManifest }
@@ -245,38 +254,21 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
     }
   }
 
-  // 5. Hyperparameters
-  const names: HyperparameterName[] =
-    method === 'dpo' ? ['nEpochs', 'batchSize', 'learningRateMultiplier', 'beta'] : ['nEpochs', 'batchSize', 'learningRateMultiplier'];
-  const hp: { -readonly [K in keyof Hyperparameters]: Hyperparameters[K] } = {};
-  for (const name of names) {
-    const given = preset.hyperparameters?.[name];
-    const raw = given !== undefined ? String(given) : preset.assumeYes ? 'auto' : await ui.inputHyperparameter(name, 'auto');
-    if (raw === undefined) return { status: 'cancelled', step: 'hyperparameters' };
-    const parsed = parseHyperparameter(name, raw);
-    if (!parsed.ok) return blocked(ui, 'hyperparameters', parsed.message);
-    hp[name] = parsed.value;
-  }
+  const limits = modelLimitError(backend, model, check);
+  if (limits) return blocked(ui, 'model', limits);
 
-  // 6. Suffix and seed
-  const suffixRaw = preset.suffix ?? (preset.assumeYes ? suffixFromName(dataset.name) : await ui.inputSuffix(suffixFromName(dataset.name)));
-  if (suffixRaw === undefined) return { status: 'cancelled', step: 'suffix' };
-  const suffixErr = validateSuffix(suffixRaw.trim());
-  if (suffixErr) return blocked(ui, 'suffix', suffixErr);
-  const suffix = suffixRaw.trim() || undefined;
-  const seedRaw = preset.seed !== undefined ? String(preset.seed) : preset.assumeYes ? '' : await ui.inputSeed('');
-  if (seedRaw === undefined) return { status: 'cancelled', step: 'seed' };
-  const seed = parseSeed(seedRaw);
-  if (!seed.ok) return blocked(ui, 'seed', seed.message);
+  // 5. Hyperparameters, the backend's own choices, suffix and seed: all from the backend's launch rules
+  const asked = await askSettings(backend, ui, preset, method, dataset.name);
+  if ('status' in asked) return asked;
+  const { hp, suffix, seed, extraBody } = asked;
 
   // 7. Consent: what is sent, to which backend, and the cost. Nothing has left the machine yet.
-  const cost = deps.estimateCost(model.id, check, hp.nEpochs);
+  const rules = backend.launchRules;
+  const cost = rules.cost.kind === 'token-table' ? deps.estimateCost(model.id, check, hp.nEpochs) : null;
   const costNote =
-    backend.kind === 'emulator'
-      ? 'The emulator charges nothing; the estimate shows what OpenAI would charge.'
-      : cost
-        ? undefined
-        : `No training price is known for ${model.id}; check ${backend.label}'s pricing.`;
+    rules.cost.kind === 'none'
+      ? rules.cost.message
+      : (rules.cost.note ?? (cost ? undefined : `No training price is known for ${model.id}; check ${backend.label}'s pricing.`));
   const summary: LaunchSummary = {
     backend: backend.label,
     baseURL: backend.baseURL,
@@ -287,7 +279,8 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
     method,
     hyperparameters: hp,
     suffix,
-    seed: seed.value,
+    seed,
+    choices: extraBody,
     cost,
     costNote,
   };
@@ -312,8 +305,9 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
       method,
       hyperparameters: hp,
       suffix,
-      seed: seed.value,
+      seed,
       metadata,
+      extraBody: Object.keys(extraBody).length > 0 ? extraBody : undefined,
     });
   } catch (err) {
     const info = infoOf(err);
@@ -332,7 +326,7 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
     method,
     hp,
     suffix,
-    seed: seed.value,
+    seed,
     metadata,
     dsHash,
     promptHash,
