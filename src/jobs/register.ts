@@ -32,6 +32,8 @@ export interface StartFineTuneArgs {
   readonly seed?: number;
   /** Skip confirmations (the answers are still validated). */
   readonly yes?: boolean;
+  /** Answer the final consent step (upload and start) without showing it; `false` stops there having sent nothing. */
+  readonly launch?: boolean;
 }
 
 /** Handles for integration tests (via SocratuneApi.jobs). */
@@ -267,6 +269,7 @@ export function registerJobs(s: Services): JobsApi {
         suffix: args?.suffix,
         seed: args?.seed,
         assumeYes: args?.yes === true,
+        answerLaunch: typeof args?.launch === 'boolean' ? args.launch : undefined,
       }),
     ),
     vscode.commands.registerCommand(JobCommands.refresh, async () => {

@@ -2,8 +2,9 @@ import * as vscode from 'vscode';
 import type { BackendErrorInfo } from '../core/backends/errors';
 import { daysUntil } from '../core/backends/catalog';
 import type { TunableModel } from '../core/backends/types';
-import { HYPERPARAMETER_RANGES, HyperparameterName, formatHyperparameter, parseHyperparameter, parseSeed, validateSuffix } from '../core/jobs/hyperparameters';
-import type { DatasetCheck, DatasetRef, LaunchSummary, PrivacyReport, ProgressReport, WizardUi } from '../core/jobs/wizard';
+import { parseRuled, suffixError, type ChoiceRule, type HyperparameterRule, type SuffixRule } from '../core/backends/rules';
+import { formatHyperparameter, parseSeed } from '../core/jobs/hyperparameters';
+import type { DatasetCheck, DatasetRef, LaunchSummary, OutgoingFile, PrivacyReport, ProgressReport, WizardUi } from '../core/jobs/wizard';
 import { ExternalCommands } from './commandIds';
 import { showBackendError } from './errorActions';
 import { hasCommand } from '../models/actions';
@@ -16,6 +17,11 @@ function issueLines(check: DatasetCheck, which: 'errors' | 'warnings', max = 5):
   const total = which === 'errors' ? check.errorCount : check.warningCount;
   if (total > shown.length) shown.push(`…and ${total - shown.length} more`);
   return shown.join('\n');
+}
+
+function outgoing(f: OutgoingFile): string {
+  const kb = f.bytes < 1024 ? `${f.bytes} bytes` : `${(f.bytes / 1024).toFixed(1)} KB`;
+  return `${vscode.workspace.asRelativePath(f.path)} (${kb}, ${f.examples} example(s))`;
 }
 
 function usd(n: number): string {
@@ -83,9 +89,9 @@ export class VsCodeWizardUi implements WizardUi {
       void vscode.window.showInformationMessage(`Privacy scan of ${ds.name}: ${report.summary}`);
       return true;
     }
-    const go = 'Upload Anyway';
+    const go = 'Continue Anyway';
     const choice = await vscode.window.showWarningMessage(
-      `Privacy scan of ${ds.name}: ${report.summary}. The training data leaves this machine when uploaded.`,
+      `Privacy scan of ${ds.name}: ${report.summary}. The training data leaves this machine if you confirm the launch at the last step.`,
       { modal: true, detail: report.details.slice(0, 12).join('\n') },
       go,
     );
@@ -122,27 +128,32 @@ export class VsCodeWizardUi implements WizardUi {
     return picked;
   }
 
-  async inputHyperparameter(name: HyperparameterName, initial: string): Promise<string | undefined> {
-    const r = HYPERPARAMETER_RANGES[name];
+  async inputHyperparameter(rule: HyperparameterRule, initial: string): Promise<string | undefined> {
     return vscode.window.showInputBox({
-      title: `${TITLE} (3/6): ${r.label}`,
-      prompt: `${r.hint}. "auto" lets the server choose from the dataset size.`,
+      title: `${TITLE} (3/6): ${rule.label}`,
+      prompt: `${rule.hint}. "auto" lets the server choose from the dataset size.`,
       value: initial,
       ignoreFocusOut: true,
       validateInput: (v) => {
-        const p = parseHyperparameter(name, v);
+        const p = parseRuled(rule, v);
         return p.ok ? undefined : p.message;
       },
     });
   }
 
-  async inputSuffix(initial: string): Promise<string | undefined> {
+  async pickChoice(rule: ChoiceRule): Promise<string | undefined> {
+    const items = rule.options.map((o) => ({ label: o.value, description: o.value === rule.default ? 'default' : undefined, detail: o.detail }));
+    const pick = await vscode.window.showQuickPick(items, { title: `${TITLE} (3/6): ${rule.label}`, placeHolder: rule.label, ignoreFocusOut: true });
+    return pick?.label;
+  }
+
+  async inputSuffix(initial: string, rule: SuffixRule, backend: string): Promise<string | undefined> {
     return vscode.window.showInputBox({
       title: `${TITLE} (4/6): model suffix`,
-      prompt: 'Becomes part of the model ID (ft:<base>:<org>:<suffix>:<id>). Up to 64 letters, digits, ".", "_", "-"; empty for none.',
+      prompt: `Becomes part of the model ID (${rule.modelIdShape}). Up to ${rule.maxLength} ${rule.characters}; empty for none.`,
       value: initial,
       ignoreFocusOut: true,
-      validateInput: (v) => validateSuffix(v.trim()),
+      validateInput: (v) => suffixError(rule, v.trim(), backend),
     });
   }
 
@@ -162,20 +173,21 @@ export class VsCodeWizardUi implements WizardUi {
   async confirmLaunch(s: LaunchSummary): Promise<boolean> {
     const h = s.hyperparameters;
     const lines = [
-      `Backend: ${s.backend}`,
       `Dataset: ${s.dataset.name} — ${s.check.examples} training example(s)${s.check.validationExamples !== undefined ? `, ${s.check.validationExamples} validation` : ''}`,
-      `Files: ${s.files.training.id}${s.files.training.reused ? ' (reused)' : ''}${s.files.validation ? `, ${s.files.validation.id}${s.files.validation.reused ? ' (reused)' : ''}` : ''}`,
+      `Sends: ${outgoing(s.files.training)}${s.files.validation ? ` and ${outgoing(s.files.validation)}` : ''}, then the job settings below`,
+      `To: ${s.backend} (${s.baseURL}) — nothing has been uploaded yet`,
       `Base model: ${s.baseModel}`,
       `Method: ${s.method === 'dpo' ? 'DPO (preference pairs)' : 'supervised'}`,
       `Hyperparameters: epochs ${formatHyperparameter(h.nEpochs)}, batch ${formatHyperparameter(h.batchSize)}, LR × ${formatHyperparameter(h.learningRateMultiplier)}${h.beta !== undefined ? `, β ${formatHyperparameter(h.beta)}` : ''}`,
       `Suffix: ${s.suffix ?? '—'} · Seed: ${s.seed ?? 'random'}`,
+      ...Object.entries(s.choices).map(([k, v]) => `${k}: ${v}`),
       s.dataset.systemPrompt !== undefined ? `System prompt: bound to the model for chat (${s.dataset.systemPrompt.length} characters)` : 'System prompt: none',
       s.cost
         ? `Estimated cost: ≈ ${usd(s.cost.usd)} (${s.cost.trainedTokens.toLocaleString('en-US')} trained tokens = ${s.cost.epochs} epoch(s)${s.cost.defaultEpochs ? ' [auto]' : ''} × billable tokens, at $${s.cost.usdPer1MTokens}/1M)`
         : 'Estimated cost: unknown',
       ...(s.costNote ? [s.costNote] : []),
     ];
-    const go = 'Start Fine-tune';
+    const go = 'Upload and Start';
     const choice = await vscode.window.showInformationMessage(
       `${TITLE} (6/6): start training ${s.baseModel} on ${s.dataset.name}?`,
       { modal: true, detail: lines.join('\n') },

@@ -300,14 +300,14 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     await box.fill(DATASET);
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: DATASET }).first().waitFor();
     await box.press('Enter');
-    // Validation warnings and privacy findings are asked in modals (a clean scan is a toast); then the upload.
+    // Validation warnings and privacy findings are asked in modals (a clean scan is a toast); nothing is uploaded yet.
     const modelStep = page.locator('.quick-input-widget .quick-input-title', { hasText: /Start Fine-tune \(2\/6\): base model/ });
     for (;;) {
       await page.locator('.monaco-dialog-box').or(modelStep).first().waitFor({ timeout: 60_000 });
       if (await modelStep.isVisible()) break;
       const asked = (await page.locator('.monaco-dialog-box').innerText()).replace(/\s+/g, ' ');
       console.log(`      wizard asked: ${asked}`);
-      await dialogButton(page, /warning\(s\)\. Continue anyway/.test(asked) ? 'Continue' : 'Upload Anyway');
+      await dialogButton(page, /warning\(s\)\. Continue anyway/.test(asked) ? 'Continue' : 'Continue Anyway');
     }
     box = page.locator('.quick-input-widget input.input');
     await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: BASE }).waitFor();
@@ -328,7 +328,9 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     await box.press('Enter');
     await page.locator('.monaco-dialog-box', { hasText: '(6/6)' }).waitFor({ timeout: 60_000 });
     await screenshot(page, 'journey-3-wizard-confirm');
-    const summary = await dialogButton(page, 'Start Fine-tune');
+    const summary = await dialogButton(page, 'Upload and Start');
+    assert.match(summary, /Sends: .*train\.jsonl \(.*, \d+ example\(s\)\)/);
+    assert.match(summary, /nothing has been uploaded yet/);
     assert.match(summary, /Hyperparameters: epochs 2, batch auto, LR × auto/);
     assert.match(summary, /Seed: 7/);
     assert.match(summary, /System prompt: bound to the model for chat/);

@@ -10,6 +10,7 @@
  */
 import { AZURE_TUNABLE, catalogEntry, catalogModel } from './catalog';
 import { OPENAI_API_CAPABILITIES, OpenAIShapeBackend, OpenAIShapeOptions } from './openaiShape';
+import { AZURE_RULES, type LaunchRules } from './rules';
 import type { BackendCapabilities, ChatTarget, TunableModel } from './types';
 
 export interface AzureOptions extends OpenAIShapeOptions {
@@ -33,6 +34,7 @@ export class AzureBackend extends OpenAIShapeBackend {
     needsDeployment: true,
     deleteModels: false,
   };
+  readonly launchRules: LaunchRules = AZURE_RULES;
   private readonly deployments: Readonly<Record<string, string>>;
 
   constructor(opts: AzureOptions) {

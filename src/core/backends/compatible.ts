@@ -6,10 +6,12 @@
 import { OPENAI_TUNABLE, catalogEntry, catalogModel, isPast } from './catalog';
 import { normalizeModel } from './normalize';
 import { OPENAI_API_CAPABILITIES, OpenAIShapeBackend, OpenAIShapeOptions } from './openaiShape';
+import { COMPATIBLE_RULES, EMULATOR_RULES, type LaunchRules } from './rules';
 import type { BackendCapabilities, BackendKind, ChatTarget, TrainingMethod, TunableModel } from './types';
 
 export class CompatibleBackend extends OpenAIShapeBackend {
   readonly capabilities: BackendCapabilities = OPENAI_API_CAPABILITIES;
+  readonly launchRules: LaunchRules;
 
   constructor(
     readonly kind: BackendKind & ('openai-compatible' | 'emulator'),
@@ -17,6 +19,7 @@ export class CompatibleBackend extends OpenAIShapeBackend {
     private readonly now: () => number = Date.now,
   ) {
     super(opts, kind === 'emulator' ? 'Socratune emulator' : 'OpenAI-compatible server');
+    this.launchRules = kind === 'emulator' ? EMULATOR_RULES : COMPATIBLE_RULES;
   }
 
   /**

@@ -5,11 +5,13 @@
 import { OPENAI_TUNABLE, catalogModel, isPast } from './catalog';
 import { normalizeModel } from './normalize';
 import { OPENAI_API_CAPABILITIES, OpenAIShapeBackend, OpenAIShapeOptions } from './openaiShape';
+import { OPENAI_RULES, type LaunchRules } from './rules';
 import type { BackendCapabilities, ChatTarget, TunableModel } from './types';
 
 export class OpenAIBackend extends OpenAIShapeBackend {
   readonly kind = 'openai' as const;
   readonly capabilities: BackendCapabilities = OPENAI_API_CAPABILITIES;
+  readonly launchRules: LaunchRules = OPENAI_RULES;
 
   constructor(
     opts: OpenAIShapeOptions,

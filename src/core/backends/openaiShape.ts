@@ -3,6 +3,7 @@
  * `openai` SDK (OpenAI itself, Azure OpenAI v1, Nebius, gateways, the emulator). Subclasses differ in
  * their tunable-model catalog, capabilities, error wording and how a fine-tuned model is addressed in chat.
  */
+import type { LaunchRules } from './rules';
 import OpenAI from 'openai';
 import { BackendErrorInfo, Operation, explainError } from './errors';
 import { normalizeCheckpoint, normalizeEvent, normalizeJob, normalizeModel } from './normalize';
@@ -69,6 +70,7 @@ export const OPENAI_API_CAPABILITIES: BackendCapabilities = {
 export abstract class OpenAIShapeBackend implements FineTuneBackend {
   abstract readonly kind: BackendKind;
   abstract readonly capabilities: BackendCapabilities;
+  abstract readonly launchRules: LaunchRules;
   readonly label: string;
   readonly baseURL: string;
   protected readonly client: OpenAI;
@@ -188,6 +190,12 @@ export abstract class OpenAIShapeBackend implements FineTuneBackend {
     return this.call('file', async () => {
       const f = await this.client.files.retrieve(fileId, { signal });
       return { id: f.id, filename: f.filename, bytes: f.bytes, purpose: f.purpose };
+    });
+  }
+
+  deleteFile(fileId: string): Promise<void> {
+    return this.call('file', async () => {
+      await this.client.files.delete(fileId);
     });
   }
 

@@ -5,6 +5,7 @@
  */
 import type { ProviderKind } from '../config/profile';
 import type { JobStatus } from '../jobs/status';
+import type { LaunchRules } from './rules';
 
 export type BackendKind = ProviderKind;
 
@@ -189,6 +190,8 @@ export interface FineTuneBackend {
   readonly label: string;
   readonly baseURL: string;
   readonly capabilities: BackendCapabilities;
+  /** What a launch on this backend asks and checks (hyperparameters, suffix, limits, choices, cost model). */
+  readonly launchRules: LaunchRules;
   /** Base models this backend can fine-tune, best first. */
   tunableModels(signal?: AbortSignal): Promise<TunableModel[]>;
   upload(req: UploadRequest): Promise<UploadedFile>;
@@ -208,5 +211,7 @@ export interface FineTuneBackend {
   fileContent(fileId: string, signal?: AbortSignal): Promise<Buffer>;
   /** Filename and size of a server file, when the server still serves it. */
   fileInfo(fileId: string, signal?: AbortSignal): Promise<{ id: string; filename: string; bytes: number; purpose: string }>;
+  /** Deletes an uploaded file (an upload whose job could not be created). */
+  deleteFile?(fileId: string): Promise<void>;
   chatTarget(modelId: string): ChatTarget;
 }

@@ -2,27 +2,23 @@
  * "Start Fine-tune…" as one function with an injected UI, so the command, "Re-run on…" and the tests
  * all drive the same steps:
  *
- *   dataset → validation (errors block, warnings ask) → privacy scan → upload (cancellable, identical
- *   files reused) → base model (tunable ones) → method (supervised, DPO for preference sets) →
- *   hyperparameters, suffix, seed → confirmation with cost estimate → create → manifest.
+ *   dataset → validation (errors block, warnings ask) → privacy scan → base model (tunable ones) →
+ *   method (supervised, DPO for preference sets) → hyperparameters, suffix, seed → confirmation (what is
+ *   sent, to which backend, the cost) → upload (cancellable, identical files reused) → create → manifest.
  *
+ * Consent before upload: nothing leaves the machine until the final confirmation was accepted (issue 15).
  * Rules live here, not in the UI: an invalid answer from any UI stops the wizard with a message, and
- * nothing is created or written unless every step passed. The local dataset is only ever read.
+ * nothing is created or written unless every step passed. The local dataset is only ever read. An upload
+ * made for a job that then could not be created is deleted again (or reported when it cannot be).
  */
-import { BackendError } from '../backends/openaiShape';
 import type { BackendErrorInfo } from '../backends/errors';
-import type {
-  FineTuneBackend,
-  FineTuneJob,
-  Hyperparameters,
-  HyperparameterValue,
-  TrainingMethod,
-  TunableModel,
-  UploadedFile,
-  UploadProgress,
-} from '../backends/types';
-import { HyperparameterName, parseHyperparameter, parseSeed, validateSuffix } from './hyperparameters';
-import { JobManifest, ManifestFile, buildJobMetadata, datasetContentHash, sha256Hex } from './manifest';
+import type { FineTuneBackend, FineTuneJob, Hyperparameters, HyperparameterValue, TrainingMethod, TunableModel } from '../backends/types';
+import type { ChoiceRule, HyperparameterRule, SuffixRule } from '../backends/rules';
+import { askSettings, modelLimitError } from './wizardAsk';
+import { JobManifest, buildJobMetadata, datasetContentHash, sha256Hex } from './manifest';
+import { buildManifest, deleteUnused, infoOf, isAbort, outgoingFiles, uploadFiles } from './wizardSend';
+
+export { suffixFromName } from './wizardSend';
 
 export interface DatasetRef {
   readonly name: string;
@@ -61,6 +57,8 @@ export interface DatasetCheck {
   readonly warningCount: number;
   /** Tokens billed per epoch (sum of min(limit, tokens per example)). */
   readonly billableTokens?: number;
+  /** Tokens of the longest training example (OpenAI's tokenizer: approximate for other model families). */
+  readonly maxExampleTokens?: number;
 }
 
 export interface PrivacyReport {
@@ -70,16 +68,28 @@ export interface PrivacyReport {
   readonly details: readonly string[];
 }
 
+/** A local file the launch will send, as the confirmation shows it (nothing is uploaded before consent). */
+export interface OutgoingFile {
+  readonly path: string;
+  readonly bytes: number;
+  readonly examples: number;
+}
+
 export interface LaunchSummary {
   readonly backend: string;
+  /** Where the files and the job go. */
+  readonly baseURL: string;
   readonly dataset: DatasetRef;
   readonly check: DatasetCheck;
-  readonly files: { readonly training: UploadedFile; readonly validation?: UploadedFile };
+  /** What will be uploaded when the user confirms. */
+  readonly files: { readonly training: OutgoingFile; readonly validation?: OutgoingFile };
   readonly baseModel: string;
   readonly method: TrainingMethod;
   readonly hyperparameters: Hyperparameters;
   readonly suffix?: string;
   readonly seed?: number;
+  /** The backend's own choices (e.g. Azure `trainingType`), as sent. */
+  readonly choices: Readonly<Record<string, string>>;
   readonly cost: CostInfo | null;
   readonly costNote?: string;
 }
@@ -97,9 +107,11 @@ export interface WizardUi {
   /** Privacy scan result: continue? (Called with findings = 0 too, so the result is always shown.) */
   confirmPrivacy(ds: DatasetRef, report: PrivacyReport): Promise<boolean>;
   pickBaseModel(models: readonly TunableModel[], suggested: string | undefined): Promise<TunableModel | undefined>;
-  /** Raw input, `auto` or a number; the wizard parses and range-checks it. */
-  inputHyperparameter(name: HyperparameterName, initial: string): Promise<string | undefined>;
-  inputSuffix(initial: string): Promise<string | undefined>;
+  /** Raw input, `auto` or a number; the wizard parses and range-checks it against the backend's rule. */
+  inputHyperparameter(rule: HyperparameterRule, initial: string): Promise<string | undefined>;
+  /** A choice the backend needs (e.g. Azure's training type). */
+  pickChoice(rule: ChoiceRule): Promise<string | undefined>;
+  inputSuffix(initial: string, rule: SuffixRule, backend: string): Promise<string | undefined>;
   inputSeed(initial: string): Promise<string | undefined>;
   confirmLaunch(summary: LaunchSummary): Promise<boolean>;
   showError(info: BackendErrorInfo): Promise<void>;
@@ -127,6 +139,8 @@ export interface WizardPreset {
   readonly hyperparameters?: Hyperparameters;
   readonly suffix?: string;
   readonly seed?: number;
+  /** Answers to the backend's own choices, by body field (e.g. `{ trainingType: 'GlobalStandard' }`). */
+  readonly choices?: Readonly<Record<string, string>>;
   /**
    * Non-interactive: skip the warning/privacy/launch confirmations and take defaults for anything not
    * preset (active or only dataset, default base model, `auto` hyperparameters, suffix from the dataset
@@ -134,40 +148,20 @@ export interface WizardPreset {
    */
   readonly assumeYes?: boolean;
   readonly rerunOf?: { readonly jobId: string; readonly backend: FineTuneBackend['kind'] };
+  /**
+   * Answers the final (consent) confirmation without showing it, even with `assumeYes` (tests and automation):
+   * `false` stops there, having sent nothing.
+   */
+  readonly answerLaunch?: boolean;
 }
 
-export type WizardStep = 'dataset' | 'validation' | 'privacy' | 'upload' | 'model' | 'hyperparameters' | 'suffix' | 'seed' | 'confirm' | 'create';
+export type WizardStep = 'dataset' | 'validation' | 'privacy' | 'upload' | 'model' | 'hyperparameters' | 'choices' | 'suffix' | 'seed' | 'confirm' | 'create';
 
 export type WizardResult =
   | { readonly status: 'created'; readonly job: FineTuneJob; readonly manifest: JobManifest }
-  | { readonly status: 'cancelled'; readonly step: WizardStep }
+  | { readonly status: 'cancelled'; readonly step: WizardStep; readonly summary?: LaunchSummary }
   | { readonly status: 'blocked'; readonly step: WizardStep; readonly message: string }
   | { readonly status: 'failed'; readonly step: WizardStep; readonly error: BackendErrorInfo };
-
-function isAbort(err: unknown): boolean {
-  return (
-    (err instanceof BackendError && err.info.kind === 'aborted') || (err instanceof Error && (err.name === 'AbortError' || err.name === 'APIUserAbortError'))
-  );
-}
-
-function infoOf(err: unknown): BackendErrorInfo {
-  if (err instanceof BackendError) return err.info;
-  const message = err instanceof Error ? err.message : String(err);
-  return { kind: 'unknown', title: message.slice(0, 120), message, actions: ['showLog'] };
-}
-
-/** `My Journal (v2)` → `my-journal-v2`, valid as a model suffix. */
-export function suffixFromName(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40);
-}
-
-function percent(p: UploadProgress): string {
-  return p.bytesTotal > 0 ? `${Math.floor((100 * p.bytesDone) / p.bytesTotal)}%` : '';
-}
 
 export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: WizardPreset = {}): Promise<WizardResult> {
   const { backend } = deps;
@@ -224,42 +218,7 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
     if (!preset.assumeYes && !(await ui.confirmPrivacy(dataset, report))) return { status: 'cancelled', step: 'privacy' };
   }
 
-  // 4. Upload (identical files already on the server are reused)
-  let files: { training: UploadedFile; validation?: UploadedFile };
-  try {
-    files = await ui.withProgress(`Uploading ${dataset.name} to ${backend.label}`, async (report, signal) => {
-      const one = async (file: string, role: 'train' | 'validation'): Promise<UploadedFile> => {
-        let last = 0;
-        const name = `${suffixFromName(dataset.name) || 'dataset'}-${role}.jsonl`;
-        return backend.upload({
-          path: file,
-          filename: name,
-          signal,
-          onProgress: (p) => {
-            if (p.phase === 'uploading') {
-              const pct = p.bytesTotal > 0 ? (100 * p.bytesDone) / p.bytesTotal : 0;
-              const inc = Math.max(0, (pct - last) / (dataset.validationPath ? 2 : 1));
-              last = pct;
-              report(`${role}: uploading ${percent(p)}`, inc);
-            } else if (p.phase === 'reused') report(`${role}: identical file already on the server — reused`, 100 / (dataset.validationPath ? 2 : 1));
-            else if (p.phase === 'hashing') report(`${role}: hashing ${percent(p)}`);
-            else if (p.phase === 'checking') report(`${role}: looking for an identical uploaded file…`);
-            else if (p.phase === 'processing') report(`${role}: waiting for the server to process the file…`);
-          },
-        });
-      };
-      const training = await one(dataset.trainPath, 'train');
-      const validation = dataset.validationPath ? await one(dataset.validationPath, 'validation') : undefined;
-      return { training, validation };
-    });
-  } catch (err) {
-    if (isAbort(err)) return { status: 'cancelled', step: 'upload' };
-    const info = infoOf(err);
-    await ui.showError(info);
-    return { status: 'failed', step: 'upload', error: info };
-  }
-
-  // 5. Base model (only the backend's tunable ones that support the method)
+  // 4. Base model (only the backend's tunable ones that support the method)
   let models: TunableModel[];
   try {
     models = (await backend.tunableModels()).filter((m) => m.methods.includes(method));
@@ -295,54 +254,45 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
     }
   }
 
-  // 6. Hyperparameters
-  const names: HyperparameterName[] =
-    method === 'dpo' ? ['nEpochs', 'batchSize', 'learningRateMultiplier', 'beta'] : ['nEpochs', 'batchSize', 'learningRateMultiplier'];
-  const hp: { -readonly [K in keyof Hyperparameters]: Hyperparameters[K] } = {};
-  for (const name of names) {
-    const given = preset.hyperparameters?.[name];
-    const raw = given !== undefined ? String(given) : preset.assumeYes ? 'auto' : await ui.inputHyperparameter(name, 'auto');
-    if (raw === undefined) return { status: 'cancelled', step: 'hyperparameters' };
-    const parsed = parseHyperparameter(name, raw);
-    if (!parsed.ok) return blocked(ui, 'hyperparameters', parsed.message);
-    hp[name] = parsed.value;
-  }
+  const limits = modelLimitError(backend, model, check);
+  if (limits) return blocked(ui, 'model', limits);
 
-  // 7. Suffix and seed
-  const suffixRaw = preset.suffix ?? (preset.assumeYes ? suffixFromName(dataset.name) : await ui.inputSuffix(suffixFromName(dataset.name)));
-  if (suffixRaw === undefined) return { status: 'cancelled', step: 'suffix' };
-  const suffixErr = validateSuffix(suffixRaw.trim());
-  if (suffixErr) return blocked(ui, 'suffix', suffixErr);
-  const suffix = suffixRaw.trim() || undefined;
-  const seedRaw = preset.seed !== undefined ? String(preset.seed) : preset.assumeYes ? '' : await ui.inputSeed('');
-  if (seedRaw === undefined) return { status: 'cancelled', step: 'seed' };
-  const seed = parseSeed(seedRaw);
-  if (!seed.ok) return blocked(ui, 'seed', seed.message);
+  // 5. Hyperparameters, the backend's own choices, suffix and seed: all from the backend's launch rules
+  const asked = await askSettings(backend, ui, preset, method, dataset.name);
+  if ('status' in asked) return asked;
+  const { hp, suffix, seed, extraBody } = asked;
 
-  // 8. Confirmation with the cost estimate
-  const cost = deps.estimateCost(model.id, check, hp.nEpochs);
+  // 7. Consent: what is sent, to which backend, and the cost. Nothing has left the machine yet.
+  const rules = backend.launchRules;
+  const cost = rules.cost.kind === 'token-table' ? deps.estimateCost(model.id, check, hp.nEpochs) : null;
   const costNote =
-    backend.kind === 'emulator'
-      ? 'The emulator charges nothing; the estimate shows what OpenAI would charge.'
-      : cost
-        ? undefined
-        : `No training price is known for ${model.id}; check ${backend.label}'s pricing.`;
+    rules.cost.kind === 'none'
+      ? rules.cost.message
+      : (rules.cost.note ?? (cost ? undefined : `No training price is known for ${model.id}; check ${backend.label}'s pricing.`));
   const summary: LaunchSummary = {
     backend: backend.label,
+    baseURL: backend.baseURL,
     dataset,
     check,
-    files,
+    files: await outgoingFiles(dataset, check),
     baseModel: model.id,
     method,
     hyperparameters: hp,
     suffix,
-    seed: seed.value,
+    seed,
+    choices: extraBody,
     cost,
     costNote,
   };
-  if (!preset.assumeYes && !(await ui.confirmLaunch(summary))) return { status: 'cancelled', step: 'confirm' };
+  const consent = preset.answerLaunch ?? (preset.assumeYes ? true : await ui.confirmLaunch(summary));
+  if (!consent) return { status: 'cancelled', step: 'confirm', summary };
 
-  // 9. Create, then record the manifest
+  // 8. Upload (identical files already on the server are reused)
+  const uploaded = await uploadFiles(backend, ui, dataset);
+  if (!('training' in uploaded)) return uploaded;
+  const files = uploaded;
+
+  // 9. Create (an upload the job did not get is deleted again), then record the manifest
   const dsHash = datasetContentHash(files.training.sha256, files.validation?.sha256);
   const promptHash = dataset.systemPrompt !== undefined ? sha256Hex(dataset.systemPrompt) : undefined;
   const metadata = buildJobMetadata({ datasetName: dataset.name, datasetSha256: dsHash, promptSha256: promptHash, toolVersion: deps.toolVersion });
@@ -355,42 +305,34 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
       method,
       hyperparameters: hp,
       suffix,
-      seed: seed.value,
+      seed,
       metadata,
+      extraBody: Object.keys(extraBody).length > 0 ? extraBody : undefined,
     });
   } catch (err) {
     const info = infoOf(err);
-    await ui.showError(info);
-    return { status: 'failed', step: 'create', error: info };
+    const cleanup = await deleteUnused(backend, files);
+    const shown: BackendErrorInfo = cleanup ? { ...info, message: `${info.message} ${cleanup}` } : info;
+    await ui.showError(shown);
+    return { status: 'failed', step: 'create', error: shown };
   }
-  const manifestFile = (path: string, f: UploadedFile): ManifestFile => ({
-    path,
-    sha256: f.sha256,
-    bytes: f.bytes,
-    fileId: f.id,
-    filename: f.filename,
-    reused: f.reused,
-  });
-  const manifest: JobManifest = {
-    version: 1,
-    jobId: job.id,
-    createdAt: (deps.now?.() ?? new Date()).toISOString(),
-    backend: { kind: backend.kind, label: backend.label, baseURL: backend.baseURL },
-    dataset: { name: dataset.name, folder: dataset.folder, sha256: dsHash, examples: check.examples, preference },
-    systemPrompt: dataset.systemPrompt !== undefined && promptHash ? { text: dataset.systemPrompt, sha256: promptHash } : undefined,
-    files: {
-      training: manifestFile(dataset.trainPath, files.training),
-      validation: dataset.validationPath && files.validation ? manifestFile(dataset.validationPath, files.validation) : undefined,
-    },
-    baseModel: model.id,
+  const manifest = buildManifest({
+    deps,
+    job,
+    dataset,
+    check,
+    files,
+    model: model.id,
     method,
-    hyperparameters: hp,
+    hp,
     suffix,
-    seed: seed.value,
+    seed,
     metadata,
-    estimatedCostUsd: cost?.usd,
-    rerunOf: preset.rerunOf,
-  };
+    dsHash,
+    promptHash,
+    cost,
+    preset,
+  });
   await deps.saveManifest(manifest);
   return { status: 'created', job, manifest };
 }

@@ -56,6 +56,7 @@ export async function checkDataset(ds: DatasetRef, model: string, preference: bo
     warnings: [...ti.warnings, ...(vi?.warnings ?? [])],
     warningCount: ti.warningCount + (vi?.warningCount ?? 0),
     billableTokens: t.tokens.billable,
+    maxExampleTokens: t.stats.tokensPerExample?.max,
   };
 }
 

@@ -2,6 +2,7 @@
 import type { BackendErrorInfo } from '../../../src/core/backends/errors';
 import type { TunableModel } from '../../../src/core/backends/types';
 import type { HyperparameterName } from '../../../src/core/jobs/hyperparameters';
+import type { ChoiceRule, HyperparameterRule } from '../../../src/core/backends/rules';
 import type { DatasetCheck, DatasetRef, LaunchSummary, PrivacyReport, ProgressReport, WizardUi } from '../../../src/core/jobs/wizard';
 
 export interface Script {
@@ -13,6 +14,8 @@ export interface Script {
   suffix?: string | undefined;
   seed?: string | undefined;
   launch?: boolean;
+  /** Answers to the backend's own choices, by field (default: the rule's default). */
+  choices?: Record<string, string | undefined>;
   /** Abort the progress task whose title matches. */
   cancelProgress?: RegExp;
 }
@@ -60,10 +63,16 @@ export class ScriptedUi implements WizardUi {
     const id = typeof m === 'function' ? m(models) : (m ?? suggested);
     return models.find((x) => x.id === id) ?? (id ? { id, label: id, methods: ['supervised' as const], listed: false } : undefined);
   }
-  async inputHyperparameter(name: HyperparameterName, initial: string) {
+  async inputHyperparameter(rule: HyperparameterRule, initial: string) {
+    const name = rule.name;
     this.record('hyperparameter', name);
     const hp = this.script.hyperparameters;
     return hp && name in hp ? hp[name] : initial;
+  }
+  async pickChoice(rule: ChoiceRule) {
+    this.record('choice', rule.field);
+    const c = this.script.choices;
+    return c && rule.field in c ? c[rule.field] : rule.default;
   }
   async inputSuffix(initial: string) {
     this.record('suffix', initial);

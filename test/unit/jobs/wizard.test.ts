@@ -9,6 +9,7 @@ import { coreWizardDeps } from '../../../src/core/jobs/wizardDeps';
 import { Fixture, SYSTEM_PROMPT, fixture, writeDataset } from '../backends/helpers';
 import { ScriptedUi } from './scriptedUi';
 import { DatasetRepository } from '../../../src/core/dataset/repository';
+import { AZURE_RULES } from '../../../src/core/backends/rules';
 
 const repoAt = (root: string) => new DatasetRepository({ roots: () => [root], folderSetting: () => undefined, activeFolder: () => undefined });
 
@@ -73,6 +74,92 @@ describe('fine-tune wizard (core logic, scripted UI, emulator over HTTP)', funct
       assert.equal(r.manifest.files.validation?.reused, true);
     }
     assert.ok(ui.progress.some((p) => /reused/.test(p)));
+  });
+
+  it('sends nothing before the final confirmation, which shows the files, sizes, example counts, backend and cost', async () => {
+    const ds = await writeDataset(f.dir, 'consent', 12, { validation: 10, salt: 'consent' });
+    const before = f.emu.requests.length;
+    let sentBeforeConsent: string[] = [];
+    const ui = new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'consent'), launch: false });
+    const origConfirm = ui.confirmLaunch.bind(ui);
+    ui.confirmLaunch = async (summary) => {
+      sentBeforeConsent = f.emu.requests.slice(before).map((r) => `${r.method} ${r.path}`);
+      return origConfirm(summary);
+    };
+    const r = await runStartFineTune(deps(), ui);
+    assert.equal(r.status, 'cancelled');
+    if (r.status !== 'cancelled') return;
+    assert.equal(r.step, 'confirm');
+    const uploads = (list: string[]) => list.filter((x) => /^POST .*\/(files|uploads)/.test(x));
+    assert.deepEqual(uploads(sentBeforeConsent), [], 'no upload before the confirmation');
+    assert.deepEqual(uploads(f.emu.requests.slice(before).map((x) => `${x.method} ${x.path}`)), [], 'no upload after declining');
+    const s = r.summary;
+    assert.ok(s);
+    assert.equal(s?.files.training.path, ds.train);
+    assert.equal(s?.files.training.bytes, (await readFile(ds.train)).length);
+    assert.equal(s?.files.training.examples, 12);
+    assert.equal(s?.files.validation?.examples, 10);
+    assert.equal(s?.baseURL, f.emu.url);
+    assert.ok(s?.cost && s.cost.usd > 0);
+  });
+
+  it('deletes the files it uploaded when the job cannot be created, and says so', async () => {
+    await writeDataset(f.dir, 'orphan', 12, { salt: 'orphan-upload' });
+    const backend = f.backend({ headers: { 'x-emulator-fault': '400;path=/fine_tuning/jobs;message=bad request' } });
+    const ui = new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'orphan') });
+    const r = await runStartFineTune({ ...deps(), backend }, ui, { assumeYes: true });
+    assert.equal(r.status, 'failed');
+    if (r.status !== 'failed') return;
+    assert.match(r.error.message, /deleted again \(file-/);
+    const id = /\((file-[\w-]+)/.exec(r.error.message)?.[1] ?? '';
+    await assert.rejects(f.backend().fileInfo(id), 'the unused upload is gone');
+  });
+
+  it('takes its steps and checks from the backend: a server that cannot estimate the cost says so, a model token limit blocks', async () => {
+    await writeDataset(f.dir, 'rules', 12, { salt: 'rules' });
+    const compatible = f.backend({ provider: 'openai-compatible' });
+    const ui = new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'rules'), launch: false });
+    const r = await runStartFineTune({ ...deps(), backend: compatible }, ui);
+    assert.equal(r.status, 'cancelled');
+    const summary = r.status === 'cancelled' ? r.summary : undefined;
+    assert.equal(summary?.cost, null);
+    assert.match(summary?.costNote ?? '', /cannot estimate the cost/);
+    // A backend whose model takes fewer tokens per example than the longest example: blocked before anything is sent.
+    const before = f.emu.requests.length;
+    const tight = Object.create(f.backend(), {
+      tunableModels: { value: async () => [{ id: 'gpt-4.1-mini-2025-04-14', label: 'tight', methods: ['supervised'], maxExampleTokens: 5, listed: true }] },
+    }) as ReturnType<Fixture['backend']>;
+    const b = await runStartFineTune({ ...deps(), backend: tight }, new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'rules') }));
+    assert.equal(b.status, 'blocked');
+    if (b.status === 'blocked') assert.match(b.message, /at most 5 per example/);
+    assert.deepEqual(
+      f.emu.requests.slice(before).filter((x) => x.method === 'POST'),
+      [],
+    );
+  });
+
+  it("asks the backend's own choices and sends them (Azure-style trainingType), refusing values it does not offer", async () => {
+    const azureLike = Object.create(f.backend(), { launchRules: { value: AZURE_RULES } }) as ReturnType<Fixture['backend']>;
+    const ui = new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'rules'), choices: { trainingType: 'GlobalStandard' }, launch: false });
+    const r = await runStartFineTune({ ...deps(), backend: azureLike }, ui);
+    assert.ok(ui.kinds().includes('choice'));
+    assert.equal(r.status, 'cancelled');
+    if (r.status === 'cancelled') {
+      assert.deepEqual(r.summary?.choices, { trainingType: 'GlobalStandard' });
+      assert.equal(r.summary?.suffix, 'rules');
+    }
+    const bad = await runStartFineTune(
+      { ...deps(), backend: azureLike },
+      new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'rules'), suffix: 'v1.2' }),
+    );
+    assert.equal(bad.status, 'blocked');
+    if (bad.status === 'blocked') assert.match(bad.message, /no "\."/);
+    const odd = await runStartFineTune({ ...deps(), backend: azureLike }, new ScriptedUi({ dataset: (c) => c.find((d) => d.name === 'rules') }), {
+      choices: { trainingType: 'Premium' },
+      assumeYes: true,
+    });
+    assert.equal(odd.status, 'blocked');
+    if (odd.status === 'blocked') assert.match(odd.message, /Standard, GlobalStandard, Developer/);
   });
 
   it('blocks on validation errors without uploading anything', async () => {
