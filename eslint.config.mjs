@@ -16,8 +16,21 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // Typed lint: each file is checked with the tsconfig that compiles it, found by the project service as the nearest
+    // tsconfig.json (root: src + test; src/webview/tsconfig.json → tsconfig.webview.json; bench/tsconfig.json). The DOM
+    // unit tests, which the root tsconfig excludes, use tsconfig.webview-test.json as the default project.
     files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['test/unit/*/*.dom.test.ts'], defaultProject: 'tsconfig.webview-test.json' },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
     rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': ['error', { selector: "Identifier[name='unsafe-inline']", message: 'no unsafe-inline' }],

@@ -61,8 +61,11 @@ export async function writeStream(ctx: RequestContext, chunks: readonly object[]
             return result;
           }
           break;
-        default:
-          break;
+        case 'status':
+        case 'latency':
+        case 'tps':
+        case 'job-fail':
+          break; // not mid-stream faults: never in `midStream`
       }
     }
     if (signal.aborted) {

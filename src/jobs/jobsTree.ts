@@ -92,7 +92,13 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsElement>, v
         return this.jobChildren(el.jobId);
       case 'section':
         return this.sectionChildren(el.jobId, el.section);
-      default:
+      case 'detail':
+      case 'event':
+      case 'checkpoint':
+      case 'resultModel':
+      case 'loadMore':
+      case 'error':
+      case 'message':
         return [];
     }
   }

@@ -98,9 +98,10 @@ export class HistoryPanel {
   private onClick(e: MouseEvent): void {
     const btn = (e.target as Element).closest<HTMLElement>('[data-action]');
     const id = btn?.closest<HTMLElement>('[data-id]')?.dataset.id;
-    if (!btn || !id) return;
+    const action = btn?.dataset.action;
+    if (!btn || !id || !action) return;
     e.stopPropagation();
-    switch (btn.dataset.action) {
+    switch (action) {
       case 'open':
         post({ type: 'conversation/open', id });
         break;

@@ -170,10 +170,11 @@ document.addEventListener('click', (e) => {
     return;
   }
   const btn = target.closest<HTMLElement>('[data-action]');
-  if (!btn || (btn as HTMLButtonElement).disabled) return;
+  const action = btn?.dataset.action;
+  if (!btn || !action || (btn as HTMLButtonElement).disabled) return;
   const { turnId, side } = turnOf(btn);
   const sideArg = side ? { side } : {};
-  switch (btn.dataset.action) {
+  switch (action) {
     case 'run-command': {
       const c = btn.dataset.command;
       if (c && (HOST_COMMANDS as readonly string[]).includes(c)) post({ type: 'chat/runCommand', command: c as HostCommand });
@@ -196,7 +197,7 @@ document.addEventListener('click', (e) => {
       return;
   }
   if (!turnId) return;
-  switch (btn.dataset.action) {
+  switch (action) {
     case 'copy-reply':
       post({ type: 'chat/copy', text: transcript.replyText(turnId, side) ?? '' });
       flash(btn, 'Copied');
@@ -209,7 +210,7 @@ document.addEventListener('click', (e) => {
       break;
     case 'feedback-up':
     case 'feedback-down': {
-      const value = btn.dataset.action === 'feedback-up' ? 'up' : 'down';
+      const value = action === 'feedback-up' ? 'up' : 'down';
       post({ type: 'chat/feedback', turnId, ...sideArg, value: btn.getAttribute('aria-pressed') === 'true' ? null : value });
       break;
     }

@@ -301,8 +301,9 @@ export class Toolbar {
 
   private onClick(e: MouseEvent): void {
     const btn = (e.target as Element).closest<HTMLElement>('[data-action]');
-    if (!btn || !this.el.contains(btn)) return;
-    switch (btn.dataset.action) {
+    const action = btn?.dataset.action;
+    if (!btn || !action || !this.el.contains(btn)) return;
+    switch (action) {
       case 'toggle-prompt':
         this.editorOpen = !this.editorOpen;
         this.promptEditor.hidden = !this.editorOpen;
