@@ -11,8 +11,6 @@ import { checkPreferenceFile, isPreferenceFile } from './preference';
 import type { CheckIssue, CostInfo, DatasetCheck, DatasetRef, PrivacyReport, WizardDeps } from './wizard';
 import { listDatasets } from './datasets';
 
-export { DATASETS_DIR, datasetAt, listDatasets, readSystemPrompt } from './datasets';
-
 function sum(counts: Partial<Record<string, number>>): number {
   return Object.values(counts).reduce<number>((a, n) => a + (n ?? 0), 0);
 }
