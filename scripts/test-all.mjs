@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: lint → typecheck (both tsconfigs) → build → unit → integration → e2e → vsix, sequential,
+// `npm test`: lint (eslint, prettier, knip) → typecheck (both tsconfigs) → build → unit → integration → e2e → vsix, sequential,
 // stopping at the first failure. Ends with a per-tier summary and one plain line `N passed, N failed`
 // (CI parses it). Lint, typecheck and build count as one check each; tests count one each.
 import { spawn } from 'node:child_process';
@@ -37,7 +37,9 @@ const steps = [
     run: async () => {
       const eslint = await exec(process.execPath, [bin('eslint/bin/eslint.js'), '.']);
       const prettier = await exec(process.execPath, [bin('prettier/bin/prettier.cjs'), '--check', '.']);
-      return eslint || prettier;
+      // Unused files, exports, types and dependencies (knip.jsonc).
+      const knip = await exec(process.execPath, [bin('knip/bin/knip.js')]);
+      return eslint || prettier || knip;
     },
   },
   {

@@ -16,8 +16,6 @@ export interface BenchResult {
   readonly notes?: string;
 }
 
-export type Bench = () => Promise<BenchResult[]>;
-
 /** Median of a non-empty list. */
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -88,7 +88,10 @@ export function splitContext(target) {
   return esbuild.context(pass1(target, o, [onEnd]));
 }
 
-/** The files activation loads: the entry and the closure of its static imports (from the pass-1 metafile). */
+/**
+ * The files activation loads: the entry and the closure of its static imports (from the pass-1 metafile).
+ * @public used by test/unit/build/split.test.ts and bench/extension.bench.ts through a dynamic import.
+ */
 export function staticClosure(metafile, entryName) {
   const outputs = metafile.outputs;
   const entry = Object.keys(outputs).find((f) => path.basename(f) === `${entryName}.js` && !f.includes('/chunks/'));

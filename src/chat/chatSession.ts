@@ -573,8 +573,7 @@ export class ChatSession implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.streams.dispose();
-    for (const d of this.subs.splice(0)) d.dispose();
+    for (const d of this.subs.splice(0)) d.dispose(); // includes this.streams
     this.posted.dispose();
   }
 }

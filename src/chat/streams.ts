@@ -17,7 +17,6 @@ interface Active {
   readonly info: StreamInfo;
   readonly controller: AbortController;
   readonly parts: string[];
-  chars: number;
   sent: number;
   readonly batcher: DeltaBatcher;
   lastCheckpoint: number;
@@ -98,7 +97,6 @@ export class StreamManager implements vscode.Disposable {
       info,
       controller,
       parts: [],
-      chars: 0,
       sent: 0,
       lastCheckpoint: Date.now(),
       batcher: new DeltaBatcher((text) => {
@@ -180,7 +178,6 @@ export class StreamManager implements vscode.Disposable {
       maxTokensField: profile.provider === 'openai-compatible' ? 'max_tokens' : 'max_completion_tokens',
       onDelta: (t) => {
         a.parts.push(t);
-        a.chars += t.length;
         a.batcher.push(t);
         const now = Date.now();
         if (now - a.lastCheckpoint >= CHECKPOINT_MS) {

@@ -7,7 +7,7 @@ import { DuplicateMatch } from '../core/dataset/dedup';
 import { Proposal } from '../core/dataset/propose';
 import { AddedExample } from '../core/dataset/store';
 import { fileForSplit, SplitName } from '../core/dataset/types';
-import { DatasetCommands, DatasetSettingKeys } from './commandIds';
+import { DatasetSettingKeys } from './commandIds';
 import { config, DatasetService, messageOf, OpenDataset } from './service';
 
 /** Open train.jsonl/validation.jsonl of a dataset at a 1-based line (selecting the line). */
@@ -221,9 +221,4 @@ export async function pickPrompt(
   }
   const source = item.proposal && text === item.proposal.prompt ? item.proposal.source : 'user';
   return { prompt: text, assistant: item.proposal?.assistant, source };
-}
-
-/** Link shown in messages to open the dataset file. */
-export function openCommandUri(ds: OpenDataset, split: SplitName = 'train', line?: number): vscode.Uri {
-  return vscode.Uri.parse(`command:${DatasetCommands.openDatasetFile}?${encodeURIComponent(JSON.stringify([{ datasetUri: ds.uri.toString(), split, line }]))}`);
 }

@@ -232,7 +232,8 @@ export function registerJobs(s: Services): JobsApi {
           void store
             .fetchCheckpoints(job.id)
             .then(() => prompts.bindJob(job, store.detailsOf(job.id).checkpoints))
-            .then((ids) => ids.length && log.info(`Bound the training system prompt to ${ids.join(', ')}.`));
+            .then((ids) => ids.length && log.info(`Bound the training system prompt to ${ids.join(', ')}.`))
+            .catch((err: unknown) => log.warn(`Could not bind the training system prompt of ${job.id}: ${err instanceof Error ? err.message : String(err)}`));
         }
       };
       // Jobs seen running are remembered across sessions, so a job that ended while VS Code was closed

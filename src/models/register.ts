@@ -55,9 +55,12 @@ export function registerModels(s: Services, jobs: JobsApi): ModelsApi {
     await tree.load();
     await bindKnown();
   };
+  /** From events (no command caller to report to): a failure is logged, never an unhandled rejection. */
+  const reloadInBackground = () =>
+    void reload().catch((err: unknown) => log.warn(`Models: reload failed: ${err instanceof Error ? err.message : String(err)}`));
 
   const transitions = jobs.store.onDidTransition(({ job }) => {
-    if (job.status === 'succeeded' && tree.loaded) void reload();
+    if (job.status === 'succeeded' && tree.loaded) reloadInBackground();
   });
 
   context.subscriptions.push(
@@ -66,7 +69,7 @@ export function registerModels(s: Services, jobs: JobsApi): ModelsApi {
     { dispose: () => transitions.dispose() },
     jobs.backendHost.onDidChange(() => tree.reset()),
     view.onDidChangeVisibility((e) => {
-      if (e.visible && !tree.loaded) void reload();
+      if (e.visible && !tree.loaded) reloadInBackground();
     }),
     vscode.commands.registerCommand(ModelCommands.refresh, reload),
     vscode.commands.registerCommand(ModelCommands.chatWith, async (arg: ModelArg) => {

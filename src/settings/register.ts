@@ -15,6 +15,11 @@ const PROVIDER_LABELS: Record<ProviderKind, string> = {
 /** API key commands, provider choice and the guard that refuses keys pasted into settings. */
 export function registerSettings(s: Services): void {
   const { context, keys, log } = s;
+  // From activation and setting changes (no caller to report to): a failure (e.g. SecretStorage) is logged.
+  const checkSettingsForKeys = () =>
+    void refuseKeysInSettings(s).catch((err: unknown) =>
+      log.error(`Could not move an API key out of settings: ${err instanceof Error ? err.message : String(err)}`),
+    );
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.setApiKey, async (arg?: { provider?: ProviderKind; key?: string }) => {
       const provider = arg?.provider ?? readProfile().provider;
@@ -69,10 +74,10 @@ export function registerSettings(s: Services): void {
       return provider;
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(SECTION)) void refuseKeysInSettings(s);
+      if (e.affectsConfiguration(SECTION)) checkSettingsForKeys();
     }),
   );
-  void refuseKeysInSettings(s);
+  checkSettingsForKeys();
 }
 
 /** A key found in settings is refused: the user is told, and offered to move it into SecretStorage. */

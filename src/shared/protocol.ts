@@ -7,13 +7,13 @@
  * the character `offset` where they start, so a webview that received a snapshot (after being hidden or
  * re-created) applies only what it does not have yet. The API key never appears in any message.
  */
-import type { ChatError, ComparePick, CompareSide, Conversation, ConversationSummary, Feedback, PromptSource, SamplingParams, Turn } from '../core/chat/types';
+import type { CompareSide, Conversation, ConversationSummary, PromptSource, SamplingParams, Turn } from '../core/chat/types';
 
 import type { InferOutput } from 'valibot';
 import type { FromChatWebviewSchema } from './protocolValidate';
 
-export type { ChatError, ComparePick, CompareSide, Conversation, ConversationSummary, Feedback, PromptSource, SamplingParams, Turn };
-export type { AssistantTurn, CompareTurn, Reply, ReplySetup, ReplyStatus, UserTurn, Usage } from '../core/chat/types';
+export type { CompareSide, Conversation, ConversationSummary, PromptSource, SamplingParams, Turn };
+export type { CompareTurn, Reply, UserTurn } from '../core/chat/types';
 
 export const PROTOCOL_VERSION = 2;
 

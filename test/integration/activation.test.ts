@@ -12,11 +12,11 @@ describe('activation', () => {
 
   it('returns without having loaded the tokenizer', () => {
     assert.equal(api.tokenizerLoadedAtActivation, false);
-    assert.ok(Number.isFinite(api.activatedInMs) && api.activatedInMs >= 0);
   });
 
   it('logs its own duration and the tokenizer state (what the activation benchmark reads)', async () => {
     const log = await flushedLog(api);
-    assert.match(log, /Socratune activated in \d+\.\d\d ms \(tokenizer not loaded\)/);
+    // The duration logged is the one activate() measured and returned.
+    assert.ok(log.includes(`Socratune activated in ${api.activatedInMs.toFixed(2)} ms (tokenizer not loaded)`), log.slice(-2000));
   });
 });

@@ -186,8 +186,3 @@ export function explainError(err: unknown, ctx: { backend: BackendKind; op: Oper
   const message = err instanceof Error ? err.message : String(err);
   return { kind: 'unknown', title: message.split('\n')[0].slice(0, 120), message, actions: ['showLog'] };
 }
-
-/** Whether a poller should keep its last good state and retry later (as opposed to needing the user). */
-export function isTransient(info: BackendErrorInfo): boolean {
-  return info.kind === 'rate-limit' || info.kind === 'server' || info.kind === 'network' || info.kind === 'timeout';
-}

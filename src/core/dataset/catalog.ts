@@ -1,6 +1,6 @@
 import { DedupIndex, DuplicateMatch, DEFAULT_NEAR_THRESHOLD } from './dedup';
 import { AddedExample, DatasetSnapshot, StoredExample } from './store';
-import { ProvenanceRecord, SourceRange, SplitName } from './types';
+import { SourceRange, SplitName } from './types';
 
 /** Where an existing example is (for duplicate warnings and navigation). */
 export interface ExampleRef {
@@ -72,5 +72,3 @@ export class DatasetCatalog {
     return this.refs;
   }
 }
-
-export type { ProvenanceRecord };

@@ -10,8 +10,6 @@
 
 export type ExportFormat = 'openai' | 'sharegpt' | 'alpaca';
 
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['openai', 'sharegpt', 'alpaca'];
-
 interface Msg {
   role?: unknown;
   content?: unknown;

@@ -18,8 +18,6 @@ export interface MetricPoint {
 
 export type MetricKey = Exclude<keyof MetricPoint, 'step'>;
 
-export const METRIC_KEYS: readonly MetricKey[] = ['trainLoss', 'validLoss', 'fullValidLoss', 'trainAccuracy', 'validAccuracy', 'fullValidAccuracy'];
-
 /** Column / event-field names → metric key. Covers OpenAI's CSV, event data and Azure's variants. */
 const FIELD_ALIASES: Readonly<Record<string, MetricKey>> = {
   train_loss: 'trainLoss',

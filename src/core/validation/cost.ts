@@ -19,13 +19,6 @@ export function defaultEpochs(nTrainExamples: number): number {
   return nEpochs;
 }
 
-/** sum(min(limit, length)) — the tokens charged per epoch. */
-export function billableTokens(exampleTokenCounts: Iterable<number>, limit: number): number {
-  let n = 0;
-  for (const l of exampleTokenCounts) n += Math.min(limit, l);
-  return n;
-}
-
 /**
  * Training cost = price per 1M ÷ 1M × billable tokens × epochs (OpenAI's documented formula).
  * null when the model has no per-token training price.

@@ -29,10 +29,6 @@ export function textButton(label: string, action: string, extra: Attrs = {}, ico
   return h('button', { type: 'button', class: 'text-button', 'data-action': action, ...extra }, iconName ? icon(iconName) : null, label);
 }
 
-export function show(el: HTMLElement, visible: boolean): void {
-  el.hidden = !visible;
-}
-
 export function formatTime(ms: number): string {
   const d = new Date(ms);
   const now = new Date();

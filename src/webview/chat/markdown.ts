@@ -17,8 +17,6 @@ import type MarkdownItTypes from 'markdown-it';
 export type MarkdownIt = MarkdownItTypes.MarkdownIt;
 type Token = MarkdownItTypes.Token;
 
-export type MarkdownEnv = Record<string, unknown>;
-
 export function createMarkdown(): MarkdownIt {
   const md = markdownIt({ html: false, linkify: true, typographer: false, breaks: false });
   const escape = md.utils.escapeHtml;

@@ -136,15 +136,16 @@ describe('chat/protocol validation', () => {
     it(`rejects ${name}`, () => {
       const r = validateFromChatWebview(value);
       assert.equal(r.ok, false);
-      if (!r.ok) assert.ok(r.reason.length > 0);
+      assert.ok(!r.ok && r.reason.length > 0);
     });
   }
 
   it('explains why a message was rejected (for the log)', () => {
     const r = validateFromChatWebview({ type: 'chat/send', text: 'hi', apiKey: 'sk-x' });
     assert.equal(r.ok, false);
-    if (!r.ok) assert.match(r.reason, /unexpected field "apiKey"/);
+    assert.match(r.ok ? '' : r.reason, /unexpected field "apiKey"/);
     const r2 = validateFromChatWebview({ type: 'chat/openLink', href: 'javascript:alert(1)' });
-    if (!r2.ok) assert.match(r2.reason, /scheme javascript: is not allowed/);
+    assert.equal(r2.ok, false);
+    assert.match(r2.ok ? '' : r2.reason, /scheme javascript: is not allowed/);
   });
 });

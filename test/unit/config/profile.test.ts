@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createClient } from '../../../src/core/config/client';
 import { BackendProfile, resolveBaseUrl } from '../../../src/core/config/profile';
 
@@ -39,9 +41,28 @@ describe('backend profile', () => {
     assert.equal(local.ok, true);
   });
 
-  it('sends the Azure key as api-key as well', () => {
-    const r = createClient({ ...base, provider: 'azure', azureEndpoint: 'https://r.openai.azure.com' }, 'k'.repeat(32));
-    assert.ok(r.ok);
-    if (r.ok) assert.equal(r.baseURL, 'https://r.openai.azure.com/openai/v1');
+  it('sends the Azure key as api-key as well', async () => {
+    // A local stand-in for the Azure resource: the real SDK sends a real request, we look at its headers.
+    const seen: IncomingHttpHeaders[] = [];
+    const urls: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers);
+      urls.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const key = 'k'.repeat(32);
+      const r = createClient({ ...base, provider: 'azure', azureEndpoint: `http://127.0.0.1:${port}` }, key, { maxRetries: 0 });
+      if (!r.ok) assert.fail(r.message);
+      await r.client.models.list();
+      assert.equal(seen.length, 1);
+      assert.match(urls[0], /^\/openai\/v1\/models(\?|$)/);
+      assert.equal(seen[0]['api-key'], key);
+      assert.equal(seen[0].authorization, `Bearer ${key}`);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

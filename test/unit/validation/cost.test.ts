@@ -1,6 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { defaultEpochs, estimateCost, knownModels, resolveModel, validateJsonlText } from '../../../src/core/validation';
 
 describe('cost estimate (cookbook epoch heuristic + one price table)', () => {
@@ -64,18 +62,31 @@ describe('cost estimate (cookbook epoch heuristic + one price table)', () => {
     assert.equal(r.estimatedCost!.epochs, 25);
   });
 
-  it("the price table is one data file with the notes' prices, and every row is resolvable", () => {
-    const file = path.join(__dirname, '../../../src/core/validation/models.json');
-    const json = JSON.parse(readFileSync(file, 'utf8')) as { models: { id: string; trainingUsdPer1M: number | null }[] };
-    const price = (id: string) => json.models.find((m) => m.id === id)?.trainingUsdPer1M;
-    assert.equal(price('gpt-4.1-2025-04-14'), 25);
-    assert.equal(price('gpt-4.1-mini-2025-04-14'), 5);
-    assert.equal(price('gpt-4.1-nano-2025-04-14'), 1.5);
-    assert.equal(price('gpt-4o-2024-08-06'), 25);
-    assert.equal(price('gpt-4o-mini-2024-07-18'), 3);
-    assert.equal(price('gpt-3.5-turbo-0125'), 8);
-    assert.equal(price('o4-mini-2025-04-16'), null);
-    for (const m of knownModels()) assert.equal(resolveModel(m.id).known, m.id);
+  it("the price table has the reference notes' training prices and example limits, and every row is resolvable", () => {
+    // Hand-written from /work/shared/reference/openai-finetune.md §6 (USD per 1M training tokens, Standard tier,
+    // ~Nov 2025; o4-mini RFT is billed per hour, so it has no per-token price).
+    const expected: Record<string, { usd: number | null; limit: number }> = {
+      'gpt-4.1-2025-04-14': { usd: 25, limit: 65536 },
+      'gpt-4.1-mini-2025-04-14': { usd: 5, limit: 65536 },
+      'gpt-4.1-nano-2025-04-14': { usd: 1.5, limit: 65536 },
+      'gpt-4o-2024-08-06': { usd: 25, limit: 65536 },
+      'gpt-4o-mini-2024-07-18': { usd: 3, limit: 65536 },
+      'gpt-3.5-turbo-0125': { usd: 8, limit: 16385 },
+      'gpt-3.5-turbo-1106': { usd: 8, limit: 16385 },
+      'gpt-3.5-turbo-0613': { usd: 8, limit: 4096 },
+      'davinci-002': { usd: 6, limit: 16385 },
+      'babbage-002': { usd: 0.4, limit: 16385 },
+      'o4-mini-2025-04-16': { usd: null, limit: 65536 },
+    };
+    const table = Object.fromEntries(knownModels().map((m) => [m.id, { usd: m.trainingUsdPer1M, limit: m.exampleTokenLimit }]));
+    assert.deepEqual(table, expected);
+    for (const [id, { usd, limit }] of Object.entries(expected)) {
+      const r = resolveModel(id);
+      assert.equal(r.known, id);
+      assert.equal(r.usdPer1MTrainingTokens, usd ?? undefined, id);
+      assert.equal(r.exampleTokenLimit, limit, id);
+    }
+    assert.equal(resolveModel('gpt-3.5-turbo').usdPer1MTrainingTokens, 8, 'alias');
   });
 
   it('resolves aliases, dated variants and ft: ids to the table; unknown models get no price', () => {
