@@ -160,6 +160,27 @@ describe('foundation', () => {
     }
   });
 
+  it('redacts every stored key, also one stored by another window or for a backend this list does not know', async () => {
+    const hexKey = randomBytes(32).toString('hex'); // Together's 64-hex shape: not redacted by its shape
+    const future = `zz${randomBytes(9).toString('hex')}`;
+    const { context, log } = api.services;
+    await context.secrets.store('socratune.apiKey.openai-compatible', hexKey);
+    await context.secrets.store('socratune.apiKey.some-future-backend', future);
+    try {
+      await waitFor('the keys registered with the log', async () => {
+        log.info(`probe ${hexKey} ${future}`);
+        const text = await flushedLog(api);
+        return text.includes(`probe [REDACTED] [REDACTED]`);
+      });
+      const text = await flushedLog(api);
+      assert.ok(!text.includes(hexKey), 'a 64-hex key is redacted once stored');
+      assert.ok(!text.includes(future), 'a key of a kind not in PROVIDER_KINDS is redacted');
+    } finally {
+      await context.secrets.delete('socratune.apiKey.openai-compatible');
+      await context.secrets.delete('socratune.apiKey.some-future-backend');
+    }
+  });
+
   it('stores the emulator demo key from the environment when the emulator backend is chosen', async () => {
     const config = vscode.workspace.getConfiguration('socratune');
     const saved = process.env[EMULATOR_KEY_ENV];

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { appendDurable, removeStaleTemps, writeFileDurable } from '../fs/durable';
 import { newId, toMarkdown } from './conversation';
 import { Conversation, ConversationMeta, ConversationSummary, MAX_TITLE_LENGTH, Turn } from './types';
 
@@ -12,8 +13,10 @@ import { Conversation, ConversationMeta, ConversationSummary, MAX_TITLE_LENGTH, 
  *
  * Why a log: saving a turn is one small append whatever the conversation's length (a 500-turn
  * conversation costs the same per turn as a 5-turn one); the file is compacted (rewritten atomically:
- * temp file + rename) when dead records outweigh live ones. A torn last line (crash mid-append) is skipped
- * on load; everything before it survives. All operations on one conversation are serialized.
+ * temp file + fsync + rename + fsync of the folder) when dead records outweigh live ones. Every write is
+ * fsynced before its promise resolves (core/fs/durable), so a resolved write survives a killed process and a
+ * power loss. A torn last line is skipped on load; everything before it survives. Temp files left by a
+ * process that died mid-rewrite are removed on first use. All operations on one conversation are serialized.
  */
 export class HistoryStore {
   private readonly convDir: string;
@@ -23,6 +26,9 @@ export class HistoryStore {
   private readonly queues = new Map<string, Promise<unknown>>();
   /** Lines skipped while loading (torn or invalid), for diagnostics. */
   skippedLines = 0;
+  /** Temp files of dead writers removed on first use, for diagnostics. */
+  removedTemps: string[] = [];
+  private cleaned: Promise<void> | undefined;
 
   constructor(readonly dir: string) {
     this.convDir = path.join(dir, 'conversations');
@@ -45,8 +51,9 @@ export class HistoryStore {
       ...(opts.model ? { model: opts.model } : {}),
     };
     return this.serial(meta.id, async () => {
+      await this.cleanOnce();
       await fs.mkdir(this.convDir, { recursive: true });
-      await atomicWrite(this.file(meta.id), JSON.stringify({ op: 'meta', v: 1, meta }) + '\n');
+      await writeFileDurable(this.file(meta.id), JSON.stringify({ op: 'meta', v: 1, meta }) + '\n');
       this.live.set(meta.id, { meta, turns: [], ids: new Map(), records: 1 });
       await this.updateIndex(meta.id, { ...meta, turnCount: 0 });
       return { ...meta, turns: [] };
@@ -148,10 +155,19 @@ export class HistoryStore {
     return st;
   }
 
+  /** Remove the temp files of writers that died mid-rewrite (once per store). */
+  private cleanOnce(): Promise<void> {
+    this.cleaned ??= (async () => {
+      for (const d of [this.convDir, this.dir]) this.removedTemps.push(...(await removeStaleTemps(d).catch(() => [])));
+    })();
+    return this.cleaned;
+  }
+
   private async state(id: string): Promise<LiveState | undefined> {
     if (!isSafeId(id)) return undefined;
     const cached = this.live.get(id);
     if (cached) return cached;
+    await this.cleanOnce();
     let raw: string;
     try {
       raw = await fs.readFile(this.file(id), 'utf8');
@@ -211,19 +227,20 @@ export class HistoryStore {
   private async append(id: string, st: LiveState, rec: object): Promise<void> {
     st.records++;
     if (st.records > 2 * st.turns.length + 20) await this.compact(id, st);
-    else await appendLine(this.file(id), JSON.stringify(rec));
+    else await appendDurable(this.file(id), [JSON.stringify(rec)]);
     await this.updateIndex(id, { ...st.meta, turnCount: st.turns.length });
   }
 
   /** Rewrite the log as meta + live turns, atomically. */
   private async compact(id: string, st: LiveState): Promise<void> {
     const lines = [JSON.stringify({ op: 'meta', v: 1, meta: st.meta }), ...st.turns.map((turn) => JSON.stringify({ op: 'turn', turn }))];
-    await atomicWrite(this.file(id), lines.join('\n') + '\n');
+    await writeFileDurable(this.file(id), lines.join('\n') + '\n');
     st.records = 1 + st.turns.length;
   }
 
   private async loadIndex(): Promise<Map<string, ConversationSummary>> {
     if (this.index) return this.index;
+    await this.cleanOnce();
     const index = new Map<string, ConversationSummary>();
     let trusted = false;
     try {
@@ -271,7 +288,7 @@ export class HistoryStore {
     if (!index) return;
     const run = async (): Promise<void> => {
       await fs.mkdir(this.dir, { recursive: true });
-      await atomicWrite(this.indexFile, JSON.stringify({ v: 1, conversations: [...index.values()] }));
+      await writeFileDurable(this.indexFile, JSON.stringify({ v: 1, conversations: [...index.values()] }));
     };
     this.indexWrite = this.indexWrite.catch(() => undefined).then(run);
     await this.indexWrite;
@@ -284,41 +301,6 @@ interface LiveState {
   ids: Map<string, number>;
   /** Records in the log file (live + dead), to decide when to compact. */
   records: number;
-}
-
-/** Write to a temp file in the same folder, then rename over the target (atomic on POSIX and NTFS). */
-export async function atomicWrite(file: string, data: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const fh = await fs.open(tmp, 'w');
-  try {
-    await fh.writeFile(data, 'utf8');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await fs.rename(tmp, file);
-  } catch (e) {
-    await fs.unlink(tmp).catch(() => undefined);
-    throw e;
-  }
-}
-
-async function appendLine(file: string, line: string): Promise<void> {
-  // If a previous append was torn (no trailing newline), start on a fresh line so only that record is lost.
-  const fh = await fs.open(file, 'a+');
-  try {
-    const { size } = await fh.stat();
-    let prefix = '';
-    if (size > 0) {
-      const buf = Buffer.alloc(1);
-      await fh.read(buf, 0, 1, size - 1);
-      if (buf[0] !== 0x0a) prefix = '\n';
-    }
-    await fh.appendFile(prefix + line + '\n', 'utf8');
-  } finally {
-    await fh.close();
-  }
 }
 
 function cleanTitle(t: string | undefined): string {

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { constants as FS, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { removeStaleTemps, withFileLock } from '../fs/durable';
 import { appendLines, assertWritableDir, DatasetError, exists, ioError, serialize, writeAtomic } from './fsutil';
+import { repairUnwrittenTail } from './storeRepair';
 import { assistantText, exampleKey, passageHash, userText } from './hash';
 import { JsonlLine, JsonlScan, LineProblem, scanJsonlBuffer, scanJsonlFile } from './jsonl';
 import { checkDatasetName, defaultSettings, readSettings, writeSettings } from './settings';
@@ -38,6 +40,14 @@ export interface AddedExample {
   datasetDir: string;
   /** Set when the example was written but its provenance record could not be (the example is kept). */
   provenanceError?: string;
+}
+
+export interface StoreOptions {
+  /**
+   * The cross-process write lock (<dir>/.socratune.lock) of a process that died holding it is taken over after
+   * this long (ms, at least 2000; default 10000). Every other process waits that long after such a crash.
+   */
+  lockStaleMs?: number;
 }
 
 export interface LoadIssue {
@@ -120,19 +130,53 @@ function isChat(value: unknown): value is { messages: unknown[] } {
 }
 
 /**
- * A dataset folder on disk. Every mutation runs in one per-dataset queue (see fsutil.serialize), adds are
- * O(1) appends (one write + fsync), rewrites (undo, split, system prompt, quarantine) go through a temp file
- * and an atomic rename. Corrupt lines are preserved byte for byte by every rewrite.
+ * A dataset folder on disk. Every mutation runs in one per-dataset queue (see fsutil.serialize) and holds the
+ * folder's cross-process lock (core/fs/durable withFileLock), so two VS Code windows or the CLI beside the
+ * editor never interleave. Adds are appends (one write + fsync each for provenance.jsonl, then train.jsonl)
+ * whose line numbers are computed under the lock; rewrites (undo, split, system prompt, quarantine) go through
+ * a temp file and an atomic rename. Corrupt lines are preserved byte for byte by every rewrite.
  */
 export class DatasetStore {
   private lineCount: number | undefined;
   private knownSize: number | undefined;
   private knownMtime: number | undefined;
+  /** Provenance ids that `open` found written without their example (a process killed mid-add) and retired. */
+  repaired: string[] = [];
 
   private constructor(
     readonly dir: string,
     private current: DatasetSettings,
+    private readonly opts: StoreOptions = {},
   ) {}
+
+  /** Run a mutation in this process's queue for the folder while holding the folder's cross-process lock. */
+  private locked<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return serialize(this.dir, async () => {
+      await assertWritableDir(this.dir, what);
+      let entered = false;
+      try {
+        return await withFileLock(
+          this.dir,
+          () => {
+            entered = true;
+            return fn();
+          },
+          { staleMs: this.opts.lockStaleMs },
+        );
+      } catch (err) {
+        if (entered) throw err;
+        throw ioError(err, what, this.dir);
+      }
+    });
+  }
+
+  /** Bring the cached line count up to date with the file (another process may have appended). Under the lock. */
+  private async syncLineCount(): Promise<number> {
+    const st = await fsp.stat(this.file('train')).catch(() => undefined);
+    const size = st?.size ?? 0;
+    if (this.lineCount === undefined || size !== this.knownSize || (st && st.mtimeMs !== this.knownMtime)) await this.recount();
+    return this.lineCount ?? 0;
+  }
 
   get settings(): DatasetSettings {
     return this.current;
@@ -150,7 +194,12 @@ export class DatasetStore {
   }
 
   /** Create `<root>/<name>/` with dataset.json. Fails (writing nothing) when it exists or is not writable. */
-  static async create(root: string, name: string, init: Partial<Pick<DatasetSettings, 'systemPrompt' | 'format'>> = {}): Promise<DatasetStore> {
+  static async create(
+    root: string,
+    name: string,
+    init: Partial<Pick<DatasetSettings, 'systemPrompt' | 'format'>> = {},
+    opts: StoreOptions = {},
+  ): Promise<DatasetStore> {
     const bad = checkDatasetName(name);
     if (bad) throw new DatasetError(`Invalid dataset name "${name}": ${bad}`, 'invalid');
     const dir = path.join(root, name.trim());
@@ -169,18 +218,32 @@ export class DatasetStore {
     const settings: DatasetSettings = { ...defaultSettings(name.trim()), ...init };
     if (!settings.systemPrompt) delete settings.systemPrompt;
     await writeSettings(dir, settings);
-    const store = new DatasetStore(dir, settings);
+    const store = new DatasetStore(dir, settings, opts);
     store.lineCount = 0;
     store.knownSize = 0;
     return store;
   }
 
-  /** Open an existing dataset folder (reads dataset.json and counts lines of train.jsonl once). */
-  static async open(dir: string): Promise<DatasetStore> {
+  /**
+   * Open an existing dataset folder: reads dataset.json, counts lines of train.jsonl once, removes temp files
+   * of writers that died, and retires provenance records whose example a killed process never wrote.
+   */
+  static async open(dir: string, opts: StoreOptions = {}): Promise<DatasetStore> {
     const settings = await readSettings(dir);
-    const store = new DatasetStore(dir, settings);
+    const store = new DatasetStore(dir, settings, opts);
     await store.recount();
+    await removeStaleTemps(dir).catch(() => undefined);
+    await store.repairTail().catch(() => undefined);
     return store;
+  }
+
+  private async repairTail(): Promise<void> {
+    const check = () => repairUnwrittenTail(this.file('train'), this.file('provenance'), this.lineCount ?? 0, false);
+    if (!(await check()).length) return;
+    this.repaired = await this.locked('provenance', async () => {
+      await this.recount();
+      return repairUnwrittenTail(this.file('train'), this.file('provenance'), this.lineCount ?? 0, true);
+    });
   }
 
   /** Dataset folders directly under `root` (those with a dataset.json or a train.jsonl). */
@@ -257,7 +320,7 @@ export class DatasetStore {
   }
 
   async updateSettings(patch: Partial<DatasetSettings>): Promise<DatasetSettings> {
-    return serialize(this.dir, async () => {
+    return this.locked(`the settings of dataset "${this.name}"`, async () => {
       const next = { ...(await readSettings(this.dir)), ...patch };
       await writeSettings(this.dir, next);
       this.current = next;
@@ -265,55 +328,41 @@ export class DatasetStore {
     });
   }
 
-  /** Append one example (O(1): one write on an O_APPEND fd + fsync, then its provenance record). */
+  /** Append one example (one provenance append + one example append, each fsynced, under the folder lock). */
   async add(ex: NewExample): Promise<AddedExample> {
     const [added] = await this.addMany([ex]);
     return added;
   }
 
-  /** Append several examples with a single write (all or nothing), then their provenance records. */
+  /**
+   * Append several examples with a single write (all or nothing). Their provenance records go first, so a
+   * process killed in between leaves records without an example (retired by the next `open`), never an
+   * example without provenance. Line numbers are computed under the lock, so they hold across processes.
+   */
   async addMany(list: NewExample[]): Promise<AddedExample[]> {
     if (list.length === 0) return [];
     const built = list.map((ex) => buildExample(ex, this.current));
-    return serialize(this.dir, async () => {
+    const what = `the example to dataset "${this.name}"`;
+    return this.locked(what, async () => {
       const trainFile = this.file('train');
       const provFile = this.file('provenance');
-      await assertWritableDir(this.dir, `the example to dataset "${this.name}"`);
       for (const f of [trainFile, provFile]) {
         try {
           await fsp.access(f, FS.W_OK);
         } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(err, `the example to dataset "${this.name}"`, f);
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(err, what, f);
         }
       }
-      const lines = built.map((b) => JSON.stringify(b));
-      let res;
-      try {
-        res = await appendLines(trainFile, lines);
-      } catch (err) {
-        throw ioError(err, `the example to dataset "${this.name}"`, trainFile);
-      }
-      const linesKnown = this.lineCount !== undefined && this.knownSize === res.offset;
-      const firstLine = linesKnown ? (this.lineCount as number) + 1 : undefined;
-      if (linesKnown) {
-        this.lineCount = (this.lineCount as number) + lines.length;
-      } else {
-        this.lineCount = undefined;
-      }
-      this.knownSize = res.sizeAfter;
-      this.knownMtime = res.mtimeMs;
+      const firstLine = (await this.syncLineCount()) + 1;
       const now = new Date().toISOString();
-      const added: AddedExample[] = built.map((b, i) => {
-        const assistant = assistantText(b);
-        return {
-          id: newId(),
-          hash: exampleKey(b),
-          passageHash: passageHash(assistant),
-          line: firstLine !== undefined ? firstLine + i : undefined,
-          file: trainFile,
-          datasetDir: this.dir,
-        };
-      });
+      const added: AddedExample[] = built.map((b, i) => ({
+        id: newId(),
+        hash: exampleKey(b),
+        passageHash: passageHash(assistantText(b)),
+        line: firstLine + i,
+        file: trainFile,
+        datasetDir: this.dir,
+      }));
       const records: ProvenanceRecord[] = added.map((a, i) => ({
         op: 'add',
         id: a.id,
@@ -322,20 +371,49 @@ export class DatasetStore {
         origin: list[i].origin,
         createdAt: now,
         ...(list[i].source ? { source: list[i].source } : {}),
-        ...(a.line !== undefined ? { lineHint: a.line } : {}),
+        lineHint: a.line as number,
       }));
+      let provenanceError: string | undefined;
       try {
         await appendLines(
           provFile,
           records.map((r) => JSON.stringify(r)),
         );
       } catch (err) {
-        const msg = ioError(err, 'provenance', provFile).message;
-        for (const a of added) a.provenanceError = msg;
+        provenanceError = ioError(err, 'provenance', provFile).message;
       }
-      if (this.lineCount === undefined) await this.recount().catch(() => undefined);
+      let res;
+      try {
+        res = await appendLines(
+          trainFile,
+          built.map((b) => JSON.stringify(b)),
+        );
+      } catch (err) {
+        if (!provenanceError) await this.retire(added.map((a) => a.id)).catch(() => undefined);
+        throw ioError(err, what, trainFile);
+      }
+      if (res.offset === this.knownSize) {
+        this.lineCount = (this.lineCount ?? 0) + built.length;
+        this.knownSize = res.sizeAfter;
+        this.knownMtime = res.mtimeMs;
+      } else {
+        // Someone wrote without the lock (a hand edit, an older Socratune): count again, ours are the last lines.
+        await this.recount();
+        const first = (this.lineCount ?? built.length) - built.length + 1;
+        added.forEach((a, i) => (a.line = first + i));
+      }
+      if (provenanceError) for (const a of added) a.provenanceError = provenanceError;
       return added;
     });
+  }
+
+  /** Mark provenance records inactive whose example was never written. */
+  private async retire(ids: string[]): Promise<void> {
+    const at = new Date().toISOString();
+    await appendLines(
+      this.file('provenance'),
+      ids.map((id) => JSON.stringify({ op: 'remove', id, at, reason: 'not-written' })),
+    );
   }
 
   /** Read provenance.jsonl and fold adds/removes into the active records. */
@@ -460,7 +538,7 @@ export class DatasetStore {
    * found by its passage when that is unambiguous. Every other byte of the files is kept.
    */
   async remove(ids: string[]): Promise<RemoveResult> {
-    return serialize(this.dir, async () => {
+    return this.locked(`dataset "${this.name}"`, async () => {
       const { records } = await this.readProvenance();
       const files: Record<SplitName, { buf: Buffer; scan: JsonlScan }> = {
         train: await readScan(this.file('train')),
@@ -525,7 +603,7 @@ export class DatasetStore {
    * message is the old dataset prompt (or absent). Examples with their own system message are left alone.
    */
   async setSystemPrompt(prompt: string | undefined, rewrite = true): Promise<SystemPromptResult> {
-    return serialize(this.dir, async () => {
+    return this.locked(`dataset "${this.name}"`, async () => {
       const settings = await readSettings(this.dir);
       const old = settings.systemPrompt;
       const next = prompt && prompt.trim() ? prompt : undefined;
@@ -575,7 +653,7 @@ export class DatasetStore {
    * validation.jsonl is written first: a crash between the two renames duplicates, never loses.
    */
   async writeSplit(assign: (ex: StoredExample) => SplitName): Promise<{ train: number; validation: number }> {
-    return serialize(this.dir, async () => {
+    return this.locked(`the split of dataset "${this.name}"`, async () => {
       const snap = await this.snapshotUnlocked();
       const blocking = snap.issues.filter((i) => i.split === 'train' || i.split === 'validation').filter((i) => i.problem !== 'bom');
       if (blocking.length) {
@@ -605,7 +683,7 @@ export class DatasetStore {
    * written and synced before the split file is rewritten.
    */
   async quarantine(split: SplitName, lines: number[]): Promise<number> {
-    return serialize(this.dir, async () => {
+    return this.locked(`dataset "${this.name}"`, async () => {
       const f = await readScan(this.file(split));
       const want = new Set(lines);
       const picked = f.scan.lines.filter((l) => want.has(l.line) && (l.problem || (!l.blank && !isChat(l.value))));

@@ -5,10 +5,11 @@
  * The job's server-side `metadata` carries the dataset name and the two hashes, so a job can be tied to
  * its dataset version even without the manifest.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { BackendKind, Hyperparameters, TrainingMethod } from '../backends/types';
+import { writeFileDurable } from '../fs/durable';
 
 export interface ManifestFile {
   /** Absolute local path at launch time. */
@@ -83,7 +84,7 @@ function isManifest(v: unknown): v is JobManifest {
   return !!m && m.version === 1 && typeof m.jobId === 'string' && typeof m.baseModel === 'string' && !!m.files?.training && !!m.dataset && !!m.backend;
 }
 
-/** Manifests as `<dir>/<jobId>.json`, written atomically (temp file + rename). */
+/** Manifests as `<dir>/<jobId>.json`, written durably (temp file → fsync → rename → fsync folder). */
 export class ManifestStore {
   constructor(readonly dir: string) {}
 
@@ -94,9 +95,7 @@ export class ManifestStore {
   async save(m: JobManifest): Promise<string> {
     await mkdir(this.dir, { recursive: true });
     const target = this.file(m.jobId);
-    const tmp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(tmp, JSON.stringify(m, null, 2) + '\n', 'utf8');
-    await rename(tmp, target);
+    await writeFileDurable(target, JSON.stringify(m, null, 2) + '\n');
     return target;
   }
 
