@@ -7,7 +7,6 @@
 import { trainerFiles } from './recipeTrainers';
 
 export type LocalTrainer = 'mlx' | 'axolotl' | 'trl' | 'unsloth';
-export const LOCAL_TRAINERS: readonly LocalTrainer[] = ['mlx', 'axolotl', 'trl', 'unsloth'];
 
 export interface LocalHyperparameters {
   epochs: number;
@@ -98,11 +97,6 @@ function check(input: RecipeInput): void {
   const n = countExamples(input.trainJsonl);
   if (n === 0) throw new RecipeError('The training set is empty.');
   if (n < h.batchSize) throw new RecipeError(`The training set has ${n} examples, fewer than the batch size ${h.batchSize}: lower the batch size.`);
-}
-
-/** epochs → optimizer steps: ceil(examples × epochs / (batch × accumulation)). MLX-LM's `iters` is exactly this. */
-export function stepsFor(examples: number, h: LocalHyperparameters): number {
-  return Math.ceil((examples * h.epochs) / (h.batchSize * (h.gradientAccumulation ?? 1)));
 }
 
 function shellQuote(s: string): string {

@@ -15,14 +15,13 @@ const fixtures = path.join(__dirname, '../../fixtures/trainer-logs');
 const standIn = path.join(fixtures, 'standin-trainer.mjs');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, get: () => Promise<T> | T, ok: (v: T) => boolean): Promise<T> {
+/** Poll until `ok`; if it never holds, the mocha timeout fails the test (whose title says what was awaited). */
+async function until<T>(get: () => Promise<T> | T, ok: (v: T) => boolean): Promise<T> {
   for (;;) {
     const v = await get();
     if (ok(v)) return v;
     await sleep(20);
   }
-  // the mocha timeout reports `what` through the test title
-  void what;
 }
 
 function start(
@@ -78,12 +77,10 @@ describe('following a local run (stand-in trainer replaying a real log)', functi
     const follower = new LogFollower(log);
     const { child, exited } = start('mlx-examples-557-mixtral.log', log, '--delay', '2', '--hang');
     await until(
-      'the whole log replayed',
       () => follower.poll(),
       (r) => r.train.length === 11,
     );
     const pids = await until(
-      'pids written',
       () => (existsSync(`${log}.pids`) ? readFileSync(`${log}.pids`, 'utf8') : ''),
       (t) => t.split('\n').length >= 3,
     );
@@ -94,7 +91,6 @@ describe('following a local run (stand-in trainer replaying a real log)', functi
     const exit = await exited;
     assert.equal(exit.signal, 'SIGTERM');
     await until(
-      'the grandchild is gone',
       () => isAlive(grandchildPid),
       (alive) => !alive,
     );
