@@ -2,12 +2,14 @@ import * as vscode from 'vscode';
 import type { Services } from '../platform/services';
 import type { ExportRecipeArgs } from './exportRecipe';
 import type { ImportedLog, ImportLogArgs } from './importLog';
+import type { LocalRunHandle, RunRecipeArgs } from './runRecipe';
 import type { Recipe } from '../core/local/recipe';
 
 /** Command ids of the local-training capability; package.json contributes the same ids. */
 export const LocalCommands = {
   importTrainingLog: 'socratune.importTrainingLog',
   exportLocalRecipe: 'socratune.exportLocalRecipe',
+  runLocalRecipe: 'socratune.runLocalRecipe',
 } as const;
 
 /**
@@ -20,6 +22,10 @@ export function registerLocal(services: Services): void {
     vscode.commands.registerCommand(LocalCommands.importTrainingLog, async (args?: ImportLogArgs): Promise<ImportedLog | undefined> => {
       const { importTrainingLog } = await import('./importLog.js');
       return importTrainingLog(services, args);
+    }),
+    vscode.commands.registerCommand(LocalCommands.runLocalRecipe, async (args?: RunRecipeArgs): Promise<LocalRunHandle | undefined> => {
+      const { runRecipe } = await import('./runRecipe.js');
+      return runRecipe(services, args);
     }),
     vscode.commands.registerCommand(LocalCommands.exportLocalRecipe, async (args?: ExportRecipeArgs): Promise<Recipe | undefined> => {
       const { exportRecipe } = await import('./exportRecipe.js');
