@@ -3,6 +3,7 @@ import { registerChat } from './chat/register';
 import { isTokenizerLoaded } from './core/validation/loadTokenizer';
 import { DatasetApi, registerDataset } from './dataset';
 import { JobsApi, registerJobs } from './jobs/register';
+import { registerLocal } from './local/register';
 import { ModelsApi, registerModels } from './models/register';
 import { Services, createServices } from './platform/services';
 import { registerDemoKey } from './settings/demoKey';
@@ -42,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): SocratuneApi {
   const models = registerModels(services, jobs);
   const validation = registerValidation(services, dataset.service.onDidChange);
   registerWalkthrough(services);
+  registerLocal(services);
   const activatedInMs = performance.now() - started;
   const tokenizerLoadedAtActivation = isTokenizerLoaded();
   // The benchmark (bench/extension.bench.ts) reads this line from the real extension host's log.

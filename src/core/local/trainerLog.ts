@@ -225,7 +225,7 @@ export function parseTrainerLog(text: string, format: TrainerLogFormat | 'auto' 
   return p.result();
 }
 
-export function clip(line: string): string {
+function clip(line: string): string {
   const t = line.trimEnd();
   return t.length > 400 ? `${t.slice(0, 400)}…` : t;
 }
