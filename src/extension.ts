@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerChat } from './chat/register';
 import { isTokenizerLoaded } from './core/validation/loadTokenizer';
 import { DatasetApi, registerDataset } from './dataset';
+import { EvalApi, registerEval } from './eval/register';
 import { JobsApi, registerJobs } from './jobs/register';
 import { ModelsApi, registerModels } from './models/register';
 import { Services, createServices } from './platform/services';
@@ -28,6 +29,8 @@ export interface SocratuneApi {
   readonly dataset: DatasetApi;
   /** Dataset validation: diagnostics, Validate Dataset command/report, status bar item. */
   readonly validation: ValidationApi;
+  /** Evaluate Models: run/resume an evaluation, the blind-rating panel. */
+  readonly eval: EvalApi;
 }
 
 /** Wiring only: construct services, register each capability. Nothing slow happens here. */
@@ -42,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): SocratuneApi {
   const models = registerModels(services, jobs);
   const validation = registerValidation(services, dataset.service.onDidChange);
   registerWalkthrough(services);
+  const evaluation = registerEval(services);
   const activatedInMs = performance.now() - started;
   const tokenizerLoadedAtActivation = isTokenizerLoaded();
   // The benchmark (bench/extension.bench.ts) reads this line from the real extension host's log.
@@ -58,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): SocratuneApi {
     models,
     validation,
     dataset,
+    eval: evaluation,
   };
 }
 
