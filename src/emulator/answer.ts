@@ -180,11 +180,15 @@ const ADVICE = [
   'It is worth reflecting on what matters most to you here.',
 ];
 
-/** A base model's sample: generic advice (nothing of the user's own writing), varied by `h`. */
-export function baseSample(model: string, question: string, h: number): string {
+/**
+ * A base model's sample: generic advice (nothing of the user's own writing), varied by `h` and the model. It does not
+ * name the model, so blind ratings stay blind.
+ */
+export function baseSample(model: string, question: string, seed: number): string {
+  const h = hash32(model, question, seed);
   const keys = [...new Set(words(question))].slice(0, 3);
   const about = keys.length > 0 ? `On ${keys.join(', ')}: ` : '';
   const first = h % ADVICE.length;
   const second = (first + 1 + ((h >>> 8) % (ADVICE.length - 1))) % ADVICE.length;
-  return `(${model}, emulated) ${about}${ADVICE[first]} ${ADVICE[second]}`;
+  return `(emulated) ${about}${ADVICE[first]} ${ADVICE[second]}`;
 }

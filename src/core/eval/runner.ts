@@ -190,8 +190,12 @@ export async function runEval(dir: string, plan: EvalPlan, opts: RunOptions): Pr
     const request = requestFor(plan, t);
     for (let attempt = 1; ; attempt++) {
       const t0 = now();
+      // One controller per attempt, so the SDK's abort listener goes with the request, not onto the run's signal.
+      const attemptCtl = new AbortController();
+      const forward = () => attemptCtl.abort(signal.reason);
+      signal.addEventListener('abort', forward, { once: true });
       try {
-        const r = await opts.complete(request, signal);
+        const r = await opts.complete(request, attemptCtl.signal);
         const line: ResultLine = {
           question: t.question.id,
           contestant: t.contestant.id,
@@ -220,6 +224,7 @@ export async function runEval(dir: string, plan: EvalPlan, opts: RunOptions): Pr
         await sleep(waitMs ?? Math.min(30_000, 500 * 2 ** (attempt - 1)), signal).catch(() => undefined);
         if (signal.aborted) return;
       } finally {
+        signal.removeEventListener('abort', forward);
         opts.onProgress?.(meter.snapshot(now()));
       }
     }

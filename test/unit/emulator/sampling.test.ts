@@ -62,8 +62,10 @@ describe('emulator: seeded samples for evaluations', () => {
         'made of training words',
       );
     const base = await ask(client, 'gpt-4o-mini', { seed: 3 });
-    assert.match(base, /^\(gpt-4o-mini, emulated\) On journal, say, about: (Generally|Many|There|You|Small|It) /);
+    assert.match(base, /^\(emulated\) On journal, say, about: (Generally|Many|There|You|Small|It) /);
     assert.ok(!trained.has(base));
+    assert.doesNotMatch(base, /gpt/, 'a sample does not name its model (blind rating)');
+    assert.notEqual(await ask(client, 'gpt-4.1-nano', { seed: 3 }), base, 'two base models differ for the same seed');
   });
 
   it('without a seed, or at temperature 0, the reply is the single best match as before', async () => {
