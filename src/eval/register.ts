@@ -85,6 +85,40 @@ async function askArgs(services: Services): Promise<EvaluateArgs | undefined> {
   return { name, ...(questions ? { questions } : { fromValidation: true }), contestants: picked.map((p) => ({ model: p.label })), samples };
 }
 
+/** "Let a Judge Model Rate Evaluation…": both orders per pair, a confirmation first when called from the UI. */
+async function judgeCommand(services: Services, args: { name?: string; model?: string } | undefined): Promise<{ rated: number; total: number } | undefined> {
+  const dir = await pickEvaluation(args?.name);
+  if (!dir) return undefined;
+  const model = args?.model ?? (await vscode.window.showInputBox({ prompt: 'Judge model (any chat model of the current backend)', value: 'gpt-4.1-mini' }));
+  if (!model) return undefined;
+  if (!args) {
+    const ok = await vscode.window.showWarningMessage(
+      `The judge asks ${model} twice per pair (both orders), billed per input and output token at its price. Its verdicts are a model's opinion, kept apart from yours.`,
+      { modal: true },
+      'Judge',
+    );
+    if (ok !== 'Judge') return undefined;
+  }
+  const client = await services.client({ maxRetries: 3 });
+  if (!client.ok) throw new Error(client.message);
+  const { sdkComplete } = await import('../core/eval/complete.js');
+  const { judgeEvaluation } = await import('./results.js');
+  const stop = new AbortController();
+  return await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Judge ${model} rating “${path.basename(dir)}”`, cancellable: true },
+    (progress, token) => {
+      token.onCancellationRequested(() => stop.abort());
+      return judgeEvaluation(dir, {
+        model,
+        backend: services.profile().provider,
+        complete: sdkComplete(() => client.client),
+        signal: stop.signal,
+        onPair: (done, total) => progress.report({ message: `${done}/${total} pairs`, increment: 100 / total }),
+      });
+    },
+  );
+}
+
 export function registerEval(services: Services): EvalApi {
   const { context, log } = services;
   let panel: RatingPanel | undefined;
@@ -144,6 +178,13 @@ export function registerEval(services: Services): EvalApi {
             `Socratune: ${r.lines} preference pairs written to ${vscode.workspace.asRelativePath(r.file)} (DPO format).`,
           );
         return { uri: vscode.Uri.file(r.file), lines: r.lines };
+      } catch (e) {
+        return fail(e, !!args);
+      }
+    }),
+    vscode.commands.registerCommand('socratune.judgeEvaluation', async (args?: { name?: string; model?: string }) => {
+      try {
+        return await judgeCommand(services, args);
       } catch (e) {
         return fail(e, !!args);
       }

@@ -1,11 +1,13 @@
-/** Results of an evaluation as files (a chunk loaded on first use): the markdown table and the DPO preference set. */
+/** Results of an evaluation (a chunk loaded on first use): the markdown table, the DPO preference set, the judge model. */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { resultsMarkdown } from '../core/eval/markdown';
 import { buildPairs, comparisons, foldRatings } from '../core/eval/pairing';
-import { HUMAN } from '../core/eval/schema';
+import { judgePair } from '../core/eval/judge';
+import type { Complete } from '../core/eval/runner';
+import { HUMAN, judgeRater, replyKey } from '../core/eval/schema';
 import { contestantStats } from '../core/eval/stats';
-import { readPlan, readRatings, readResults } from '../core/eval/store';
+import { ratingsLog, readPlan, readRatings, readResults } from '../core/eval/store';
 import { preferenceLines } from '../core/eval/training';
 
 async function load(dir: string, rater: string) {
@@ -32,4 +34,39 @@ export async function buildPreferenceSet(dir: string, system?: string): Promise<
   const file = path.join(dir, 'preference.jsonl');
   await fs.writeFile(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n', 'utf8');
   return { file, lines: lines.length };
+}
+
+/**
+ * Lets a judge model rate every pair it has not rated yet (both orders each, see core/eval/judge), `concurrency`
+ * pairs at a time; each verdict is appended as `judge:<model>` at once, so a stopped run continues where it was.
+ */
+export async function judgeEvaluation(
+  dir: string,
+  opts: { model: string; backend: string; complete: Complete; signal: AbortSignal; concurrency?: number; onPair?: (done: number, total: number) => void },
+): Promise<{ rated: number; total: number }> {
+  const plan = await readPlan(dir);
+  const results = (await readResults(dir)).items;
+  const rater = judgeRater(opts.model);
+  const already = foldRatings((await readRatings(dir)).items).verdicts.get(rater);
+  const pairs = buildPairs(plan, results).filter((p) => !already?.has(p.id));
+  const texts = new Map(results.map((r) => [replyKey(r), r.text]));
+  const questions = new Map(plan.questions.map((q) => [q.id, q]));
+  const log = ratingsLog(dir);
+  let next = 0;
+  let rated = 0;
+  const worker = async () => {
+    while (!opts.signal.aborted && next < pairs.length) {
+      const p = pairs[next++];
+      const q = questions.get(p.question);
+      if (!q) continue;
+      await log.append(await judgePair(p, texts, q, opts));
+      opts.onPair?.(++rated, pairs.length);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 2, pairs.length)) }, worker));
+  } finally {
+    await log.close();
+  }
+  return { rated, total: pairs.length };
 }

@@ -165,6 +165,30 @@ class Meter {
   }
 }
 
+/** One pool of workers per backend, each at most its concurrency limit (default 2). */
+function pools(todo: readonly Task[], concurrency: RunOptions['concurrency'], signal: AbortSignal, one: (t: Task) => Promise<void>): Promise<void>[] {
+  const byBackend = new Map<string, Task[]>();
+  for (const t of todo) {
+    const list = byBackend.get(t.contestant.backend) ?? [];
+    list.push(t);
+    byBackend.set(t.contestant.backend, list);
+  }
+  const limitOf = (backend: string) => {
+    const c = concurrency;
+    const n = typeof c === 'number' ? c : (c?.[backend] ?? 2);
+    return Math.max(1, Math.floor(n));
+  };
+  const workers: Promise<void>[] = [];
+  for (const [backend, queue] of byBackend) {
+    let next = 0;
+    const worker = async () => {
+      while (!signal.aborted && next < queue.length) await one(queue[next++]);
+    };
+    for (let i = 0; i < Math.min(limitOf(backend), queue.length); i++) workers.push(worker());
+  }
+  return workers;
+}
+
 /** Runs what is left of the plan stored in `dir` (see writePlan). Resolves when everything left has finished or failed, or on cancel. */
 export async function runEval(dir: string, plan: EvalPlan, opts: RunOptions): Promise<RunOutcome> {
   const now = opts.now ?? Date.now;
@@ -230,25 +254,7 @@ export async function runEval(dir: string, plan: EvalPlan, opts: RunOptions): Pr
     }
   };
 
-  const byBackend = new Map<string, Task[]>();
-  for (const t of todo) {
-    const list = byBackend.get(t.contestant.backend) ?? [];
-    list.push(t);
-    byBackend.set(t.contestant.backend, list);
-  }
-  const limitOf = (backend: string) => {
-    const c = opts.concurrency;
-    const n = typeof c === 'number' ? c : (c?.[backend] ?? 2);
-    return Math.max(1, Math.floor(n));
-  };
-  const workers: Promise<void>[] = [];
-  for (const [backend, queue] of byBackend) {
-    let next = 0;
-    const worker = async () => {
-      while (!signal.aborted && next < queue.length) await one(queue[next++]);
-    };
-    for (let i = 0; i < Math.min(limitOf(backend), queue.length); i++) workers.push(worker());
-  }
+  const workers = pools(todo, opts.concurrency, signal, one);
   try {
     await Promise.all(workers);
   } finally {

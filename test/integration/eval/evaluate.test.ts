@@ -87,5 +87,18 @@ describe('eval: Evaluate Models, blind rating, export', function () {
       assert.equal(o.preferred_output[0].role, 'assistant');
       assert.equal(o.non_preferred_output[0].role, 'assistant');
     }
+
+    // A judge model rates every pair in both orders, under its own rater name. The emulator is no judge: its
+    // placeholder answers name no verdict, so each pair is a skip, and nothing of the user's ratings changes.
+    const judged = await vscode.commands.executeCommand<{ rated: number; total: number }>('socratune.judgeEvaluation', { name, model: 'gpt-4o-mini' });
+    assert.deepEqual(judged, { rated: 4, total: 4 });
+    const all = (await fs.readFile(path.join(dir(), 'ratings.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      all.slice(6).map((r) => [r.rater, r.verdict]),
+      Array.from({ length: 4 }, () => ['judge:gpt-4o-mini', 'skip']),
+    );
   });
 });
