@@ -168,6 +168,15 @@ export function registerEval(services: Services): EvalApi {
         return fail(e, !!args);
       }
     }),
+    vscode.commands.registerCommand('socratune.showEvaluationResults', async (args?: { name?: string; rater?: string }) => {
+      try {
+        const dir = await pickEvaluation(args?.name);
+        if (!dir) return undefined;
+        return (await import('./resultsPanel.js')).showResults(context.extensionUri, dir, args?.rater);
+      } catch (e) {
+        return fail(e, !!args);
+      }
+    }),
     vscode.commands.registerCommand('socratune.buildPreferenceSet', async (args?: { name?: string; system?: string }) => {
       try {
         const dir = await pickEvaluation(args?.name);

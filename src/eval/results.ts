@@ -18,6 +18,12 @@ async function load(dir: string, rater: string) {
   return { plan, results, comps, nonsense: folded.nonsense.get(rater) ?? new Set<string>() };
 }
 
+/** The plan and per-contestant statistics for one rater. */
+export async function loadStats(dir: string, rater = HUMAN) {
+  const { plan, results, comps, nonsense } = await load(dir, rater);
+  return { plan, stats: contestantStats(plan, results, comps, nonsense) };
+}
+
 /** Writes `results.md` (the table for `rater`: you, or `judge:<model>`) beside the plan; returns its path. */
 export async function exportMarkdown(dir: string, rater = HUMAN): Promise<string> {
   const { plan, results, comps, nonsense } = await load(dir, rater);

@@ -36,3 +36,26 @@ export function isFromRatingWebview(m: unknown): m is FromRatingWebview {
       return false;
   }
 }
+
+/** One contestant's row in the results view (numbers as computed by src/core/eval/stats.ts). */
+export interface ResultsRow {
+  readonly label: string;
+  readonly model: string;
+  readonly winRate?: number;
+  readonly low?: number;
+  readonly high?: number;
+  readonly comparisons: number;
+  readonly failureRate?: number;
+  readonly spreadSd?: number;
+  readonly rougeL?: number;
+  readonly tokens: number;
+  readonly cost: string;
+}
+
+export interface ToResultsWebview {
+  readonly type: 'eval/results';
+  readonly title: string;
+  /** "yours (blind)" or "a model's opinion (…)". */
+  readonly rater: string;
+  readonly rows: readonly ResultsRow[];
+}

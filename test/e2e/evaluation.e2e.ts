@@ -67,7 +67,7 @@ describe('evaluation: blind rating with the keyboard in the real webview, export
     await wb?.close();
   });
 
-  it('rates pairs with 1 / 2 / = / s / u, writes ratings.jsonl, exports the table', async () => {
+  it('rates pairs with 1 / 2 / = / s / u, writes ratings.jsonl, exports the table, shows the results chart', async () => {
     const { page } = wb;
     await runCommand(page, 'Socratune: Rate Evaluation Blind…');
     await pick(wb, NAME);
@@ -104,6 +104,13 @@ describe('evaluation: blind rating with the keyboard in the real webview, export
     assert.match(text, /3 contestants × 2 samples/);
     await page.locator('.tab', { hasText: 'results.md' }).first().waitFor();
     await screenshot(page, 'evaluation-export');
+
+    await runCommand(page, 'Socratune: Show Evaluation Results…');
+    await pick(wb, NAME);
+    const results = await webviewWith(page, 'body[data-chart="drawn"]');
+    assert.equal(await results.locator('table tr').count(), 4, 'a header and one row per contestant');
+    assert.match(await results.locator('.rater').innerText(), /yours \(blind\)/);
+    await screenshot(page, 'evaluation-results');
     assert.deepEqual(await errorNotifications(page), []);
   });
 });

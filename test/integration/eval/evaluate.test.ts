@@ -79,6 +79,17 @@ describe('eval: Evaluate Models, blind rating, export', function () {
     assert.match(text, /\| Contestant \| Model \|/);
     assert.match(text, /gpt-4o-mini · none prompt · t=1/);
     assert.match(text, /preset “Socratic”/);
+    const shown = await vscode.commands.executeCommand<{
+      panel: vscode.WebviewPanel;
+      sent: { rows: { label: string; comparisons: number; winRate?: number }[] };
+    }>('socratune.showEvaluationResults', { name });
+    assert.deepEqual(
+      shown.sent.rows.map((r) => r.comparisons),
+      [3, 3],
+      'rated 1, 2, tie and a skip: 3 comparisons each',
+    );
+    assert.ok(Math.abs((shown.sent.rows[0].winRate ?? 0) + (shown.sent.rows[1].winRate ?? 0) - 1) < 1e-9, 'two contestants: win rates add up to 1');
+    shown.panel.dispose();
     const pref = await vscode.commands.executeCommand<{ uri: vscode.Uri; lines: number }>('socratune.buildPreferenceSet', { name });
     assert.ok(pref.lines >= 1 && pref.lines <= 3);
     for (const line of (await fs.readFile(pref.uri.fsPath, 'utf8')).trim().split('\n')) {
