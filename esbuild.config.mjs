@@ -57,6 +57,10 @@ export const targets = [
   { ...browser, entryPoints: ['src/webview/validation/main.ts'], outfile: 'dist/webview/validation.js' },
   // Training Curves panel (chart.js), opened from the Fine-tune Jobs tree.
   { ...browser, entryPoints: ['src/webview/charts/main.ts'], outfile: 'dist/webview/charts.js' },
+  // Blind rating of an evaluation (Socratune: Rate Evaluation…).
+  { ...browser, entryPoints: ['src/webview/eval/main.ts'], outfile: 'dist/webview/eval.js' },
+  // Evaluation results: table + win-rate chart (chart.js).
+  { ...browser, entryPoints: ['src/webview/evalResults/main.ts'], outfile: 'dist/webview/evalResults.js' },
   // OpenAI API emulator (demo + tests); not part of the .vsix.
   { ...node, entryPoints: ['src/emulator/cli.ts'], outfile: 'out/emulator/cli.js' },
   // Its library entry (startEmulator) for launchers and scripts, loaded with createRequire.

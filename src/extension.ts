@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerChat } from './chat/register';
 import { isTokenizerLoaded } from './core/validation/loadTokenizer';
 import { DatasetApi, registerDataset } from './dataset';
+import { EvalApi, registerEval } from './eval/register';
 import { JobsApi, registerJobs } from './jobs/register';
 import { registerLocal } from './local/register';
 import { ModelsApi, registerModels } from './models/register';
@@ -29,6 +30,8 @@ export interface SocratuneApi {
   readonly dataset: DatasetApi;
   /** Dataset validation: diagnostics, Validate Dataset command/report, status bar item. */
   readonly validation: ValidationApi;
+  /** Evaluate Models: run/resume an evaluation, the blind-rating panel. */
+  readonly eval: EvalApi;
 }
 
 /** Wiring only: construct services, register each capability. Nothing slow happens here. */
@@ -44,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): SocratuneApi {
   const validation = registerValidation(services, dataset.service.onDidChange);
   registerWalkthrough(services);
   registerLocal(services);
+  const evaluation = registerEval(services);
   const activatedInMs = performance.now() - started;
   const tokenizerLoadedAtActivation = isTokenizerLoaded();
   // The benchmark (bench/extension.bench.ts) reads this line from the real extension host's log.
@@ -60,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): SocratuneApi {
     models,
     validation,
     dataset,
+    eval: evaluation,
   };
 }
 

@@ -144,3 +144,51 @@ export function genericAnswer(model: string, question: string): string {
   const second = (first + 1 + ((h >>> 8) % (GENERIC.length - 1))) % GENERIC.length;
   return `(${model}, emulated) ${about}${GENERIC[first]} ${GENERIC[second]}`;
 }
+
+/*
+ * Seeded sampling, for evaluations: with a request `seed` and temperature > 0, several samples of one question
+ * differ, and the same seed (and server seed) always gives the same reply.
+ */
+
+/**
+ * A tuned model's sample: usually one of its 3 best matches (weights 1, t/2, t/4, so the best most often), and with
+ * probability min(40 %, 15 % × temperature) a splice of two replies that reads as nonsense — the "sometimes
+ * insightful, sometimes nonsense" variance of a real fine-tune.
+ */
+export function tunedSample(ranked: readonly LearnedReply[], temperature: number, draw: () => number): string {
+  if (ranked.length === 0) return '';
+  if (ranked.length > 1 && draw() < Math.min(0.4, 0.15 * temperature)) {
+    const own = ranked[0].answer.split(/\s+/);
+    const other = ranked[1 + Math.floor(draw() * (ranked.length - 1))].answer.split(/\s+/);
+    return [...other.slice(Math.floor(other.length / 2)), ...own.slice(0, Math.max(1, Math.floor(own.length / 2)))].join(' ');
+  }
+  const weights = [1, temperature / 2, temperature / 4].slice(0, ranked.length);
+  let x = draw() * weights.reduce((s, w) => s + w, 0);
+  for (let i = 0; i < weights.length; i++) {
+    x -= weights[i];
+    if (x < 0) return ranked[i].answer;
+  }
+  return ranked[0].answer;
+}
+
+const ADVICE = [
+  'Generally speaking, it helps to take a step back and consider the situation calmly.',
+  'Many people find that writing things down brings some clarity.',
+  'There is no single right answer; it depends on your circumstances.',
+  'You might consider talking to someone you trust about it.',
+  'Small, consistent steps usually work better than big resolutions.',
+  'It is worth reflecting on what matters most to you here.',
+];
+
+/**
+ * A base model's sample: generic advice (nothing of the user's own writing), varied by `h` and the model. It does not
+ * name the model, so blind ratings stay blind.
+ */
+export function baseSample(model: string, question: string, seed: number): string {
+  const h = hash32(model, question, seed);
+  const keys = [...new Set(words(question))].slice(0, 3);
+  const about = keys.length > 0 ? `On ${keys.join(', ')}: ` : '';
+  const first = h % ADVICE.length;
+  const second = (first + 1 + ((h >>> 8) % (ADVICE.length - 1))) % ADVICE.length;
+  return `(emulated) ${about}${ADVICE[first]} ${ADVICE[second]}`;
+}

@@ -1,5 +1,5 @@
 import type OpenAI from 'openai';
-import { ReplyIndex, genericAnswer, type Query } from './answer';
+import { ReplyIndex, baseSample, genericAnswer, tunedSample, type Query } from './answer';
 import { baseModel } from './catalog';
 import type { Emulator, RequestContext, Route } from './context';
 import { route } from './context';
@@ -112,11 +112,18 @@ function queryOf(messages: readonly TokenMessage[]): Query {
 function answers(emu: Emulator, req: ChatRequest): string[] {
   const who = resolveChatModel(emu, req.model);
   const q = queryOf(req.messages);
+  const sampled = req.seed !== undefined && req.temperature > 0;
+  if (who.kind === 'base' && sampled)
+    return Array.from({ length: req.n }, (_, i) => baseSample(req.model, q.user, hash32(emu.config.seed, req.seed ?? 0, q.user, i)));
   if (who.kind === 'base') return Array.from({ length: req.n }, (_, i) => genericAnswer(req.model, i === 0 ? q.user : `${q.user}#${i}`));
   let index = indexes.get(who.replies);
   if (!index) indexes.set(who.replies, (index = new ReplyIndex(who.replies)));
   const ranked = index.rank(q, req.n + 3);
   if (ranked.length === 0) return Array.from({ length: req.n }, () => '');
+  if (sampled) {
+    const next = rng(hash32(emu.config.seed, req.seed ?? 0, q.user, 'sample'));
+    return Array.from({ length: req.n }, () => tunedSample(ranked, req.temperature, next));
+  }
   // Above temperature 1 the pick wanders among the top 3, reproducibly (server seed, request seed, question).
   const draw = rng(hash32(emu.config.seed, req.seed ?? 0, q.user));
   return Array.from({ length: req.n }, (_, i) => {

@@ -165,6 +165,30 @@ class Meter {
   }
 }
 
+/** One pool of workers per backend, each at most its concurrency limit (default 2). */
+function pools(todo: readonly Task[], concurrency: RunOptions['concurrency'], signal: AbortSignal, one: (t: Task) => Promise<void>): Promise<void>[] {
+  const byBackend = new Map<string, Task[]>();
+  for (const t of todo) {
+    const list = byBackend.get(t.contestant.backend) ?? [];
+    list.push(t);
+    byBackend.set(t.contestant.backend, list);
+  }
+  const limitOf = (backend: string) => {
+    const c = concurrency;
+    const n = typeof c === 'number' ? c : (c?.[backend] ?? 2);
+    return Math.max(1, Math.floor(n));
+  };
+  const workers: Promise<void>[] = [];
+  for (const [backend, queue] of byBackend) {
+    let next = 0;
+    const worker = async () => {
+      while (!signal.aborted && next < queue.length) await one(queue[next++]);
+    };
+    for (let i = 0; i < Math.min(limitOf(backend), queue.length); i++) workers.push(worker());
+  }
+  return workers;
+}
+
 /** Runs what is left of the plan stored in `dir` (see writePlan). Resolves when everything left has finished or failed, or on cancel. */
 export async function runEval(dir: string, plan: EvalPlan, opts: RunOptions): Promise<RunOutcome> {
   const now = opts.now ?? Date.now;
@@ -190,8 +214,12 @@ export async function runEval(dir: string, plan: EvalPlan, opts: RunOptions): Pr
     const request = requestFor(plan, t);
     for (let attempt = 1; ; attempt++) {
       const t0 = now();
+      // One controller per attempt, so the SDK's abort listener goes with the request, not onto the run's signal.
+      const attemptCtl = new AbortController();
+      const forward = () => attemptCtl.abort(signal.reason);
+      signal.addEventListener('abort', forward, { once: true });
       try {
-        const r = await opts.complete(request, signal);
+        const r = await opts.complete(request, attemptCtl.signal);
         const line: ResultLine = {
           question: t.question.id,
           contestant: t.contestant.id,
@@ -220,30 +248,13 @@ export async function runEval(dir: string, plan: EvalPlan, opts: RunOptions): Pr
         await sleep(waitMs ?? Math.min(30_000, 500 * 2 ** (attempt - 1)), signal).catch(() => undefined);
         if (signal.aborted) return;
       } finally {
+        signal.removeEventListener('abort', forward);
         opts.onProgress?.(meter.snapshot(now()));
       }
     }
   };
 
-  const byBackend = new Map<string, Task[]>();
-  for (const t of todo) {
-    const list = byBackend.get(t.contestant.backend) ?? [];
-    list.push(t);
-    byBackend.set(t.contestant.backend, list);
-  }
-  const limitOf = (backend: string) => {
-    const c = opts.concurrency;
-    const n = typeof c === 'number' ? c : (c?.[backend] ?? 2);
-    return Math.max(1, Math.floor(n));
-  };
-  const workers: Promise<void>[] = [];
-  for (const [backend, queue] of byBackend) {
-    let next = 0;
-    const worker = async () => {
-      while (!signal.aborted && next < queue.length) await one(queue[next++]);
-    };
-    for (let i = 0; i < Math.min(limitOf(backend), queue.length); i++) workers.push(worker());
-  }
+  const workers = pools(todo, opts.concurrency, signal, one);
   try {
     await Promise.all(workers);
   } finally {

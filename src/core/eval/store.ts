@@ -1,7 +1,7 @@
 /**
  * The evaluation folder on disk: the plan is written once (atomically), results and ratings are append-only JSONL
  * whose lines are each written and flushed (fdatasync) before the next, so a crash or a window reload loses at most
- * the line being written. A torn last line is ignored on read and the next append starts on a fresh line.
+ * the line being written. A torn last line is ignored on read and cut off before the next append.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -94,6 +94,30 @@ async function readJsonl<S extends v.GenericSchema>(file: string, schema: S): Pr
 export const readResults = (dir: string): Promise<JsonlRead<ResultLine>> => readJsonl(path.join(dir, FILES.results), ResultLineSchema);
 export const readRatings = (dir: string): Promise<JsonlRead<RatingLine>> => readJsonl(path.join(dir, FILES.ratings), RatingLineSchema);
 
+/**
+ * A file that does not end with a newline was cut mid-write: a last line that parses is completed, one that does
+ * not (a sample never acknowledged as done) is cut off, so the next append starts on a line of its own.
+ */
+async function repairTail(file: string): Promise<void> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  if (text === '' || text.endsWith('\n')) return;
+  const start = text.lastIndexOf('\n') + 1;
+  let complete = true;
+  try {
+    JSON.parse(text.slice(start));
+  } catch {
+    complete = false;
+  }
+  if (complete) await fs.appendFile(file, '\n');
+  else await fs.truncate(file, Buffer.byteLength(text.slice(0, start), 'utf8'));
+}
+
 /** Appends one JSON value per line, each flushed before the promise resolves; appends are serialized. */
 export class AppendLog {
   private chain: Promise<void> = Promise.resolve();
@@ -122,14 +146,8 @@ export class AppendLog {
   private open(): Promise<fs.FileHandle> {
     this.handle ??= (async () => {
       await fs.mkdir(path.dirname(this.file), { recursive: true });
-      const h = await fs.open(this.file, 'a+');
-      const { size } = await h.stat();
-      if (size > 0) {
-        const last = Buffer.alloc(1);
-        await h.read(last, 0, 1, size - 1);
-        if (last[0] !== 0x0a) await h.write('\n'); // after a torn line: start a fresh one
-      }
-      return h;
+      await repairTail(this.file);
+      return fs.open(this.file, 'a');
     })();
     return this.handle;
   }

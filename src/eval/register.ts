@@ -1,0 +1,203 @@
+/**
+ * Evaluate Models: commands only; the runner, the rating panel and the exports are chunks loaded on first use.
+ * Every command takes its choices as an argument (tests, scripts) and asks for them when called from the UI.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Services } from '../platform/services';
+import type { RatingPanel } from './ratingPanel';
+import type { EvaluateArgs, EvaluateOutcome } from './run';
+
+export interface EvalApi {
+  evaluate(args: EvaluateArgs): Promise<EvaluateOutcome>;
+  /** The open blind-rating panel, if any (test handle). */
+  readonly panel: () => RatingPanel | undefined;
+}
+
+async function evalsRoot(): Promise<string> {
+  const { workspaceRootPath } = await import('./run.js');
+  const { EVALS_DIR } = await import('../core/eval/store.js');
+  return path.join(workspaceRootPath(), EVALS_DIR);
+}
+
+async function pickEvaluation(name: string | undefined): Promise<string | undefined> {
+  const root = await evalsRoot();
+  if (name) return path.join(root, name);
+  const names = (await fs.readdir(root, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory()).map((d) => d.name);
+  if (names.length === 0) throw new Error('No evaluation yet: run "Socratune: Evaluate Models…" first.');
+  const picked = await vscode.window.showQuickPick(names, { placeHolder: 'Which evaluation?' });
+  return picked && path.join(root, picked);
+}
+
+/** The pickers behind the palette command: name, questions, 2–4 contestants, samples, then a confirmation. */
+async function askArgs(services: Services): Promise<EvaluateArgs | undefined> {
+  const name = await vscode.window.showInputBox({
+    prompt: 'Name of the evaluation (folder under .socratune/evals/; an existing one is resumed)',
+    value: `eval-${new Date().toISOString().slice(0, 10)}`,
+    validateInput: (v) => (/^[A-Za-z0-9._-]{1,64}$/.test(v) ? undefined : 'Use 1–64 letters, digits, ".", "_" or "-".'),
+  });
+  if (!name) return undefined;
+  const existing = await fs.stat(path.join(await evalsRoot(), name, 'plan.json')).catch(() => undefined);
+  if (existing) return { name };
+  const source = await vscode.window.showQuickPick(
+    [
+      { label: 'Validation split of the active dataset', id: 'validation' as const, detail: 'Held-out questions; your answers are shown as reference' },
+      { label: 'Type questions', id: 'typed' as const },
+    ],
+    { placeHolder: 'Which questions?' },
+  );
+  if (!source) return undefined;
+  let questions: string[] | undefined;
+  if (source.id === 'typed') {
+    const typed = await vscode.window.showInputBox({ prompt: 'Questions, separated by "|"' });
+    questions = typed
+      ?.split('|')
+      .map((q) => q.trim())
+      .filter(Boolean);
+    if (!questions?.length) return undefined;
+  }
+  const client = await services.client();
+  if (!client.ok) throw new Error(client.message);
+  const models: string[] = [];
+  for await (const m of client.client.models.list()) models.push(m.id);
+  const picked = await vscode.window.showQuickPick(
+    models.map((id) => ({ label: id, description: services.modelPrompts.get(id) ? 'bound system prompt' : undefined })),
+    { canPickMany: true, placeHolder: 'Choose 2–4 contestants (each answers with its bound system prompt, or none)' },
+  );
+  if (!picked || picked.length < 2 || picked.length > 4) return undefined;
+  const samples = Number(
+    await vscode.window.showInputBox({
+      prompt: 'Samples per question (1–20)',
+      value: '2',
+      validateInput: (v) => (/^([1-9]|1\d|20)$/.test(v) ? undefined : '1–20'),
+    }),
+  );
+  if (!samples) return undefined;
+  const n = (questions?.length ?? 0) * picked.length * samples;
+  const what = questions ? `${n} chat requests` : `${picked.length} × ${samples} requests per validation question`;
+  const ok = await vscode.window.showWarningMessage(
+    `This sends ${what} to ${services.profile().provider}, billed per input and output token at each model's price.`,
+    { modal: true },
+    'Run',
+  );
+  if (ok !== 'Run') return undefined;
+  return { name, ...(questions ? { questions } : { fromValidation: true }), contestants: picked.map((p) => ({ model: p.label })), samples };
+}
+
+/** "Let a Judge Model Rate Evaluation…": both orders per pair, a confirmation first when called from the UI. */
+async function judgeCommand(services: Services, args: { name?: string; model?: string } | undefined): Promise<{ rated: number; total: number } | undefined> {
+  const dir = await pickEvaluation(args?.name);
+  if (!dir) return undefined;
+  const model = args?.model ?? (await vscode.window.showInputBox({ prompt: 'Judge model (any chat model of the current backend)', value: 'gpt-4.1-mini' }));
+  if (!model) return undefined;
+  if (!args) {
+    const ok = await vscode.window.showWarningMessage(
+      `The judge asks ${model} twice per pair (both orders), billed per input and output token at its price. Its verdicts are a model's opinion, kept apart from yours.`,
+      { modal: true },
+      'Judge',
+    );
+    if (ok !== 'Judge') return undefined;
+  }
+  const client = await services.client({ maxRetries: 3 });
+  if (!client.ok) throw new Error(client.message);
+  const { sdkComplete } = await import('../core/eval/complete.js');
+  const { judgeEvaluation } = await import('./results.js');
+  const stop = new AbortController();
+  return await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Judge ${model} rating “${path.basename(dir)}”`, cancellable: true },
+    (progress, token) => {
+      token.onCancellationRequested(() => stop.abort());
+      return judgeEvaluation(dir, {
+        model,
+        backend: services.profile().provider,
+        complete: sdkComplete(() => client.client),
+        signal: stop.signal,
+        onPair: (done, total) => progress.report({ message: `${done}/${total} pairs`, increment: 100 / total }),
+      });
+    },
+  );
+}
+
+export function registerEval(services: Services): EvalApi {
+  const { context, log } = services;
+  let panel: RatingPanel | undefined;
+  const fail = (e: unknown, scripted: boolean) => {
+    if (scripted) throw e;
+    void vscode.window.showErrorMessage(`Socratune: ${(e as Error).message}`);
+  };
+  const evaluate = async (args: EvaluateArgs) => (await import('./run.js')).evaluate(services, args);
+  context.subscriptions.push(
+    vscode.commands.registerCommand('socratune.evaluateModels', async (args?: EvaluateArgs) => {
+      try {
+        const a = args ?? (await askArgs(services));
+        if (!a) return undefined;
+        const out = await evaluate(a);
+        if (!args && !out.cancelled) {
+          const { progressText } = await import('./run.js');
+          const next = await vscode.window.showInformationMessage(`Evaluation “${a.name}”: ${progressText(out.progress)}.`, 'Rate Blind…');
+          if (next) await vscode.commands.executeCommand('socratune.rateEvaluation', { name: a.name });
+        }
+        return out;
+      } catch (e) {
+        return fail(e, !!args);
+      }
+    }),
+    vscode.commands.registerCommand('socratune.rateEvaluation', async (args?: { name?: string }) => {
+      try {
+        const dir = await pickEvaluation(args?.name);
+        if (!dir) return undefined;
+        const { RatingPanel } = await import('./ratingPanel.js');
+        panel?.dispose();
+        const p = await RatingPanel.open(context.extensionUri, dir, log);
+        panel = p;
+        p.onDidDispose(() => panel === p && (panel = undefined));
+        return p;
+      } catch (e) {
+        return fail(e, !!args);
+      }
+    }),
+    vscode.commands.registerCommand('socratune.exportEvaluation', async (args?: { name?: string; rater?: string; open?: boolean }) => {
+      try {
+        const dir = await pickEvaluation(args?.name);
+        if (!dir) return undefined;
+        const file = await (await import('./results.js')).exportMarkdown(dir, args?.rater);
+        if (args?.open !== false) await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+        return vscode.Uri.file(file);
+      } catch (e) {
+        return fail(e, !!args);
+      }
+    }),
+    vscode.commands.registerCommand('socratune.showEvaluationResults', async (args?: { name?: string; rater?: string }) => {
+      try {
+        const dir = await pickEvaluation(args?.name);
+        if (!dir) return undefined;
+        return (await import('./resultsPanel.js')).showResults(context.extensionUri, dir, args?.rater);
+      } catch (e) {
+        return fail(e, !!args);
+      }
+    }),
+    vscode.commands.registerCommand('socratune.buildPreferenceSet', async (args?: { name?: string; system?: string }) => {
+      try {
+        const dir = await pickEvaluation(args?.name);
+        if (!dir) return undefined;
+        const r = await (await import('./results.js')).buildPreferenceSet(dir, args?.system);
+        if (!args)
+          void vscode.window.showInformationMessage(
+            `Socratune: ${r.lines} preference pairs written to ${vscode.workspace.asRelativePath(r.file)} (DPO format).`,
+          );
+        return { uri: vscode.Uri.file(r.file), lines: r.lines };
+      } catch (e) {
+        return fail(e, !!args);
+      }
+    }),
+    vscode.commands.registerCommand('socratune.judgeEvaluation', async (args?: { name?: string; model?: string }) => {
+      try {
+        return await judgeCommand(services, args);
+      } catch (e) {
+        return fail(e, !!args);
+      }
+    }),
+  );
+  return { evaluate, panel: () => panel };
+}

@@ -1,0 +1,78 @@
+/** Results of an evaluation (a chunk loaded on first use): the markdown table, the DPO preference set, the judge model. */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { resultsMarkdown } from '../core/eval/markdown';
+import { buildPairs, comparisons, foldRatings } from '../core/eval/pairing';
+import { judgePair } from '../core/eval/judge';
+import type { Complete } from '../core/eval/runner';
+import { HUMAN, judgeRater, replyKey } from '../core/eval/schema';
+import { contestantStats } from '../core/eval/stats';
+import { ratingsLog, readPlan, readRatings, readResults } from '../core/eval/store';
+import { preferenceLines } from '../core/eval/training';
+
+async function load(dir: string, rater: string) {
+  const plan = await readPlan(dir);
+  const results = (await readResults(dir)).items;
+  const folded = foldRatings((await readRatings(dir)).items);
+  const comps = comparisons(buildPairs(plan, results), folded.verdicts.get(rater));
+  return { plan, results, comps, nonsense: folded.nonsense.get(rater) ?? new Set<string>() };
+}
+
+/** The plan and per-contestant statistics for one rater. */
+export async function loadStats(dir: string, rater = HUMAN) {
+  const { plan, results, comps, nonsense } = await load(dir, rater);
+  return { plan, stats: contestantStats(plan, results, comps, nonsense) };
+}
+
+/** Writes `results.md` (the table for `rater`: you, or `judge:<model>`) beside the plan; returns its path. */
+export async function exportMarkdown(dir: string, rater = HUMAN): Promise<string> {
+  const { plan, results, comps, nonsense } = await load(dir, rater);
+  const file = path.join(dir, rater === HUMAN ? 'results.md' : `results-${rater.replace(/[^A-Za-z0-9._-]/g, '_')}.md`);
+  await fs.writeFile(file, resultsMarkdown(plan, contestantStats(plan, results, comps, nonsense), { rater }), 'utf8');
+  return file;
+}
+
+/** Writes `preference.jsonl` (OpenAI DPO format) from your decided pairs; refuses when there is none. */
+export async function buildPreferenceSet(dir: string, system?: string): Promise<{ file: string; lines: number }> {
+  const { plan, results, comps } = await load(dir, HUMAN);
+  const lines = preferenceLines(plan, results, comps, system);
+  if (lines.length === 0) throw new Error('No pair has a winner yet: rate some pairs first (ties and skips are left out).');
+  const file = path.join(dir, 'preference.jsonl');
+  await fs.writeFile(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n', 'utf8');
+  return { file, lines: lines.length };
+}
+
+/**
+ * Lets a judge model rate every pair it has not rated yet (both orders each, see core/eval/judge), `concurrency`
+ * pairs at a time; each verdict is appended as `judge:<model>` at once, so a stopped run continues where it was.
+ */
+export async function judgeEvaluation(
+  dir: string,
+  opts: { model: string; backend: string; complete: Complete; signal: AbortSignal; concurrency?: number; onPair?: (done: number, total: number) => void },
+): Promise<{ rated: number; total: number }> {
+  const plan = await readPlan(dir);
+  const results = (await readResults(dir)).items;
+  const rater = judgeRater(opts.model);
+  const already = foldRatings((await readRatings(dir)).items).verdicts.get(rater);
+  const pairs = buildPairs(plan, results).filter((p) => !already?.has(p.id));
+  const texts = new Map(results.map((r) => [replyKey(r), r.text]));
+  const questions = new Map(plan.questions.map((q) => [q.id, q]));
+  const log = ratingsLog(dir);
+  let next = 0;
+  let rated = 0;
+  const worker = async () => {
+    while (!opts.signal.aborted && next < pairs.length) {
+      const p = pairs[next++];
+      const q = questions.get(p.question);
+      if (!q) continue;
+      await log.append(await judgePair(p, texts, q, opts));
+      opts.onPair?.(++rated, pairs.length);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 2, pairs.length)) }, worker));
+  } finally {
+    await log.close();
+  }
+  return { rated, total: pairs.length };
+}

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { checkPreferenceLine } from '../../../src/core/jobs/preference';
+import { resultsMarkdown } from '../../../src/core/eval/markdown';
+import type { Comparison } from '../../../src/core/eval/pairing';
+import { contestantStats } from '../../../src/core/eval/stats';
+import { preferenceLine, preferenceLines, winnerExamples } from '../../../src/core/eval/training';
+import { plan, result } from './helpers';
+
+const cmp = (question: string, sample: number, scoreA: number): Comparison => ({
+  question,
+  a: { question, contestant: 'A', sample },
+  b: { question, contestant: 'B', sample },
+  scoreA,
+});
+const results = ['q1', 'q2'].flatMap((q) => ['A', 'B'].flatMap((c) => [0, 1].map((s) => result(q, c, s))));
+
+describe('eval: back into training, and the markdown table', () => {
+  it('adds per question the best-rated reply as a chat example with provenance', () => {
+    const comps = [cmp('q1', 0, 1), cmp('q1', 1, 0.5), cmp('q2', 0, 0.5), cmp('q2', 1, 0.5)];
+    const w = winnerExamples(plan(), results, comps, 'Be the journal.');
+    assert.equal(w.length, 1, 'q2 has only ties: no winner');
+    assert.deepEqual(w[0].example, {
+      messages: [
+        { role: 'system', content: 'Be the journal.' },
+        { role: 'user', content: 'What does the journal say about anger?' },
+        { role: 'assistant', content: 'q1 A 0' },
+      ],
+    });
+    assert.deepEqual(w[0].provenance, { evaluation: 'test-eval', question: 'q1', reply: 'q1/A/0', contestant: 'A', model: 'ft:a', score: 1, comparisons: 1 });
+    assert.deepEqual(winnerExamples(plan(), results, comps)[0].example.messages[0].role, 'user', 'no system prompt unless asked for');
+  });
+
+  it('builds DPO lines in OpenAI’s preference shape from decided pairs only', () => {
+    const comps = [cmp('q1', 0, 1), cmp('q1', 1, 0.5), cmp('q2', 0, 0), cmp('q2', 0, 0)];
+    const lines = preferenceLines(plan(), results, comps);
+    assert.equal(lines.length, 2, 'the tie is left out, the repeated pair written once');
+    assert.deepEqual(lines[0], {
+      input: { messages: [{ role: 'user', content: 'What does the journal say about anger?' }] },
+      preferred_output: [{ role: 'assistant', content: 'q1 A 0' }],
+      non_preferred_output: [{ role: 'assistant', content: 'q1 B 0' }],
+    });
+    assert.deepEqual(lines[1].preferred_output, [{ role: 'assistant', content: 'q2 B 0' }]);
+    for (const l of lines) assert.equal(checkPreferenceLine(JSON.stringify(l)), undefined);
+    assert.equal(checkPreferenceLine(JSON.stringify(preferenceLine('Q?', 'good', 'bad', 'System.'))), undefined);
+  });
+
+  it('exports the results table as markdown, labelling a judge’s ratings as a model’s opinion', () => {
+    const p = plan();
+    const comps = [cmp('q1', 0, 1), cmp('q1', 1, 0.5), cmp('q2', 0, 0), cmp('q2', 1, 1)];
+    const stats = contestantStats(p, results, comps);
+    const md = resultsMarkdown(
+      { ...p, contestants: [{ ...p.contestants[0], label: 'Tuned | bound' }, p.contestants[1]] },
+      stats.map((s, i) => (i === 0 ? { ...s, label: 'Tuned | bound' } : s)),
+      { rater: 'you' },
+    );
+    const rows = md.split('\n').filter((l) => l.startsWith('| '));
+    assert.equal(rows.length, 3);
+    assert.match(
+      rows[1],
+      /^\| Tuned \\\| bound \| ft:a \| bound \| 1 \| 63% \(22%–91%\) \| 0\.60 \| 4 \(2\/1\/1\) \| 25% \(1\/4\) \| 0\.53 \/ 0\.75 \| 0\.00 \| 40\/80 \| \$0\.0007 \|$/,
+    );
+    assert.match(rows[2], /\| Base, no prompt \| gpt-4o-mini \| none \| 1 \| 38% .* \| unknown \|$/);
+    assert.match(md, /Ratings: yours \(blind\)/);
+    assert.match(resultsMarkdown(p, stats, { rater: 'judge:gpt-4o' }), /a model's opinion\*\* \(gpt-4o/);
+  });
+});
