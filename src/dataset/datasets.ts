@@ -5,7 +5,8 @@ import { checkDatasetName } from '../core/dataset/settings';
 import { DatasetStore } from '../core/dataset/store';
 import { DatasetFormat, FILES } from '../core/dataset/types';
 import { DatasetCommands } from './commandIds';
-import { DatasetService, messageOf, UserError } from './service';
+import { quarantine } from './quarantine';
+import { DatasetService, messageOf } from './service';
 
 export interface CreateDatasetArgs {
   name: string;
@@ -183,25 +184,6 @@ async function setSystemPrompt(
   }
 }
 
-/** Move corrupt lines of the active dataset to quarantine.jsonl (asked for when problems are reported). */
-async function quarantine(svc: DatasetService, args?: { split?: 'train' | 'validation'; lines?: number[] }): Promise<number> {
-  const ds = await svc.active();
-  if (!ds) throw new UserError('No active dataset.');
-  svc.assertNoUnsavedEdits(ds);
-  const snap = await ds.store.snapshot();
-  let moved = 0;
-  for (const split of ['train', 'validation'] as const) {
-    if (args?.split && args.split !== split) continue;
-    const lines = snap.issues
-      .filter((i) => i.split === split && i.problem !== 'bom')
-      .map((i) => i.line)
-      .filter((l) => !args?.lines || args.lines.includes(l));
-    if (lines.length) moved += await ds.store.quarantine(split, lines);
-  }
-  svc.invalidate(ds.uri);
-  return moved;
-}
-
 /** Tell the user about corrupt lines once per dataset and session (never dropped; quarantine on request). */
 export async function reportProblems(svc: DatasetService, uri: vscode.Uri, shown: Set<string>): Promise<void> {
   if (shown.has(uri.fsPath)) return;
@@ -233,8 +215,7 @@ export async function reportProblems(svc: DatasetService, uri: vscode.Uri, shown
     ed.revealRange(r);
   } else if (choice === 'Move to Quarantine') {
     try {
-      const n = await quarantine(svc);
-      void vscode.window.showInformationMessage(`Socratune: moved ${n} line(s) to quarantine.jsonl (kept byte for byte).`);
+      await quarantine(svc); // says what moved where, with Undo
     } catch (err) {
       void vscode.window.showErrorMessage(`Socratune: ${messageOf(err)}`);
     }

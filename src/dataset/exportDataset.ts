@@ -1,3 +1,4 @@
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ExportFormat, exportJsonl } from '../core/dataset/export';
@@ -28,6 +29,17 @@ const FORMATS: { format: ExportFormat; label: string; detail: string }[] = [
   },
 ];
 
+/** Where the save dialog starts: an existing `exports` folder of the dataset, else the dataset folder (it always exists). */
+export async function exportFolder(datasetDir: string): Promise<string> {
+  const exports = path.join(datasetDir, 'exports');
+  try {
+    if ((await fsp.stat(exports)).isDirectory()) return exports;
+  } catch {
+    // not created yet: a dialog must not open in a folder that does not exist
+  }
+  return datasetDir;
+}
+
 export async function exportDataset(svc: DatasetService, args?: ExportArgs): Promise<ExportCommandResult | undefined> {
   const ds = await svc.ensureActive(!args);
   if (!ds) return undefined;
@@ -46,7 +58,7 @@ export async function exportDataset(svc: DatasetService, args?: ExportArgs): Pro
   let target = args?.target;
   if (!target) {
     const uri = await vscode.window.showSaveDialog({
-      defaultUri: vscode.Uri.file(path.join(ds.store.dir, 'exports', `${ds.store.name}-${format}.jsonl`)),
+      defaultUri: vscode.Uri.file(path.join(await exportFolder(ds.store.dir), `${ds.store.name}-${format}.jsonl`)),
       filters: { 'JSON Lines': ['jsonl'] },
       title: 'Export training examples to',
     });

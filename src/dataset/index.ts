@@ -4,11 +4,14 @@ import { register as registerDatasets } from './datasets';
 import { register as registerOnDemand } from './onDemand';
 import { register as registerProvenance } from './provenance';
 import { bindDatasetsPort } from './port';
+import { undoQuarantine } from './quarantine';
 import { DatasetService } from './service';
 
 /** Handles for integration tests. */
 export interface DatasetApi {
   readonly service: DatasetService;
+  /** What the Undo button of the quarantine message runs. */
+  undoQuarantine(): Promise<string>;
 }
 
 /** Dataset authoring: add selection, import journal, dataset picker, provenance, privacy scan, split, export. */
@@ -19,5 +22,5 @@ export function registerDataset(s: Services): DatasetApi {
   registerDatasets(service);
   registerProvenance(service);
   registerOnDemand(service);
-  return { service };
+  return { service, undoQuarantine: () => undoQuarantine(service) };
 }

@@ -8,7 +8,7 @@ import { MetricPoint, mergePoints, parseResultsCsv, pointsFromEvents, totalSteps
 import { isTerminal } from '../core/jobs/status';
 import { webviewHtml, webviewOptions } from '../platform/webviewHtml';
 import type { Log } from '../platform/log';
-import { CurveSeries, FromCurvesWebview, ToCurvesWebview, isFromCurvesWebview } from '../shared/curvesProtocol';
+import { CurveSeries, FromCurvesWebview, ToCurvesWebview, decodeFromCurvesWebview } from '../shared/curvesProtocol';
 
 /**
  * "Show Training Curves": one panel, several jobs overlaid. Running jobs are watched (polling brings
@@ -88,11 +88,13 @@ export class TrainingCurvesPanel implements vscode.Disposable {
     this.schedulePost(0);
   }
 
-  private async onMessage(m: unknown): Promise<void> {
-    if (!isFromCurvesWebview(m)) {
-      this.log.warn('Training Curves: ignored a malformed message from the webview.');
+  private async onMessage(raw: unknown): Promise<void> {
+    const d = decodeFromCurvesWebview(raw);
+    if (!d.ok) {
+      this.log.warn(`Training Curves: ignored a malformed message from the webview (${d.message}).`);
       return;
     }
+    const m = d.value;
     switch (m.type) {
       case 'curves/ready':
         this.ready = true;

@@ -1,7 +1,9 @@
 /**
- * Messages between the extension host and the "Dataset Validation" report webview (types + runtime
- * guards). The host sends one full report; the webview asks to open a location or reports what it drew.
+ * Messages between the extension host and the "Dataset Validation" report webview, checked on both sides with
+ * valibot schemas (src/shared/decode.ts). The host sends one full report; the webview asks to open a location or reports what it drew.
  */
+import * as v from 'valibot';
+import { decode, type Decoded } from './decode';
 import type { CostEstimate, Distribution, Histogram } from '../core/validation/types';
 
 export interface ReportIssue {
@@ -15,6 +17,8 @@ export interface ReportCount {
   readonly code: string;
   readonly count: number;
   readonly description: string;
+  /** A whole-file issue (e.g. too few examples): its description is the issue itself, not listed by line. */
+  readonly fileLevel?: true;
 }
 
 export type FileRole = 'train' | 'validation';
@@ -54,33 +58,42 @@ export interface ValidationReport {
 
 export type ToValidationWebview = { readonly type: 'validation/report'; readonly report: ValidationReport };
 
-export type FromValidationWebview =
-  | { readonly type: 'validation/ready' }
-  | { readonly type: 'validation/open'; readonly role: FileRole; readonly line: number; readonly column?: number }
-  | { readonly type: 'validation/rendered'; readonly files: number; readonly bins: number; readonly blocking: number };
+const count = (max = Number.MAX_SAFE_INTEGER) => v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(max));
+const line = v.pipe(count(), v.minValue(1));
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+const FromValidationWebviewSchema = v.variant('type', [
+  v.strictObject({ type: v.literal('validation/ready') }),
+  v.strictObject({ type: v.literal('validation/open'), role: v.picklist(['train', 'validation']), line, column: v.optional(line) }),
+  v.strictObject({ type: v.literal('validation/rendered'), files: count(10), bins: count(10_000), blocking: count() }),
+]);
+export type FromValidationWebview = v.InferOutput<typeof FromValidationWebviewSchema>;
 
-const isCount = (n: unknown, max = Number.MAX_SAFE_INTEGER): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= max;
+const IssueSchema = v.object({ line: count(), column: v.optional(count()), code: v.string(), message: v.string() });
+const CountSchema = v.object({ code: v.string(), count: count(), description: v.string() });
 
-export function isFromValidationWebview(v: unknown): v is FromValidationWebview {
-  if (!isObj(v) || typeof v.type !== 'string') return false;
-  switch (v.type) {
-    case 'validation/ready':
-      return Object.keys(v).length === 1;
-    case 'validation/open':
-      return (
-        (v.role === 'train' || v.role === 'validation') && isCount(v.line) && v.line >= 1 && (v.column === undefined || (isCount(v.column) && v.column >= 1))
-      );
-    case 'validation/rendered':
-      return isCount(v.files, 10) && isCount(v.bins, 10_000) && isCount(v.blocking);
-    default:
-      return false;
-  }
-}
+/** What the report webview relies on before it draws (the charts' inputs are checked where they are drawn). */
+const ToValidationWebviewSchema = v.object({
+  type: v.literal('validation/report'),
+  report: v.looseObject({
+    dataset: v.string(),
+    model: v.string(),
+    files: v.array(
+      v.looseObject({
+        role: v.picklist(['train', 'validation']),
+        name: v.string(),
+        accepted: v.boolean(),
+        examples: count(),
+        errors: v.array(IssueSchema),
+        warnings: v.array(IssueSchema),
+        errorCounts: v.array(CountSchema),
+        warningCounts: v.array(CountSchema),
+      }),
+    ),
+  }),
+});
 
-export function isToValidationWebview(v: unknown): v is ToValidationWebview {
-  return isObj(v) && v.type === 'validation/report' && isObj(v.report) && Array.isArray(v.report.files) && typeof v.report.dataset === 'string';
-}
+export const decodeFromValidationWebview = (m: unknown) => decode(FromValidationWebviewSchema, m);
+export const decodeToValidationWebview = (m: unknown): Decoded<ToValidationWebview> => {
+  const r = decode(ToValidationWebviewSchema, m);
+  return r.ok ? { ok: true, value: m as ToValidationWebview } : r;
+};

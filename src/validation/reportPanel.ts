@@ -6,7 +6,7 @@ import {
   type FromValidationWebview,
   type ToValidationWebview,
   type ValidationReport,
-  isFromValidationWebview,
+  decodeFromValidationWebview,
 } from '../shared/validationProtocol';
 import { REPORT_VIEW_TYPE } from './commandIds';
 
@@ -72,11 +72,13 @@ export class ValidationReportPanel implements vscode.Disposable {
     void this.panel.webview.postMessage(m);
   }
 
-  private async onMessage(m: unknown): Promise<void> {
-    if (!isFromValidationWebview(m)) {
-      this.log.warn('Validation report webview sent an invalid message; ignored.');
+  private async onMessage(raw: unknown): Promise<void> {
+    const d = decodeFromValidationWebview(raw);
+    if (!d.ok) {
+      this.log.warn(`Validation report: ignored a malformed message from the webview (${d.message}).`);
       return;
     }
+    const m = d.value;
     switch (m.type) {
       case 'validation/ready':
         this.ready = true;

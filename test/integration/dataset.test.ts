@@ -6,7 +6,7 @@ import type { AddSelectionResult } from '../../src/dataset/addSelection';
 import type { ImportResult } from '../../src/dataset/importJournal';
 import type { ScanResult } from '../../src/dataset/scan';
 import type { SocratuneApi } from '../../src/extension';
-import { activateSocratune, waitFor, workspaceRoot } from './support/host';
+import { activateSocratune, flushedLog, waitFor, workspaceRoot } from './support/host';
 
 const JOURNAL = '2026-journal.md';
 
@@ -224,9 +224,17 @@ describe('dataset authoring (real VS Code)', function () {
     })) as AddSelectionResult;
     assert.equal(r.added.length, 1, 'adding still works next to a corrupt line');
     assert.ok(readFileSync(train, 'utf8').includes('{"messages": [oops\n'), 'the corrupt line is kept');
+    const before = readFileSync(train);
     const moved = await vscode.commands.executeCommand<number>('socratune.quarantineDatasetLines', {});
     assert.equal(moved, 1);
     assert.ok(readFileSync(path.join(dsUri.fsPath, 'quarantine.jsonl'), 'utf8').includes('oops'));
+    // Issue 15 #5: it says what moved where (the same text as the notification, in the log), with Undo.
+    const log = await flushedLog(api);
+    assert.ok(log.includes(`Moved 1 line of “${name}” (train.jsonl line ${badLine}) to ${name}/quarantine.jsonl, byte for byte.`), log.slice(-2000));
+    assert.match(await api.dataset.undoQuarantine(), /Undone: the lines are back in train\.jsonl/);
+    assert.ok(readFileSync(train).equals(before), 'train.jsonl is byte-identical to before the move');
+    assert.ok(!existsSync(path.join(dsUri.fsPath, 'quarantine.jsonl')), 'the quarantine file it created is gone');
+    assert.equal(await vscode.commands.executeCommand<number>('socratune.quarantineDatasetLines', {}), 1, 'and it can be moved again');
   });
 
   it('imports the journal: splits entries, proposes prompts, flags duplicates, writes only accepted ones', async () => {

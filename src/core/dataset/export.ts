@@ -7,6 +7,7 @@
  * - alpaca: {"instruction","input","output","system"?,"history"?} (LLaMA-Factory alpaca with history; Axolotl
  *   `type: alpaca`; Unsloth alpaca prompt).
  */
+import { scanJsonlText } from './jsonl';
 
 export type ExportFormat = 'openai' | 'sharegpt' | 'alpaca';
 
@@ -101,28 +102,25 @@ export interface ExportResult {
 export function exportJsonl(text: string, format: ExportFormat): ExportResult {
   const out: string[] = [];
   const skipped: ExportResult['skipped'] = [];
-  const lines = text.split('\n');
-  lines.forEach((raw, i) => {
-    const line = raw.replace(/\r$/, '');
-    if (!line.trim()) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (err) {
-      skipped.push({ line: i + 1, reason: `not valid JSON (${err instanceof Error ? err.message : String(err)})` });
-      return;
+  for (const l of scanJsonlText(text).lines) {
+    const line = l.raw;
+    if (l.blank) continue;
+    if (l.problem) {
+      skipped.push({ line: l.line, reason: l.message ?? 'not valid JSON' });
+      continue;
     }
+    const value = l.value;
     if (format === 'openai') {
       if (!messagesOf(value)) {
-        skipped.push({ line: i + 1, reason: 'no "messages" array' });
-        return;
+        skipped.push({ line: l.line, reason: 'no "messages" array' });
+        continue;
       }
       out.push(line);
-      return;
+      continue;
     }
     const r = format === 'sharegpt' ? toShareGpt(value) : toAlpaca(value);
     if (r.ok) out.push(JSON.stringify(r.value));
-    else skipped.push({ line: i + 1, reason: r.reason });
-  });
+    else skipped.push({ line: l.line, reason: r.reason });
+  }
   return { text: out.length ? `${out.join('\n')}\n` : '', exported: out.length, skipped };
 }

@@ -124,3 +124,44 @@ export async function scanJsonlFile(file: string): Promise<JsonlScan> {
 export function scanJsonlText(text: string): JsonlScan {
   return scanJsonlBuffer(Buffer.from(text, 'utf8'));
 }
+
+/**
+ * Stream a JSONL file line by line (memory bounded by the longest line), parsed exactly like `scanJsonlBuffer`:
+ * the one JSONL line reader for callers that need not hold the whole file. A missing file yields nothing.
+ */
+export async function* readJsonlLines(file: string, opts: { signal?: AbortSignal; keepValues?: boolean } = {}): AsyncGenerator<JsonlLine> {
+  const stream = createReadStream(file, { signal: opts.signal });
+  let rest: Buffer = Buffer.alloc(0);
+  let offset = 0;
+  let n = 0;
+  let first = true;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+      if (first) {
+        first = false;
+        if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+          buf = buf.subarray(3);
+          offset = 3;
+        }
+      }
+      let pos = 0;
+      for (let end = buf.indexOf(0x0a, pos); end !== -1; end = buf.indexOf(0x0a, pos)) {
+        let slice = buf.subarray(pos, end);
+        if (slice.length && slice[slice.length - 1] === 0x0d) slice = slice.subarray(0, slice.length - 1);
+        yield parseLine(slice, ++n, offset + pos, false, opts.keepValues ?? true, false);
+        pos = end + 1;
+      }
+      offset += pos;
+      rest = Buffer.from(buf.subarray(pos));
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (rest.length) {
+    let slice = rest;
+    if (slice[slice.length - 1] === 0x0d) slice = slice.subarray(0, slice.length - 1);
+    yield parseLine(slice, ++n, offset, true, opts.keepValues ?? true, false);
+  }
+}

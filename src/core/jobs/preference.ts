@@ -3,8 +3,7 @@
  * "non_preferred_output":[{"role":"assistant",…}]}` per line. The chat validator in src/core/validation
  * covers supervised files; this is the structural check the wizard runs for preference files.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readJsonlLines } from '../dataset/jsonl';
 
 export const MIN_PREFERENCE_EXAMPLES = 10;
 
@@ -21,21 +20,12 @@ export interface PreferenceCheck {
 
 /** True when the first non-empty line is a preference example. */
 export async function isPreferenceFile(file: string): Promise<boolean> {
-  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  try {
-    for await (const line of rl) {
-      if (!line.trim()) continue;
-      try {
-        const v = JSON.parse(line) as Record<string, unknown>;
-        return typeof v === 'object' && v !== null && 'preferred_output' in v && 'non_preferred_output' in v;
-      } catch {
-        return false;
-      }
-    }
-    return false;
-  } finally {
-    rl.close();
+  for await (const l of readJsonlLines(file)) {
+    if (l.blank) continue;
+    const v = l.value;
+    return typeof v === 'object' && v !== null && 'preferred_output' in v && 'non_preferred_output' in v;
   }
+  return false;
 }
 
 function assistantOutput(v: unknown): boolean {
@@ -53,13 +43,7 @@ function assistantOutput(v: unknown): boolean {
   );
 }
 
-export function checkPreferenceLine(line: string): string | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(line);
-  } catch {
-    return 'Not valid JSON.';
-  }
+function checkPreferenceValue(v: unknown): string | undefined {
   const o = v as { input?: { messages?: unknown }; preferred_output?: unknown; non_preferred_output?: unknown };
   if (typeof v !== 'object' || v === null) return 'Each line must be a JSON object.';
   const msgs = o.input?.messages;
@@ -77,16 +61,13 @@ export async function checkPreferenceFile(
   const errors: PreferenceIssue[] = [];
   let errorCount = 0;
   let examples = 0;
-  let lineNo = 0;
-  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8', signal: opts.signal }), crlfDelay: Infinity });
-  for await (const line of rl) {
-    lineNo++;
-    if (!line.trim()) continue;
+  for await (const l of readJsonlLines(file, { signal: opts.signal, keepValues: false })) {
+    if (l.blank) continue;
     examples++;
-    const problem = checkPreferenceLine(line);
+    const problem = l.problem ? (l.problem === 'not-utf8' ? 'Not valid UTF-8.' : 'Not valid JSON.') : checkPreferenceValue(l.value);
     if (problem) {
       errorCount++;
-      if (errors.length < (opts.maxIssues ?? 100)) errors.push({ line: lineNo, message: problem });
+      if (errors.length < (opts.maxIssues ?? 100)) errors.push({ line: l.line, message: problem });
     }
   }
   if (opts.purpose === 'train' && examples < MIN_PREFERENCE_EXAMPLES) {

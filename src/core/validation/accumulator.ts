@@ -6,7 +6,7 @@
 import { ERROR_CODES, WARNING_CODES, isErrorCode, type ErrorCode, type WarningCode } from './codes';
 import { estimateCost } from './cost';
 import { FrequencyDistribution } from './distribution';
-import { jsonErrorMessage, locateJsonError, locatePath, type Span } from './locate';
+import { describeJsonError, locateJsonError, locatePath, type Span } from './locate';
 import { checkExample, type JsonPath, type RuleIssue } from './rules';
 import type { TokenCounter } from './tokenizer';
 import { countExampleTokens } from './tokens';
@@ -126,7 +126,7 @@ export class Accumulator {
     } catch (err) {
       this.examplesWithErrors++;
       const span = locateJsonError(text, err);
-      this.issue('error', lineNo, 'invalid_json', `Invalid JSON: ${jsonErrorMessage(err)}`, () => ({
+      this.issue('error', lineNo, 'invalid_json', describeJsonError(text, err), () => ({
         column: span.column + shift,
         endColumn: span.endColumn + shift,
       }));

@@ -44,9 +44,35 @@ export function locateJsonError(line: string, err: unknown): Span {
   return { column, endColumn: column + 1 };
 }
 
-/** V8's parse error without the echo of the (possibly huge) line. */
-export function jsonErrorMessage(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  const cut = msg.replace(/, "[\s\S]*" is not valid JSON$/, ' (not valid JSON)');
-  return cut.length > 160 ? cut.slice(0, 157) + '…' : cut;
+// jsonc-parser's ParseErrorCode values (numbers, so this table does not load the lazy vendor bundle).
+const WHAT: Partial<Record<number, string>> = {
+  /* ValueExpected */ 4: 'a value is missing here (a stray or trailing comma, or an empty field?)',
+  /* PropertyNameExpected */ 3: 'a field name in double quotes is expected here (single quotes and bare names are not JSON)',
+  /* ColonExpected */ 5: 'a ":" is missing after the field name',
+  /* CommaExpected */ 6: 'a "," is missing between two items',
+  /* CloseBraceExpected */ 7: 'a "," or a closing "}" is expected here (a missing comma, or an object not closed: was the line cut short?)',
+  /* CloseBracketExpected */ 8: 'a "," or a closing "]" is expected here (a missing comma, or a list not closed: was the line cut short?)',
+  /* EndOfFileExpected */ 9: 'there is more text after the end of the example (two examples on one line?)',
+  /* UnexpectedEndOfString */ 12: 'a text value is not closed: its closing " is missing',
+  /* InvalidEscapeCharacter */ 15: 'a backslash starts an escape JSON does not know (write a backslash as \\\\)',
+  /* InvalidUnicode */ 14: 'a \\u escape needs four hex digits',
+  /* InvalidCharacter */ 16: 'a raw tab or line break is inside a text value (write it as \\t or \\n)',
+  /* InvalidNumberFormat */ 2: 'this number is not written the JSON way',
+};
+
+/**
+ * Why a line is not JSON, in plain words and with its column: never V8's raw text, which echoes the line
+ * ("Unexpected token 'h', "this line i"... is not valid JSON").
+ */
+export function describeJsonError(line: string, err: unknown): string {
+  const first = line.trimStart()[0];
+  if (first !== '{' && first !== '[') {
+    const start = line.trim().slice(0, 24);
+    return `This line is not JSON: each line must be one example written as {"messages": [...]}, but it starts with “${start}${line.trim().length > 24 ? '…' : ''}”.`;
+  }
+  const errors: ParseError[] = [];
+  parse(line, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const { column } = locateJsonError(line, err);
+  const what = line[column - 1] === "'" ? 'text and field names need double quotes ("), not single quotes' : errors[0] ? WHAT[errors[0].error] : undefined;
+  return `Not valid JSON at column ${column}: ${what ?? 'unexpected text here'}.`;
 }

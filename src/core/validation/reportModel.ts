@@ -6,14 +6,24 @@ import type { ValidationResult } from './types';
 /** Issues listed in the report per file (counts per code stay complete). */
 export const REPORT_ISSUE_LIMIT = 200;
 
-function counts(c: Partial<Record<string, number>>, descriptions: Record<string, string>): ReportCount[] {
+type Issue = { line: number; column?: number; code: string; message: string };
+
+/**
+ * Counts per code. A whole-file issue (line 0: too few examples…) says it once: its own message (with this file's
+ * figures) replaces the generic description in the table, and it is not listed again below.
+ */
+function counts(c: Partial<Record<string, number>>, descriptions: Record<string, string>, issues: readonly Issue[]): ReportCount[] {
+  const fileLevel = new Map(issues.filter((i) => i.line === 0).map((i) => [i.code, i.message]));
   return Object.entries(c)
-    .map(([code, count]) => ({ code, count: count ?? 0, description: descriptions[code] ?? code }))
+    .map(([code, count]) => {
+      const own = fileLevel.get(code);
+      return { code, count: count ?? 0, description: own ?? descriptions[code] ?? code, ...(own !== undefined ? { fileLevel: true as const } : {}) };
+    })
     .sort((a, b) => b.count - a.count);
 }
 
 export function reportFile(role: FileRole, name: string, r: ValidationResult): ReportFile {
-  const strip = (i: { line: number; column?: number; code: string; message: string }) => ({
+  const strip = (i: Issue) => ({
     line: i.line,
     ...(i.column ? { column: i.column } : {}),
     code: i.code,
@@ -25,10 +35,16 @@ export function reportFile(role: FileRole, name: string, r: ValidationResult): R
     accepted: r.accepted,
     examples: r.examples,
     bytes: r.stats.bytes,
-    errors: r.errors.slice(0, REPORT_ISSUE_LIMIT).map(strip),
-    warnings: r.warnings.slice(0, REPORT_ISSUE_LIMIT).map(strip),
-    errorCounts: counts(r.stats.errorCounts, ERROR_CODES),
-    warningCounts: counts(r.stats.warningCounts, WARNING_CODES),
+    errors: r.errors
+      .filter((i) => i.line > 0)
+      .slice(0, REPORT_ISSUE_LIMIT)
+      .map(strip),
+    warnings: r.warnings
+      .filter((i) => i.line > 0)
+      .slice(0, REPORT_ISSUE_LIMIT)
+      .map(strip),
+    errorCounts: counts(r.stats.errorCounts, ERROR_CODES, r.errors),
+    warningCounts: counts(r.stats.warningCounts, WARNING_CODES, r.warnings),
     messagesPerExample: r.stats.messagesPerExample,
     tokensPerExample: r.stats.tokensPerExample,
     assistantTokensPerExample: r.stats.assistantTokensPerExample,

@@ -6,7 +6,7 @@
 // chart.js is ESM-only; this bundle is CommonJS-typed, so its types are imported in ESM mode and the
 // code with a dynamic import (esbuild inlines it into the one browser bundle).
 import type { Chart as ChartType, ChartDataset } from 'chart.js' with { 'resolution-mode': 'import' };
-import { type CurvePoint, type CurveSeries, type FromCurvesWebview, isToCurvesWebview } from '../../shared/curvesProtocol';
+import { type CurvePoint, type CurveSeries, type FromCurvesWebview, decodeToCurvesWebview } from '../../shared/curvesProtocol';
 import { smoothEma } from './smoothing';
 
 interface VsCodeApi {
@@ -268,9 +268,12 @@ for (const { s, box } of splitBoxes) {
 addButton.addEventListener('click', () => vscode.postMessage({ type: 'curves/addJobs' }));
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const msg = event.data;
-  if (!isToCurvesWebview(msg)) return;
-  series = msg.series;
+  const msg = decodeToCurvesWebview(event.data);
+  if (!msg.ok) {
+    console.warn(`Socratune: ignored a malformed message from the host (${msg.message}).`);
+    return;
+  }
+  series = msg.value.series;
   render();
 });
 

@@ -6,6 +6,7 @@
  */
 import type { CompareSide, DatasetInfo, HostCommand, ToChatWebview } from '../../shared/protocol';
 import { HOST_COMMANDS, PROTOCOL_VERSION } from '../../shared/protocol';
+import { decodeToChatWebview } from '../../shared/protocolToWebview';
 import { Composer } from './composer';
 import { h, icon } from './dom';
 import { HistoryPanel } from './history';
@@ -130,9 +131,10 @@ function onMessage(m: ToChatWebview): void {
   }
 }
 
-window.addEventListener('message', (event: MessageEvent<ToChatWebview>) => {
-  const m = event.data;
-  if (typeof m === 'object' && m !== null && typeof m.type === 'string') onMessage(m);
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const m = decodeToChatWebview(event.data);
+  if (m.ok) onMessage(m.value);
+  else console.warn(`Socratune: ignored a malformed message from the host (${m.message}).`);
 });
 
 // ---------------------------------------------------------------- actions (event delegation)

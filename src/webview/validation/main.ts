@@ -6,7 +6,13 @@
  */
 import type { Chart as ChartType } from 'chart.js' with { 'resolution-mode': 'import' };
 import type { Distribution } from '../../core/validation/types';
-import { type FromValidationWebview, type ReportFile, type ReportIssue, type ValidationReport, isToValidationWebview } from '../../shared/validationProtocol';
+import {
+  type FromValidationWebview,
+  type ReportFile,
+  type ReportIssue,
+  type ValidationReport,
+  decodeToValidationWebview,
+} from '../../shared/validationProtocol';
 
 interface VsCodeApi {
   postMessage(message: FromValidationWebview): void;
@@ -139,6 +145,8 @@ function histogram(f: ReportFile, limit: number): HTMLElement | undefined {
 function fileSection(f: ReportFile, report: ValidationReport): HTMLElement {
   const errorTotal = f.errorCounts.reduce((a, c) => a + c.count, 0);
   const warningTotal = f.warningCounts.filter((c) => c.code !== 'issues_truncated').reduce((a, c) => a + c.count, 0);
+  // Whole-file issues are said once, in the table; the lists hold line issues only.
+  const listed = (cs: ReportFile['errorCounts']) => cs.filter((c) => !c.fileLevel && c.code !== 'issues_truncated').reduce((a, c) => a + c.count, 0);
   const verdict = f.accepted
     ? el(
         'p',
@@ -155,7 +163,7 @@ function fileSection(f: ReportFile, report: ValidationReport): HTMLElement {
     const t = el('table', { className: 'counts blocking' }, el('caption', {}, 'Errors (block the upload)'));
     for (const c of f.errorCounts)
       t.append(el('tr', {}, el('td', { className: 'n' }, int(c.count)), el('td', {}, el('code', {}, c.code)), el('td', {}, c.description)));
-    section.append(t, issueList(f.role, f.errors, errorTotal, 'error'));
+    section.append(t, issueList(f.role, f.errors, listed(f.errorCounts), 'error'));
   }
   const warnings = f.warningCounts.filter((c) => c.code !== 'issues_truncated');
   if (warnings.length) {
@@ -167,7 +175,7 @@ function fileSection(f: ReportFile, report: ValidationReport): HTMLElement {
       issueList(
         f.role,
         f.warnings.filter((w) => w.code !== 'issues_truncated'),
-        warningTotal,
+        listed(f.warningCounts),
         'warning',
       ),
     );
@@ -236,7 +244,12 @@ function render(report: ValidationReport): void {
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  if (isToValidationWebview(event.data)) render(event.data.report);
+  const msg = decodeToValidationWebview(event.data);
+  if (!msg.ok) {
+    console.warn(`Socratune: ignored a malformed message from the host (${msg.message}).`);
+    return;
+  }
+  render(msg.value.report);
 });
 
 // Re-colour the charts when the VS Code theme changes (body class vscode-light/dark/high-contrast).

@@ -8,7 +8,10 @@ import { JobManifest, ManifestStore, buildJobMetadata, datasetContentHash, readJ
 import { checkPreferenceFile, isPreferenceFile } from '../../../src/core/jobs/preference';
 import { mask, scanDatasetPrivacy } from '../../../src/core/jobs/privacy';
 import { costFor } from '../../../src/core/jobs/wizardDeps';
-import { isFromCurvesWebview, isToCurvesWebview } from '../../../src/shared/curvesProtocol';
+import { decodeFromCurvesWebview, decodeToCurvesWebview } from '../../../src/shared/curvesProtocol';
+
+const isFromCurvesWebview = (m: unknown) => decodeFromCurvesWebview(m).ok;
+const isToCurvesWebview = (m: unknown) => decodeToCurvesWebview(m).ok;
 import { smoothEma } from '../../../src/webview/charts/smoothing';
 
 const NOW = Date.UTC(2026, 10, 26, 12);

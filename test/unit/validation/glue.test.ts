@@ -1,7 +1,10 @@
 /** Pure helpers behind the VS Code glue: training-file detection, status bar text, report model. */
 import * as assert from 'node:assert/strict';
 import { buildReport, compactCount, formatUsd, isTrainingJsonl, looksLikeChatJsonl, statusText, validateJsonlText } from '../../../src/core/validation';
-import { isFromValidationWebview, isToValidationWebview } from '../../../src/shared/validationProtocol';
+import { decodeFromValidationWebview, decodeToValidationWebview } from '../../../src/shared/validationProtocol';
+
+const isFromValidationWebview = (m: unknown) => decodeFromValidationWebview(m).ok;
+const isToValidationWebview = (m: unknown) => decodeToValidationWebview(m).ok;
 import { GOOD } from './fixtures';
 
 describe('validation glue helpers', () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ERROR_CODES, WARNING_CODES, validateJsonlFile, validateJsonlText, type ValidationResult } from '../../../src/core/validation';
+import { ERROR_CODES, WARNING_CODES, buildReport, validateJsonlFile, validateJsonlText, type ValidationResult } from '../../../src/core/validation';
 import { RULE_CASES, type Fixture } from './fixtures';
 
 let dir: string;
@@ -103,5 +103,40 @@ describe('validation issue locations', () => {
     );
     assert.equal(r.examples, 6);
     assert.equal(r.stats.examplesWithErrors, 3);
+  });
+});
+
+describe('invalid JSON is explained in plain words (issue 15 #10)', () => {
+  it('says what is wrong and where, never V8 raw text echoing the line', async () => {
+    const r = await validateJsonlText(['this line is not json', '{"messages": [{"role": "user", "content": "q"},, ]}', "{'messages': []}"].join('\n'), {
+      purpose: 'validation',
+    });
+    const msgs = r.errors.filter((e) => e.code === 'invalid_json').map((e) => e.message);
+    assert.equal(msgs.length, 3);
+    assert.match(
+      msgs[0],
+      /^This line is not JSON: each line must be one example written as \{"messages": \[\.\.\.\]\}, but it starts with “this line is not json”\.$/,
+    );
+    assert.match(msgs[1], /^Not valid JSON at column 48: a value is missing here/);
+    assert.match(msgs[2], /^Not valid JSON at column 2: text and field names need double quotes/);
+    for (const m of msgs) assert.doesNotMatch(m, /Unexpected token|is not valid JSON|position \d+/);
+  });
+});
+
+describe('the validation report says a whole-file warning once (issue 15 #10)', () => {
+  it('puts the few-examples warning, with this file’s figures, in the table only', async () => {
+    const ex = JSON.stringify({
+      messages: [
+        { role: 'user', content: 'q' },
+        { role: 'assistant', content: 'a' },
+      ],
+    });
+    const r = await validateJsonlText(Array.from({ length: 12 }, () => ex).join('\n'), { purpose: 'train' });
+    const f = buildReport('d', [{ role: 'train', name: 'train.jsonl', result: r }]).files[0];
+    const row = f.warningCounts.find((c) => c.code === 'few_examples');
+    assert.ok(row);
+    assert.equal(row.description, '12 examples: OpenAI reports clear improvements from 50–100 well-crafted examples.');
+    assert.equal(row.fileLevel, true);
+    assert.equal(f.warnings.filter((w) => w.code === 'few_examples').length, 0, 'not listed again as an issue');
   });
 });
