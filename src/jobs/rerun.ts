@@ -13,6 +13,7 @@ const LABELS: Record<ProviderKind, string> = {
   azure: 'Azure OpenAI',
   'openai-compatible': 'OpenAI-compatible server',
   emulator: 'Local emulator',
+  together: 'Together AI',
 };
 
 /** Arguments of `socratune.jobs.rerun` for tests and automation (the Jobs tree passes its job node instead). */

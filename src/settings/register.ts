@@ -10,6 +10,7 @@ const PROVIDER_LABELS: Record<ProviderKind, string> = {
   azure: 'Azure OpenAI',
   'openai-compatible': 'OpenAI-compatible server',
   emulator: 'Local emulator (try it without an account)',
+  together: 'Together AI',
 };
 
 /** API key commands, provider choice and the guard that refuses keys pasted into settings. */

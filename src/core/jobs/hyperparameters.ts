@@ -29,6 +29,14 @@ export const HYPERPARAMETER_RANGES: Readonly<Record<HyperparameterName, Range>> 
     hint: 'auto, or a number above 0 and at most 10 (typical 0.02–2)',
   },
   beta: { label: 'DPO beta', min: 0, minExclusive: true, max: 2, integer: false, hint: 'auto, or a number above 0 and at most 2' },
+  // Provider-specific names (Together); their backends' launch rules narrow these to what each one accepts.
+  learningRate: { label: 'Learning rate', min: 0, minExclusive: true, max: 0.01, integer: false, hint: 'auto, or an absolute rate above 0 and at most 0.01' },
+  loraRank: { label: 'LoRA rank', min: 1, max: 256, integer: true, hint: 'auto, or a whole number from 1 to 256' },
+  loraAlpha: { label: 'LoRA alpha', min: 1, max: 1024, integer: true, hint: 'auto, or a whole number from 1 to 1024' },
+  loraDropout: { label: 'LoRA dropout', min: 0, max: 0.99, integer: false, hint: 'auto, or a number from 0 to 0.99' },
+  warmupRatio: { label: 'Warm-up ratio', min: 0, max: 1, integer: false, hint: 'auto, or a share of the steps from 0 to 1' },
+  nCheckpoints: { label: 'Checkpoints', min: 1, max: 100, integer: true, hint: 'auto, or a whole number from 1 to 100' },
+  nEvals: { label: 'Evaluations', min: 0, max: 100, integer: true, hint: 'auto, or a whole number from 0 to 100' },
 };
 
 export type ParseResult = { ok: true; value: HyperparameterValue } | { ok: false; message: string };
