@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PROVIDER_KINDS, isProviderKind, type ProviderKind } from '../core/config/profile';
 import { mapRecipe } from '../core/backends/mapRecipe';
+import { PROVIDER_DETAILS } from '../core/config/providers';
 import { hashFile } from '../core/backends/upload';
 import type { ManifestStore } from '../core/jobs/manifest';
 import type { WizardPreset, WizardResult, WizardUi } from '../core/jobs/wizard';
@@ -73,6 +74,7 @@ export async function rerunJob(
     const items: (vscode.QuickPickItem & { provider: ProviderKind })[] = PROVIDER_KINDS.map((k) => ({
       label: LABELS[k],
       description: [k === current ? 'current' : '', k === m.backend.kind ? 'original' : ''].filter(Boolean).join(', ') || undefined,
+      detail: PROVIDER_DETAILS[k],
       provider: k,
     }));
     const pick = await vscode.window.showQuickPick(items, { title: `Re-run ${jobId} (${m.baseModel} on ${m.dataset.name}) on…` });
