@@ -1,8 +1,9 @@
 /**
- * Hyperparameter input and validation for the launch wizard. Each value is `auto` (the provider picks
+ * Hyperparameter ranges and seed parsing. Each value is `auto` (the provider picks
  * from the dataset size) or a number in OpenAI's documented range:
  * n_epochs 1–50 (integer), batch_size 1–256 (integer), learning_rate_multiplier > 0, DPO beta in (0, 2].
- * Socratune caps the multiplier at 10: larger values only destroy the base model.
+ * Socratune caps the multiplier at 10: larger values only destroy the base model. Which of these a backend asks,
+ * and in which range, is that backend's launch rule (src/core/backends/rules.ts).
  */
 import type { Hyperparameters, HyperparameterValue, TrainingMethod } from '../backends/types';
 
@@ -77,14 +78,6 @@ export function validateHyperparameters(h: Hyperparameters, method: TrainingMeth
     if (e) errors.push(e);
   }
   return errors;
-}
-
-/** Suffix: becomes part of the model ID (`ft:<base>:<org>:<suffix>:<id>`). */
-export function validateSuffix(s: string): string | undefined {
-  if (s === '') return undefined;
-  if (s.length > 64) return `The suffix is ${s.length} characters; at most 64 are allowed.`;
-  if (!/^[A-Za-z0-9._-]+$/.test(s)) return 'Use only letters, digits, ".", "_" and "-" in the suffix (it becomes part of the model ID).';
-  return undefined;
 }
 
 export type SeedResult = { ok: true; value: number | undefined } | { ok: false; message: string };

@@ -18,8 +18,6 @@ import { askSettings, modelLimitError } from './wizardAsk';
 import { JobManifest, buildJobMetadata, datasetContentHash, sha256Hex } from './manifest';
 import { buildManifest, deleteUnused, infoOf, isAbort, outgoingFiles, serverPrice, uploadFiles } from './wizardSend';
 
-export { suffixFromName } from './wizardSend';
-
 export interface DatasetRef {
   readonly name: string;
   /** Absolute folder path. */

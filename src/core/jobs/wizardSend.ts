@@ -23,7 +23,7 @@ export function infoOf(err: unknown): BackendErrorInfo {
 }
 
 /** `My Journal (v2)` → `my-journal-v2`, valid as a model suffix. */
-export function suffixFromName(name: string): string {
+function suffixFromName(name: string): string {
   return name
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, '-')
