@@ -18,5 +18,7 @@ export function describeProfile(p: BackendProfile): string {
       return `OpenAI-compatible · ${host(p.baseUrl)}`;
     case 'emulator':
       return `Emulator · ${host(p.baseUrl)}`;
+    case 'together':
+      return p.baseUrl ? `Together AI · ${host(p.baseUrl)}` : 'Together AI';
   }
 }

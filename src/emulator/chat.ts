@@ -11,6 +11,7 @@ import { syncJobs } from './lifecycle';
 import { isObject, optBoolean, optInteger, optNumber, optObject, requireString, type Json, type JsonObject } from './params';
 import { hash32, hashId, rng } from './random';
 import { contentText, countMessageTokens, tokenize, type TokenMessage } from './tokens';
+import { togetherBase } from './togetherCatalog';
 import { writeStream } from './sse';
 
 const ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'];
@@ -18,6 +19,7 @@ const indexes = new WeakMap<readonly LearnedReply[], ReplyIndex>();
 
 /** Who answers for `model`: a base model (generic text) or a fine-tuned model / checkpoint (its training replies). */
 function resolveChatModel(emu: Emulator, model: string): { kind: 'base'; id: string } | { kind: 'tuned'; replies: readonly LearnedReply[] } {
+  if (emu.config.flavor === 'together') return resolveTogetherChatModel(emu, model);
   const base = baseModel(model);
   if (base) return { kind: 'base', id: base.snapshot };
   syncJobs(emu);
@@ -27,6 +29,23 @@ function resolveChatModel(emu: Emulator, model: string): { kind: 'base'; id: str
     if (rec.checkpoints.some((c) => c.fine_tuned_model_checkpoint === model)) return { kind: 'tuned', replies: rec.replies };
   }
   throw modelNotFound(model);
+}
+
+/** Together: base models answer; a LoRA fine-tune answers only when its base serves LoRA serverless, else it needs a dedicated endpoint. */
+function resolveTogetherChatModel(emu: Emulator, model: string): { kind: 'base'; id: string } | { kind: 'tuned'; replies: readonly LearnedReply[] } {
+  if (togetherBase(model)) return { kind: 'base', id: model };
+  syncJobs(emu);
+  const ft = emu.state.models.get(model);
+  if (!ft || ft.deleted) throw modelNotFound(model);
+  const rec = emu.state.jobs.get(ft.jobId);
+  const lora = (rec?.flavorData?.training_type as { type?: unknown } | undefined)?.type === 'Lora';
+  if (!lora || !togetherBase(ft.base)?.serverlessLora)
+    throw invalidRequest(
+      `Unable to access non-serverless model ${model}. Please visit https://api.together.ai/models/${model} to create and start a new dedicated endpoint for the model.`,
+      'model',
+      'model_not_available',
+    );
+  return { kind: 'tuned', replies: ft.replies };
 }
 
 interface ChatRequest {
@@ -186,7 +205,8 @@ async function create(ctx: RequestContext): Promise<OpenAI.Chat.ChatCompletion |
       service_tier: 'default',
       system_fingerprint: fingerprint,
     };
-    return completion;
+    // Together's chat completion also carries the prompt part (required by its schema).
+    return emu.config.flavor === 'together' ? ({ ...completion, prompt: [] } as OpenAI.Chat.ChatCompletion) : completion;
   }
   const base = { id, object: 'chat.completion.chunk' as const, created, model, service_tier: 'default' as const, system_fingerprint: fingerprint };
   const chunks: OpenAI.Chat.ChatCompletionChunk[] = [];

@@ -16,6 +16,7 @@ Usage: npm run emulator -- [options]
   --org SLUG          organization slug in ft: model names (default emulator)
   --tps N             streaming tokens per second (default 40; 0 = unthrottled)
   --results-base64    store results CSV files base64-encoded, like some OpenAI responses
+  --flavor F          which API to speak: openai (default) or together (Together AI's /fine-tunes API)
   --json              print {"url","key"} as one JSON line instead of the banner
 Environment: SOCRATUNE_EMULATOR_FAULT adds server-wide faults (same syntax as --fault).
 `;
@@ -43,6 +44,7 @@ export async function main(argv: string[]): Promise<void> {
       tps: { type: 'string' },
       'results-base64': { type: 'boolean' },
       json: { type: 'boolean' },
+      flavor: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -64,14 +66,15 @@ export async function main(argv: string[]): Promise<void> {
     org: values.org,
     tokensPerSecond: num('tps', values.tps),
     resultsBase64: values['results-base64'],
+    flavor: values.flavor as EmulatorOptions['flavor'],
   };
   const emu = await startEmulator(opts);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ url: emu.url, key: emu.key, auth: emu.auth })}\n`);
+    process.stdout.write(`${JSON.stringify({ url: emu.url, key: emu.key, auth: emu.auth, flavor: emu.flavor })}\n`);
   } else {
     process.stdout.write(
       [
-        'Socratune OpenAI API emulator (an emulator, not a model)',
+        `Socratune ${emu.flavor === 'together' ? 'Together AI' : 'OpenAI'} API emulator (an emulator, not a model)`,
         `  base URL:   ${emu.url}`,
         emu.auth ? `  API key:    ${emu.key}` : '  API key:    none needed (--no-auth: any or no key is accepted)',
         `  time scale: ${emu.timeScale}x${opts.stateDir ? `   state: ${opts.stateDir}` : ''}${faults ? `   faults: ${faults}` : ''}`,

@@ -4,7 +4,11 @@ import type { ActiveFaults } from './faults';
 import type { EmulatorState } from './state';
 
 /** Settings every handler may read. */
+export type EmulatorFlavor = 'openai' | 'together';
+
 export interface EmulatorConfig {
+  /** Which provider's API the server speaks (paths, shapes, serving rules). */
+  readonly flavor: EmulatorFlavor;
   readonly org: string;
   readonly organizationId: string;
   readonly seed: number;

@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { DEMO_KEY } from './auth';
 import { Clock } from './clock';
-import type { Emulator, EmulatorConfig } from './context';
+import type { Emulator, EmulatorConfig, EmulatorFlavor } from './context';
+export type { EmulatorFlavor } from './context';
 import { FaultPlanner, parseFaults, type Fault, type ServerFaults } from './faults';
 import { Persister, emptyState, loadState } from './persistence';
 import { hashId } from './random';
@@ -40,6 +41,8 @@ export interface EmulatorOptions {
   maxUploadBytes?: number;
   /** Largest accepted Uploads API part (default 64 MB). */
   maxPartBytes?: number;
+  /** Which provider's API to speak: `openai` (default) or `together` (Together AI's paths, shapes and serving rules). */
+  flavor?: EmulatorFlavor;
   /** Store the results CSV base64-encoded, as OpenAI's files sometimes are (default false). */
   resultsBase64?: boolean;
 }
@@ -57,6 +60,7 @@ export interface EmulatorHandle {
   /** Moves emulator time forward by `ms` (jobs progress as if that much real time had passed). */
   advance(ms: number): void;
   readonly timeScale: number;
+  readonly flavor: EmulatorFlavor;
   close(): Promise<void>;
 }
 
@@ -75,7 +79,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const serverFaults: readonly Fault[] = typeof opts.faults === 'string' ? parseFaults(opts.faults) : (opts.faults ?? []);
   const state = opts.stateDir ? loadState(opts.stateDir, seed, clock) : emptyState(seed);
   const persister = opts.stateDir ? new Persister(opts.stateDir, state, clock) : null;
+  const flavor = opts.flavor ?? 'openai';
+  if (flavor !== 'openai' && flavor !== 'together') throw new Error(`Unknown emulator flavor "${String(flavor)}": use openai or together.`);
   const config: EmulatorConfig = {
+    flavor,
     org,
     organizationId: `org-${hashId(24, 'org', org)}`,
     seed,
@@ -105,6 +112,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     port,
     requests: log,
     timeScale: clock.timeScale,
+    flavor,
     advance: (ms) => {
       clock.advance(ms);
       persister?.schedule();

@@ -92,7 +92,7 @@ function readIntegrations(body: JsonObject): EmulatedJob['integrations'] {
   });
 }
 
-function fileFor(emu: Emulator, id: string, param: 'training_file' | 'validation_file') {
+export function fileFor(emu: Emulator, id: string, param: 'training_file' | 'validation_file') {
   const f = emu.state.files.get(id);
   if (!f) throw invalidRequest(`invalid ${param}: ${id}`, param, 'file_not_found');
   if (f.meta.purpose !== 'fine-tune') {
@@ -137,12 +137,53 @@ async function create(ctx: RequestContext): Promise<EmulatedJob> {
   const training = fileFor(emu, trainingId, 'training_file');
   const validation = validationId ? fileFor(emu, validationId, 'validation_file') : undefined;
 
+  return newJobRecord(ctx, {
+    id: emu.state.ids.next('ftjob-', 24),
+    model,
+    base,
+    limit,
+    method,
+    training,
+    trainingId,
+    validation,
+    validationId,
+    suffix,
+    seed: seedParam,
+    metadata,
+    integrations,
+    plannedModel: (id) => `ft:${base}:${emu.config.org}:${suffix ?? ''}:${hashId(8, emu.config.seed, id, 'model')}`,
+  }).job;
+}
+
+/** What a flavor's create handler has parsed; `newJobRecord` runs it through the shared job life cycle. */
+export interface NewJob {
+  readonly id: string;
+  readonly model: string;
+  readonly base: string;
+  /** Max tokens per training example. */
+  readonly limit: number;
+  readonly method: { type: 'supervised' | 'dpo'; hyper: Hyper };
+  readonly training: { content: Buffer };
+  readonly trainingId: string;
+  readonly validation?: { content: Buffer };
+  readonly validationId?: string;
+  readonly suffix?: string;
+  readonly seed?: number;
+  readonly metadata?: Record<string, string> | null;
+  readonly integrations?: EmulatedJob['integrations'];
+  readonly plannedModel: (id: string) => string;
+  readonly minExamples?: number;
+  readonly flavorData?: Record<string, unknown>;
+}
+
+export function newJobRecord(ctx: RequestContext, p: NewJob): JobRecord {
+  const { emu } = ctx;
+  const { id, model, base, limit, method, training, trainingId, validation, validationId, suffix, seedParam } = { ...p, seedParam: p.seed };
   const check = (content: Buffer, which: 'training_file' | 'validation_file'): DatasetCheck =>
-    checkDataset(content, { method: method.type, tokenLimit: limit, model: base, which, minExamples: which === 'training_file' ? 10 : 1 });
+    checkDataset(content, { method: method.type, tokenLimit: limit, model: base, which, minExamples: which === 'training_file' ? (p.minExamples ?? 10) : 1 });
   const train = check(training.content, 'training_file');
   const valid = train.ok && validation ? check(validation.content, 'validation_file') : undefined;
 
-  const id = emu.state.ids.next('ftjob-', 24);
   const nowMs = emu.clock.now();
   const autoHp = {
     batch_size: method.hyper.batch_size ?? 'auto',
@@ -166,8 +207,8 @@ async function create(ctx: RequestContext): Promise<EmulatedJob> {
     training_file: trainingId,
     validation_file: validationId ?? null,
     estimated_finish: null,
-    integrations,
-    metadata,
+    integrations: p.integrations ?? null,
+    metadata: p.metadata ?? null,
     method:
       method.type === 'dpo'
         ? { type: 'dpo', dpo: { hyperparameters: { ...autoHp, beta: method.hyper.beta ?? 'auto' } } }
@@ -185,7 +226,7 @@ async function create(ctx: RequestContext): Promise<EmulatedJob> {
     nTrain: train.examples,
     nValid: valid?.examples ?? 0,
     tokensPerEpoch: train.tokens,
-    plannedModel: `ft:${base}:${emu.config.org}:${suffix ?? ''}:${hashId(8, emu.config.seed, id, 'model')}`,
+    plannedModel: p.plannedModel(id),
     replies: train.replies,
     failure: fault ? { at: fault.at ?? 'running', step: fault.step, code: fault.code, message: fault.message } : null,
     events: [],
@@ -194,13 +235,14 @@ async function create(ctx: RequestContext): Promise<EmulatedJob> {
     cursor: 0,
     pausedTotalMs: 0,
     pausedAtMs: null,
+    ...(p.flavorData ? { flavorData: p.flavorData } : {}),
   };
   addEvent(rec, nowMs, `Created fine-tuning job: ${id}`);
   addEvent(rec, nowMs, `Validating training file: ${trainingId}${validationId ? ` and validation file: ${validationId}` : ''}`);
   emu.state.jobs.set(id, rec);
   emu.changed();
   ctx.note({ job: id, ...(fault ? { jobFail: fault.source } : {}) });
-  return job;
+  return rec;
 }
 
 function list(ctx: RequestContext): CursorPageBody<EmulatedJob> {

@@ -10,6 +10,7 @@ import { fileRoutes } from './files';
 import { sendError, sendJson, sleep } from './http';
 import { jobRoutes } from './jobs';
 import { modelRoutes } from './models';
+import { togetherRoutes } from './together';
 import { uploadRoutes } from './uploads';
 
 /** What the server remembers about each request (tests count attempts and check aborts with it). */
@@ -25,7 +26,8 @@ export interface RequestLogEntry {
   info: Record<string, unknown>;
 }
 
-const ROUTES: readonly Route[] = [...modelRoutes, ...fileRoutes, ...uploadRoutes, ...jobRoutes, ...chatRoutes];
+const OPENAI_ROUTES: readonly Route[] = [...modelRoutes, ...fileRoutes, ...uploadRoutes, ...jobRoutes, ...chatRoutes];
+const TOGETHER_ROUTES: readonly Route[] = [...togetherRoutes, ...chatRoutes];
 const LOG_LIMIT = 2000;
 
 export interface ServerParts {
@@ -83,8 +85,10 @@ export function buildServer(emu: Emulator, keys: ReadonlySet<string> | null, pla
     log.push(entry);
     if (log.length > LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT);
     res.setHeader('x-request-id', `req_${randomUUID().replace(/-/g, '')}`);
-    res.setHeader('openai-organization', emu.config.org);
-    res.setHeader('openai-version', '2020-10-01');
+    if (emu.config.flavor === 'openai') {
+      res.setHeader('openai-organization', emu.config.org);
+      res.setHeader('openai-version', '2020-10-01');
+    }
     res.setHeader('x-ratelimit-limit-requests', '10000');
     res.setHeader('x-ratelimit-remaining-requests', '9999');
     res.setHeader('x-ratelimit-reset-requests', '6ms');
@@ -107,7 +111,7 @@ export function buildServer(emu: Emulator, keys: ReadonlySet<string> | null, pla
       const faults = planner.plan(path, headerFaults, retryCount);
       entry.faults.push(...listFaults(faults));
       if (!(await preResponseFaults(req, res, faults, signal))) return;
-      const found = match(method, path);
+      const found = match(emu.config.flavor === 'together' ? TOGETHER_ROUTES : OPENAI_ROUTES, method, path);
       if (!found) throw invalidUrl(method, fullPath);
       const ctx: RequestContext = {
         emu,
@@ -165,8 +169,8 @@ function listFaults(f: ActiveFaults): string[] {
   return out;
 }
 
-function match(method: string, path: string): { route: Route; params: string[] } | undefined {
-  for (const route of ROUTES) {
+function match(routes: readonly Route[], method: string, path: string): { route: Route; params: string[] } | undefined {
+  for (const route of routes) {
     if (route.method !== method) continue;
     const m = route.pattern.exec(path);
     if (!m) continue;

@@ -46,6 +46,8 @@ export interface JobRecord {
   cursor: number;
   pausedTotalMs: number;
   pausedAtMs: number | null;
+  /** A provider flavor's own request fields (Together's learning_rate, LoRA settings…), kept as sent. */
+  flavorData?: Record<string, unknown>;
 }
 
 export interface FineTunedModel {

@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PROVIDER_KINDS, isProviderKind, type ProviderKind } from '../core/config/profile';
+import { mapRecipe } from '../core/backends/mapRecipe';
+import { PROVIDER_DETAILS } from '../core/config/providers';
 import { hashFile } from '../core/backends/upload';
 import type { ManifestStore } from '../core/jobs/manifest';
 import type { WizardPreset, WizardResult, WizardUi } from '../core/jobs/wizard';
@@ -13,6 +15,7 @@ const LABELS: Record<ProviderKind, string> = {
   azure: 'Azure OpenAI',
   'openai-compatible': 'OpenAI-compatible server',
   emulator: 'Local emulator',
+  together: 'Together AI',
 };
 
 /** Arguments of `socratune.jobs.rerun` for tests and automation (the Jobs tree passes its job node instead). */
@@ -71,6 +74,7 @@ export async function rerunJob(
     const items: (vscode.QuickPickItem & { provider: ProviderKind })[] = PROVIDER_KINDS.map((k) => ({
       label: LABELS[k],
       description: [k === current ? 'current' : '', k === m.backend.kind ? 'original' : ''].filter(Boolean).join(', ') || undefined,
+      detail: PROVIDER_DETAILS[k],
       provider: k,
     }));
     const pick = await vscode.window.showQuickPick(items, { title: `Re-run ${jobId} (${m.baseModel} on ${m.dataset.name}) on…` });
@@ -114,11 +118,17 @@ export async function rerunJob(
     // Written where it takes effect: a workspace value would shadow a user-settings write.
     await vscode.workspace.getConfiguration(SECTION).update('provider', provider, effectiveTarget('provider'));
   }
+  // Hyperparameters and suffix as the target backend takes them (OpenAI's LR multiplier ↔ an absolute rate…), said aloud.
+  const mapped = mapRecipe(m.hyperparameters, m.suffix, m.method, m.backend.kind, provider, LABELS[provider]);
+  if (mapped.changes.length > 0) {
+    log.info(`Re-running ${jobId} on ${LABELS[provider]} changed its recipe: ${mapped.changes.join('; ')}.`);
+    void vscode.window.showInformationMessage(`Re-run on ${LABELS[provider]}: ${mapped.changes.join('; ')}.`);
+  }
   return start(new VsCodeWizardUi(), {
     datasetFolder: m.dataset.folder,
     baseModel: m.baseModel,
-    hyperparameters: m.hyperparameters,
-    suffix: m.suffix ?? '',
+    hyperparameters: mapped.hyperparameters,
+    suffix: mapped.suffix ?? '',
     seed: m.seed,
     assumeYes: opts.yes === true,
     rerunOf: { jobId: m.jobId, backend: m.backend.kind },

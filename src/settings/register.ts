@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import { PROVIDER_KINDS, ProviderKind, isProviderKind } from '../core/config/profile';
+import { PROVIDER_DETAILS } from '../core/config/providers';
 import { looksLikeApiKey } from '../core/config/redact';
 import { Services } from '../platform/services';
 import { SECTION, effectiveTarget, readProfile, settingsHoldingKeys } from '../platform/settings';
@@ -10,6 +11,7 @@ const PROVIDER_LABELS: Record<ProviderKind, string> = {
   azure: 'Azure OpenAI',
   'openai-compatible': 'OpenAI-compatible server',
   emulator: 'Local emulator (try it without an account)',
+  together: 'Together AI',
 };
 
 /** API key commands, provider choice and the guard that refuses keys pasted into settings. */
@@ -59,12 +61,18 @@ export function registerSettings(s: Services): void {
         provider = arg.provider;
       } else {
         const pick = await vscode.window.showQuickPick(
-          PROVIDER_KINDS.map((k) => ({ label: PROVIDER_LABELS[k], description: k === current ? 'current' : undefined, provider: k })),
+          PROVIDER_KINDS.map((k) => ({
+            label: PROVIDER_LABELS[k],
+            description: k === current ? 'current' : undefined,
+            detail: PROVIDER_DETAILS[k],
+            provider: k,
+          })),
           { title: 'Socratune: choose a backend', placeHolder: 'Where should Socratune train and chat?' },
         );
         if (!pick) return undefined;
         provider = pick.provider;
         if (provider === 'azure' || provider === 'openai-compatible' || provider === 'emulator') {
+          // Together and OpenAI need only a key (Set API Key); the others need an endpoint or base URL first.
           const setting = provider === 'azure' ? 'azure.endpoint' : 'baseUrl';
           void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.${setting}`);
         }

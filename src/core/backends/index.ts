@@ -7,6 +7,7 @@ import type { BackendProfile } from '../config/profile';
 import { AzureBackend } from './azure';
 import { CompatibleBackend } from './compatible';
 import { OpenAIBackend } from './openai';
+import { TogetherBackend } from './together';
 import type { FineTuneBackend, UploadCache } from './types';
 
 export interface BackendOptions {
@@ -26,6 +27,8 @@ export function createBackend(profile: BackendProfile, client: OpenAI, baseURL: 
     case 'openai-compatible':
     case 'emulator':
       return new CompatibleBackend(profile.provider, common, opts.now);
+    case 'together':
+      return new TogetherBackend({ client, baseURL });
   }
 }
 

@@ -51,6 +51,17 @@ export interface Hyperparameters {
   readonly learningRateMultiplier?: HyperparameterValue;
   /** DPO only. */
   readonly beta?: HyperparameterValue;
+  /** Absolute learning rate (Together, Fireworks); OpenAI takes a multiplier instead. */
+  readonly learningRate?: HyperparameterValue;
+  /** LoRA rank, alpha and dropout (Together). */
+  readonly loraRank?: HyperparameterValue;
+  readonly loraAlpha?: HyperparameterValue;
+  readonly loraDropout?: HyperparameterValue;
+  /** Share of the steps used for learning-rate warm-up (Together). */
+  readonly warmupRatio?: HyperparameterValue;
+  /** Checkpoints saved and evaluations run during training (Together). */
+  readonly nCheckpoints?: HyperparameterValue;
+  readonly nEvals?: HyperparameterValue;
 }
 
 export interface JobError {
@@ -211,6 +222,11 @@ export interface FineTuneBackend {
   fileContent(fileId: string, signal?: AbortSignal): Promise<Buffer>;
   /** Filename and size of a server file, when the server still serves it. */
   fileInfo(fileId: string, signal?: AbortSignal): Promise<{ id: string; filename: string; bytes: number; purpose: string }>;
+  /**
+   * The provider's own price estimate for a job on uploaded files (Together's needs the files, so it runs after the
+   * consent step); `allowed: false` = the provider would refuse it (over the account's limit).
+   */
+  estimatePrice?(spec: JobCreateSpec, signal?: AbortSignal): Promise<{ usd: number; allowed: boolean; trainTokens?: number }>;
   /** Deletes an uploaded file (an upload whose job could not be created). */
   deleteFile?(fileId: string): Promise<void>;
   chatTarget(modelId: string): ChatTarget;

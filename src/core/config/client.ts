@@ -7,6 +7,8 @@ export interface ClientOptions {
   readonly maxRetries?: number;
   /** Extra headers, e.g. emulator fault injection in tests. */
   readonly headers?: Record<string, string>;
+  /** The fetch the SDK uses (tests wrap the real one to record what is sent; default: global fetch). */
+  readonly fetch?: typeof fetch;
 }
 
 export type ClientResult = { ok: true; client: OpenAI; baseURL: string } | { ok: false; reason: 'no-key' | 'config'; message: string };
@@ -33,6 +35,7 @@ export function createClient(profile: BackendProfile, apiKey: string | undefined
     defaultHeaders: headers,
     defaultQuery: apiVersion ? { 'api-version': apiVersion } : undefined,
     dangerouslyAllowBrowser: false,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
   return { ok: true, client, baseURL: base.baseURL };
 }

@@ -2,9 +2,9 @@
  * A backend profile: where Socratune sends API requests. Pure data, read from settings by the host.
  * The API key is never part of a profile; it lives only in VS Code SecretStorage.
  */
-export type ProviderKind = 'openai' | 'azure' | 'openai-compatible' | 'emulator';
+export type ProviderKind = 'openai' | 'azure' | 'openai-compatible' | 'emulator' | 'together';
 
-export const PROVIDER_KINDS: readonly ProviderKind[] = ['openai', 'azure', 'openai-compatible', 'emulator'];
+export const PROVIDER_KINDS: readonly ProviderKind[] = ['openai', 'azure', 'openai-compatible', 'emulator', 'together'];
 
 export interface BackendProfile {
   readonly provider: ProviderKind;
@@ -19,6 +19,7 @@ export interface BackendProfile {
 }
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+export const TOGETHER_BASE_URL = 'https://api.together.ai/v1';
 
 export function isProviderKind(value: unknown): value is ProviderKind {
   return typeof value === 'string' && (PROVIDER_KINDS as readonly string[]).includes(value);
@@ -29,6 +30,8 @@ export function resolveBaseUrl(profile: BackendProfile): { ok: true; baseURL: st
   switch (profile.provider) {
     case 'openai':
       return { ok: true, baseURL: trimSlash(profile.baseUrl) || OPENAI_BASE_URL };
+    case 'together':
+      return { ok: true, baseURL: trimSlash(profile.baseUrl) || TOGETHER_BASE_URL };
     case 'azure': {
       const endpoint = trimSlash(profile.azureEndpoint);
       if (!endpoint)

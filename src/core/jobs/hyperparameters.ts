@@ -1,8 +1,9 @@
 /**
- * Hyperparameter input and validation for the launch wizard. Each value is `auto` (the provider picks
+ * Hyperparameter ranges and seed parsing. Each value is `auto` (the provider picks
  * from the dataset size) or a number in OpenAI's documented range:
  * n_epochs 1–50 (integer), batch_size 1–256 (integer), learning_rate_multiplier > 0, DPO beta in (0, 2].
- * Socratune caps the multiplier at 10: larger values only destroy the base model.
+ * Socratune caps the multiplier at 10: larger values only destroy the base model. Which of these a backend asks,
+ * and in which range, is that backend's launch rule (src/core/backends/rules.ts).
  */
 import type { Hyperparameters, HyperparameterValue, TrainingMethod } from '../backends/types';
 
@@ -29,6 +30,14 @@ export const HYPERPARAMETER_RANGES: Readonly<Record<HyperparameterName, Range>> 
     hint: 'auto, or a number above 0 and at most 10 (typical 0.02–2)',
   },
   beta: { label: 'DPO beta', min: 0, minExclusive: true, max: 2, integer: false, hint: 'auto, or a number above 0 and at most 2' },
+  // Provider-specific names (Together); their backends' launch rules narrow these to what each one accepts.
+  learningRate: { label: 'Learning rate', min: 0, minExclusive: true, max: 0.01, integer: false, hint: 'auto, or an absolute rate above 0 and at most 0.01' },
+  loraRank: { label: 'LoRA rank', min: 1, max: 256, integer: true, hint: 'auto, or a whole number from 1 to 256' },
+  loraAlpha: { label: 'LoRA alpha', min: 1, max: 1024, integer: true, hint: 'auto, or a whole number from 1 to 1024' },
+  loraDropout: { label: 'LoRA dropout', min: 0, max: 0.99, integer: false, hint: 'auto, or a number from 0 to 0.99' },
+  warmupRatio: { label: 'Warm-up ratio', min: 0, max: 1, integer: false, hint: 'auto, or a share of the steps from 0 to 1' },
+  nCheckpoints: { label: 'Checkpoints', min: 1, max: 100, integer: true, hint: 'auto, or a whole number from 1 to 100' },
+  nEvals: { label: 'Evaluations', min: 0, max: 100, integer: true, hint: 'auto, or a whole number from 0 to 100' },
 };
 
 export type ParseResult = { ok: true; value: HyperparameterValue } | { ok: false; message: string };
@@ -69,14 +78,6 @@ export function validateHyperparameters(h: Hyperparameters, method: TrainingMeth
     if (e) errors.push(e);
   }
   return errors;
-}
-
-/** Suffix: becomes part of the model ID (`ft:<base>:<org>:<suffix>:<id>`). */
-export function validateSuffix(s: string): string | undefined {
-  if (s === '') return undefined;
-  if (s.length > 64) return `The suffix is ${s.length} characters; at most 64 are allowed.`;
-  if (!/^[A-Za-z0-9._-]+$/.test(s)) return 'Use only letters, digits, ".", "_" and "-" in the suffix (it becomes part of the model ID).';
-  return undefined;
 }
 
 export type SeedResult = { ok: true; value: number | undefined } | { ok: false; message: string };

@@ -12,13 +12,11 @@
  * made for a job that then could not be created is deleted again (or reported when it cannot be).
  */
 import type { BackendErrorInfo } from '../backends/errors';
-import type { FineTuneBackend, FineTuneJob, Hyperparameters, HyperparameterValue, TrainingMethod, TunableModel } from '../backends/types';
+import type { FineTuneBackend, FineTuneJob, Hyperparameters, HyperparameterValue, JobCreateSpec, TrainingMethod, TunableModel } from '../backends/types';
 import type { ChoiceRule, HyperparameterRule, SuffixRule } from '../backends/rules';
 import { askSettings, modelLimitError } from './wizardAsk';
 import { JobManifest, buildJobMetadata, datasetContentHash, sha256Hex } from './manifest';
-import { buildManifest, deleteUnused, infoOf, isAbort, outgoingFiles, uploadFiles } from './wizardSend';
-
-export { suffixFromName } from './wizardSend';
+import { buildManifest, deleteUnused, infoOf, isAbort, outgoingFiles, serverPrice, uploadFiles } from './wizardSend';
 
 export interface DatasetRef {
   readonly name: string;
@@ -291,6 +289,18 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
   const uploaded = await uploadFiles(backend, ui, dataset);
   if (!('training' in uploaded)) return uploaded;
   const files = uploaded;
+  const spec: JobCreateSpec = {
+    baseModel: model.id,
+    trainingFileId: files.training.id,
+    validationFileId: files.validation?.id,
+    method,
+    hyperparameters: hp,
+    suffix,
+    seed,
+    extraBody: Object.keys(extraBody).length > 0 ? extraBody : undefined,
+  };
+  const priced = await serverPrice(backend, ui, spec, files);
+  if ('status' in priced) return priced;
 
   // 9. Create (an upload the job did not get is deleted again), then record the manifest
   const dsHash = datasetContentHash(files.training.sha256, files.validation?.sha256);
@@ -298,17 +308,7 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
   const metadata = buildJobMetadata({ datasetName: dataset.name, datasetSha256: dsHash, promptSha256: promptHash, toolVersion: deps.toolVersion });
   let job: FineTuneJob;
   try {
-    job = await backend.createJob({
-      baseModel: model.id,
-      trainingFileId: files.training.id,
-      validationFileId: files.validation?.id,
-      method,
-      hyperparameters: hp,
-      suffix,
-      seed,
-      metadata,
-      extraBody: Object.keys(extraBody).length > 0 ? extraBody : undefined,
-    });
+    job = await backend.createJob({ ...spec, metadata });
   } catch (err) {
     const info = infoOf(err);
     const cleanup = await deleteUnused(backend, files);
@@ -330,7 +330,7 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
     metadata,
     dsHash,
     promptHash,
-    cost,
+    cost: cost ?? (priced.usd !== undefined ? { usd: priced.usd, epochs: 0, defaultEpochs: false, trainedTokens: 0, usdPer1MTokens: 0 } : null),
     preset,
   });
   await deps.saveManifest(manifest);

@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { BackendError } from '../backends/openaiShape';
 import type { BackendErrorInfo } from '../backends/errors';
-import type { FineTuneBackend, FineTuneJob, Hyperparameters, TrainingMethod, UploadedFile, UploadProgress } from '../backends/types';
+import type { FineTuneBackend, FineTuneJob, Hyperparameters, JobCreateSpec, TrainingMethod, UploadedFile, UploadProgress } from '../backends/types';
 import type { JobManifest, ManifestFile } from './manifest';
 import type { CostInfo, DatasetCheck, DatasetRef, LaunchSummary, OutgoingFile, WizardDeps, WizardPreset, WizardResult, WizardUi } from './wizard';
 
@@ -23,7 +23,7 @@ export function infoOf(err: unknown): BackendErrorInfo {
 }
 
 /** `My Journal (v2)` → `my-journal-v2`, valid as a model suffix. */
-export function suffixFromName(name: string): string {
+function suffixFromName(name: string): string {
   return name
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, '-')
@@ -84,6 +84,29 @@ export function buildManifest(p: ManifestParts): JobManifest {
     estimatedCostUsd: cost?.usd,
     rerunOf: preset.rerunOf,
   };
+}
+
+/**
+ * The provider's own estimate once the files are up (Together): a job the provider would refuse stops here, and its
+ * uploads are deleted again. `usd` is recorded in the manifest.
+ */
+export async function serverPrice(backend: FineTuneBackend, ui: WizardUi, spec: JobCreateSpec, files: Uploaded): Promise<{ usd?: number } | WizardResult> {
+  if (!backend.estimatePrice) return {};
+  try {
+    const p = await backend.estimatePrice(spec);
+    if (p.allowed) return { usd: p.usd };
+    const cleanup = (await deleteUnused(backend, files)) ?? '';
+    const message =
+      `${backend.label} estimates this job at $${p.usd.toFixed(2)} and says it exceeds your account's limit; nothing was started. ${cleanup}`.trim();
+    await ui.showMessage(message);
+    return { status: 'blocked', step: 'create', message };
+  } catch (err) {
+    const info = infoOf(err);
+    const cleanup = await deleteUnused(backend, files);
+    const shown: BackendErrorInfo = cleanup ? { ...info, message: `${info.message} ${cleanup}` } : info;
+    await ui.showError(shown);
+    return { status: 'failed', step: 'create', error: shown };
+  }
 }
 
 export type Uploaded = { training: UploadedFile; validation?: UploadedFile };

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { checkHyperparameter, parseHyperparameter, parseSeed, validateHyperparameters, validateSuffix } from '../../../src/core/jobs/hyperparameters';
+import { checkHyperparameter, parseHyperparameter, parseSeed, validateHyperparameters } from '../../../src/core/jobs/hyperparameters';
 
 describe('hyperparameter validation', () => {
   it('accepts auto and empty input as auto', () => {
@@ -35,12 +35,7 @@ describe('hyperparameter validation', () => {
     assert.equal(checkHyperparameter('nEpochs', Number.NaN) !== undefined, true);
   });
 
-  it('validates suffix and seed', () => {
-    assert.equal(validateSuffix(''), undefined);
-    assert.equal(validateSuffix('journal-v2'), undefined);
-    assert.ok(validateSuffix('has space'));
-    assert.ok(validateSuffix('a:b'));
-    assert.ok(validateSuffix('x'.repeat(65)));
+  it("validates the seed (suffixes are each backend's rule: test/unit/backends/rules.test.ts)", () => {
     assert.deepEqual(parseSeed(''), { ok: true, value: undefined });
     assert.deepEqual(parseSeed('42'), { ok: true, value: 42 });
     assert.equal(parseSeed('-1').ok, false);

@@ -1,0 +1,195 @@
+import { strict as assert } from 'node:assert';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { createBackend } from '../../../src/core/backends';
+import { BackendError } from '../../../src/core/backends/openaiShape';
+import type { FineTuneBackend } from '../../../src/core/backends/types';
+import { createClient } from '../../../src/core/config/client';
+import type { BackendProfile } from '../../../src/core/config/profile';
+import { pointsFromEvents } from '../../../src/core/jobs/metrics';
+import { ManifestStore } from '../../../src/core/jobs/manifest';
+import { runStartFineTune } from '../../../src/core/jobs/wizard';
+import { coreWizardDeps } from '../../../src/core/jobs/wizardDeps';
+import { startEmulator, type EmulatorHandle } from '../../../src/emulator';
+import { ScriptedUi } from '../jobs/scriptedUi';
+import { assertRequest, operationPath } from '../support/togetherSchema';
+import { writeDataset } from './helpers';
+
+const LLAMA = 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference';
+
+interface Sent {
+  method: string;
+  path: string;
+  body: unknown;
+  form?: Record<string, string>;
+}
+
+/** The Together backend over real HTTP against the emulator's Together flavor; every request it sends is checked against Together's request schemas. */
+describe('Together AI backend (real openai client over HTTP, Together flavor of the emulator)', function () {
+  this.timeout(60_000);
+  let emu: EmulatorHandle;
+  let dir: string;
+  let manifests: ManifestStore;
+  const sent: Sent[] = [];
+
+  const recordingFetch: typeof fetch = async (input, init) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const p = url.pathname.replace(/^\/v1/, '');
+    const body = init?.body;
+    let form: Record<string, string> | undefined;
+    let json: unknown;
+    if (body instanceof FormData) form = Object.fromEntries([...body.entries()].map(([k, v]) => [k, typeof v === 'string' ? v : '<binary>']));
+    else if (typeof body === 'string') json = JSON.parse(body) as unknown;
+    sent.push({ method: init?.method ?? 'GET', path: p, body: json, form });
+    return fetch(input, init);
+  };
+
+  const backend = (opts: { key?: string; headers?: Record<string, string> } = {}): FineTuneBackend => {
+    const profile: BackendProfile = {
+      provider: 'together',
+      baseUrl: emu.url,
+      azureEndpoint: '',
+      azureApiVersion: '',
+      defaultChatModel: '',
+      defaultBaseModel: '',
+    };
+    const r = createClient(profile, opts.key ?? emu.key, { fetch: recordingFetch, maxRetries: 0, headers: opts.headers });
+    if (!r.ok) throw new Error(r.message);
+    return createBackend(profile, r.client, r.baseURL);
+  };
+  const deps = (b: FineTuneBackend) => coreWizardDeps({ backend: b, roots: [dir], manifests, defaultBaseModel: LLAMA });
+
+  before(async () => {
+    emu = await startEmulator({ flavor: 'together', timeScale: 1, tokensPerSecond: 0 });
+    dir = await mkdtemp(path.join(tmpdir(), 'socratune-together-'));
+    manifests = new ManifestStore(path.join(dir, 'manifests'));
+    await writeDataset(dir, 'journal', 12, { validation: 10, salt: 'together' });
+  });
+  after(async () => {
+    await emu.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  afterEach(() => {
+    // Every request the backend sent is one of Together's operations, and every JSON or multipart body matches its schema.
+    for (const s of sent.splice(0)) {
+      const op = operationPath(s.path);
+      assert.ok(op, `${s.method} ${s.path} is an operation of Together's API`);
+      if (s.body !== undefined) assertRequest(op, s.method, s.body);
+      if (s.form) assertRequest(op, s.method, s.form, 'multipart/form-data');
+    }
+  });
+
+  let modelId = '';
+  let jobId = '';
+
+  it('runs the wizard with Together’s own rules: LoRA settings, absolute learning rate, no cost guess before consent', async () => {
+    const b = backend();
+    const ui = new ScriptedUi({
+      dataset: (c) => c.find((d) => d.name === 'journal'),
+      model: LLAMA,
+      hyperparameters: { nEpochs: '2', batchSize: 'auto', learningRate: '0.0002', loraRank: '16', loraAlpha: 'auto', nCheckpoints: '2' },
+      suffix: 'journal',
+      seed: '5',
+    });
+    const r = await runStartFineTune(deps(b), ui);
+    assert.equal(r.status, 'created', JSON.stringify(r));
+    if (r.status !== 'created') return;
+    const asked = ui.shown.filter((s) => s.kind === 'hyperparameter').map((s) => s.detail);
+    assert.deepEqual(asked, ['nEpochs', 'batchSize', 'learningRate', 'loraRank', 'loraAlpha', 'loraDropout', 'warmupRatio', 'nCheckpoints']);
+    assert.ok(!asked.includes('learningRateMultiplier'), 'OpenAI’s multiplier is not asked');
+    assert.ok(ui.kinds().includes('choice'), 'LoRA or full');
+    const create = sent.find((s) => s.method === 'POST' && s.path === '/fine-tunes');
+    assert.deepEqual(create?.body && (create.body as { training_type: unknown }).training_type, { type: 'Lora', lora_r: 16, lora_alpha: 32 });
+    assert.equal((create?.body as { learning_rate: number }).learning_rate, 0.0002);
+    assert.ok(
+      sent.some((s) => s.path === '/fine-tunes/estimate-price'),
+      'Together’s own estimate, after the upload',
+    );
+    assert.ok(r.manifest.estimatedCostUsd !== undefined);
+    const summary = ui.shown.find((s) => s.kind === 'confirm')?.detail as { cost: unknown; costNote: string };
+    assert.equal(summary.cost, null);
+    assert.match(summary.costNote, /cannot estimate it before you consent/);
+    jobId = r.job.id;
+    assert.equal(r.job.status, 'queued', 'pending on Together is queued for Socratune');
+  });
+
+  it('follows the job to completed with events, metrics for the curves and checkpoints, and chats with the serverless LoRA result', async () => {
+    const b = backend();
+    emu.advance(10 * 3_600_000);
+    const job = await b.getJob(jobId);
+    assert.equal(job.status, 'succeeded');
+    assert.equal(job.rawStatus, 'completed');
+    modelId = job.fineTunedModel ?? '';
+    assert.match(modelId, /^emulator\/Meta-Llama-3\.1-8B-Instruct-Reference-journal-/);
+    const list = await b.listJobs();
+    assert.ok(list.data.some((j) => j.id === jobId));
+    const events = await b.listEvents(jobId);
+    assert.ok(events.data.some((e) => e.type === 'job_complete'));
+    const points = pointsFromEvents(events.data);
+    assert.ok(
+      points.filter((p) => typeof p.trainLoss === 'number').length >= 2,
+      `loss curve points (one step per epoch at batch "max"): ${JSON.stringify(points.slice(0, 3))}`,
+    );
+    const cps = await b.listCheckpoints(jobId);
+    assert.ok(cps.data.length >= 1);
+    const target = b.chatTarget(modelId);
+    assert.ok(target.ok);
+    const profile: BackendProfile = {
+      provider: 'together',
+      baseUrl: emu.url,
+      azureEndpoint: '',
+      azureApiVersion: '',
+      defaultChatModel: '',
+      defaultBaseModel: '',
+    };
+    const c = createClient(profile, emu.key, { fetch: recordingFetch });
+    if (!c.ok || !target.ok) return;
+    const reply = await c.client.chat.completions.create({ model: target.model, messages: [{ role: 'user', content: 'What did you learn on day 3?' }] });
+    assert.match(reply.choices[0].message.content ?? '', /obstacle is the way/);
+    const models = await b.listModels();
+    assert.ok(models.find((m) => m.id === modelId)?.fineTuned);
+    assert.ok(!models.find((m) => m.id === LLAMA)?.fineTuned);
+  });
+
+  it('says a fine-tune without serverless LoRA needs a dedicated endpoint billed per minute, and creates none', async () => {
+    const b = backend();
+    const r = await runStartFineTune(deps(b), new ScriptedUi(), {
+      datasetFolder: path.join(dir, '.socratune', 'datasets', 'journal'),
+      baseModel: 'Qwen/Qwen3-8B',
+      assumeYes: true,
+    });
+    assert.equal(r.status, 'created', JSON.stringify(r));
+    if (r.status !== 'created') return;
+    emu.advance(10 * 3_600_000);
+    const done = await b.getJob(r.job.id);
+    const t = b.chatTarget(done.fineTunedModel ?? '');
+    assert.equal(t.ok, false);
+    if (!t.ok) assert.match(t.message, /dedicated endpoint, billed per minute/);
+    assert.ok(!sent.some((s) => /endpoints/.test(s.path)), 'no endpoint was created');
+  });
+
+  it('bad input: wrong key, a model Together cannot tune, an invalid suffix, 429 with retry-after, a job failing on the server', async () => {
+    const ds = path.join(dir, '.socratune', 'datasets', 'journal');
+    await assert.rejects(backend({ key: 'wrong' }).listJobs(), (e: unknown) => e instanceof BackendError && e.info.kind === 'auth');
+    const notTunable = await runStartFineTune(deps(backend()), new ScriptedUi(), { datasetFolder: ds, baseModel: 'gpt-4.1-mini-2025-04-14', assumeYes: true });
+    assert.equal(notTunable.status, 'blocked');
+    if (notTunable.status === 'blocked') assert.match(notTunable.message, /cannot be fine-tuned on Together AI/);
+    const badSuffix = await runStartFineTune(deps(backend()), new ScriptedUi(), { datasetFolder: ds, baseModel: LLAMA, suffix: 'v1.2', assumeYes: true });
+    assert.equal(badSuffix.status, 'blocked');
+    assert.ok(!sent.some((s) => s.path === '/files/upload'), 'nothing uploaded for refused input');
+    await assert.rejects(
+      backend({ headers: { 'x-emulator-fault': '429;retry-after=7' } }).listJobs(),
+      (e: unknown) => e instanceof BackendError && e.info.kind === 'rate-limit' && e.info.retryAfterMs === 7000,
+    );
+    const failing = backend({ headers: { 'x-emulator-fault': 'job-fail;at=running;message=CUDA out of memory;path=/fine-tunes' } });
+    const r = await runStartFineTune(deps(failing), new ScriptedUi(), { datasetFolder: ds, baseModel: LLAMA, suffix: 'oom', assumeYes: true });
+    assert.equal(r.status, 'created', JSON.stringify(r));
+    if (r.status !== 'created') return;
+    emu.advance(10 * 3_600_000);
+    const failed = await backend().getJob(r.job.id);
+    assert.equal(failed.status, 'failed');
+    assert.match(failed.error?.message ?? '', /CUDA out of memory/);
+  });
+});

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { startEmulator, type EmulatorHandle } from '../../../src/emulator';
+import { assertRequest, assertResponse, operationPath } from '../support/togetherSchema';
+import { journalExamples, jsonl } from './support/emulator';
+
+/** The Together flavor over plain HTTP; every response body is checked against Together's published OpenAPI schemas. */
+describe('emulator: Together AI flavor (responses validated against together-openapi.yaml)', function () {
+  this.timeout(30_000);
+  let emu: EmulatorHandle;
+  const checked = new Set<string>();
+
+  before(async () => {
+    emu = await startEmulator({ flavor: 'together', timeScale: 1, tokensPerSecond: 0 }); // time moves by emu.advance()
+  });
+  after(() => emu.close());
+
+  async function call(method: string, path: string, body?: unknown, opts: { form?: FormData; key?: string } = {}): Promise<{ status: number; json: unknown }> {
+    const headers: Record<string, string> = { authorization: `Bearer ${opts.key ?? emu.key}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${emu.url}${path}`, { method, headers, body: opts.form ?? (body !== undefined ? JSON.stringify(body) : undefined) });
+    const text = await res.text();
+    const json: unknown = res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
+    const op = operationPath(path.split('?')[0]);
+    assert.ok(op, `${path} is an operation of Together's API`);
+    if (res.headers.get('content-type')?.includes('json')) {
+      assertResponse(op, method, res.status, json);
+      checked.add(`${method} ${op} ${res.status}`);
+    }
+    return { status: res.status, json };
+  }
+
+  const form = (text: string, name = 'train.jsonl') => {
+    const f = new FormData();
+    f.set('purpose', 'fine-tune');
+    f.set('file_name', name);
+    f.set('file_type', 'jsonl');
+    f.set('file', new Blob([text]), name);
+    return f;
+  };
+
+  it('uploads, lists, reads and deletes files with Together’s shapes', async () => {
+    const up = await call('POST', '/files/upload', undefined, { form: form(jsonl(journalExamples(12))) });
+    assert.equal(up.status, 200);
+    const id = (up.json as { id: string }).id;
+    assert.equal((await call('GET', '/files')).status, 200);
+    assert.equal((await call('GET', `/files/${id}`)).status, 200);
+    assert.equal((await call('DELETE', `/files/${id}`)).status, 200);
+    const gone = await call('GET', `/files/${id}`);
+    assert.equal(gone.status, 404);
+    const noName = new FormData();
+    noName.set('purpose', 'fine-tune');
+    noName.set('file', new Blob(['{}\n']), 'x.jsonl');
+    assert.equal((await call('POST', '/files/upload', undefined, { form: noName })).status, 400, 'file_name is required');
+  });
+
+  it('lists supported models, their limits (404 for an unknown one) and the base models with context lengths', async () => {
+    const sup = await call('GET', '/fine-tunes/models/supported');
+    const models = (sup.json as { models: string[] }).models;
+    assert.ok(models.includes('Qwen/Qwen3-8B'));
+    const lim = await call('GET', `/fine-tunes/models/limits?model_name=${encodeURIComponent('Qwen/Qwen3-8B')}`);
+    assert.equal((lim.json as { max_num_epochs: number }).max_num_epochs, 20);
+    assert.equal((await call('GET', '/fine-tunes/models/limits?model_name=nope%2Fnope')).status, 404);
+    const list = await call('GET', '/models');
+    assert.ok(
+      Array.isArray(list.json) && list.json.some((m: { id: string; context_length?: number }) => m.id === 'Qwen/Qwen3-8B' && m.context_length === 32768),
+    );
+  });
+
+  it('runs a LoRA job through pending → … → completed with events, checkpoints and metrics; the result answers serverless', async () => {
+    const up = await call('POST', '/files/upload', undefined, { form: form(jsonl(journalExamples(12))) });
+    const file = (up.json as { id: string }).id;
+    const price = await call('POST', '/fine-tunes/estimate-price', {
+      training_file: file,
+      model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference',
+      n_epochs: 2,
+    });
+    assert.ok((price.json as { estimated_total_price: number }).estimated_total_price >= 0);
+    const body = {
+      training_file: file,
+      model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference',
+      n_epochs: 2,
+      n_checkpoints: 2,
+      batch_size: 8,
+      learning_rate: 1e-4,
+      warmup_ratio: 0.1,
+      suffix: 'journal',
+      training_method: { method: 'sft', train_on_inputs: false },
+      training_type: { type: 'Lora', lora_r: 8, lora_alpha: 16, lora_dropout: 0.05 },
+    };
+    assertRequest('/fine-tunes', 'POST', body);
+    const created = await call('POST', '/fine-tunes', body);
+    assert.equal(created.status, 200);
+    const job = created.json as { id: string; status: string };
+    assert.match(job.id, /^ft-[0-9a-f-]{36}$/);
+    assert.equal(job.status, 'pending');
+    emu.advance(10 * 60 * 60_000);
+    const got = await call('GET', `/fine-tunes/${job.id}`);
+    const done = got.json as { status: string; model_output_name: string; events: { type: string }[] };
+    assert.equal(done.status, 'completed');
+    assert.ok(done.events.some((e) => e.type === 'job_complete'));
+    const ev = await call('GET', `/fine-tunes/${job.id}/events`);
+    assert.ok((ev.json as { data: unknown[] }).data.length > 5);
+    const cps = await call('GET', `/fine-tunes/${job.id}/checkpoints`);
+    assert.ok((cps.json as { data: unknown[] }).data.length >= 1);
+    const m = await call('GET', `/fine-tunes/${job.id}/metrics`);
+    assert.ok((m.json as { metrics: { train_loss?: number }[] }).metrics.some((x) => typeof x.train_loss === 'number'));
+    const list = await call('GET', '/fine-tunes');
+    assert.ok((list.json as { data: { id: string }[] }).data.some((j) => j.id === job.id));
+    const chat = await call('POST', '/chat/completions', { model: done.model_output_name, messages: [{ role: 'user', content: 'What does entry 1 teach?' }] });
+    assert.equal(chat.status, 200, JSON.stringify(chat.json));
+  });
+
+  it('a fine-tune of a base without serverless LoRA needs a dedicated endpoint; bad requests and cancel have Together’s shapes', async () => {
+    const up = await call('POST', '/files/upload', undefined, { form: form(jsonl(journalExamples(12))) });
+    const file = (up.json as { id: string }).id;
+    const created = await call('POST', '/fine-tunes', {
+      training_file: file,
+      model: 'Qwen/Qwen3-8B',
+      training_type: { type: 'Lora', lora_r: 8, lora_alpha: 16 },
+    });
+    const id = (created.json as { id: string }).id;
+    emu.advance(10 * 60 * 60_000);
+    const done = (await call('GET', `/fine-tunes/${id}`)).json as { model_output_name: string };
+    const chat = await call('POST', '/chat/completions', { model: done.model_output_name, messages: [{ role: 'user', content: 'Hi?' }] });
+    assert.equal(chat.status, 400);
+    assert.match(JSON.stringify(chat.json), /dedicated endpoint/);
+    assert.equal((await call('POST', '/fine-tunes', { training_file: file, model: 'gpt-4.1-mini-2025-04-14' })).status, 400, 'not a Together base');
+    assert.equal((await call('POST', '/fine-tunes', { training_file: file, model: 'Qwen/Qwen3-8B', suffix: 'has.dot' })).status, 400);
+    assert.equal((await call('GET', '/fine-tunes', undefined, { key: 'wrong' })).status, 401);
+    const second = await call('POST', '/fine-tunes', { training_file: file, model: 'Qwen/Qwen3-8B' });
+    const cancelled = await call('POST', `/fine-tunes/${(second.json as { id: string }).id}/cancel`);
+    assert.equal((cancelled.json as { status: string }).status, 'cancelled', JSON.stringify(cancelled.json));
+  });
+
+  it('checked every Together endpoint it serves', () => {
+    for (const op of [
+      'POST /files/upload 200',
+      'GET /files 200',
+      'GET /files/{id} 200',
+      'DELETE /files/{id} 200',
+      'POST /fine-tunes 200',
+      'GET /fine-tunes 200',
+    ])
+      assert.ok(checked.has(op), `${op} was validated (${[...checked].join(', ')})`);
+    for (const op of [
+      'GET /fine-tunes/{id} 200',
+      'GET /fine-tunes/{id}/events 200',
+      'GET /fine-tunes/{id}/checkpoints 200',
+      'GET /fine-tunes/{id}/metrics 200',
+    ])
+      assert.ok(checked.has(op), op);
+    for (const op of [
+      'POST /fine-tunes/{id}/cancel 200',
+      'POST /fine-tunes/estimate-price 200',
+      'GET /fine-tunes/models/supported 200',
+      'GET /fine-tunes/models/limits 200',
+    ])
+      assert.ok(checked.has(op), op);
+    for (const op of [
+      'GET /models 200',
+      'POST /chat/completions 200',
+      'POST /chat/completions 400',
+      'GET /fine-tunes/models/limits 404',
+      'GET /fine-tunes 401',
+    ])
+      assert.ok(checked.has(op), op);
+  });
+});
