@@ -21,12 +21,16 @@ export function registerBackendContext(s: Services): void {
     await vscode.commands.executeCommand('setContext', 'socratune.backendChosen', chosen);
     await vscode.commands.executeCommand('setContext', 'socratune.apiKeyReady', ready);
     await vscode.commands.executeCommand('setContext', 'socratune.needsApiKey', !ready);
+    s.log.info(`Backend context: ${profile.provider}, chosen ${chosen}, key ${ready ? 'ready' : 'needed'}.`);
+  };
+  const refresh = (): void => {
+    update().catch((err: unknown) => s.log.warn(`Could not update the backend context keys: ${err instanceof Error ? err.message : String(err)}`));
   };
   s.context.subscriptions.push(
-    s.keys.onDidChange(() => void update()),
+    s.keys.onDidChange(refresh),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SECTION}.provider`) || e.affectsConfiguration(`${SECTION}.baseUrl`)) void update();
+      if (e.affectsConfiguration(`${SECTION}.provider`) || e.affectsConfiguration(`${SECTION}.baseUrl`)) refresh();
     }),
   );
-  void update();
+  refresh();
 }
