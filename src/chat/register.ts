@@ -60,6 +60,18 @@ export function registerChat(s: Services): ChatHandles {
   };
 
   s.context.subscriptions.push(
+    s.chatEntry.provide({
+      chatWith: async (model) => {
+        await session.chatWith(model);
+        await focus();
+      },
+      compareWith: async (a, b) => {
+        await session.compareWith(a, b);
+        await focus();
+      },
+    }),
+    // The walkthrough's "Chat with your mentor" step completes on this key (package.json completionEvents).
+    provider.onDidResolve(() => void vscode.commands.executeCommand('setContext', 'socratune.chatOpened', true)),
     models,
     dataset,
     settings,

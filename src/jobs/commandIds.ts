@@ -18,11 +18,11 @@ export const JobCommands = {
   archive: 'socratune.archiveFineTunes',
 } as const;
 
-/** Commands owned by other capabilities that the jobs/models trees call when they exist. */
+/** The Training Curves webview panel's view type (its serializer is registered at activation, the panel loads later). */
+export const CURVES_VIEW_TYPE = 'socratune.trainingCurves';
+
+/** Commands owned by other capabilities that the launch wizard offers as buttons when they exist. */
 export const ExternalCommands = {
-  chatWith: 'socratune.chatWith',
-  compareWith: 'socratune.compareWith',
   validateDataset: 'socratune.validateDataset',
   selectDataset: 'socratune.selectDataset',
-  chatFocus: 'socratune.chat.focus',
 } as const;

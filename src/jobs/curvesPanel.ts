@@ -8,6 +8,7 @@ import { MetricPoint, mergePoints, parseResultsCsv, pointsFromEvents, totalSteps
 import { isTerminal } from '../core/jobs/status';
 import { webviewHtml, webviewOptions } from '../platform/webviewHtml';
 import type { Log } from '../platform/log';
+import { CURVES_VIEW_TYPE } from './commandIds';
 import { CurveSeries, FromCurvesWebview, ToCurvesWebview, decodeFromCurvesWebview } from '../shared/curvesProtocol';
 
 /**
@@ -16,7 +17,7 @@ import { CurveSeries, FromCurvesWebview, ToCurvesWebview, decodeFromCurvesWebvie
  * back to their events when the file is not served.
  */
 export class TrainingCurvesPanel implements vscode.Disposable {
-  static readonly viewType = 'socratune.trainingCurves';
+  static readonly viewType = CURVES_VIEW_TYPE;
   private readonly panel: vscode.WebviewPanel;
   private readonly jobIds: string[] = [];
   private readonly watches = new Map<string, { dispose(): void }>();
@@ -38,12 +39,19 @@ export class TrainingCurvesPanel implements vscode.Disposable {
     private readonly store: JobsStore,
     private readonly backend: () => Promise<FineTuneBackend | undefined>,
     private readonly log: Log,
-    private readonly pickJobs: () => Promise<string[]>,
+    private readonly pickJobs: (shown: readonly string[]) => Promise<string[]>,
+    /** Called with the jobs shown whenever they change (kept so the panel is restored after a reload). */
+    private readonly persist: (jobIds: readonly string[]) => void,
+    /** A panel VS Code restored after a reload (the webview panel serializer); otherwise a new one opens. */
+    restored?: vscode.WebviewPanel,
   ) {
-    this.panel = vscode.window.createWebviewPanel(TrainingCurvesPanel.viewType, 'Training Curves', vscode.ViewColumn.Active, {
-      ...webviewOptions(extensionUri),
-      retainContextWhenHidden: false,
-    });
+    if (restored) restored.webview.options = webviewOptions(extensionUri);
+    this.panel =
+      restored ??
+      vscode.window.createWebviewPanel(TrainingCurvesPanel.viewType, 'Training Curves', vscode.ViewColumn.Active, {
+        ...webviewOptions(extensionUri),
+        retainContextWhenHidden: false,
+      });
     this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, { script: 'charts.js', styles: ['media/charts.css'], title: 'Training Curves' });
     this.subs.push(
       this.panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
@@ -77,6 +85,7 @@ export class TrainingCurvesPanel implements vscode.Disposable {
       this.jobIds.length === 1
         ? `Training Curves — ${this.store.job(this.jobIds[0]) ? jobLabel(this.store.job(this.jobIds[0])!) : this.jobIds[0]}`
         : `Training Curves (${this.jobIds.length} jobs)`;
+    this.persist(this.jobIds);
     this.schedulePost(0);
   }
 
@@ -85,6 +94,7 @@ export class TrainingCurvesPanel implements vscode.Disposable {
     if (i >= 0) this.jobIds.splice(i, 1);
     this.watches.get(id)?.dispose();
     this.watches.delete(id);
+    this.persist(this.jobIds);
     this.schedulePost(0);
   }
 
@@ -101,7 +111,7 @@ export class TrainingCurvesPanel implements vscode.Disposable {
         await this.post();
         return;
       case 'curves/addJobs':
-        this.add(await this.pickJobs());
+        this.add(await this.pickJobs(this.jobIds));
         return;
       case 'curves/removeJob':
         this.remove(m.jobId);

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import type { BackendErrorInfo } from '../core/backends/errors';
 import type { FineTuneBackend, FineTuneJob, JobCheckpoint, JobEvent } from '../core/backends/types';
-import { age, jobDescription, jobLabel, jobTooltipMarkdown } from '../core/jobs/format';
+import { age, jobRowDescription, jobLabel, jobTooltipMarkdown, progressText, statusText } from '../core/jobs/format';
 import { formatHyperparameter } from '../core/jobs/hyperparameters';
 import type { JobsStore } from '../core/jobs/jobsStore';
 import { readJobMetadata } from '../core/jobs/manifest';
-import { statusCodicon, statusLabel } from '../core/jobs/status';
+import { isTerminal, statusCodicon } from '../core/jobs/status';
 import { JobCommands } from './commandIds';
 import { ERROR_ACTIONS } from './errorActions';
 
@@ -22,6 +22,11 @@ export type JobsElement =
   | { readonly kind: 'message'; readonly text: string; readonly icon?: string; readonly command?: vscode.Command };
 
 export const RECENT_EVENTS = 20;
+
+/** The job's name when it has one (its suffix, else its dataset's name). */
+function jobName(j: FineTuneJob): string | undefined {
+  return j.suffix ?? readJobMetadata(j.metadata).datasetName;
+}
 
 /** contextValue for a job node: `job.<status>` (package.json menus match on it). */
 export function jobContext(j: FineTuneJob): string {
@@ -232,17 +237,22 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsElement>, v
 
   private jobItem(jobId: string): vscode.TreeItem {
     const j = this.store.job(jobId);
-    const it = new vscode.TreeItem(j ? jobLabel(j) : jobId, vscode.TreeItemCollapsibleState.Collapsed);
+    // The name (suffix or dataset) is the label; status, progress and base model come first in the description,
+    // so a 300 px sidebar still shows them; the job ID closes the description and heads the tooltip.
+    const it = new vscode.TreeItem(j ? (jobName(j) ?? jobId) : jobId, vscode.TreeItemCollapsibleState.Collapsed);
     it.id = `job:${jobId}`;
     if (!j) return it;
-    it.description = jobDescription(j, this.now());
-    const md = new vscode.MarkdownString(jobTooltipMarkdown(j, this.now()));
+    const events = this.store.detailsOf(jobId).events;
+    const description = jobRowDescription(j, events, this.now());
+    it.description = jobName(j) ? `${description} · ${jobId}` : description;
+    const progress = isTerminal(j.status) ? '' : progressText(events);
+    const md = new vscode.MarkdownString(jobTooltipMarkdown(j, this.now()) + (progress ? `\n- Progress: ${progress}` : ''));
     md.supportThemeIcons = false;
     it.tooltip = md;
     const icon = statusCodicon(j.status);
     it.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
     it.contextValue = jobContext(j);
-    it.accessibilityInformation = { label: `${jobLabel(j)}, ${statusLabel(j.status, j.rawStatus)}, ${jobDescription(j, this.now())}` };
+    it.accessibilityInformation = { label: `${jobLabel(j)}, ${description}` };
     return it;
   }
 
@@ -270,7 +280,7 @@ export function detailRows(j: FineTuneJob): JobsElement[] {
   const md = readJobMetadata(j.metadata);
   const row = (label: string, value: string, icon?: string, error?: boolean): JobsElement => ({ kind: 'detail', jobId: j.id, label, value, icon, error });
   const rows: JobsElement[] = [
-    row('Status', statusLabel(j.status, j.rawStatus) + (j.rawStatus && j.status !== 'unknown' ? ` (${j.rawStatus})` : ''), 'pulse'),
+    row('Status', statusText(j), 'pulse'),
     row('Method', j.method, 'symbol-method'),
     row(
       'Hyperparameters',

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { FineTuneJob } from '../core/backends/types';
 import { jobLabel } from '../core/jobs/format';
-import { JobCommands } from './commandIds';
 
 export interface JobNotification {
   readonly kind: 'succeeded' | 'failed' | 'cancelled';
@@ -10,12 +9,21 @@ export interface JobNotification {
   readonly at: number;
 }
 
+/** What the notification buttons do: the same actions as the tree's, called directly (not by command id). */
+export interface JobNotificationActions {
+  chatWith(jobId: string): Promise<unknown>;
+  compareWithBase(jobId: string): Promise<unknown>;
+  showEvents(jobId: string): Promise<unknown>;
+}
+
 /**
  * One notification when a job ends. The record list is a test handle (notifications cannot be read
- * back from VS Code); buttons run the same commands as the tree.
+ * back from VS Code).
  */
 export class JobNotifier {
   readonly sent: JobNotification[] = [];
+
+  constructor(private readonly actions: JobNotificationActions) {}
 
   notify(job: FineTuneJob): void {
     const name = jobLabel(job);
@@ -25,8 +33,8 @@ export class JobNotifier {
       const chat = 'Chat with Model';
       const compare = 'Compare with Base';
       void vscode.window.showInformationMessage(message, chat, compare).then((c) => {
-        if (c === chat) void vscode.commands.executeCommand(JobCommands.chatWith, { jobId: job.id });
-        if (c === compare) void vscode.commands.executeCommand(JobCommands.compareWithBase, { jobId: job.id });
+        if (c === chat) void this.actions.chatWith(job.id);
+        if (c === compare) void this.actions.compareWithBase(job.id);
       });
     } else if (job.status === 'failed') {
       const code = job.error?.code ? ` [${job.error.code}]` : '';
@@ -34,7 +42,7 @@ export class JobNotifier {
       this.record('failed', job, message);
       const events = 'Show Events';
       void vscode.window.showErrorMessage(message, events).then((c) => {
-        if (c === events) void vscode.commands.executeCommand(JobCommands.showJobEvents, { jobId: job.id });
+        if (c === events) void this.actions.showEvents(job.id);
       });
     } else if (job.status === 'cancelled') {
       const message = `Fine-tune ${name} was cancelled.`;

@@ -8,7 +8,7 @@ import { logToMetricPoints } from '../core/local/curves';
 import { parseTrainerLog, type LogProblem, type TrainerLogFormat, type TrainerLogResult } from '../core/local/trainerLog';
 import type { Services } from '../platform/services';
 import { webviewHtml, webviewOptions } from '../platform/webviewHtml';
-import { isFromCurvesWebview, type CurveSeries, type FromCurvesWebview, type ToCurvesWebview } from '../shared/curvesProtocol';
+import { decodeFromCurvesWebview, type CurveSeries, type FromCurvesWebview, type ToCurvesWebview } from '../shared/curvesProtocol';
 
 export interface ImportLogArgs {
   /** The log file (skips the file picker). */
@@ -42,8 +42,10 @@ export class ImportedLogPanel implements vscode.Disposable {
       retainContextWhenHidden: false,
     });
     this.panel.webview.html = webviewHtml(this.panel.webview, uri, { script: 'charts.js', styles: ['media/charts.css'], title: 'Training Curves' });
-    this.panel.webview.onDidReceiveMessage((m: unknown) => {
-      if (!isFromCurvesWebview(m)) return services.log.warn('Imported training log: ignored a malformed message from the webview.');
+    this.panel.webview.onDidReceiveMessage((raw: unknown) => {
+      const d = decodeFromCurvesWebview(raw);
+      if (!d.ok) return services.log.warn(`Imported training log: ignored a malformed message from the webview (${d.message}).`);
+      const m = d.value;
       if (m.type === 'curves/ready') void this.panel.webview.postMessage({ type: 'curves/state', series: [this.series] } satisfies ToCurvesWebview);
       else if (m.type === 'curves/rendered') {
         this.lastRendered = m;

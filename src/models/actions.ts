@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
 import type { FineTuneBackend } from '../core/backends/types';
-import { ExternalCommands } from '../jobs/commandIds';
+import type { ChatEntrySlot } from '../platform/services';
 import { SECTION } from '../platform/settings';
 import { ModelCommands } from './commandIds';
 
 /**
- * Actions on a model ID shared by the Jobs and Models trees. Chat belongs to the chat capability:
- * when it registered `socratune.chatWith` / `socratune.compareWith` we hand over; otherwise the model
- * becomes the default chat model and the chat view is focused.
+ * Actions on a model ID shared by the Jobs and Models trees. Chat belongs to the chat capability, reached through
+ * its typed entry point (`services.chatEntry`); without one the model becomes the default chat model.
  */
+
+/** Whether a command is registered (the launch wizard's "Validate" button; not used to reach the chat). */
 export async function hasCommand(id: string): Promise<boolean> {
   return (await vscode.commands.getCommands(true)).includes(id);
 }
@@ -27,24 +28,26 @@ export async function setDefaultChatModel(model: string): Promise<void> {
   await vscode.workspace.getConfiguration(SECTION).update('chat.defaultModel', model, vscode.ConfigurationTarget.Global);
 }
 
-export async function chatWith(backend: FineTuneBackend, modelId: string): Promise<boolean> {
+export async function chatWith(chat: ChatEntrySlot, backend: FineTuneBackend, modelId: string): Promise<boolean> {
   const model = await chatModelFor(backend, modelId);
   if (!model) return false;
-  if (await hasCommand(ExternalCommands.chatWith)) {
-    await vscode.commands.executeCommand(ExternalCommands.chatWith, { model });
+  const entry = chat.current;
+  if (entry) {
+    await entry.chatWith(model);
     return true;
   }
   await setDefaultChatModel(model);
-  if (await hasCommand(ExternalCommands.chatFocus)) await vscode.commands.executeCommand(ExternalCommands.chatFocus);
+  void vscode.window.showInformationMessage(`Socratune chat now uses ${model} by default.`);
   return true;
 }
 
-export async function compareModels(backend: FineTuneBackend, a: string, b: string): Promise<boolean> {
+export async function compareModels(chat: ChatEntrySlot, backend: FineTuneBackend, a: string, b: string): Promise<boolean> {
   const modelA = await chatModelFor(backend, a);
   const modelB = modelA ? await chatModelFor(backend, b) : undefined;
   if (!modelA || !modelB) return false;
-  if (await hasCommand(ExternalCommands.compareWith)) {
-    await vscode.commands.executeCommand(ExternalCommands.compareWith, { modelA, modelB });
+  const entry = chat.current;
+  if (entry) {
+    await entry.compareWith(modelA, modelB);
     return true;
   }
   void vscode.window.showInformationMessage(

@@ -8,6 +8,30 @@ import { ModelPrompts } from './modelPrompts';
 import { ApiKeys } from './secrets';
 import { readProfile } from './settings';
 
+/**
+ * How other capabilities open the chat (the Jobs and Models trees, job notifications): a typed entry point
+ * instead of `executeCommand('socratune.chatWith', …)`. Models are the names chat sends (an Azure deployment
+ * for an Azure fine-tune). Provided by the chat capability (src/chat/register.ts).
+ */
+export interface ChatEntry {
+  chatWith(model: string): Promise<void>;
+  compareWith(modelA: string, modelB: string): Promise<void>;
+}
+
+/** Where the chat capability provides its `ChatEntry`; `current` is undefined until (or unless) it does. */
+export class ChatEntrySlot {
+  private entry: ChatEntry | undefined;
+  get current(): ChatEntry | undefined {
+    return this.entry;
+  }
+  provide(entry: ChatEntry): vscode.Disposable {
+    this.entry = entry;
+    return new vscode.Disposable(() => {
+      if (this.entry === entry) this.entry = undefined;
+    });
+  }
+}
+
 /** What every capability receives from `activate()`: no globals, everything disposable via the context. */
 export interface Services {
   readonly context: vscode.ExtensionContext;
@@ -17,6 +41,8 @@ export interface Services {
   readonly modelPrompts: ModelPrompts;
   /** The dataset capability (list, active, add, findDuplicate); bound by `registerDataset`. */
   readonly datasets: DatasetsPort;
+  /** Open the chat with a model, or compare two (see `ChatEntry`). */
+  readonly chatEntry: ChatEntrySlot;
   profile(): BackendProfile;
   /** An `openai` client for the active profile, or why there is none. */
   client(opts?: ClientOptions): Promise<ClientResult>;
@@ -36,6 +62,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
     activeDataset,
     modelPrompts,
     datasets,
+    chatEntry: new ChatEntrySlot(),
     profile: readProfile,
     async client(opts?: ClientOptions) {
       const profile = readProfile();

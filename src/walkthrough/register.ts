@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Services } from '../platform/services';
+import { registerBackendContext } from './backendContext';
 import { JOURNAL_TEMPLATE, journalFileName } from './journalTemplate';
 
 export const WalkthroughCommands = {
@@ -12,6 +13,7 @@ export const WALKTHROUGH_ID = 'socratune.socratune#socratune.getStarted';
 
 /** "Get started with Socratune": the walkthrough's commands. Each step completes by doing it. */
 export function registerWalkthrough(s: Services): void {
+  registerBackendContext(s);
   s.context.subscriptions.push(
     vscode.commands.registerCommand(WalkthroughCommands.open, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false)),
     vscode.commands.registerCommand(WalkthroughCommands.openJournal, () => openOrCreateJournal(s)),

@@ -1,8 +1,9 @@
 /** Text shown for jobs in the tree, tooltips and notifications (pure, so it is unit-tested). */
-import type { FineTuneJob } from '../backends/types';
+import type { FineTuneJob, JobEvent } from '../backends/types';
 import { formatHyperparameter } from './hyperparameters';
 import { readJobMetadata } from './manifest';
-import { statusLabel } from './status';
+import { pointsFromEvents, totalSteps } from './metrics';
+import { isTerminal, statusLabel } from './status';
 
 export function age(fromMs: number, nowMs: number): string {
   const s = Math.max(0, Math.round((nowMs - fromMs) / 1000));
@@ -29,6 +30,39 @@ export function jobDescription(j: FineTuneJob, nowMs: number): string {
   return parts.join(' · ');
 }
 
+/**
+ * The status in words, with the provider's own word only when it says something the label does not
+ * ("Succeeded", not "Succeeded (succeeded)"; "Validating files" for `validating_files`; "Queued (pending)").
+ */
+export function statusText(j: Pick<FineTuneJob, 'status' | 'rawStatus'>): string {
+  const label = statusLabel(j.status, j.rawStatus);
+  const raw = j.rawStatus.trim();
+  const same = raw.replace(/[_-]+/g, ' ').toLowerCase() === label.toLowerCase();
+  return raw && !same && j.status !== 'unknown' ? `${label} (${raw})` : label;
+}
+
+/** Step and loss from a running job's metrics events: `step 12/30 · loss 0.81` (empty before the first step). */
+export function progressText(events: readonly JobEvent[]): string {
+  const points = pointsFromEvents(events);
+  const last = points[points.length - 1];
+  if (!last) return '';
+  const total = totalSteps(events);
+  const parts = [`step ${last.step}${total ? `/${total}` : ''}`];
+  if (last.trainLoss !== undefined) parts.push(`loss ${last.trainLoss.toFixed(2)}`);
+  return parts.join(' · ');
+}
+
+/**
+ * A job row's description, status first so it stays readable in a narrow sidebar:
+ * `running · step 12/30 · loss 0.81 · gpt-4.1-mini-2025-04-14` while it runs,
+ * `succeeded · gpt-4.1-mini-2025-04-14 · 3h ago · 12k tokens` once it ended.
+ */
+export function jobRowDescription(j: FineTuneJob, events: readonly JobEvent[], nowMs: number): string {
+  const status = statusText(j).toLowerCase();
+  if (isTerminal(j.status)) return [status, jobDescription(j, nowMs)].join(' · ');
+  return [status, progressText(events), j.baseModel || '?'].filter(Boolean).join(' · ');
+}
+
 /** Tree label: the suffix or the dataset name if known, else the job id. */
 export function jobLabel(j: FineTuneJob): string {
   const ds = readJobMetadata(j.metadata).datasetName;
@@ -46,7 +80,7 @@ function code(s: string): string {
 
 export function jobTooltipMarkdown(j: FineTuneJob, nowMs: number): string {
   const md = readJobMetadata(j.metadata);
-  const lines = [`**${mdEscape(statusLabel(j.status, j.rawStatus))}** · ${code(j.id)}`, ''];
+  const lines = [`**${mdEscape(statusText(j))}** · ${code(j.id)}`, ''];
   lines.push(`- Base model: ${code(j.baseModel)}`);
   lines.push(`- Method: ${mdEscape(j.method)}`);
   lines.push(`- Created: ${new Date(j.createdAt).toISOString().replace('T', ' ').slice(0, 16)} UTC (${age(j.createdAt, nowMs)})`);

@@ -43,6 +43,17 @@ function assistantOutput(v: unknown): boolean {
   );
 }
 
+/** Why one JSONL line is not a valid preference example, or undefined when it is. */
+export function checkPreferenceLine(line: string): string | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return 'Not valid JSON.';
+  }
+  return checkPreferenceValue(v);
+}
+
 function checkPreferenceValue(v: unknown): string | undefined {
   const o = v as { input?: { messages?: unknown }; preferred_output?: unknown; non_preferred_output?: unknown };
   if (typeof v !== 'object' || v === null) return 'Each line must be a JSON object.';

@@ -235,6 +235,11 @@ function render(): void {
       return el('span', { className: 'chip', title: s.hyperparameters }, swatch, `${s.label} — ${statusText} — ${s.hyperparameters}`, remove);
     }),
   );
+  // A split's toggle shows only when some job has its metrics: no validation file, no "valid" / "full valid".
+  for (const { s, box } of splitBoxes) {
+    const label = box.parentElement;
+    if (label) label.hidden = s.split !== 'train' && !series.some((x) => x.points.some((p) => p[s.loss] !== undefined || p[s.acc] !== undefined));
+  }
   const messages = series.filter((s) => s.note).map((s) => `${s.label}: ${s.note}`);
   if (series.length === 0) messages.push('No job selected. Use "Add jobs…".');
   notes.replaceChildren(...messages.map((m) => el('div', {}, m)));

@@ -15,6 +15,7 @@ import { startEmulator, type EmulatorHandle } from '../../../src/emulator';
 import { ScriptedUi } from '../jobs/scriptedUi';
 import { assertRequest, operationPath } from '../support/togetherSchema';
 import { writeDataset } from './helpers';
+import { DatasetRepository } from '../../../src/core/dataset/repository';
 
 const LLAMA = 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference';
 
@@ -58,7 +59,13 @@ describe('Together AI backend (real openai client over HTTP, Together flavor of 
     if (!r.ok) throw new Error(r.message);
     return createBackend(profile, r.client, r.baseURL);
   };
-  const deps = (b: FineTuneBackend) => coreWizardDeps({ backend: b, roots: [dir], manifests, defaultBaseModel: LLAMA });
+  const deps = (b: FineTuneBackend) =>
+    coreWizardDeps({
+      backend: b,
+      datasets: new DatasetRepository({ roots: () => [dir], folderSetting: () => undefined, activeFolder: () => undefined }),
+      manifests,
+      defaultBaseModel: LLAMA,
+    });
 
   before(async () => {
     emu = await startEmulator({ flavor: 'together', timeScale: 1, tokensPerSecond: 0 });
