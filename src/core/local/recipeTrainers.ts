@@ -126,30 +126,34 @@ function axolotl(input: RecipeInput, examples: number): TrainerFiles {
   };
 }
 
-const TRL_SCRIPT = `"""Socratune: TRL SFT with a LoRA adapter, configured by sft.yaml (run by run.sh). Needs trl>=0.20, peft, datasets."""
-import yaml
-from datasets import load_dataset
-from peft import LoraConfig
-from trl import SFTConfig, SFTTrainer
-
-with open("sft.yaml", encoding="utf-8") as f:
-    cfg = yaml.safe_load(f)
-
-files = {"train": cfg["train_file"]}
-if cfg.get("eval_file"):
-    files["validation"] = cfg["eval_file"]
-data = load_dataset("json", data_files=files)
-
-trainer = SFTTrainer(
-    model=cfg["model_name_or_path"],
-    args=SFTConfig(**cfg["sft"]),
-    train_dataset=data["train"],
-    eval_dataset=data.get("validation"),
-    peft_config=LoraConfig(**cfg["lora"]),
-)
-trainer.train()
-trainer.save_model(cfg["sft"]["output_dir"])
-`;
+// One string per line (not a template literal): a bundled line starting with `import` would look like ESM to the
+// build's CommonJS check (test/unit/build/split.test.ts).
+const TRL_SCRIPT = [
+  '"""Socratune: TRL SFT with a LoRA adapter, configured by sft.yaml (run by run.sh). Needs trl>=0.20, peft, datasets."""',
+  'import yaml',
+  'from datasets import load_dataset',
+  'from peft import LoraConfig',
+  'from trl import SFTConfig, SFTTrainer',
+  '',
+  'with open("sft.yaml", encoding="utf-8") as f:',
+  '    cfg = yaml.safe_load(f)',
+  '',
+  'files = {"train": cfg["train_file"]}',
+  'if cfg.get("eval_file"):',
+  '    files["validation"] = cfg["eval_file"]',
+  'data = load_dataset("json", data_files=files)',
+  '',
+  'trainer = SFTTrainer(',
+  '    model=cfg["model_name_or_path"],',
+  '    args=SFTConfig(**cfg["sft"]),',
+  '    train_dataset=data["train"],',
+  '    eval_dataset=data.get("validation"),',
+  '    peft_config=LoraConfig(**cfg["lora"]),',
+  ')',
+  'trainer.train()',
+  'trainer.save_model(cfg["sft"]["output_dir"])',
+  '',
+].join('\n');
 
 function trl(input: RecipeInput, examples: number): TrainerFiles {
   const h = input.hyperparameters;
