@@ -24,6 +24,12 @@ export interface ModelEntry {
   readonly detail?: string;
   /** The model carries the system prompt it was trained with. */
   readonly hasBoundPrompt: boolean;
+  /** Fine-tunes and checkpoints: the base model it was trained from, when the backend knows it. */
+  readonly baseModel?: string;
+  /** Why the backend cannot answer with it yet (e.g. an Azure fine-tune without a deployment); absent = it answers. */
+  readonly unavailable?: string;
+  /** How a chat request addresses it, when that is not its ID (e.g. `Azure deployment "x" serving …`). */
+  readonly via?: string;
 }
 
 export interface ModelsState {

@@ -142,9 +142,5 @@ export function validateFromChatWebview(value: unknown): Validation {
   return { ok: true, message: value as FromChatWebview };
 }
 
-export function isFromChatWebview(value: unknown): value is FromChatWebview {
-  return validateFromChatWebview(value).ok;
-}
-
 /** Every message type the webview may send (for tests and docs). */
 export const FROM_WEBVIEW_TYPES = Object.keys(SCHEMAS) as FromChatWebviewType[];
