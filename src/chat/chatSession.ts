@@ -64,7 +64,11 @@ export class ChatSession implements vscode.Disposable {
     this.exporter = new ConversationExporter(store);
     this.subs.push(
       settings.onDidChange(() => this.out.post({ type: 'chat/settings', ...settings.payload() })),
-      models.onDidChange((m) => this.out.post({ type: 'chat/models', models: m })),
+      models.onDidChange((m) => {
+        this.out.post({ type: 'chat/models', models: m });
+        // The model chosen for a window where none was picked yet depends on the list.
+        this.out.post({ type: 'chat/settings', ...settings.payload() });
+      }),
       s.activeDataset.onDidChange(() => void this.pushDataset()),
     );
   }

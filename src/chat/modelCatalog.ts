@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { createBackend } from '../core/backends';
+import { parseModelId } from '../core/backends/modelIds';
 import type { ChatTarget, ChatTargetInfo, FineTuneBackend } from '../core/backends/types';
 import { azureDeployments } from '../jobs/backendHost';
 import { Services } from '../platform/services';
@@ -97,6 +98,11 @@ export class ModelCatalog implements vscode.Disposable {
     const newest = (xs: ModelEntry[]) => [...xs].sort((a, b) => created(b.id) - created(a.id))[0];
     const ft = ready.filter((e) => e.kind === 'fine-tuned');
     return newest(ft.filter((e) => e.hasBoundPrompt)) ?? newest(ft) ?? ready.find((e) => e.kind === 'base' || e.kind === 'server');
+  }
+
+  /** The base model `id` was trained from: as the backend listed it, else as its ID names it. */
+  baseOf(id: string): string | undefined {
+    return this.state.entries.find((e) => e.id === id)?.baseModel ?? parseModelId(id).base;
   }
 
   private publish(error?: string): void {

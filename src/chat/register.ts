@@ -10,7 +10,7 @@ import { ChatSession } from './chatSession';
 import { ChatViewProvider } from './chatViewProvider';
 import { DatasetBridge } from './datasetBridge';
 import { ModelCatalog } from './modelCatalog';
-import { ChatSettingsStore } from './settingsStore';
+import { ChatSettingsStore, DefaultModel } from './settingsStore';
 
 /** Handles returned on SocratuneApi.chat (integration tests). */
 export interface ChatHandles {
@@ -40,10 +40,26 @@ export function historyDir(context: vscode.ExtensionContext): string {
   return path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'chat');
 }
 
+/** The model a first question goes to when none was picked: the setting, else the catalog's choice. */
+function defaultModel(s: Services, models: ModelCatalog): DefaultModel | undefined {
+  const configured = s.profile().defaultChatModel;
+  if (configured) return { model: configured, why: 'from the socratune.chat.defaultModel setting' };
+  const e = models.defaultChoice();
+  if (!e) return undefined;
+  if (e.kind === 'fine-tuned')
+    return { model: e.id, why: e.hasBoundPrompt ? 'the newest fine-tuned model, with the system prompt it was trained with' : 'the newest fine-tuned model' };
+  return { model: e.id, why: `a base chat model of ${models.current.backend || 'this backend'}` };
+}
+
 export function registerChat(s: Services): ChatHandles {
   const store = new HistoryStore(historyDir(s.context));
-  const settings = new ChatSettingsStore(s.context.workspaceState, s.modelPrompts, () => s.profile().defaultChatModel);
   const models = new ModelCatalog(s);
+  const settings = new ChatSettingsStore(
+    s.context.workspaceState,
+    s.modelPrompts,
+    () => defaultModel(s, models),
+    (m) => models.baseOf(m),
+  );
   const dataset = new DatasetBridge(s);
   const observers = new Set<(m: ToChatWebview) => void>();
   let requestHeaders: Record<string, string> | undefined;

@@ -96,6 +96,8 @@ export interface SettingsPayload {
   readonly activePrompt: ActivePrompt;
   readonly activePromptB: ActivePrompt;
   readonly presets: readonly PromptPreset[];
+  /** Set when no model was picked yet and one was chosen for the user: which, and why (shown in the empty chat). */
+  readonly modelNote?: string;
 }
 
 /** Everything the view shows; sent on `chat/ready` and whenever the conversation is switched. */

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { e2eEnv } from './support/env';
-import { Workbench, errorNotifications, openSocratune, openWorkbench, screenshot, viewPane, webviewFrame } from './support/workbench';
+import { Workbench, errorNotifications, openChat, openWorkbench, screenshot, webviewFrame } from './support/workbench';
 
 const BASE = 'gpt-4.1-mini-2025-04-14';
 const OTHER = 'gpt-4o-mini-2024-07-18';
@@ -75,13 +75,8 @@ describe('chat (e2e)', function () {
     wb.context.on('request', (r) => {
       if (r.url().includes('evil.example')) evilRequests.push(r.url());
     });
-    await openSocratune(wb.page);
-    await viewPane(wb.page, 'Chat').locator('.pane-header').waitFor();
-    // Give the chat the side bar's height: collapse the two tree views below it.
-    for (const title of ['Fine-tune Jobs', 'Models']) {
-      const header = viewPane(wb.page, title).locator('.pane-header');
-      if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
-    }
+    // The chat has its own view container: the whole side bar, with the trees in the Socratune container.
+    await openChat(wb.page);
     ({ loc: chat, frame } = await chatFrame(wb.page));
     scriptsAtStart = await frame.evaluate<number>('document.scripts.length');
     await chat
@@ -224,7 +219,7 @@ describe('chat (e2e)', function () {
     assert.ok(prompts.length >= 3);
     await wb.page.reload();
     await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await openSocratune(wb.page);
+    await openChat(wb.page);
     ({ loc: chat, frame } = await chatFrame(wb.page));
     scriptsAtStart = await frame.evaluate<number>('document.scripts.length');
     await chat.locator('.transcript .user-text').first().waitFor({ timeout: 30_000 });

@@ -25,6 +25,7 @@ import {
   errorNotifications,
   expandView,
   notifications,
+  openChat,
   openSocratune,
   openWorkbench,
   quickPickItems,
@@ -376,12 +377,8 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     const modelRow = jobs.locator('.monaco-list-row', { hasText: model }).first();
     await modelRow.hover();
     await modelRow.locator('.actions .action-label[aria-label^="Chat with Model"]').click();
+    // "Chat with Model" shows the chat's own container: the conversation has the whole side bar.
     chat = await webviewWith(page, '#app[data-ready="true"]');
-    // Room for the conversation: fold the trees below the chat.
-    for (const title of ['Fine-tune Jobs', 'Models']) {
-      const header = viewPane(page, title).locator('.pane-header');
-      if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
-    }
     const picker = chat.locator('select.model-select').first();
     await until(`the chat model is ${model}`, async () => (await picker.inputValue()) === model);
     const chip = chat.locator('.prompt-bar .prompt-chip.prompt-bound');
@@ -471,7 +468,7 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     await activityBarItem(page, 'Socratune').waitFor({ timeout: 60_000 });
     // The open editors come back too (a sign the window has restored its layout).
     await page.locator('.tabs-container .tab', { hasText: 'train.jsonl' }).waitFor({ timeout: 60_000 });
-    await openSocratune(page);
+    await openChat(page);
     chat = await webviewWith(page, '#app[data-ready="true"]', 60_000);
     const transcript = chat.locator('.transcript');
     await transcript.locator('.turn.user .user-text', { hasText: 'How do I get started on something that matters to me?' }).waitFor({ timeout: 30_000 });
@@ -480,6 +477,7 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     await transcript.locator('.added-badge').first().waitFor();
     const picker = chat.locator('select.model-select').first();
     await until(`the chat model is still ${model}`, async () => (await picker.inputValue()) === model);
+    await openSocratune(page);
     const jobs = await expandView(page, 'Fine-tune Jobs');
     const row = jobs.locator('.monaco-list-row', { hasText: jobId }).first();
     await row.waitFor({ timeout: 30_000 });

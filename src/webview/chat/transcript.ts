@@ -1,6 +1,8 @@
-import type { CompareSide, CompareTurn, Conversation, Turn, UserTurn } from '../../shared/protocol';
+import type { CompareSide, CompareTurn, Conversation, SettingsPayload, Turn, UserTurn } from '../../shared/protocol';
 import { h, icon, iconButton, textButton } from './dom';
 import { RenderDeps, ReplyView } from './replyView';
+
+const EMPTY_NO_MODEL = 'Pick a model above: a fine-tuned one applies the system prompt it was trained with.';
 
 interface TurnView {
   turn: Turn;
@@ -16,6 +18,7 @@ interface TurnView {
 export class Transcript {
   readonly el: HTMLElement;
   private readonly empty: HTMLElement;
+  private readonly emptyHint = h('p', { class: 'empty-hint', text: EMPTY_NO_MODEL });
   private conversationId: string | undefined;
   private views: TurnView[] = [];
   private readonly byId = new Map<string, TurnView>();
@@ -27,14 +30,24 @@ export class Transcript {
       'div',
       { class: 'empty-state' },
       h('div', { class: 'empty-title' }, icon('comment-discussion'), ' Talk to your model'),
-      h('p', {
-        text: 'Pick a fine-tuned model above: the system prompt it was trained with is applied automatically. Enter sends, Shift+Enter adds a line, Esc stops, ↑ edits your last message.',
-      }),
+      this.emptyHint,
+      h('p', { class: 'empty-keys', text: 'Enter sends, Shift+Enter adds a line, Esc stops, ↑ edits your last message.' }),
     );
     this.el = h('div', { class: 'transcript', role: 'log', 'aria-label': 'Conversation', 'aria-live': 'off' }, this.empty);
     this.el.addEventListener('scroll', () => {
       this.stickToBottom = this.el.scrollHeight - this.el.scrollTop - this.el.clientHeight < 40;
     });
+  }
+
+  /** The empty state names the model a first question goes to (and why it was chosen), or asks for one. */
+  setEmptyHint(p: SettingsPayload): void {
+    const model = p.settings.model;
+    if (!model) {
+      this.emptyHint.textContent = EMPTY_NO_MODEL;
+      return;
+    }
+    const prompt = p.activePrompt.source === 'bound' ? ' The system prompt it was trained with is applied.' : '';
+    this.emptyHint.textContent = `${p.modelNote ?? `Chatting with ${model}.`}${prompt} Change the model in the picker above.`;
   }
 
   get id(): string | undefined {

@@ -379,6 +379,32 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
       const active = api.chat.session.settings.payload().activePrompt;
       assert.equal(active.source, 'bound');
       assert.equal(active.text, 'Answer as my journal.');
+
+      // Issue 15: a fresh window (nothing picked yet) starts with the newest fine-tune and its bound prompt, says so,
+      // and a first question is answered instead of "Pick a model first".
+      const stored = api.services.context.workspaceState.get('socratune.chat.settings');
+      try {
+        await api.services.context.workspaceState.update('socratune.chat.settings', undefined);
+        assert.equal(api.chat.session.settings.settings.model, ft);
+        const payload = api.chat.session.settings.payload();
+        assert.match(payload.modelNote ?? '', /newest fine-tuned model, with the system prompt it was trained with/);
+        assert.equal(payload.activePrompt.source, 'bound');
+        await sim({ type: 'conversation/new' });
+        await sim({ type: 'chat/send', text: 'q3' });
+        await idle();
+        const r = lastReply();
+        assert.equal(r.status, 'done', JSON.stringify(r.error));
+        assert.equal(r.setup.model, ft);
+        assert.equal(r.setup.systemPrompt, 'Answer as my journal.');
+        // Compare: column B starts at A's base model, with the prompt its chip shows (a base model has none bound).
+        await sim({ type: 'chat/setCompare', enabled: true });
+        const s2 = api.chat.session.settings.payload();
+        assert.equal(s2.settings.compare.model, BASE);
+        assert.equal(s2.activePromptB.source, 'none');
+        await sim({ type: 'chat/setCompare', enabled: false });
+      } finally {
+        await api.services.context.workspaceState.update('socratune.chat.settings', stored);
+      }
     } finally {
       await api.services.modelPrompts.set(ft, undefined);
       await sim({ type: 'chat/setModel', model: BASE });
