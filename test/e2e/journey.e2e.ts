@@ -26,6 +26,7 @@ import {
   expandView,
   notifications,
   openChat,
+  setSidebarWidth,
   openSocratune,
   openWorkbench,
   quickPickItems,
@@ -432,11 +433,13 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     assert.ok(full.replace(/\s+/g, ' ').startsWith(partial.replace(/\s+/g, ' ')), `the partial reply is the start of the passage: “${partial}”`);
     await screenshot(page, 'journey-4-stopped');
 
-    // Compare with the base model, side by side, and pick the better reply.
+    // Compare with the base model, side by side (a wide side bar), and pick the better reply. Column B starts at
+    // the fine-tune's base model.
+    await setSidebarWidth(page, 620);
     await chat.locator('button[data-action="toggle-compare"]').click();
     const pickerB = chat.locator('.compare-row select.model-select');
     await pickerB.locator(`option[value="${BASE}"]`).waitFor({ state: 'attached', timeout: 30_000 });
-    await pickerB.selectOption(BASE);
+    await until(`column B starts at ${BASE}`, async () => (await pickerB.inputValue()) === BASE);
     const cmp = turns.nth(await send('How should I take criticism I think is unfair?'));
     assert.equal(await cmp.getAttribute('class'), 'turn compare');
     await cmp.locator('.compare-col .reply[data-status="done"]').nth(1).waitFor({ timeout: 60_000 });
@@ -445,6 +448,8 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     await cmp.locator('button[data-pick="a"]').click();
     await cmp.locator('button[data-pick="a"][aria-pressed="true"]').waitFor();
     await screenshot(page, 'journey-4-compare');
+    // The README's picture of the chat (docs/images/chat-compare-curves.png) is this screenshot, retaken on every run.
+    writeFileSync(join(__dirname, '..', '..', 'docs', 'images', 'chat-compare-curves.png'), await page.screenshot());
     await chat.locator('button[data-action="toggle-compare"]').click();
     await chat.locator('.compare-row').waitFor({ state: 'hidden' });
 

@@ -212,7 +212,7 @@ export class Transcript {
           h('span', { class: 'compare-label' }, icon('split-horizontal'), ' compare'),
         ),
         userText(turn.prompt),
-        h('div', { class: 'compare-grid' }, colWrap('A', a), colWrap('B', b)),
+        ...compareColumns(turn, a, b),
         h('div', { class: 'compare-pick', role: 'group', 'aria-label': 'Which reply is better?' }),
       );
       this.renderPick(el, turn);
@@ -267,6 +267,33 @@ function userText(text: string): HTMLElement {
   return h('div', { class: 'user-text', text });
 }
 
-function colWrap(label: string, r: ReplyView): HTMLElement {
-  return h('div', { class: 'compare-col' }, h('div', { class: 'col-label', text: label }), r.el);
+function colWrap(label: string, model: string, r: ReplyView): HTMLElement {
+  return h(
+    'div',
+    { class: 'compare-col', 'data-side': label.toLowerCase() },
+    h('div', { class: 'col-label', text: `${label} · ${model}`, title: model }),
+    r.el,
+  );
+}
+
+/**
+ * Columns A and B side by side; in a narrow view (chat.css, under 420 px) one at a time, chosen with the A/B tabs
+ * above them (the tabs are hidden when both columns fit).
+ */
+function compareColumns(turn: CompareTurn, a: ReplyView, b: ReplyView): HTMLElement[] {
+  const grid = h('div', { class: 'compare-grid', 'data-show': 'a' }, colWrap('A', turn.a.setup.model, a), colWrap('B', turn.b.setup.model, b));
+  const tabs = h('div', { class: 'compare-tabs', role: 'tablist', 'aria-label': 'Show reply' });
+  const tab = (side: 'a' | 'b'): HTMLButtonElement => {
+    const model = side === 'a' ? turn.a.setup.model : turn.b.setup.model;
+    const btn = h('button', { type: 'button', class: 'compare-tab', role: 'tab', 'data-side': side, title: model }, `${side.toUpperCase()} · ${model}`);
+    btn.addEventListener('click', () => {
+      grid.dataset.show = side;
+      for (const t of tabs.querySelectorAll('.compare-tab')) t.setAttribute('aria-selected', String((t as HTMLElement).dataset.side === side));
+    });
+    return btn;
+  };
+  tabs.append(tab('a'), tab('b'));
+  tabs.firstElementChild?.setAttribute('aria-selected', 'true');
+  tabs.lastElementChild?.setAttribute('aria-selected', 'false');
+  return [tabs, grid];
 }
