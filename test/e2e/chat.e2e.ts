@@ -213,8 +213,10 @@ describe('chat (e2e)', function () {
       // One column at a time, picked with tabs that name the models.
       const tabs = turn.locator('.compare-tabs .compare-tab');
       assert.equal(await tabs.count(), 2);
-      assert.match(await tabs.nth(0).innerText(), new RegExp(`^A · ${BASE}`));
-      assert.match(await tabs.nth(1).innerText(), new RegExp(`^B · ${OTHER}`));
+      assert.equal((await tabs.nth(0).innerText()).trim(), 'A · gpt-4.1-mini');
+      assert.equal((await tabs.nth(1).innerText()).trim(), 'B · gpt-4o-mini');
+      assert.equal(await tabs.nth(0).getAttribute('title'), BASE);
+      assert.equal(await tabs.nth(1).getAttribute('title'), OTHER);
       assert.equal(await turn.locator('.compare-col[data-side="a"]').isVisible(), true);
       assert.equal(await turn.locator('.compare-col[data-side="b"]').isVisible(), false);
       await tabs.nth(1).click();
@@ -224,7 +226,7 @@ describe('chat (e2e)', function () {
       const view = await chat.locator('#app').boundingBox();
       for (const sel of await chat.locator('select.model-select').all()) {
         const b = await sel.boundingBox();
-        assert.ok(view && b && b.x + b.width <= view.x + view.width + 1 && b.width >= 150, `picker ${JSON.stringify(b)} in ${JSON.stringify(view)}`);
+        assert.ok(view && b && b.x + b.width <= view.x + view.width + 1 && b.width >= 240, `picker ${JSON.stringify(b)} in ${JSON.stringify(view)}`);
       }
       await screenshot(wb.page, 'chat-300px-compare');
     } finally {

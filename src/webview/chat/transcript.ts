@@ -285,7 +285,9 @@ function compareColumns(turn: CompareTurn, a: ReplyView, b: ReplyView): HTMLElem
   const tabs = h('div', { class: 'compare-tabs', role: 'tablist', 'aria-label': 'Show reply' });
   const tab = (side: 'a' | 'b'): HTMLButtonElement => {
     const model = side === 'a' ? turn.a.setup.model : turn.b.setup.model;
-    const btn = h('button', { type: 'button', class: 'compare-tab', role: 'tab', 'data-side': side, title: model }, `${side.toUpperCase()} · ${model}`);
+    // The dated suffix is dropped so the name fits a narrow tab; the full ID is the tooltip.
+    const short = model.replace(/-\d{4}-\d{2}-\d{2}(?=$|:)/, '');
+    const btn = h('button', { type: 'button', class: 'compare-tab', role: 'tab', 'data-side': side, title: model }, `${side.toUpperCase()} · ${short}`);
     btn.addEventListener('click', () => {
       grid.dataset.show = side;
       for (const t of tabs.querySelectorAll('.compare-tab')) t.setAttribute('aria-selected', String((t as HTMLElement).dataset.side === side));
