@@ -1,6 +1,8 @@
 /** Ids shared by code and package.json; an integration test checks that package.json matches. */
 export const Views = {
   container: 'socratune',
+  /** The chat's own activity-bar container (a full side bar for the conversation; the trees stay in `container`). */
+  chatContainer: 'socratune-chat',
   chat: 'socratune.chat',
   jobs: 'socratune.jobs',
   models: 'socratune.models',

@@ -1,21 +1,21 @@
-import type OpenAI from 'openai';
 import * as vscode from 'vscode';
-import { describeProfile } from './backendLabel';
+import { createBackend } from '../core/backends';
+import { parseModelId } from '../core/backends/modelIds';
+import type { ChatTarget, ChatTargetInfo, FineTuneBackend } from '../core/backends/types';
+import { azureDeployments } from '../jobs/backendHost';
 import { Services } from '../platform/services';
 import { ModelEntry, ModelKind, ModelsState } from '../shared/protocol';
-
-/** Chat-capable OpenAI base model ids (the account's list also has embeddings, audio, images…). */
-const OPENAI_CHAT = /^(gpt-|o\d|chatgpt-)/;
-const NOT_CHAT = /(embedding|audio|realtime|tts|transcribe|whisper|dall-e|image|search|moderation|davinci|babbage|computer-use)/;
+import { describeProfile } from './backendLabel';
 
 /**
- * The models the picker offers: the backend's `GET /models` (any OpenAI-compatible server: Ollama, vLLM,
- * llama.cpp, LM Studio, the emulator, OpenAI, Azure) plus every fine-tuned model/checkpoint the jobs
- * capability bound a training prompt to (services.modelPrompts), even when the server does not list it.
+ * The models the picker offers: what the backend says can be chatted with (`FineTuneBackend.chatTargets`:
+ * listed base models, fine-tuned models, checkpoints of recent jobs, each with the model ID a request sends)
+ * plus every fine-tuned model/checkpoint the jobs capability bound a training prompt to (services.modelPrompts),
+ * even when the server does not list it. `resolve` turns the picker's selection into the request's `model`.
  */
 export class ModelCatalog implements vscode.Disposable {
   private state: ModelsState = { entries: [], loading: false, backend: '' };
-  private listed: { id: string; detail?: string; fromServer: boolean }[] = [];
+  private listed: ChatTargetInfo[] = [];
   private generation = 0;
   private readonly changed = new vscode.EventEmitter<ModelsState>();
   readonly onDidChange = this.changed.event;
@@ -42,31 +42,41 @@ export class ModelCatalog implements vscode.Disposable {
     return this.state;
   }
 
+  /** The backend for the active profile (Azure deployments read fresh), or why there is none. */
+  private async backend(): Promise<{ ok: true; backend: FineTuneBackend } | { ok: false; message: string }> {
+    const c = await this.s.client({ timeoutMs: 15_000, maxRetries: 1 });
+    if (!c.ok) return { ok: false, message: c.message };
+    const profile = this.s.profile();
+    return { ok: true, backend: createBackend(profile, c.client, c.baseURL, { azureDeployments: profile.provider === 'azure' ? azureDeployments() : {} }) };
+  }
+
+  /**
+   * The `model` a chat request for the picker's selection `id` sends, or why it cannot be sent (Azure fine-tune
+   * without a deployment, …). Asked of the backend on every send, so a deployment set a moment ago applies.
+   */
+  async resolve(id: string): Promise<ChatTarget> {
+    const b = await this.backend();
+    // Without a backend the request fails with the client's own explanation (no key, no URL).
+    return b.ok ? b.backend.chatTarget(id) : { ok: true, model: id };
+  }
+
   async refresh(): Promise<ModelsState> {
     this.loaded = true;
     const gen = ++this.generation;
     const backend = describeProfile(this.s.profile());
     this.state = { ...this.state, loading: true, backend };
     this.changed.fire(this.state);
-    let error: string | undefined;
-    const listed: { id: string; detail?: string; fromServer: boolean }[] = [];
     const started = Date.now();
-    this.s.log.debug(`Chat: listing models from ${backend}…`);
-    const c = await this.s.client({ timeoutMs: 15_000, maxRetries: 1 });
-    this.s.log.debug(`Chat: client for ${backend} ready after ${Date.now() - started} ms (${c.ok ? 'ok' : c.reason})`);
-    if (!c.ok) {
-      error = c.message;
-    } else {
+    let error: string | undefined;
+    let listed: ChatTargetInfo[] = [];
+    const b = await this.backend();
+    if (!b.ok) error = b.message;
+    else {
       try {
-        for await (const m of c.client.models.list()) {
-          const shutdown = (m as { shutdown_date?: unknown }).shutdown_date;
-          listed.push({ id: m.id, fromServer: true, ...(typeof shutdown === 'string' && shutdown ? { detail: `shuts down ${shutdown}` } : {}) });
-          if (listed.length >= 2000) break;
-        }
+        listed = await b.backend.chatTargets();
       } catch (e) {
         error = `Could not list models from ${backend}: ${e instanceof Error ? e.message : String(e)}. You can still type a model ID.`;
       }
-      if (!error && this.s.profile().provider !== 'openai-compatible') listed.push(...(await this.checkpoints(c.client)));
     }
     this.s.log.info(
       `Chat: ${listed.length} models from ${backend} in ${Date.now() - started} ms${error ? ` (${error})` : ''}${gen !== this.generation ? ' (superseded)' : ''}`,
@@ -79,35 +89,20 @@ export class ModelCatalog implements vscode.Disposable {
   }
 
   /**
-   * Checkpoints are not in `GET /models`: they come from the account's recent succeeded fine-tuning jobs
-   * (`jobs.list`, then `jobs.checkpoints.list` for up to 10 of them). Servers without the fine-tuning API
-   * answer 404; that is not an error for chat.
+   * The model a fresh window starts with: the newest fine-tuned model that carries its training prompt, else the
+   * newest fine-tune, else the first base model the backend lists. Only models that answer now are chosen.
    */
-  private async checkpoints(client: OpenAI): Promise<{ id: string; detail?: string; fromServer: boolean }[]> {
-    const out: { id: string; detail?: string; fromServer: boolean }[] = [];
-    try {
-      const page = await client.fineTuning.jobs.list({ limit: 20 });
-      const done = page.data.filter((j) => j.status === 'succeeded' && j.fine_tuned_model).slice(0, 10);
-      const lists = await Promise.all(
-        done.map((j) =>
-          client.fineTuning.jobs.checkpoints.list(j.id, { limit: 10 }).then(
-            (p) => p.data,
-            () => [],
-          ),
-        ),
-      );
-      for (const cps of lists) {
-        for (const cp of cps)
-          out.push({
-            id: cp.fine_tuned_model_checkpoint,
-            fromServer: true,
-            detail: `step ${cp.step_number}${cp.metrics?.full_valid_loss != null ? ` · valid loss ${cp.metrics.full_valid_loss.toFixed(3)}` : ''}`,
-          });
-      }
-    } catch (e) {
-      this.s.log.debug(`Chat: no checkpoints from this backend (${e instanceof Error ? e.message : String(e)})`);
-    }
-    return out;
+  defaultChoice(): ModelEntry | undefined {
+    const ready = this.state.entries.filter((e) => !e.unavailable);
+    const created = (id: string) => this.listed.find((t) => t.id === id)?.createdAt ?? 0;
+    const newest = (xs: ModelEntry[]) => [...xs].sort((a, b) => created(b.id) - created(a.id))[0];
+    const ft = ready.filter((e) => e.kind === 'fine-tuned');
+    return newest(ft.filter((e) => e.hasBoundPrompt)) ?? newest(ft) ?? ready.find((e) => e.kind === 'base' || e.kind === 'server');
+  }
+
+  /** The base model `id` was trained from: as the backend listed it, else as its ID names it. */
+  baseOf(id: string): string | undefined {
+    return this.state.entries.find((e) => e.id === id)?.baseModel ?? parseModelId(id).base;
   }
 
   private publish(error?: string): void {
@@ -116,10 +111,16 @@ export class ModelCatalog implements vscode.Disposable {
     const bound = new Map(this.s.modelPrompts.entries());
     // A checkpoint was trained in the same run as its fine-tune: it shares the bound prompt.
     const boundOf = (id: string) => bound.get(id) ?? bound.get(id.replace(/:ckpt-step-\d+$/, ''));
-    for (const m of this.listed) {
-      const kind = classify(m.id, provider);
-      if (!kind) continue;
-      byId.set(m.id, { id: m.id, kind, hasBoundPrompt: boundOf(m.id) !== undefined, ...detail(m.detail, boundOf(m.id)?.datasetName) });
+    for (const t of this.listed) {
+      const kind: ModelKind = t.kind === 'base' && provider === 'openai-compatible' ? 'server' : t.kind;
+      byId.set(t.id, {
+        id: t.id,
+        kind,
+        hasBoundPrompt: boundOf(t.id) !== undefined,
+        ...detail(t.detail, boundOf(t.id)?.datasetName),
+        ...(t.baseModel ? { baseModel: t.baseModel } : {}),
+        ...(t.target.ok ? (t.target.note ? { via: t.target.note } : {}) : { unavailable: t.target.message }),
+      });
     }
     for (const [id, p] of bound) {
       if (!byId.has(id))
@@ -135,15 +136,6 @@ export class ModelCatalog implements vscode.Disposable {
     for (const d of this.subs.splice(0)) d.dispose();
     this.changed.dispose();
   }
-}
-
-function classify(id: string, provider: string): ModelKind | undefined {
-  if (id.startsWith('ft:')) return id.includes(':ckpt-step-') ? 'checkpoint' : 'fine-tuned';
-  if (provider === 'openai' || provider === 'emulator' || provider === 'azure') {
-    if (!OPENAI_CHAT.test(id) || NOT_CHAT.test(id)) return provider === 'openai' ? undefined : 'base';
-    return 'base';
-  }
-  return 'server';
 }
 
 function detail(serverDetail: string | undefined, dataset: string | undefined): { detail?: string } {

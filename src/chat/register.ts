@@ -3,13 +3,14 @@ import * as vscode from 'vscode';
 import { ChatCommands, Views } from '../constants';
 import { HistoryStore } from '../core/chat/historyStore';
 import { Services } from '../platform/services';
+import type { ToChatWebview } from '../shared/protocol';
 import { validateFromChatWebview } from '../shared/protocolValidate';
 import { ChatPanels } from './chatPanel';
 import { ChatSession } from './chatSession';
 import { ChatViewProvider } from './chatViewProvider';
 import { DatasetBridge } from './datasetBridge';
 import { ModelCatalog } from './modelCatalog';
-import { ChatSettingsStore } from './settingsStore';
+import { ChatSettingsStore, DefaultModel } from './settingsStore';
 
 /** Handles returned on SocratuneApi.chat (integration tests). */
 export interface ChatHandles {
@@ -18,6 +19,13 @@ export interface ChatHandles {
   readonly panels: ChatPanels;
   /** Send a message as if the webview of the chat view had posted it: same validation, same handling. */
   simulate(raw: unknown): Promise<boolean>;
+  /**
+   * Test seam: `fn` sees every message posted to the chat's surfaces (targeted snapshots included) until the
+   * returned disposable is disposed.
+   */
+  observe(fn: (m: ToChatWebview) => void): vscode.Disposable;
+  /** Test seam: extra headers on every chat request from now on (emulator fault injection); undefined clears them. */
+  setRequestHeaders(headers: Record<string, string> | undefined): void;
   /** Shortcuts kept from the placeholder provider. */
   readonly onDidResolve: vscode.Event<vscode.WebviewView>;
   readonly isResolved: boolean;
@@ -32,12 +40,35 @@ export function historyDir(context: vscode.ExtensionContext): string {
   return path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'chat');
 }
 
+/** The model a first question goes to when none was picked: the setting, else the catalog's choice. */
+function defaultModel(s: Services, models: ModelCatalog): DefaultModel | undefined {
+  const configured = s.profile().defaultChatModel;
+  if (configured) return { model: configured, why: 'from the socratune.chat.defaultModel setting' };
+  const e = models.defaultChoice();
+  if (!e) return undefined;
+  if (e.kind === 'fine-tuned')
+    return { model: e.id, why: e.hasBoundPrompt ? 'the newest fine-tuned model, with the system prompt it was trained with' : 'the newest fine-tuned model' };
+  return { model: e.id, why: `a base chat model of ${models.current.backend || 'this backend'}` };
+}
+
 export function registerChat(s: Services): ChatHandles {
   const store = new HistoryStore(historyDir(s.context));
-  const settings = new ChatSettingsStore(s.context.workspaceState, s.modelPrompts, () => s.profile().defaultChatModel);
   const models = new ModelCatalog(s);
+  const settings = new ChatSettingsStore(
+    s.context.workspaceState,
+    s.modelPrompts,
+    () => defaultModel(s, models),
+    (m) => models.baseOf(m),
+  );
   const dataset = new DatasetBridge(s);
-  const session = new ChatSession(s, store, settings, models, dataset);
+  const observers = new Set<(m: ToChatWebview) => void>();
+  let requestHeaders: Record<string, string> | undefined;
+  const session = new ChatSession(s, store, settings, models, dataset, {
+    tap: (m) => {
+      for (const fn of observers) fn(m);
+    },
+    requestHeaders: () => requestHeaders,
+  });
   const provider = new ChatViewProvider(s.context.extensionUri, session, s.log);
   const panels = new ChatPanels(s.context.extensionUri, session, s.log);
 
@@ -114,6 +145,13 @@ export function registerChat(s: Services): ChatHandles {
     provider,
     session,
     panels,
+    observe(fn) {
+      observers.add(fn);
+      return new vscode.Disposable(() => observers.delete(fn));
+    },
+    setRequestHeaders(headers) {
+      requestHeaders = headers ? { ...headers } : undefined;
+    },
     onDidResolve: provider.onDidResolve,
     get isResolved() {
       return provider.isResolved;

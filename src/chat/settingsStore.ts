@@ -5,6 +5,12 @@ import { BoundPrompt, ModelPrompts } from '../platform/modelPrompts';
 import { ActivePrompt, ChatSettings, CompareSettings, PromptChoice, PromptPreset, SettingsPayload } from '../shared/protocol';
 
 const SETTINGS_KEY = 'socratune.chat.settings';
+
+/** A model chosen for the user when none was picked, and why (e.g. "the newest fine-tuned model"). */
+export interface DefaultModel {
+  readonly model: string;
+  readonly why: string;
+}
 const PRESETS_KEY = 'socratune.chat.presets';
 
 /**
@@ -20,7 +26,9 @@ export class ChatSettingsStore implements vscode.Disposable {
   constructor(
     private readonly state: vscode.Memento,
     private readonly prompts: ModelPrompts,
-    private readonly defaultModel: () => string,
+    private readonly defaultModel: () => DefaultModel | undefined,
+    /** The base model a fine-tune was trained from (compare's column B starts there). */
+    private readonly baseOf: (model: string) => string | undefined = () => undefined,
   ) {
     this.subs.push(prompts.onDidChange(() => this.changed.fire()));
   }
@@ -28,7 +36,7 @@ export class ChatSettingsStore implements vscode.Disposable {
   get settings(): ChatSettings {
     const s = this.state.get<Partial<ChatSettings>>(SETTINGS_KEY, {});
     const compare: CompareSettings = { enabled: false, model: '', prompt: { mode: 'bound' }, ...(s.compare ?? {}) };
-    return { model: s.model || this.defaultModel(), prompt: s.prompt ?? { mode: 'bound' }, params: s.params ?? {}, compare };
+    return { model: s.model || this.defaultModel()?.model || '', prompt: s.prompt ?? { mode: 'bound' }, params: s.params ?? {}, compare };
   }
 
   get presets(): PromptPreset[] {
@@ -67,9 +75,13 @@ export class ChatSettingsStore implements vscode.Disposable {
     await this.update({ params });
   }
 
+  /** Compare on or off. Column B keeps a model picked for it; otherwise it starts at A's base model (else A's model). */
   async setCompare(enabled: boolean): Promise<void> {
-    const c = this.settings.compare;
-    await this.update({ compare: { ...c, enabled, model: c.model || this.settings.model } });
+    const s = this.settings;
+    const c = s.compare;
+    const model = c.model && c.model !== s.model ? c.model : (this.baseOf(s.model) ?? s.model);
+    const prompt = model !== c.model && this.boundPrompt(model) !== undefined ? ({ mode: 'bound' } as PromptChoice) : c.prompt;
+    await this.update({ compare: { ...c, enabled, model, prompt } });
   }
 
   async savePreset(p: { id?: string; name: string; text: string }): Promise<PromptPreset> {
@@ -119,11 +131,14 @@ export class ChatSettingsStore implements vscode.Disposable {
 
   payload(): SettingsPayload {
     const settings = this.settings;
+    const picked = this.state.get<Partial<ChatSettings>>(SETTINGS_KEY, {}).model;
+    const d = picked ? undefined : this.defaultModel();
     return {
       settings,
       activePrompt: this.resolve(settings.model, settings.prompt),
       activePromptB: this.resolve(settings.compare.model, settings.compare.prompt),
       presets: this.presets,
+      ...(d ? { modelNote: `Chosen for you: ${d.model}, ${d.why}.` } : {}),
     };
   }
 

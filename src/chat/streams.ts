@@ -33,6 +33,11 @@ export interface StartOptions {
   readonly onEnd: (outcome: StreamOutcome) => void | Promise<void>;
 }
 
+export interface StreamManagerOptions {
+  /** Extra headers on every chat request, read per request (injected by SocratuneApi's test seam). */
+  readonly requestHeaders?: () => Record<string, string> | undefined;
+}
+
 /**
  * Runs chat streams for the session: one `requestId` and AbortController per stream, deltas batched on a
  * timer and posted with their character offset, periodic checkpoints, Stop by id or all at once.
@@ -40,12 +45,11 @@ export interface StartOptions {
 export class StreamManager implements vscode.Disposable {
   private readonly active = new Map<string, Active>();
   private readonly idle = new vscode.EventEmitter<void>();
-  /** Extra request headers for every chat request (integration tests inject emulator faults with this). */
-  testHeaders: Record<string, string> | undefined;
 
   constructor(
     private readonly s: Services,
     private readonly post: (m: ToChatWebview) => void,
+    private readonly opts: StreamManagerOptions = {},
   ) {}
 
   list(): StreamInfo[] {
@@ -157,7 +161,8 @@ export class StreamManager implements vscode.Disposable {
 
   private async stream(a: Active, o: StartOptions): Promise<StreamOutcome> {
     const profile = this.s.profile();
-    const c = await this.s.client({ maxRetries: 0, ...(this.testHeaders ? { headers: this.testHeaders } : {}) });
+    const headers = this.opts.requestHeaders?.();
+    const c = await this.s.client({ maxRetries: 0, ...(headers ? { headers } : {}) });
     if (!c.ok) {
       return {
         status: 'error',

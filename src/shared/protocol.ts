@@ -27,6 +27,12 @@ export interface ModelEntry {
   readonly detail?: string;
   /** The model carries the system prompt it was trained with. */
   readonly hasBoundPrompt: boolean;
+  /** Fine-tunes and checkpoints: the base model it was trained from, when the backend knows it. */
+  readonly baseModel?: string;
+  /** Why the backend cannot answer with it yet (e.g. an Azure fine-tune without a deployment); absent = it answers. */
+  readonly unavailable?: string;
+  /** How a chat request addresses it, when that is not its ID (e.g. `Azure deployment "x" serving …`). */
+  readonly via?: string;
 }
 
 export interface ModelsState {
@@ -93,6 +99,8 @@ export interface SettingsPayload {
   readonly activePrompt: ActivePrompt;
   readonly activePromptB: ActivePrompt;
   readonly presets: readonly PromptPreset[];
+  /** Set when no model was picked yet and one was chosen for the user: which, and why (shown in the empty chat). */
+  readonly modelNote?: string;
 }
 
 /** Everything the view shows; sent on `chat/ready` and whenever the conversation is switched. */

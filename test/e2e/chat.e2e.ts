@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { e2eEnv } from './support/env';
-import { Workbench, errorNotifications, openSocratune, openWorkbench, screenshot, viewPane, webviewFrame } from './support/workbench';
+import { Workbench, errorNotifications, openChat, openWorkbench, screenshot, setSidebarWidth, webviewFrame } from './support/workbench';
 
 const BASE = 'gpt-4.1-mini-2025-04-14';
 const OTHER = 'gpt-4o-mini-2024-07-18';
@@ -75,13 +75,8 @@ describe('chat (e2e)', function () {
     wb.context.on('request', (r) => {
       if (r.url().includes('evil.example')) evilRequests.push(r.url());
     });
-    await openSocratune(wb.page);
-    await viewPane(wb.page, 'Chat').locator('.pane-header').waitFor();
-    // Give the chat the side bar's height: collapse the two tree views below it.
-    for (const title of ['Fine-tune Jobs', 'Models']) {
-      const header = viewPane(wb.page, title).locator('.pane-header');
-      if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
-    }
+    // The chat has its own view container: the whole side bar, with the trees in the Socratune container.
+    await openChat(wb.page);
     ({ loc: chat, frame } = await chatFrame(wb.page));
     scriptsAtStart = await frame.evaluate<number>('document.scripts.length');
     await chat
@@ -161,6 +156,10 @@ describe('chat (e2e)', function () {
       .locator('.reply[data-status="stopped"]')
       .waitFor({ timeout: 15_000 });
     await chat.locator('.send-button').waitFor();
+    // A partial reply is not training data as it is: only "Edit, then Add" is offered.
+    const stopped = turnAt(at + 1).locator('.reply');
+    assert.equal(await stopped.locator('button[data-action="add-to-dataset"]').count(), 0);
+    await stopped.locator('button[data-action="edit-add"]').waitFor();
     await screenshot(wb.page, 'chat-stopped');
   });
 
@@ -177,7 +176,9 @@ describe('chat (e2e)', function () {
     assert.equal(await chat.locator('.turn.user .user-text', { hasText: 'in great detail' }).count(), 0, 'the edited turn was replaced');
   });
 
-  it('compares two models side by side and records the pick', async () => {
+  it('compares two models side by side (in a wide side bar) and records the pick', async () => {
+    const wide = await setSidebarWidth(wb.page, 640);
+    assert.ok(wide >= 560, `side bar width ${wide}`);
     await chat.locator('button[data-action="toggle-compare"]').click();
     const pickerB = chat.locator('.compare-row select.model-select');
     await pickerB.waitFor();
@@ -187,11 +188,53 @@ describe('chat (e2e)', function () {
     assert.equal(await turn.getAttribute('class'), 'turn compare');
     await turn.locator('.compare-col .reply[data-status="done"]').nth(1).waitFor({ timeout: 30_000 });
     assert.equal(await turn.locator('.compare-col .reply[data-status="done"]').count(), 2);
+    // Wide enough: both columns show, no tabs.
+    assert.equal(await turn.locator('.compare-tabs').isVisible(), false);
     await turn.locator('button[data-pick="b"]').click();
     await turn.locator('button[data-pick="b"][aria-pressed="true"]').waitFor();
     await screenshot(wb.page, 'chat-compare');
     await chat.locator('button[data-action="toggle-compare"]').click();
     await chat.locator('.compare-row').waitFor({ state: 'hidden' });
+  });
+
+  it('holds up in a 300 px side bar: readable model names, compare as A/B tabs', async () => {
+    const sidebar = wb.page.locator('.part.sidebar');
+    const before = (await sidebar.boundingBox())?.width ?? 0;
+    const narrow = await setSidebarWidth(wb.page, 300);
+    try {
+      assert.ok(Math.abs(narrow - 300) <= 12, `side bar width ${narrow}`);
+      await chat.locator('button[data-action="toggle-compare"]').click();
+      const pickerB = chat.locator('.compare-row select.model-select');
+      await pickerB.waitFor();
+      await pickerB.selectOption(OTHER);
+      const turn = turnAt(await send('What is courage?'));
+      // Column B is hidden behind its tab here: wait for it to be done, not visible.
+      await turn.locator('.compare-col .reply[data-status="done"]').nth(1).waitFor({ state: 'attached', timeout: 30_000 });
+      // One column at a time, picked with tabs that name the models.
+      const tabs = turn.locator('.compare-tabs .compare-tab');
+      assert.equal(await tabs.count(), 2);
+      assert.equal((await tabs.nth(0).innerText()).trim(), 'A · gpt-4.1-mini');
+      assert.equal((await tabs.nth(1).innerText()).trim(), 'B · gpt-4o-mini');
+      assert.equal(await tabs.nth(0).getAttribute('title'), BASE);
+      assert.equal(await tabs.nth(1).getAttribute('title'), OTHER);
+      assert.equal(await turn.locator('.compare-col[data-side="a"]').isVisible(), true);
+      assert.equal(await turn.locator('.compare-col[data-side="b"]').isVisible(), false);
+      await tabs.nth(1).click();
+      await turn.locator('.compare-col[data-side="b"]').waitFor();
+      assert.equal(await turn.locator('.compare-col[data-side="a"]').isVisible(), false);
+      // The model pickers fit inside the view (nothing cut off at the right edge).
+      const view = await chat.locator('#app').boundingBox();
+      for (const sel of await chat.locator('select.model-select').all()) {
+        const b = await sel.boundingBox();
+        assert.ok(view && b && b.x + b.width <= view.x + view.width + 1 && b.width >= 240, `picker ${JSON.stringify(b)} in ${JSON.stringify(view)}`);
+      }
+      await screenshot(wb.page, 'chat-300px-compare');
+    } finally {
+      if (await chat.locator('.compare-row').isVisible()) await chat.locator('button[data-action="toggle-compare"]').click();
+      await chat.locator('.compare-row').waitFor({ state: 'hidden' });
+      await screenshot(wb.page, 'chat-300px');
+      if (before > 0) await setSidebarWidth(wb.page, before);
+    }
   });
 
   it('adds a reply to the dataset with one click', async () => {
@@ -224,7 +267,7 @@ describe('chat (e2e)', function () {
     assert.ok(prompts.length >= 3);
     await wb.page.reload();
     await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await openSocratune(wb.page);
+    await openChat(wb.page);
     ({ loc: chat, frame } = await chatFrame(wb.page));
     scriptsAtStart = await frame.evaluate<number>('document.scripts.length');
     await chat.locator('.transcript .user-text').first().waitFor({ timeout: 30_000 });

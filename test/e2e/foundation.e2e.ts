@@ -3,6 +3,7 @@ import {
   Workbench,
   errorNotifications,
   expandView,
+  openChat,
   openSocratune,
   openWorkbench,
   outputPanelText,
@@ -24,18 +25,18 @@ describe('foundation (e2e)', function () {
     await wb?.close();
   });
 
-  it('opens the Socratune container with Chat, Fine-tune Jobs and Models', async () => {
+  it('opens the chat in its own container, and the Socratune container with Fine-tune Jobs and Models', async () => {
     const { page } = wb;
-    await openSocratune(page);
-    for (const title of ['Chat', 'Fine-tune Jobs', 'Models']) {
-      await viewPane(page, title).locator('.pane-header').waitFor();
-    }
+    await openChat(page);
     // The chat webview loads our HTML under a strict CSP (nonce'd script, no inline anything).
     const chat = await webviewFrame(page);
     const csp = await chat.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     assert.match(csp ?? '', /default-src 'none'/);
     assert.match(csp ?? '', /script-src 'nonce-[^']+'/);
     assert.doesNotMatch(csp ?? '', /unsafe-inline|unsafe-eval/);
+    await openSocratune(page);
+    for (const title of ['Fine-tune Jobs', 'Models']) await viewPane(page, title).locator('.pane-header').waitFor();
+    assert.equal(await viewPane(page, 'Chat').count(), 0, 'the chat is not squeezed in with the trees');
     // Each tree renders something: rows, or welcome content telling the next step.
     for (const title of ['Fine-tune Jobs', 'Models']) {
       const pane = await expandView(page, title);

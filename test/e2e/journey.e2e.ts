@@ -25,6 +25,8 @@ import {
   errorNotifications,
   expandView,
   notifications,
+  openChat,
+  setSidebarWidth,
   openSocratune,
   openWorkbench,
   quickPickItems,
@@ -378,12 +380,8 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     const modelRow = jobs.locator('.monaco-list-row', { hasText: model }).first();
     await modelRow.hover();
     await modelRow.locator('.actions .action-label[aria-label^="Chat with Model"]').click();
+    // "Chat with Model" shows the chat's own container: the conversation has the whole side bar.
     chat = await webviewWith(page, '#app[data-ready="true"]');
-    // Room for the conversation: fold the trees below the chat.
-    for (const title of ['Fine-tune Jobs', 'Models']) {
-      const header = viewPane(page, title).locator('.pane-header');
-      if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
-    }
     const picker = chat.locator('select.model-select').first();
     await until(`the chat model is ${model}`, async () => (await picker.inputValue()) === model);
     const chip = chat.locator('.prompt-bar .prompt-chip.prompt-bound');
@@ -437,11 +435,13 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     assert.ok(full.replace(/\s+/g, ' ').startsWith(partial.replace(/\s+/g, ' ')), `the partial reply is the start of the passage: “${partial}”`);
     await screenshot(page, 'journey-4-stopped');
 
-    // Compare with the base model, side by side, and pick the better reply.
+    // Compare with the base model, side by side (a wide side bar), and pick the better reply. Column B starts at
+    // the fine-tune's base model.
+    await setSidebarWidth(page, 620);
     await chat.locator('button[data-action="toggle-compare"]').click();
     const pickerB = chat.locator('.compare-row select.model-select');
     await pickerB.locator(`option[value="${BASE}"]`).waitFor({ state: 'attached', timeout: 30_000 });
-    await pickerB.selectOption(BASE);
+    await until(`column B starts at ${BASE}`, async () => (await pickerB.inputValue()) === BASE);
     const cmp = turns.nth(await send('How should I take criticism I think is unfair?'));
     assert.equal(await cmp.getAttribute('class'), 'turn compare');
     await cmp.locator('.compare-col .reply[data-status="done"]').nth(1).waitFor({ timeout: 60_000 });
@@ -450,6 +450,8 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     await cmp.locator('button[data-pick="a"]').click();
     await cmp.locator('button[data-pick="a"][aria-pressed="true"]').waitFor();
     await screenshot(page, 'journey-4-compare');
+    // The README's picture of the chat (docs/images/chat-compare-curves.png) is this screenshot, retaken on every run.
+    writeFileSync(join(__dirname, '..', '..', 'docs', 'images', 'chat-compare-curves.png'), await page.screenshot());
     await chat.locator('button[data-action="toggle-compare"]').click();
     await chat.locator('.compare-row').waitFor({ state: 'hidden' });
 
@@ -473,7 +475,7 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     await activityBarItem(page, 'Socratune').waitFor({ timeout: 60_000 });
     // The open editors come back too (a sign the window has restored its layout).
     await page.locator('.tabs-container .tab', { hasText: 'train.jsonl' }).waitFor({ timeout: 60_000 });
-    await openSocratune(page);
+    await openChat(page);
     chat = await webviewWith(page, '#app[data-ready="true"]', 60_000);
     const transcript = chat.locator('.transcript');
     await transcript.locator('.turn.user .user-text', { hasText: 'How do I get started on something that matters to me?' }).waitFor({ timeout: 30_000 });
@@ -482,6 +484,7 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     await transcript.locator('.added-badge').first().waitFor();
     const picker = chat.locator('select.model-select').first();
     await until(`the chat model is still ${model}`, async () => (await picker.inputValue()) === model);
+    await openSocratune(page);
     const jobs = await expandView(page, 'Fine-tune Jobs');
     const row = jobs.locator('.monaco-list-row', { hasText: jobId }).first();
     await row.waitFor({ timeout: 30_000 });

@@ -29,6 +29,14 @@ export class OpenAIBackend extends OpenAIShapeBackend {
       .filter((m) => !isPast(m.shutdownDate, this.now()));
   }
 
+  /** The account's list also has embeddings, audio, image and moderation models: chat offers only chat models. */
+  protected override isChatBaseModel(id: string): boolean {
+    return (
+      /^(gpt-|o\d|chatgpt-)/.test(id) &&
+      !/(embedding|audio|realtime|tts|transcribe|whisper|dall-e|image|search|moderation|davinci|babbage|computer-use)/.test(id)
+    );
+  }
+
   chatTarget(modelId: string): ChatTarget {
     return { ok: true, model: modelId };
   }

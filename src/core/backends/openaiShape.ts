@@ -12,6 +12,7 @@ import type {
   BackendCapabilities,
   BackendKind,
   ChatTarget,
+  ChatTargetInfo,
   FineTuneBackend,
   FineTuneJob,
   Hyperparameters,
@@ -25,6 +26,7 @@ import type {
   UploadedFile,
   UploadRequest,
 } from './types';
+import { parseModelId } from './modelIds';
 import { uploadFile } from './upload';
 
 /** A backend call that failed, already explained for the user. `cause` keeps the SDK error. */
@@ -199,6 +201,73 @@ export abstract class OpenAIShapeBackend implements FineTuneBackend {
     });
   }
 
+  /**
+   * Base models from `GET /models` that this backend's chat can use. Default: all of them (local servers,
+   * gateways and the emulator list only what they serve); OpenAI narrows it to chat models.
+   */
+  protected isChatBaseModel(_id: string): boolean {
+    return true;
+  }
+
+  /** See `FineTuneBackend.chatTargets`: `GET /models`, then the checkpoints of up to 10 recent succeeded jobs. */
+  async chatTargets(signal?: AbortSignal): Promise<ChatTargetInfo[]> {
+    const models = await this.listModels(signal);
+    const jobs = await this.recentSucceededJobs(signal);
+    const baseOf = new Map(jobs.filter((j) => j.fineTunedModel).map((j) => [j.fineTunedModel as string, j]));
+    const out: ChatTargetInfo[] = [];
+    for (const m of models) {
+      const parsed = parseModelId(m.id);
+      if (!m.fineTuned && !this.isChatBaseModel(m.id)) continue;
+      const job = baseOf.get(m.id);
+      out.push({
+        id: m.id,
+        kind: parsed.checkpoint ? 'checkpoint' : m.fineTuned ? 'fine-tuned' : 'base',
+        target: this.chatTarget(m.id),
+        ...optional({ baseModel: job?.baseModel ?? parsed.base, jobId: job?.id, createdAt: m.createdAt || undefined }),
+        ...(m.shutdownDate ? { detail: `shuts down ${m.shutdownDate}` } : {}),
+      });
+    }
+    const seen = new Set(out.map((t) => t.id));
+    for (const job of jobs.slice(0, 10)) {
+      for (const cp of await this.checkpointsOf(job.id, signal)) {
+        if (seen.has(cp.modelId)) continue;
+        seen.add(cp.modelId);
+        const valid = cp.metrics.full_valid_loss ?? cp.metrics.valid_loss;
+        out.push({
+          id: cp.modelId,
+          kind: 'checkpoint',
+          target: this.chatTarget(cp.modelId),
+          baseModel: job.baseModel,
+          jobId: job.id,
+          ...(cp.createdAt ? { createdAt: cp.createdAt } : {}),
+          detail: `step ${cp.step}${valid !== undefined ? ` · valid loss ${valid.toFixed(3)}` : ''}`,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Succeeded jobs with a model, newest first; none when the server has no fine-tuning API. */
+  private async recentSucceededJobs(signal?: AbortSignal): Promise<FineTuneJob[]> {
+    try {
+      const page = await this.listJobs({ limit: 20, signal });
+      return page.data.filter((j) => j.status === 'succeeded' && j.fineTunedModel);
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      return [];
+    }
+  }
+
+  private async checkpointsOf(jobId: string, signal?: AbortSignal): Promise<JobCheckpoint[]> {
+    if (!this.capabilities.checkpoints) return [];
+    try {
+      return [...(await this.listCheckpoints(jobId, { limit: 10, signal })).data];
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      return [];
+    }
+  }
+
   /** Raw model list entries (for catalog fields such as Azure `capabilities.fine_tune`). */
   protected async rawModels(signal?: AbortSignal): Promise<unknown[] | undefined> {
     try {
@@ -210,4 +279,9 @@ export abstract class OpenAIShapeBackend implements FineTuneBackend {
       return undefined;
     }
   }
+}
+
+/** The defined fields of `o` only (keeps `exactOptionalPropertyTypes`-style objects free of `undefined`). */
+function optional<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -24,6 +24,7 @@ import type {
   AccountModel,
   BackendCapabilities,
   ChatTarget,
+  ChatTargetInfo,
   FineTuneBackend,
   FineTuneJob,
   JobCheckpoint,
@@ -262,7 +263,43 @@ export class TogetherBackend implements FineTuneBackend {
   }
 
   /**
-   * How to chat with `modelId` on Together (the one place this decision is made, so it can become `chatTargets()`):
+   * What chat can offer on Together: the account's succeeded fine-tunes (from the job list, newest first, each with
+   * `chatTarget`'s verdict: serverless LoRA answers, anything else needs a dedicated endpoint) and the chat models
+   * `GET /models` lists (`type: "chat"` where Together says the type). Checkpoints are not served by name.
+   */
+  async chatTargets(signal?: AbortSignal): Promise<ChatTargetInfo[]> {
+    let jobs: FineTuneJob[] = [];
+    try {
+      jobs = [...(await this.listJobs({ limit: 20, signal })).data];
+    } catch (err) {
+      if (signal?.aborted) throw err;
+    }
+    const out: ChatTargetInfo[] = [];
+    const seen = new Set<string>();
+    for (const job of jobs) {
+      if (job.status !== 'succeeded' || !job.fineTunedModel || seen.has(job.fineTunedModel)) continue;
+      seen.add(job.fineTunedModel);
+      out.push({
+        id: job.fineTunedModel,
+        kind: 'fine-tuned',
+        target: this.chatTarget(job.fineTunedModel),
+        baseModel: job.baseModel,
+        jobId: job.id,
+        createdAt: job.finishedAt ?? job.createdAt,
+      });
+    }
+    for (const m of await this.listModels(signal)) {
+      if (seen.has(m.id)) continue;
+      const type = (m.raw as { type?: unknown }).type;
+      if (!m.fineTuned && typeof type === 'string' && type !== 'chat') continue;
+      seen.add(m.id);
+      out.push({ id: m.id, kind: m.fineTuned ? 'fine-tuned' : 'base', target: this.chatTarget(m.id), ...(m.createdAt ? { createdAt: m.createdAt } : {}) });
+    }
+    return out;
+  }
+
+  /**
+   * How to chat with `modelId` on Together (the one place this decision is made):
    * base models and serverless LoRA fine-tunes answer by name; anything else needs a dedicated endpoint first.
    */
   chatTarget(modelId: string): ChatTarget {

@@ -192,9 +192,46 @@ export interface UploadCache {
   delete(key: string): Promise<void> | void;
 }
 
-/** How to chat with a fine-tuned model or checkpoint on this backend. */
+/**
+ * How to chat with a fine-tuned model or checkpoint on this backend.
+ * - `ok: true`: send `model` as the chat request's `model` field (an Azure deployment name, a dedicated
+ *   endpoint's model name, or the ID itself); `note` says how it is addressed, when that is not the ID.
+ * - `ok: false`: the model exists but does not answer chat requests yet; `message` tells the user what to do
+ *   (deploy it, start a dedicated endpoint, …). Nothing billed is ever started on the user's behalf.
+ */
 export type ChatTarget =
-  { readonly ok: true; readonly model: string; readonly note?: string } | { readonly ok: false; readonly reason: 'needs-deployment'; readonly message: string };
+  | { readonly ok: true; readonly model: string; readonly note?: string }
+  | { readonly ok: false; readonly reason: ChatUnavailableReason; readonly message: string };
+
+/**
+ * Why a listed model cannot be chatted with yet:
+ * - `needs-deployment`: the provider serves fine-tunes only through a user-created deployment (Azure).
+ * - `needs-endpoint`: the provider serves it only on a dedicated endpoint the user must start (Together, Fireworks…).
+ */
+export type ChatUnavailableReason = 'needs-deployment' | 'needs-endpoint';
+
+/** What a chat target is, for the picker's grouping: a base model, a fine-tuned model, or one checkpoint of a job. */
+export type ChatTargetKind = 'base' | 'fine-tuned' | 'checkpoint';
+
+/**
+ * One thing the chat picker can offer on this backend (from `FineTuneBackend.chatTargets`). The backend decides
+ * what can be chatted with and under which ID, so the chat never guesses from ID shapes.
+ */
+export interface ChatTargetInfo {
+  /** The ID shown in the picker and remembered as the selection: the model or checkpoint ID as the provider names it. */
+  readonly id: string;
+  readonly kind: ChatTargetKind;
+  /** Whether it answers now, and under which `model` name; or why not. Same as `chatTarget(id)`. */
+  readonly target: ChatTarget;
+  /** For fine-tuned models and checkpoints: the base model it was trained from, when known (job or ID). */
+  readonly baseModel?: string;
+  /** The fine-tuning job that produced it, when known. */
+  readonly jobId?: string;
+  /** ms since epoch, when known (newest fine-tune first is the picker's default choice). */
+  readonly createdAt?: number;
+  /** Short extra facts for the picker, e.g. "step 12 · valid loss 0.812" or "shuts down 2027-01-14". */
+  readonly detail?: string;
+}
 
 export interface FineTuneBackend {
   readonly kind: BackendKind;
@@ -229,5 +266,14 @@ export interface FineTuneBackend {
   estimatePrice?(spec: JobCreateSpec, signal?: AbortSignal): Promise<{ usd: number; allowed: boolean; trainTokens?: number }>;
   /** Deletes an uploaded file (an upload whose job could not be created). */
   deleteFile?(fileId: string): Promise<void>;
+  /** How to address one model or checkpoint in a chat request (see `ChatTarget`). */
   chatTarget(modelId: string): ChatTarget;
+  /**
+   * Everything the chat picker can offer: chat-capable base models the server lists, the account's fine-tuned
+   * models and the checkpoints of recent succeeded jobs, each with the ID to send (`target`). Fine-tuned models a
+   * backend lists but cannot serve yet are included with `target.ok === false`, so the picker can explain why.
+   * Endpoints the server lacks (no fine-tuning API, no checkpoints) yield fewer entries, never an error; only a
+   * failure to list models at all rejects (with a `BackendError`).
+   */
+  chatTargets(signal?: AbortSignal): Promise<ChatTargetInfo[]>;
 }

@@ -1,5 +1,5 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { AssistantTurn, CompareSide, CompareTurn, Conversation, Reply, Turn, UserTurn } from './types';
+import { AssistantTurn, ComparePick, CompareSide, CompareTurn, Conversation, Reply, Turn, UserTurn } from './types';
 
 export function newId(prefix: string): string {
   return `${prefix}_${globalThis.crypto.randomUUID().replace(/-/g, '').slice(0, 16)}`;
@@ -90,4 +90,9 @@ export function toMarkdown(conv: Conversation): string {
     }
   }
   return lines.join('\n');
+}
+
+/** Record the user's pick on a compare turn (pure). */
+export function recordPick(turn: CompareTurn, pick: ComparePick, at = Date.now()): CompareTurn {
+  return { ...turn, pick, pickedAt: at };
 }

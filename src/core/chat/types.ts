@@ -136,3 +136,8 @@ export function titleFromPrompt(text: string): string {
   if (!line) return 'New conversation';
   return line.length > 60 ? `${line.slice(0, 57).trimEnd()}…` : line;
 }
+
+/** Stopped, cut at max tokens, failed or interrupted: not a whole answer, so never training data unless edited. */
+export function isPartialReply(r: Pick<Reply, 'status' | 'finishReason'>): boolean {
+  return r.status !== 'done' || r.finishReason === 'length';
+}

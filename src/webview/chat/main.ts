@@ -82,6 +82,7 @@ function onMessage(m: ToChatWebview): void {
       for (const x of s.streams) streams.add(x.requestId);
       toolbar.setModels(s.models);
       toolbar.setSettings(s);
+      transcript.setEmptyHint(s);
       transcript.load(s.conversation);
       history.set(s.conversations, s.conversation?.id);
       setStreams();
@@ -111,6 +112,7 @@ function onMessage(m: ToChatWebview): void {
       break;
     case 'chat/settings':
       toolbar.setSettings(m);
+      transcript.setEmptyHint(m);
       break;
     case 'chat/models':
       toolbar.setModels(m.models);

@@ -1,4 +1,5 @@
 import { DeltaBatcher, FlushScheduler } from '../../core/chat/deltaBatcher';
+import { isPartialReply } from '../../core/chat/types';
 import type { CompareSide, Reply } from '../../shared/protocol';
 import { h, icon, iconButton, textButton } from './dom';
 import { IncrementalMarkdown } from './incremental';
@@ -183,6 +184,8 @@ export class ReplyView {
 
     const hasText = r.text.trim().length > 0;
     const added = r.addedToDataset !== undefined;
+    // A stopped, cut or failed reply is partial: it becomes training data only after the user edits it.
+    const partial = isPartialReply(r);
     this.actions.replaceChildren(
       ...(streaming
         ? [textButton('Stop', 'stop', {}, 'debug-stop')]
@@ -197,18 +200,24 @@ export class ReplyView {
             }),
             added
               ? h('span', { class: 'added-badge', title: `Example ${r.addedToDataset?.id}` }, icon('pass-filled'), ' In training set')
-              : textButton(
-                  'Add to Training Set',
-                  'add-to-dataset',
-                  {
-                    disabled: !hasText,
-                    title: this.deps.datasetAvailable()
-                      ? 'Add this prompt and reply as a training example'
-                      : 'The dataset feature is not available in this build',
-                  },
-                  'add',
-                ),
-            added ? null : iconButton('edit', 'Edit, then Add to Training Set', 'edit-add', { disabled: !hasText }),
+              : partial
+                ? null
+                : textButton(
+                    'Add to Training Set',
+                    'add-to-dataset',
+                    {
+                      disabled: !hasText,
+                      title: this.deps.datasetAvailable()
+                        ? 'Add this prompt and reply as a training example'
+                        : 'The dataset feature is not available in this build',
+                    },
+                    'add',
+                  ),
+            added
+              ? null
+              : iconButton('edit', partial ? 'This reply is incomplete: edit it, then Add to Training Set' : 'Edit, then Add to Training Set', 'edit-add', {
+                  disabled: !hasText,
+                }),
           ].filter((x): x is HTMLElement => x !== null)),
     );
   }

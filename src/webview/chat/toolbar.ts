@@ -100,7 +100,8 @@ function promptSelect(label: string, choice: PromptChoice, presets: readonly Pro
   const sel = h('select', { class: 'prompt-select', 'aria-label': label, title: label });
   const opt = (value: string, text: string): HTMLOptionElement => h('option', { value, text });
   sel.append(
-    opt('bound', active.source === 'bound' || choice.mode === 'bound' ? `Trained prompt (bound to the model)` : 'Trained prompt (bound to the model)'),
+    // Says what the chip says: a model without a trained prompt sends none.
+    opt('bound', choice.mode === 'bound' && active.source !== 'bound' ? 'No trained prompt for this model' : 'Trained prompt (bound to the model)'),
     ...(presets.length ? [h('optgroup', { label: 'Presets' }, ...presets.map((p) => opt(`preset:${p.id}`, p.name)))] : []),
     opt('custom', 'Custom…'),
     opt('none', 'No system prompt'),

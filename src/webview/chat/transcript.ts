@@ -1,6 +1,8 @@
-import type { CompareSide, CompareTurn, Conversation, Turn, UserTurn } from '../../shared/protocol';
+import type { CompareSide, CompareTurn, Conversation, SettingsPayload, Turn, UserTurn } from '../../shared/protocol';
 import { h, icon, iconButton, textButton } from './dom';
 import { RenderDeps, ReplyView } from './replyView';
+
+const EMPTY_NO_MODEL = 'Pick a model above: a fine-tuned one applies the system prompt it was trained with.';
 
 interface TurnView {
   turn: Turn;
@@ -16,6 +18,7 @@ interface TurnView {
 export class Transcript {
   readonly el: HTMLElement;
   private readonly empty: HTMLElement;
+  private readonly emptyHint = h('p', { class: 'empty-hint', text: EMPTY_NO_MODEL });
   private conversationId: string | undefined;
   private views: TurnView[] = [];
   private readonly byId = new Map<string, TurnView>();
@@ -27,14 +30,24 @@ export class Transcript {
       'div',
       { class: 'empty-state' },
       h('div', { class: 'empty-title' }, icon('comment-discussion'), ' Talk to your model'),
-      h('p', {
-        text: 'Pick a fine-tuned model above: the system prompt it was trained with is applied automatically. Enter sends, Shift+Enter adds a line, Esc stops, ↑ edits your last message.',
-      }),
+      this.emptyHint,
+      h('p', { class: 'empty-keys', text: 'Enter sends, Shift+Enter adds a line, Esc stops, ↑ edits your last message.' }),
     );
     this.el = h('div', { class: 'transcript', role: 'log', 'aria-label': 'Conversation', 'aria-live': 'off' }, this.empty);
     this.el.addEventListener('scroll', () => {
       this.stickToBottom = this.el.scrollHeight - this.el.scrollTop - this.el.clientHeight < 40;
     });
+  }
+
+  /** The empty state names the model a first question goes to (and why it was chosen), or asks for one. */
+  setEmptyHint(p: SettingsPayload): void {
+    const model = p.settings.model;
+    if (!model) {
+      this.emptyHint.textContent = EMPTY_NO_MODEL;
+      return;
+    }
+    const prompt = p.activePrompt.source === 'bound' ? ' The system prompt it was trained with is applied.' : '';
+    this.emptyHint.textContent = `${p.modelNote ?? `Chatting with ${model}.`}${prompt} Change the model in the picker above.`;
   }
 
   get id(): string | undefined {
@@ -199,7 +212,7 @@ export class Transcript {
           h('span', { class: 'compare-label' }, icon('split-horizontal'), ' compare'),
         ),
         userText(turn.prompt),
-        h('div', { class: 'compare-grid' }, colWrap('A', a), colWrap('B', b)),
+        ...compareColumns(turn, a, b),
         h('div', { class: 'compare-pick', role: 'group', 'aria-label': 'Which reply is better?' }),
       );
       this.renderPick(el, turn);
@@ -254,6 +267,35 @@ function userText(text: string): HTMLElement {
   return h('div', { class: 'user-text', text });
 }
 
-function colWrap(label: string, r: ReplyView): HTMLElement {
-  return h('div', { class: 'compare-col' }, h('div', { class: 'col-label', text: label }), r.el);
+function colWrap(label: string, model: string, r: ReplyView): HTMLElement {
+  return h(
+    'div',
+    { class: 'compare-col', 'data-side': label.toLowerCase() },
+    h('div', { class: 'col-label', text: `${label} · ${model}`, title: model }),
+    r.el,
+  );
+}
+
+/**
+ * Columns A and B side by side; in a narrow view (chat.css, under 420 px) one at a time, chosen with the A/B tabs
+ * above them (the tabs are hidden when both columns fit).
+ */
+function compareColumns(turn: CompareTurn, a: ReplyView, b: ReplyView): HTMLElement[] {
+  const grid = h('div', { class: 'compare-grid', 'data-show': 'a' }, colWrap('A', turn.a.setup.model, a), colWrap('B', turn.b.setup.model, b));
+  const tabs = h('div', { class: 'compare-tabs', role: 'tablist', 'aria-label': 'Show reply' });
+  const tab = (side: 'a' | 'b'): HTMLButtonElement => {
+    const model = side === 'a' ? turn.a.setup.model : turn.b.setup.model;
+    // The dated suffix is dropped so the name fits a narrow tab; the full ID is the tooltip.
+    const short = model.replace(/-\d{4}-\d{2}-\d{2}(?=$|:)/, '');
+    const btn = h('button', { type: 'button', class: 'compare-tab', role: 'tab', 'data-side': side, title: model }, `${side.toUpperCase()} · ${short}`);
+    btn.addEventListener('click', () => {
+      grid.dataset.show = side;
+      for (const t of tabs.querySelectorAll('.compare-tab')) t.setAttribute('aria-selected', String((t as HTMLElement).dataset.side === side));
+    });
+    return btn;
+  };
+  tabs.append(tab('a'), tab('b'));
+  tabs.firstElementChild?.setAttribute('aria-selected', 'true');
+  tabs.lastElementChild?.setAttribute('aria-selected', 'false');
+  return [tabs, grid];
 }

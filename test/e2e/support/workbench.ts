@@ -55,18 +55,31 @@ export async function openWorkbench(opts: { url?: string; timeoutMs?: number } =
 
 /** An activity bar entry by its label ("Socratune", "Explorer", …). */
 export function activityBarItem(page: Page, label: string): Locator {
-  return page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${label}"]`).first();
+  // Exactly `label`, or `label` followed by its keybinding ("Explorer (Ctrl+Shift+E)"): "Socratune" must not match "Socratune Chat".
+  return page.locator(`.part.activitybar .action-item a.action-label:is([aria-label="${label}"], [aria-label^="${label} ("])`).first();
 }
 
-/** Opens the Socratune view container from the activity bar (no-op if it is already showing). */
-export async function openSocratune(page: Page): Promise<Locator> {
+/** Opens the Socratune view container (Fine-tune Jobs, Models) from the activity bar (no-op if it is already showing). */
+export function openSocratune(page: Page): Promise<Locator> {
+  return openContainer(page, 'Socratune', /^Socratune$/i);
+}
+
+/**
+ * Opens the chat's own view container ("Socratune Chat") from the activity bar and returns the side bar; the chat
+ * webview then fills it (`webviewFrame(page)`).
+ */
+export function openChat(page: Page): Promise<Locator> {
+  return openContainer(page, 'Socratune Chat', /^Socratune Chat/i);
+}
+
+async function openContainer(page: Page, label: string, heading: RegExp): Promise<Locator> {
   const sidebar = page.locator('.part.sidebar');
-  const title = sidebar.locator('.composite.title h2', { hasText: /^Socratune$/i });
+  const title = sidebar.locator('.composite.title h2', { hasText: heading });
   // The activity bar entry toggles the side bar. In a window that is still restoring its layout (just opened or
   // reloaded) a click can open the container just before the restored layout hides the side bar again, or
   // close one being restored: click again until the container shows.
   for (let attempt = 1; !(await title.isVisible().catch(() => false)); attempt++) {
-    await activityBarItem(page, 'Socratune').click();
+    await activityBarItem(page, label).click();
     try {
       await title.waitFor({ timeout: 5_000 });
     } catch (err) {
@@ -76,7 +89,7 @@ export async function openSocratune(page: Page): Promise<Locator> {
   return sidebar;
 }
 
-/** A view pane in the side bar by its title ("Chat", "Fine-tune Jobs", "Models"). */
+/** A view pane in the side bar by its title ("Fine-tune Jobs", "Models"). */
 export function viewPane(page: Page, title: string): Locator {
   return page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^${escapeRe(title)}$`, 'i') }) });
 }
@@ -177,4 +190,21 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Sets the side bar's width by dragging its sash (VS Code has no setting for it), e.g. 300 px to check a narrow
+ * layout. Returns the width reached.
+ */
+export async function setSidebarWidth(page: Page, width: number): Promise<number> {
+  const sidebar = page.locator('.part.sidebar');
+  const box = await sidebar.boundingBox();
+  if (!box) throw new Error('the side bar is not showing');
+  const x = box.x + box.width;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x - 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 8 });
+  await page.mouse.up();
+  return (await sidebar.boundingBox())?.width ?? 0;
 }

@@ -25,7 +25,7 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
   before(async function () {
     api = await activateSocratune();
     await useEmulatorBackend(api);
-    sub = api.chat.session.onDidPost((m) => posted.push(m));
+    sub = api.chat.observe((m) => posted.push(m));
     await vscode.commands.executeCommand('socratune.chat.focus');
     await waitFor('the chat webview to resolve', () => api.chat.isResolved);
     await waitFor('the webview to say chat/ready (snapshot posted)', () => posted.some((m) => m.type === 'chat/state'), 20_000);
@@ -35,7 +35,7 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
 
   after(async () => {
     sub?.dispose();
-    api.chat.session.streams.testHeaders = undefined;
+    api.chat.setRequestHeaders(undefined);
     await api.chat.session.streams.whenIdle();
     for (const k of ['provider', 'baseUrl']) await config().update(k, undefined, vscode.ConfigurationTarget.Workspace);
     if (dsUri) {
@@ -70,7 +70,7 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
   });
 
   it('stops mid-stream: the partial reply is kept and marked stopped', async () => {
-    api.chat.session.streams.testHeaders = { 'x-emulator-fault': 'tps=15' };
+    api.chat.setRequestHeaders({ 'x-emulator-fault': 'tps=15' });
     const from = posted.length;
     await sim({ type: 'chat/send', text: 'Tell me about patience, at length.' });
     await waitFor('a first delta', () => posted.slice(from).some((m) => m.type === 'chat/delta'));
@@ -83,7 +83,7 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
   });
 
   it('stops before the first token', async () => {
-    api.chat.session.streams.testHeaders = { 'x-emulator-fault': 'latency=20000' };
+    api.chat.setRequestHeaders({ 'x-emulator-fault': 'latency=20000' });
     const from = posted.length;
     await sim({ type: 'chat/send', text: 'Are you there?' });
     await waitFor('the stream to start', () => posted.slice(from).some((m) => m.type === 'chat/streamStart'));
@@ -94,14 +94,14 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
   });
 
   it('shows a 5xx inline with the partial reply rule, and Retry succeeds', async () => {
-    api.chat.session.streams.testHeaders = { 'x-emulator-fault': '503' };
+    api.chat.setRequestHeaders({ 'x-emulator-fault': '503' });
     await sim({ type: 'chat/send', text: 'What is courage?' });
     await idle();
     const failed = lastReply();
     assert.equal(failed.status, 'error');
     assert.equal(failed.error?.kind, 'server');
     assert.match(failed.error?.message ?? '', /503/);
-    api.chat.session.streams.testHeaders = undefined;
+    api.chat.setRequestHeaders(undefined);
     await sim({ type: 'chat/retry', turnId: last().id });
     await idle();
     assert.equal(lastReply().status, 'done');
@@ -109,10 +109,10 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
   });
 
   it('a 429 shows the wait from retry-after inline', async () => {
-    api.chat.session.streams.testHeaders = { 'x-emulator-fault': '429;retry-after=12' };
+    api.chat.setRequestHeaders({ 'x-emulator-fault': '429;retry-after=12' });
     await sim({ type: 'chat/send', text: 'Too fast?' });
     await idle();
-    api.chat.session.streams.testHeaders = undefined;
+    api.chat.setRequestHeaders(undefined);
     const r = lastReply();
     assert.equal(r.error?.kind, 'rate-limit');
     assert.equal(r.error?.retryAfterMs, 12_000);
@@ -208,7 +208,7 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
   });
 
   it('re-created mid-stream: the snapshot carries the text so far, later deltas continue from its offset', async () => {
-    api.chat.session.streams.testHeaders = { 'x-emulator-fault': 'tps=25' };
+    api.chat.setRequestHeaders({ 'x-emulator-fault': 'tps=25' });
     try {
       const from = posted.length;
       await sim({ type: 'chat/send', text: 'Say something long and slow.' });
@@ -240,12 +240,12 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
       assert.equal(lastReply().status, 'done');
       assert.equal(text, lastReply().text);
     } finally {
-      api.chat.session.streams.testHeaders = undefined;
+      api.chat.setRequestHeaders(undefined);
     }
   });
 
   it('a reply keeps streaming into its conversation while another one is open, and shows when it is reopened', async () => {
-    api.chat.session.streams.testHeaders = { 'x-emulator-fault': 'tps=25' };
+    api.chat.setRequestHeaders({ 'x-emulator-fault': 'tps=25' });
     try {
       const id = conv().id;
       await sim({ type: 'chat/send', text: 'Keep going while I look elsewhere.' });
@@ -258,7 +258,7 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
       assert.equal(lastReply().status, 'done', 'the reopened conversation shows the finished reply');
       assert.ok(lastReply().text.length > 0);
     } finally {
-      api.chat.session.streams.testHeaders = undefined;
+      api.chat.setRequestHeaders(undefined);
     }
   });
 
@@ -379,6 +379,32 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
       const active = api.chat.session.settings.payload().activePrompt;
       assert.equal(active.source, 'bound');
       assert.equal(active.text, 'Answer as my journal.');
+
+      // Issue 15: a fresh window (nothing picked yet) starts with the newest fine-tune and its bound prompt, says so,
+      // and a first question is answered instead of "Pick a model first".
+      const stored = api.services.context.workspaceState.get('socratune.chat.settings');
+      try {
+        await api.services.context.workspaceState.update('socratune.chat.settings', undefined);
+        assert.equal(api.chat.session.settings.settings.model, ft);
+        const payload = api.chat.session.settings.payload();
+        assert.match(payload.modelNote ?? '', /newest fine-tuned model, with the system prompt it was trained with/);
+        assert.equal(payload.activePrompt.source, 'bound');
+        await sim({ type: 'conversation/new' });
+        await sim({ type: 'chat/send', text: 'q3' });
+        await idle();
+        const r = lastReply();
+        assert.equal(r.status, 'done', JSON.stringify(r.error));
+        assert.equal(r.setup.model, ft);
+        assert.equal(r.setup.systemPrompt, 'Answer as my journal.');
+        // Compare: column B starts at A's base model, with the prompt its chip shows (a base model has none bound).
+        await sim({ type: 'chat/setCompare', enabled: true });
+        const s2 = api.chat.session.settings.payload();
+        assert.equal(s2.settings.compare.model, BASE);
+        assert.equal(s2.activePromptB.source, 'none');
+        await sim({ type: 'chat/setCompare', enabled: false });
+      } finally {
+        await api.services.context.workspaceState.update('socratune.chat.settings', stored);
+      }
     } finally {
       await api.services.modelPrompts.set(ft, undefined);
       await sim({ type: 'chat/setModel', model: BASE });

@@ -35,7 +35,7 @@ describe('chat with a local server that needs no API key (real VS Code, emulator
     }
     saved.chat = api.chat.session.settings.settings;
     saved.conversationId = api.chat.session.current?.id;
-    sub = api.chat.session.onDidPost((m) => posted.push(m));
+    sub = api.chat.observe((m) => posted.push(m));
     await vscode.commands.executeCommand('socratune.chat.focus');
     await waitFor('the chat webview to resolve', () => api.chat.isResolved);
     await config().update('provider', 'openai-compatible', vscode.ConfigurationTarget.Workspace);

@@ -103,6 +103,16 @@ describe('Azure OpenAI v1 backend', function () {
     assert.equal(mapped.ok && mapped.model, 'journal-mentor');
   });
 
+  it('lists chat targets whose Azure fine-tunes name their deployment, or say why they cannot answer yet', async () => {
+    // The emulator lists OpenAI-shaped IDs; an Azure-shaped one is checked through chatTarget, which chatTargets uses for every entry.
+    const targets = await azure().chatTargets();
+    assert.ok(targets.length > 0);
+    for (const t of targets) assert.deepEqual(t.target, azure().chatTarget(t.id), t.id);
+    const ft = 'gpt-4.1-mini-2025-04-14.ft-0123456789abcdef0123456789abcdef';
+    const unmapped = azure().chatTarget(ft);
+    assert.equal(unmapped.ok === false && unmapped.reason, 'needs-deployment');
+  });
+
   it('accepts deployment names of letters, digits, ".", "_" and "-" (empty = no deployment), refuses anything else', () => {
     for (const ok of ['journal-mentor', 'gpt-4.1-mini.ft_v2', '  padded  ', '']) assert.equal(deploymentNameError(ok), undefined, ok);
     for (const bad of ['journal mentor', 'a/b', 'ft:gpt-4.1-mini:org:x:1', 'ünïcode', 'x?api-version=1'])

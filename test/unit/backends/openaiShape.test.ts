@@ -153,6 +153,22 @@ describe('OpenAI-shape backend against the emulator (real SDK over HTTP)', funct
     const models = await b.listModels();
     assert.ok(models.some((m) => m.id === done.fineTunedModel && m.fineTuned));
     assert.deepEqual(b.chatTarget(done.fineTunedModel ?? ''), { ok: true, model: done.fineTunedModel });
+    // The chat picker's list: base models, the fine-tune bound to its job's base, and the job's checkpoints.
+    const targets = await b.chatTargets();
+    const ft = targets.find((t) => t.id === done.fineTunedModel);
+    assert.deepEqual(ft && { kind: ft.kind, target: ft.target, baseModel: ft.baseModel, jobId: ft.jobId }, {
+      kind: 'fine-tuned',
+      target: { ok: true, model: done.fineTunedModel },
+      baseModel: 'gpt-4.1-mini-2025-04-14',
+      jobId: job.id,
+    });
+    for (const c of cps.data) {
+      const t = targets.find((x) => x.id === c.modelId);
+      assert.equal(t?.kind, 'checkpoint', c.modelId);
+      assert.equal(t?.baseModel, 'gpt-4.1-mini-2025-04-14');
+      assert.match(t?.detail ?? '', new RegExp(`^step ${c.step}`));
+    }
+    assert.ok(targets.some((t) => t.kind === 'base' && t.id === 'gpt-4.1-mini-2025-04-14' && t.target.ok));
   });
 
   it('cancels, pauses and resumes', async () => {
