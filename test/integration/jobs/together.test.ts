@@ -112,4 +112,23 @@ describe('Together AI backend in VS Code (emulator --flavor together)', function
     assert.equal(reply.status, 'done', JSON.stringify(reply));
     assert.match(reply.text, /still water shows the sky/);
   });
+
+  it('a wrong Together key gives a clear error node in the Jobs tree, and the emulator key is kept (one key per backend)', async () => {
+    const savedEmulatorKey = await api.services.keys.get('emulator');
+    const emulatorKey = savedEmulatorKey ?? emu.key;
+    await api.services.keys.set('emulator', emulatorKey);
+    await vscode.commands.executeCommand('socratune.setApiKey', { provider: 'together', key: 'wrong-key' });
+    try {
+      const node = await waitFor('the 401 error node', async () => {
+        await api.jobs.store.load();
+        const first = (await api.jobs.tree.getChildren())[0];
+        return first?.kind === 'error' && first.info.kind === 'auth' ? first : undefined;
+      });
+      assert.match(node.kind === 'error' ? node.info.message : '', /key|401/i);
+      assert.equal(await api.services.keys.get('emulator'), emulatorKey, 'switching keys for Together leaves the emulator key alone');
+    } finally {
+      await vscode.commands.executeCommand('socratune.setApiKey', { provider: 'together', key: emu.key });
+      if (savedEmulatorKey === undefined) await api.services.keys.clear('emulator');
+    }
+  });
 });
