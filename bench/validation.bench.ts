@@ -77,6 +77,61 @@ async function timeIt<T>(fn: () => Promise<T>): Promise<{ seconds: number; cpu: 
   return { seconds: (performance.now() - t) / 1000, cpu: (d.user + d.system) / 1e6, value };
 }
 
+/**
+ * The tokenizer's worst case (issue 14): 10 examples whose answers are one unbroken run of N repeated
+ * characters (one BPE piece each), against 10 examples of 80K characters of words. Linear means the
+ * time ratio 150K/40K stays near 150/40 = 3.75 (it was 10.4 before the linear merge: 1.5 / 4.5 / 15.6 s).
+ */
+async function longRuns(validation: ValidationModule, dir: string): Promise<BenchResult[]> {
+  const write = (name: string, answer: (i: number) => string): string => {
+    const file = path.join(dir, `${name}.jsonl`);
+    const lines = Array.from({ length: 10 }, (_, i) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `Question ${i}?` },
+          { role: 'assistant', content: answer(i) },
+        ],
+      }),
+    );
+    writeFileSync(file, lines.join('\n') + '\n');
+    return file;
+  };
+  const words = 'the quick brown fox jumps over the lazy dog and keeps on running ';
+  const time = async (file: string): Promise<number> => {
+    // One run per file, each file's text new to the process: gpt-tokenizer caches the tokens of pieces it has seen.
+    const r = await timeIt(() => validation.validateJsonlFile(file, { model: MODEL, workers: 0, memoize: false }));
+    if (r.value.errors.length || r.value.examples !== 10 || r.value.tokens.total < 10_000) {
+      throw new Error(`long runs: ${path.basename(file)} was not fully counted (${r.value.tokens.total} tokens, ${r.value.errors.length} errors)`);
+    }
+    return r.seconds;
+  };
+  const base = await time(write('words-80k', (i) => words.repeat(Math.ceil(80_000 / words.length)).slice(0, 80_000 - i)));
+  const out: BenchResult[] = [];
+  const secs: Record<number, number> = {};
+  for (const n of [40_000, 80_000, 150_000]) {
+    const chars = { 40_000: 'abcdefghij', 80_000: 'klmnopqrst', 150_000: 'uvwxyzABCD' }[n] ?? 'EFGHIJKLMN';
+    secs[n] = await time(write(`run-${n}`, (i) => chars[i].repeat(n)));
+    console.error(`long runs: 10 × ${n / 1000}K repeated characters ${secs[n].toFixed(2)} s (80K of words: ${base.toFixed(2)} s)`);
+    out.push({
+      name: `validator, 10 examples of ${n / 1000}K repeated characters`,
+      value: round(secs[n]),
+      unit: 's',
+      baseline: round(base),
+      ratio: round(secs[n] / base),
+      notes: 'vs 10 examples of 80K characters of words (one run each, 1 thread, memo off, text new to the tokenizer)',
+    });
+  }
+  out.push({
+    name: 'validator long runs: time 150K / time 40K',
+    value: round(secs[150_000] / secs[40_000]),
+    unit: '×',
+    baseline: 3.75,
+    ratio: round(secs[150_000] / secs[40_000] / 3.75),
+    notes: 'linear growth = 3.75 (the length ratio); quadratic would be ~14',
+  });
+  return out;
+}
+
 export default async function bench(): Promise<BenchResult[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'socratune-bench-validation-'));
   try {
@@ -146,6 +201,7 @@ export default async function bench(): Promise<BenchResult[]> {
       });
     }
     results.push(...cpuRows);
+    results.push(...(await longRuns(validation, dir)));
 
     // Peak memory, each in a fresh plain `node` process (max RSS, worker threads included). Flat memory
     // means: the same peak for a 4× larger file. The baseline runs on the quarter file only (it is slow).

@@ -19,9 +19,14 @@ export class Log implements vscode.Disposable {
     if (value) this.secrets.delete(value);
   }
 
+  /** `text` as the log would write it (registered secrets and key shapes masked). */
+  redacted(text: string): string {
+    return redact(text, this.secrets);
+  }
+
   private clean(message: string, args: unknown[]): string {
     const parts = [message, ...args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : typeof a === 'string' ? a : safeJson(a)))];
-    return redact(parts.join(' '), this.secrets);
+    return this.redacted(parts.join(' '));
   }
 
   trace(message: string, ...args: unknown[]): void {

@@ -102,7 +102,7 @@ export async function appendDurable(file: string, lines: readonly string[]): Pro
 }
 
 /** fsync a folder so a rename or a new file in it survives a power loss (a no-op where unsupported, e.g. Windows). */
-export async function fsyncDir(dir: string): Promise<void> {
+async function fsyncDir(dir: string): Promise<void> {
   let d: fsp.FileHandle | undefined;
   try {
     d = await fsp.open(dir, 'r');

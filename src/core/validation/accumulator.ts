@@ -279,7 +279,7 @@ export function finalize(partials: readonly PartialResult[], ctx: FinalizeContex
   const limit = ctx.model.exampleTokenLimit;
   return {
     accepted: totalErrors === 0,
-    examples,
+    examples: examples - examplesWithErrors,
     errors,
     warnings,
     stats: {

@@ -6,6 +6,7 @@
  * bundled alone to dist/tokenizer.js and loaded on first use by ./loadTokenizer.ts (and by the
  * validation worker threads).
  */
+import { installLinearMerge } from './linearMerge';
 import type { EncodingName } from './types';
 
 export interface TokenCounter {
@@ -36,6 +37,7 @@ async function encoderFor(encoding: EncodingName): Promise<Encoder> {
   if (!enc) {
     enc =
       encoding === 'cl100k_base' ? (await import('gpt-tokenizer/encoding/cl100k_base')).default : (await import('gpt-tokenizer/encoding/o200k_base')).default;
+    installLinearMerge(enc); // long unbroken runs in O(n log n), same tokens (./linearMerge.ts)
     encoders.set(encoding, enc);
   }
   return enc;

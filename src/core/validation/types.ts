@@ -90,6 +90,7 @@ export interface ResolvedModel {
 export interface ValidationResult {
   /** No errors: OpenAI would accept the file. Warnings never block. */
   accepted: boolean;
+  /** Valid examples: non-blank lines without an error (what the status bar and reports show). All non-blank lines, valid or not, are `stats.examples`. */
   examples: number;
   errors: ValidationError[];
   warnings: ValidationWarning[];

@@ -69,7 +69,7 @@ describe('socratune-validate CLI (built bundle)', function () {
       tokens: { total: number; encoding: string };
       estimatedCost: { usd: number; epochs: number; model: string };
     };
-    assert.equal(j.examples, 3);
+    assert.equal(j.examples, 2, 'the invalid line is not counted as an example');
     assert.deepEqual(
       j.errors.map((e) => [e.line, e.code]),
       [

@@ -40,6 +40,19 @@ describe('validation glue helpers', () => {
     assert.equal(statusText('journal', undefined), '$(database) journal');
   });
 
+  it('the status bar counts only valid examples (an invalid line is no example)', async () => {
+    const good = (i: number) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `q${i}` },
+          { role: 'assistant', content: `a${i}` },
+        ],
+      });
+    const r = await validateJsonlText([good(1), 'not json', good(2), '{"messages":[]}', good(3)].join('\n'), { purpose: 'validation' });
+    assert.equal(r.examples, 3);
+    assert.match(statusText('ds', r), /^\$\(database\) ds · 3 examples · /);
+  });
+
   it('builds a report that says what blocks the upload and caps long issue lists', async () => {
     const train = await validateJsonlText([...Array.from({ length: 300 }, () => '{}'), GOOD].join('\n'), { purpose: 'train' });
     const valid = await validateJsonlText([GOOD, GOOD].join('\n'), { purpose: 'validation' });

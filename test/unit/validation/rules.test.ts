@@ -101,7 +101,8 @@ describe('validation issue locations', () => {
         [6, 'data_type'],
       ],
     );
-    assert.equal(r.examples, 6);
+    assert.equal(r.examples, 3, 'only valid examples count as examples');
+    assert.equal(r.stats.examples, 6, 'all non-blank lines, valid or not');
     assert.equal(r.stats.examplesWithErrors, 3);
   });
 });
