@@ -31,6 +31,25 @@ export interface ChatSessionOptions {
 
 type Queued = Exclude<FromChatWebview, { type: 'chat/stop' }>;
 
+/** Settings and conversation-list messages: handled by their own switch, so each switch lists every case it takes. */
+const SETTINGS_OR_CONVERSATION = [
+  'chat/setModel',
+  'chat/setPrompt',
+  'chat/setParams',
+  'chat/setCompare',
+  'chat/savePreset',
+  'chat/deletePreset',
+  'chat/refreshModels',
+  'chat/runCommand',
+  'conversation/new',
+  'conversation/open',
+  'conversation/rename',
+  'conversation/delete',
+  'conversation/export',
+] as const;
+type SettingsOrConversation = Extract<Queued, { type: (typeof SETTINGS_OR_CONVERSATION)[number] }>;
+const isSettingsOrConversation = (m: Queued): m is SettingsOrConversation => (SETTINGS_OR_CONVERSATION as readonly string[]).includes(m.type);
+
 /**
  * The chat's front door, shared by every surface (sidebar view and editor panels show the same conversation):
  * webview messages are handled one at a time in order (Stop jumps the queue) and routed to the unit that owns
@@ -104,6 +123,7 @@ export class ChatSession implements vscode.Disposable {
   }
 
   private async dispatch(m: Queued, from?: ChatSink): Promise<void> {
+    if (isSettingsOrConversation(m)) return this.dispatchSettingsOrConversation(m);
     switch (m.type) {
       case 'chat/ready':
         await this.sendSnapshot(from);
@@ -132,12 +152,10 @@ export class ChatSession implements vscode.Disposable {
         return;
       case 'chat/openLink':
         return openLink(m.href);
-      default:
-        return this.dispatchSettingsOrConversation(m);
     }
   }
 
-  private async dispatchSettingsOrConversation(m: Queued): Promise<void> {
+  private async dispatchSettingsOrConversation(m: SettingsOrConversation): Promise<void> {
     switch (m.type) {
       case 'chat/setModel':
         return this.settings.setModel(m.model.trim(), m.side);
@@ -172,8 +190,6 @@ export class ChatSession implements vscode.Disposable {
       case 'conversation/export':
         await this.exportConversation(m.id);
         return;
-      default:
-        throw new Error(`Unexpected chat message ${m.type}.`);
     }
   }
 

@@ -309,7 +309,7 @@ export class TogetherBackend implements FineTuneBackend {
       return { ok: true, model: modelId, note: 'Together serves this LoRA fine-tune serverless (billed per token).' };
     return {
       ok: false,
-      reason: 'needs-deployment',
+      reason: 'needs-endpoint',
       message:
         `Together serves ${modelId} only through a dedicated endpoint, billed per minute while it runs (even idle). ` +
         `Socratune does not start billed endpoints: create one at https://api.together.ai/models/${modelId} (or \`together endpoints create\`), ` +
