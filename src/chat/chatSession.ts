@@ -22,7 +22,7 @@ const HOST_COMMAND_IDS = {
   openInEditor: 'socratune.openChatInEditor',
 } as const;
 
-export interface ChatSessionOptions {
+interface ChatSessionOptions {
   /** Sees every message posted to the surfaces (SocratuneApi's test seam). */
   readonly tap?: (m: ToChatWebview) => void;
   /** Extra headers on every chat request (SocratuneApi's test seam: emulator fault injection). */
