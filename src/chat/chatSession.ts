@@ -254,6 +254,11 @@ export class ChatSession implements vscode.Disposable {
     return this.exporter.export(cid, target);
   }
 
+  /** What Export Conversation's save dialog proposes for a conversation titled `title`. */
+  exportDialogOptions(title: string): vscode.SaveDialogOptions {
+    return this.exporter.dialogOptions(title);
+  }
+
   private async pushList(): Promise<void> {
     this.out.post({ type: 'chat/conversations', conversations: await this.store.list() });
   }
