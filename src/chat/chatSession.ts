@@ -22,7 +22,7 @@ const HOST_COMMAND_IDS = {
   openInEditor: 'socratune.openChatInEditor',
 } as const;
 
-export interface ChatSessionOptions {
+interface ChatSessionOptions {
   /** Sees every message posted to the surfaces (SocratuneApi's test seam). */
   readonly tap?: (m: ToChatWebview) => void;
   /** Extra headers on every chat request (SocratuneApi's test seam: emulator fault injection). */
@@ -268,6 +268,11 @@ export class ChatSession implements vscode.Disposable {
       return undefined;
     }
     return this.exporter.export(cid, target);
+  }
+
+  /** What Export Conversation's save dialog proposes for a conversation titled `title`. */
+  exportDialogOptions(title: string): vscode.SaveDialogOptions {
+    return this.exporter.dialogOptions(title);
   }
 
   private async pushList(): Promise<void> {

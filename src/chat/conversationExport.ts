@@ -39,7 +39,7 @@ export class ConversationExporter {
   }
 }
 
-export function safeFileName(title: string): string {
+function safeFileName(title: string): string {
   return (
     title
       .replace(/[^\w\- ]+/g, '')

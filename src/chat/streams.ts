@@ -33,7 +33,7 @@ export interface StartOptions {
   readonly onEnd: (outcome: StreamOutcome) => void | Promise<void>;
 }
 
-export interface StreamManagerOptions {
+interface StreamManagerOptions {
   /** Extra headers on every chat request, read per request (injected by SocratuneApi's test seam). */
   readonly requestHeaders?: () => Record<string, string> | undefined;
 }

@@ -332,6 +332,13 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
     assert.match(md, /^# How should I begin a difficult morning\?/, 'the title comes from the first prompt');
     assert.match(md, /How should I end a difficult evening\?/);
     assert.match(md, /## Assistant/);
+    // The save dialog (issue 15): a title naming the conversation, `<title>.md` in the open journal's folder.
+    const journal = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, '2026-journal.md');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(journal));
+    const dialog = api.chat.session.exportDialogOptions('How should I begin a difficult morning?');
+    assert.equal(dialog.title, 'Export Conversation "How should I begin a difficult morning?" as Markdown');
+    assert.equal(dialog.defaultUri?.fsPath, vscode.Uri.joinPath(journal, '..', 'How-should-I-begin-a-difficult-morning.md').fsPath);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await vscode.commands.executeCommand('socratune.newConversation');
     assert.equal(api.chat.session.current, null);
     const list = await api.chat.session.store.list();
