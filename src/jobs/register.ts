@@ -19,8 +19,6 @@ import type { JobsElement, JobsTreeProvider } from './jobsTree';
 import { wireJobsLifecycle } from './lifecycle';
 import type { JobNotifier } from './notifications';
 
-export type { StartFineTuneArgs } from './commands/run';
-
 /** Handles for integration tests (via SocratuneApi.jobs) and for the Models capability. */
 export interface JobsApi {
   readonly view: vscode.TreeView<JobsElement>;

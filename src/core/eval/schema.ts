@@ -87,7 +87,6 @@ export const RatingLineSchema = v.variant('op', [
 ]);
 
 export type SystemPrompt = v.InferOutput<typeof SystemPromptSchema>;
-export type Price = v.InferOutput<typeof PriceSchema>;
 export type Contestant = v.InferOutput<typeof ContestantSchema>;
 export type Question = v.InferOutput<typeof QuestionSchema>;
 export type EvalPlan = v.InferOutput<typeof PlanSchema>;
