@@ -101,8 +101,6 @@ export function registerChat(s: Services): ChatHandles {
         await focus();
       },
     }),
-    // The walkthrough's "Chat with your mentor" step completes on this key (package.json completionEvents).
-    provider.onDidResolve(() => void vscode.commands.executeCommand('setContext', 'socratune.chatOpened', true)),
     models,
     dataset,
     settings,

@@ -234,9 +234,11 @@ export class JobsController implements vscode.Disposable {
 
   /** The webview panel serializer's half: VS Code restored the Training Curves tab after a reload. */
   async restoreCurves(panel: vscode.WebviewPanel): Promise<void> {
-    if (!this.store.loaded) await this.store.load();
-    const ids = this.s.context.workspaceState.get<string[]>(CURVES_STATE_KEY, []).filter((id) => this.store.job(id));
+    // Not filtered by the store: right after a reload the backend may not be ready (the key arrives a moment later);
+    // the panel draws each job once the store knows it.
+    const ids = this.s.context.workspaceState.get<string[]>(CURVES_STATE_KEY, []).filter((id) => typeof id === 'string');
     await this.showCurves(ids, panel);
+    if (!this.store.loaded) await this.store.load();
   }
 
   /** One job for a palette command: no question when there is only one; the current job first otherwise. */
