@@ -43,6 +43,22 @@ export interface PartialResult {
   totalTokens: number;
   billable: number;
   assistantTokens: number;
+  /** [hash of the line's text, local line] of each example that parsed, for exact duplicates across partials. */
+  keys: [number, number][];
+}
+
+/** A fast 53-bit string hash (cyrb53): exact-duplicate detection without keeping the lines. */
+function hash53(s: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 export class Accumulator {
@@ -62,6 +78,7 @@ export class Accumulator {
   private overLimit = 0;
   private billable = 0;
   private readonly ruleIssues: RuleIssue[] = [];
+  private readonly keys: [number, number][] = [];
   private readonly count: ((s: string) => number) | undefined;
 
   constructor(private readonly opts: AccumulatorOptions) {
@@ -132,6 +149,7 @@ export class Accumulator {
       }));
       return;
     }
+    this.keys.push([hash53(text.trim()), lineNo]);
     const issues = this.ruleIssues;
     issues.length = 0;
     const facts = checkExample(value, issues);
@@ -184,6 +202,7 @@ export class Accumulator {
       totalTokens: this.tokens.total,
       billable: this.billable,
       assistantTokens: this.assistant.total,
+      keys: this.keys,
     };
   }
 }
@@ -219,8 +238,21 @@ export function finalize(partials: readonly PartialResult[], ctx: FinalizeContex
   let billable = 0;
   let assistantTokens = 0;
   let totalTokens = 0;
+  const firstLine = new Map<number, number>();
+  const duplicates: ValidationWarning[] = [];
   for (const p of partials) {
     const offset = lines;
+    for (const [key, local] of p.keys) {
+      const line = local + offset;
+      const first = firstLine.get(key);
+      if (first === undefined) firstLine.set(key, line);
+      else
+        duplicates.push({
+          line,
+          code: 'duplicate_example',
+          message: `Line ${line} is an exact duplicate of line ${first}: the same example twice weighs it double in training.`,
+        });
+    }
     for (const e of p.errors) if (errors.length < ctx.maxIssues) errors.push({ ...e, line: e.line + offset });
     for (const w of p.warnings) if (warnings.length < ctx.maxIssues) warnings.push({ ...w, line: w.line + offset });
     for (const [k, v] of Object.entries(p.errorCounts)) errorCounts[k] = (errorCounts[k] ?? 0) + v;
@@ -238,6 +270,13 @@ export function finalize(partials: readonly PartialResult[], ctx: FinalizeContex
     billable += p.billable;
     assistantTokens += p.assistantTokens;
     totalTokens += p.totalTokens;
+  }
+  if (duplicates.length) {
+    // Exact duplicates are known only once every partial is in: merged into the line-ordered warnings.
+    warningCounts.duplicate_example = duplicates.length;
+    const merged = [...warnings, ...duplicates].sort((a, b) => a.line - b.line);
+    warnings.length = 0;
+    warnings.push(...merged.slice(0, ctx.maxIssues));
   }
   const fileError = (code: ErrorCode, message: string): void => {
     errorCounts[code] = (errorCounts[code] ?? 0) + 1;

@@ -40,6 +40,7 @@ export const WARNING_CODES = {
   possible_special_token: 'Content contains something that looks like a special token (<|...|>).',
   missing_system_message: 'Some examples have no system message.',
   missing_user_message: 'Some examples have no user message.',
+  duplicate_example: 'The same example appears more than once (it weighs double in training).',
   few_examples: 'Fewer than 50 examples: OpenAI sees clear improvements from 50–100 well-crafted examples.',
   unknown_model: 'The base model is not in the price/limit table; encoding, limit and cost are guesses.',
   issues_truncated: 'More issues than the report keeps; counts per code are complete.',

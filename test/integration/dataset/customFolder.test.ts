@@ -82,4 +82,15 @@ describe('dataset: custom socratune.dataset.folder is honoured everywhere', func
     const bound = await api.jobs.prompts.promptForJob(job);
     assert.deepEqual(bound, { systemPrompt: PROMPT, datasetName: 'custom-journal' });
   });
+
+  it('services.datasets.add writes there, and findDuplicate finds exactly that prompt and answer again', async () => {
+    const ex = { user: 'What is the custom folder for?', assistant: 'For datasets kept where I choose, not in .socratune.' };
+    const added = await api.services.datasets.add({ ...ex, origin: 'chat', datasetFolder: folder() });
+    assert.ok(added);
+    assert.equal(added.datasetName, 'custom-journal');
+    assert.equal(added.line, 13);
+    const dup = await api.services.datasets.findDuplicate({ ...ex, datasetFolder: folder() });
+    assert.deepEqual(dup && [dup.kind, dup.split, dup.line, dup.id], ['exact', 'train', 13, added.id]);
+    assert.equal(await api.services.datasets.findDuplicate({ user: 'Another question?', assistant: ex.assistant, datasetFolder: folder() }), undefined);
+  });
 });

@@ -57,4 +57,20 @@ describe('validation speaks plainly (real VS Code)', function () {
       'not listed a second time',
     );
   });
+
+  it('Validate Dataset flags an exact duplicate with both line numbers (issue 15 #3)', async () => {
+    const lines = Array.from({ length: 12 }, (_, i) => good(i));
+    lines.push(good(4));
+    await writeFile(path.join(folder(), 'train.jsonl'), lines.join('\n') + '\n');
+    const r = await vscode.commands.executeCommand<{ accepted: boolean; report: { files: { warnings: { line: number; code: string; message: string }[] }[] } }>(
+      'socratune.validateDataset',
+      { uri: vscode.Uri.file(folder()), report: false },
+    );
+    assert.equal(r.accepted, true, 'a duplicate is a warning, not a blocking error');
+    const dups = r.report.files[0].warnings.filter((w) => w.code === 'duplicate_example');
+    assert.deepEqual(
+      dups.map((w) => [w.line, w.message]),
+      [[13, 'Line 13 is an exact duplicate of line 5: the same example twice weighs it double in training.']],
+    );
+  });
 });

@@ -415,6 +415,11 @@ export const RULE_CASES: RuleCase[] = [
     good: [{ lines: [GOOD, GOOD], opts: V }],
   },
   {
+    code: 'duplicate_example',
+    bad: [{ lines: [GOOD, ex(msg('user', 'q2'), msg('assistant', 'b')), GOOD], opts: V, line: 3, accepted: true }],
+    good: [{ lines: [GOOD, ex(msg('user', 'q2'), msg('assistant', 'b'))], opts: V }],
+  },
+  {
     code: 'few_examples',
     bad: [{ lines: tenGood, opts: { purpose: 'train' }, line: 0, accepted: true }],
     good: [{ lines: Array.from({ length: 50 }, () => GOOD), opts: { purpose: 'train' } }],
