@@ -15,6 +15,8 @@ export interface StartFineTuneArgs {
   readonly seed?: number;
   /** Skip confirmations (the answers are still validated). */
   readonly yes?: boolean;
+  /** Answer the final consent step (upload and start) without showing it; `false` stops there having sent nothing. */
+  readonly launch?: boolean;
 }
 
 /** Commands that start, control and keep jobs: start, refresh, load more, cancel / pause / resume, re-run, archive. */
@@ -28,6 +30,7 @@ export function registerRunCommands(c: JobsController): vscode.Disposable[] {
         suffix: args?.suffix,
         seed: args?.seed,
         assumeYes: args?.yes === true,
+        answerLaunch: typeof args?.launch === 'boolean' ? args.launch : undefined,
       }),
     ),
     vscode.commands.registerCommand(JobCommands.refresh, () => c.refresh()),
