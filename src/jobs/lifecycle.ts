@@ -78,7 +78,8 @@ function announceEndedJobs(c: JobsController, { context, log }: Services): vscod
     void store
       .fetchCheckpoints(job.id)
       .then(() => c.prompts.bindJob(job, store.detailsOf(job.id).checkpoints))
-      .then((ids) => ids.length && log.info(`Bound the training system prompt to ${ids.join(', ')}.`));
+      .then((ids) => ids.length && log.info(`Bound the training system prompt to ${ids.join(', ')}.`))
+      .catch((err: unknown) => log.warn(`Could not bind the training system prompt of ${job.id}: ${err instanceof Error ? err.message : String(err)}`));
   };
   const seen = new Set(context.globalState.get<string[]>(SEEN_KEY, []));
   const endedHere = new Set<string>();
