@@ -340,12 +340,12 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     // The job in the Fine-tune Jobs tree, until it succeeds (the tree polls; nothing is clicked).
     await openSocratune(page);
     const jobs = await expandView(page, 'Fine-tune Jobs');
-    const row = jobs.locator('.monaco-list-row', { hasText: /^journey\b.*ftjob-/ }).first();
+    const row = jobs.locator('.monaco-list-row', { hasText: /^journey.*ftjob-/s }).first();
     await row.waitFor({ timeout: 30_000 });
     const label = await row.innerText(); // "journey" then "status · base · ftjob-…" (the job ID closes the description)
     jobId = /ftjob-\w+/.exec(label)?.[0] ?? '';
     assert.ok(jobId, label);
-    assert.equal(await jobs.locator('.monaco-list-row', { hasText: /^journey\b.*ftjob-/ }).count(), 1, 'one job for the journey dataset');
+    assert.equal(await jobs.locator('.monaco-list-row', { hasText: /^journey.*ftjob-/s }).count(), 1, 'one job for the journey dataset');
     await screenshot(page, 'journey-3-job-started');
     await row.locator('.codicon-pass-filled').waitFor({ timeout: 120_000 });
     const done = await toast(page, new RegExp(`Fine-tune journey — ${jobId} succeeded: ft:`), 60_000);
