@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { openFile } from '../e2e/support/editor';
 import { e2eEnv } from '../e2e/support/env';
 import { waitForLog } from '../e2e/support/logs';
-import { Workbench, openSocratune, openWorkbench, runCommand, screenshot, viewPane, webviewFrame } from '../e2e/support/workbench';
+import { Workbench, openChat, openSocratune, openWorkbench, runCommand, screenshot, viewPane, webviewFrame } from '../e2e/support/workbench';
 
 /** The installed extension's folder (set by scripts/test-vsix.mjs). */
 function installedDir(): string {
@@ -48,7 +48,8 @@ describe('packaged .vsix (installed, not in development mode)', function () {
   it('activates and renders the Socratune container from the packaged bundle', async () => {
     const { page } = wb;
     await openSocratune(page);
-    for (const t of ['Chat', 'Fine-tune Jobs', 'Models']) await viewPane(page, t).locator('.pane-header').waitFor();
+    for (const t of ['Fine-tune Jobs', 'Models']) await viewPane(page, t).locator('.pane-header').waitFor();
+    await openChat(page); // the chat has its own container
     const chat = await webviewFrame(page);
     const src = await chat.locator('script[nonce]').getAttribute('src');
     assert.match(src ?? '', /dist\/webview\/chat\.js/, 'the chat webview loads the packaged bundle');
