@@ -4,18 +4,11 @@
  * these (`FineTuneBackend.launchRules`); the launch wizard asks and checks only what the selected backend describes,
  * instead of applying OpenAI's rules everywhere.
  */
-import { HYPERPARAMETER_RANGES, type HyperparameterName } from '../jobs/hyperparameters';
-import type { HyperparameterValue, TrainingMethod } from './types';
+import { HYPERPARAMETER_RANGES, parseInRange, type HyperparameterName, type HyperparameterRange, type ParseResult } from '../jobs/hyperparameters';
+import type { TrainingMethod } from './types';
 
-export interface HyperparameterRule {
+export interface HyperparameterRule extends HyperparameterRange {
   readonly name: HyperparameterName;
-  readonly label: string;
-  readonly min: number;
-  readonly minExclusive?: boolean;
-  readonly max: number;
-  readonly integer: boolean;
-  /** Shown with the input; says what `auto` and the range mean. */
-  readonly hint: string;
   /** Training methods the value applies to. */
   readonly methods: readonly TrainingMethod[];
 }
@@ -110,19 +103,8 @@ export const EMULATOR_RULES: LaunchRules = {
   cost: { kind: 'token-table', note: 'The emulator charges nothing; the estimate shows what OpenAI would charge.' },
 };
 
-export type RuledParse = { ok: true; value: HyperparameterValue } | { ok: false; message: string };
-
 /** Empty or "auto" → auto; otherwise a number in the rule's range. */
-export function parseRuled(rule: HyperparameterRule, input: string): RuledParse {
-  const t = input.trim().toLowerCase();
-  if (t === '' || t === 'auto') return { ok: true, value: 'auto' };
-  if (!/^[+]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/.test(t)) return { ok: false, message: `${rule.label}: "${input.trim()}" is not a number. Use ${rule.hint}.` };
-  const v = Number(t);
-  if (rule.integer && !Number.isInteger(v)) return { ok: false, message: `${rule.label} must be a whole number (${rule.hint}).` };
-  if (rule.minExclusive ? v <= rule.min : v < rule.min) return { ok: false, message: `${rule.label} ${v} is too small: ${rule.hint}.` };
-  if (v > rule.max) return { ok: false, message: `${rule.label} ${v} is too large: ${rule.hint}.` };
-  return { ok: true, value: v };
-}
+export const parseRuled = (rule: HyperparameterRule, input: string): ParseResult => parseInRange(rule, input);
 
 /** Why `s` (trimmed by the caller) is not a valid suffix on this backend, or undefined. Empty = no suffix. */
 export function suffixError(rule: SuffixRule, s: string, backend: string): string | undefined {

@@ -9,7 +9,8 @@ import type { Hyperparameters, HyperparameterValue, TrainingMethod } from '../ba
 
 export type HyperparameterName = keyof Hyperparameters;
 
-interface Range {
+/** A value's documented range, and how to say it (a backend's `HyperparameterRule` is one too). */
+export interface HyperparameterRange {
   readonly label: string;
   readonly min: number;
   readonly minExclusive?: boolean;
@@ -18,7 +19,7 @@ interface Range {
   readonly hint: string;
 }
 
-export const HYPERPARAMETER_RANGES: Readonly<Record<HyperparameterName, Range>> = {
+export const HYPERPARAMETER_RANGES: Readonly<Record<HyperparameterName, HyperparameterRange>> = {
   nEpochs: { label: 'Epochs', min: 1, max: 50, integer: true, hint: 'auto, or a whole number from 1 to 50' },
   batchSize: { label: 'Batch size', min: 1, max: 256, integer: true, hint: 'auto, or a whole number from 1 to 256' },
   learningRateMultiplier: {
@@ -42,10 +43,9 @@ export const HYPERPARAMETER_RANGES: Readonly<Record<HyperparameterName, Range>> 
 
 export type ParseResult = { ok: true; value: HyperparameterValue } | { ok: false; message: string };
 
-/** Check one value; returns an error message or undefined. */
-export function checkHyperparameter(name: HyperparameterName, v: HyperparameterValue): string | undefined {
+/** Check one value against a range; returns an error message or undefined. */
+export function checkInRange(r: HyperparameterRange, v: HyperparameterValue): string | undefined {
   if (v === 'auto') return undefined;
-  const r = HYPERPARAMETER_RANGES[name];
   if (typeof v !== 'number' || !Number.isFinite(v)) return `${r.label} must be ${r.hint}.`;
   if (r.integer && !Number.isInteger(v)) return `${r.label} must be a whole number (${r.hint}).`;
   if (r.minExclusive ? v <= r.min : v < r.min) return `${r.label} ${v} is too small: ${r.hint}.`;
@@ -53,15 +53,24 @@ export function checkHyperparameter(name: HyperparameterName, v: HyperparameterV
   return undefined;
 }
 
-/** Parse user input: empty or "auto" → auto; otherwise a number in range. */
-export function parseHyperparameter(name: HyperparameterName, input: string): ParseResult {
+/** Parse user input against a range: empty or "auto" → auto; otherwise a number in range. */
+export function parseInRange(r: HyperparameterRange, input: string): ParseResult {
   const t = input.trim().toLowerCase();
   if (t === '' || t === 'auto') return { ok: true, value: 'auto' };
-  if (!/^[+]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/.test(t))
-    return { ok: false, message: `${HYPERPARAMETER_RANGES[name].label}: "${input.trim()}" is not a number. Use ${HYPERPARAMETER_RANGES[name].hint}.` };
+  if (!/^[+]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/.test(t)) return { ok: false, message: `${r.label}: "${input.trim()}" is not a number. Use ${r.hint}.` };
   const v = Number(t);
-  const err = checkHyperparameter(name, v);
+  const err = checkInRange(r, v);
   return err ? { ok: false, message: err } : { ok: true, value: v };
+}
+
+/** Check one value in Socratune's widest range for it. */
+export function checkHyperparameter(name: HyperparameterName, v: HyperparameterValue): string | undefined {
+  return checkInRange(HYPERPARAMETER_RANGES[name], v);
+}
+
+/** Parse user input in Socratune's widest range for the value. */
+export function parseHyperparameter(name: HyperparameterName, input: string): ParseResult {
+  return parseInRange(HYPERPARAMETER_RANGES[name], input);
 }
 
 /** All problems of a full set (beta only counts for DPO). */
