@@ -16,18 +16,11 @@ import type { FineTuneBackend, FineTuneJob, Hyperparameters, HyperparameterValue
 import type { ChoiceRule, HyperparameterRule, SuffixRule } from '../backends/rules';
 import { askSettings, modelLimitError } from './wizardAsk';
 import { JobManifest, buildJobMetadata, datasetContentHash, sha256Hex } from './manifest';
-import { buildManifest, deleteUnused, infoOf, isAbort, outgoingFiles, serverPrice, uploadFiles } from './wizardSend';
+import { buildManifest, createFailed, infoOf, isAbort, outgoingFiles, serverPrice, uploadFiles } from './wizardSend';
 
-export interface DatasetRef {
-  readonly name: string;
-  /** Absolute folder path. */
-  readonly folder: string;
-  readonly trainPath: string;
-  readonly validationPath?: string;
-  /** Training system prompt (dataset.json, else the examples' own system message). */
-  readonly systemPrompt?: string;
-  readonly active?: boolean;
-}
+/** The dataset repository's description of a dataset folder (one definition, in src/core/dataset/repository.ts). */
+export type { DatasetRef } from '../dataset/repository';
+import type { DatasetRef } from '../dataset/repository';
 
 export interface CheckIssue {
   readonly line: number;
@@ -310,11 +303,7 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
   try {
     job = await backend.createJob({ ...spec, metadata });
   } catch (err) {
-    const info = infoOf(err);
-    const cleanup = await deleteUnused(backend, files);
-    const shown: BackendErrorInfo = cleanup ? { ...info, message: `${info.message} ${cleanup}` } : info;
-    await ui.showError(shown);
-    return { status: 'failed', step: 'create', error: shown };
+    return createFailed(backend, files, ui, err);
   }
   const manifest = buildManifest({
     deps,

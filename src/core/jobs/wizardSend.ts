@@ -101,11 +101,7 @@ export async function serverPrice(backend: FineTuneBackend, ui: WizardUi, spec: 
     await ui.showMessage(message);
     return { status: 'blocked', step: 'create', message };
   } catch (err) {
-    const info = infoOf(err);
-    const cleanup = await deleteUnused(backend, files);
-    const shown: BackendErrorInfo = cleanup ? { ...info, message: `${info.message} ${cleanup}` } : info;
-    await ui.showError(shown);
-    return { status: 'failed', step: 'create', error: shown };
+    return createFailed(backend, files, ui, err);
   }
 }
 
@@ -177,4 +173,13 @@ export async function deleteUnused(backend: FineTuneBackend, files: Uploaded): P
   return left.length === 0
     ? `The file(s) uploaded for it were deleted again (${fresh.map((f) => f.id).join(', ')}).`
     : `The uploaded file(s) ${left.join(', ')} could not be deleted; they stay on ${backend.label} until you delete them.`;
+}
+
+/** A job that could not be created: its unused uploads are deleted again, and the error says so. */
+export async function createFailed(backend: FineTuneBackend, files: Uploaded, ui: WizardUi, err: unknown): Promise<WizardResult> {
+  const info = infoOf(err);
+  const cleanup = await deleteUnused(backend, files);
+  const shown: BackendErrorInfo = cleanup ? { ...info, message: `${info.message} ${cleanup}` } : info;
+  await ui.showError(shown);
+  return { status: 'failed', step: 'create', error: shown };
 }
