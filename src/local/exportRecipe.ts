@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { FILES } from '../core/dataset/types';
 import { DEFAULT_LOCAL_HYPERPARAMETERS, RecipeError, buildRecipe, type LocalHyperparameters, type LocalTrainer, type Recipe } from '../core/local/recipe';
 import type { Services } from '../platform/services';
+import { uriExists } from '../platform/fs';
 
 export interface ExportRecipeArgs {
   /** Dataset folder (default: the active dataset). */
@@ -32,15 +33,6 @@ async function readText(uri: vscode.Uri): Promise<string | undefined> {
   } catch (err) {
     if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') return undefined;
     throw err;
-  }
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -83,7 +75,7 @@ export async function exportRecipe(services: Services, args: ExportRecipeArgs = 
     hyperparameters: { ...DEFAULT_LOCAL_HYPERPARAMETERS, ...args.hyperparameters },
   });
   const dir = vscode.Uri.joinPath(root, ...recipe.dir.split('/'));
-  if (await exists(dir)) throw new RecipeError(`${recipe.dir} already exists: choose another run name (a recipe is never overwritten).`);
+  if (await uriExists(dir)) throw new RecipeError(`${recipe.dir} already exists: choose another run name (a recipe is never overwritten).`);
   for (const f of recipe.files) {
     const uri = vscode.Uri.joinPath(root, ...f.path.split('/'));
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(f.content));

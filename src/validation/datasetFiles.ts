@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { decodeSettingsText } from '../core/dataset/schema';
+import { uriExists } from '../platform/fs';
 
 export interface DatasetFiles {
   /** Dataset name (dataset.json "name", else the folder name, else the file name). */
@@ -7,15 +8,6 @@ export interface DatasetFiles {
   folder?: vscode.Uri;
   train: vscode.Uri;
   validation?: vscode.Uri;
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function basename(uri: vscode.Uri): string {
@@ -40,7 +32,7 @@ export async function filesOfFolder(folder: vscode.Uri): Promise<DatasetFiles> {
     name: await datasetName(folder),
     folder,
     train: vscode.Uri.joinPath(folder, 'train.jsonl'),
-    ...((await exists(validation)) ? { validation } : {}),
+    ...((await uriExists(validation)) ? { validation } : {}),
   };
 }
 
@@ -56,5 +48,3 @@ export async function isDirectory(uri: vscode.Uri): Promise<boolean> {
     return false;
   }
 }
-
-export { exists as uriExists };

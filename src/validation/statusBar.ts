@@ -5,7 +5,8 @@ import { formatUsd, statusText } from '../core/validation/format';
 import { validationEngine } from './engine';
 import type { Services } from '../platform/services';
 import { SELECT_DATASET_COMMAND, STATUS_BAR_ID } from './commandIds';
-import { filesOfFolder, uriExists } from './datasetFiles';
+import { uriExists } from '../platform/fs';
+import { filesOfFolder } from './datasetFiles';
 import { baseModelSetting } from './diagnostics';
 
 const FILE_CHANGE_DEBOUNCE_MS = 750;

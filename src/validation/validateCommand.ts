@@ -6,7 +6,8 @@ import { inDatasetFolder, purposeFromFileName } from '../core/validation/detect'
 import { validationEngine } from './engine';
 import type { Services } from '../platform/services';
 import type { FileRole, ValidationReport } from '../shared/validationProtocol';
-import { filesOfFile, filesOfFolder, isDirectory, uriExists, type DatasetFiles } from './datasetFiles';
+import { uriExists } from '../platform/fs';
+import { filesOfFile, filesOfFolder, isDirectory, type DatasetFiles } from './datasetFiles';
 import type { DatasetDiagnostics } from './diagnostics';
 import { baseModelSetting } from './diagnostics';
 import { ValidationReportPanel } from './reportPanel';
