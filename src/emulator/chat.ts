@@ -13,6 +13,7 @@ import { hash32, hashId, rng } from './random';
 import { contentText, countMessageTokens, tokenize, type TokenMessage } from './tokens';
 import { togetherBase } from './togetherCatalog';
 import { writeStream } from './sse';
+import { suggestedQuestions } from './questions';
 
 const ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'];
 const indexes = new WeakMap<readonly LearnedReply[], ReplyIndex>();
@@ -132,6 +133,8 @@ function answers(emu: Emulator, req: ChatRequest): string[] {
   const who = resolveChatModel(emu, req.model);
   const q = queryOf(req.messages);
   const sampled = req.seed !== undefined && req.temperature > 0;
+  const suggested = who.kind === 'base' ? suggestedQuestions(q.user) : undefined;
+  if (suggested !== undefined) return Array.from({ length: req.n }, () => suggested);
   if (who.kind === 'base' && sampled)
     return Array.from({ length: req.n }, (_, i) => baseSample(req.model, q.user, hash32(emu.config.seed, req.seed ?? 0, q.user, i)));
   if (who.kind === 'base') return Array.from({ length: req.n }, (_, i) => genericAnswer(req.model, i === 0 ? q.user : `${q.user}#${i}`));
