@@ -55,26 +55,37 @@ describe('model-generated prompt proposals (instruction backtranslation) against
   let emu: EmulatorHandle;
   let client: OpenAI;
   let ftModel: string;
+  let proseModel: string;
   const t = tempDir();
 
-  before(async () => {
-    emu = await startEmulator({ timeScale: 100_000, tokensPerSecond: 0 });
-    client = new OpenAI({ apiKey: emu.key, baseURL: emu.url, maxRetries: 0 });
-    // Train a "backtranslation model" on the emulator from a dataset written by our own store: each example
-    // is exactly the request proposeWithModel sends, answered with a JSON array of questions.
-    const store = await DatasetStore.create(t.dir, 'bt');
-    for (const [passage, questions] of PASSAGES) {
-      const [system, user] = backtranslationMessages({ passage });
-      await store.add({ system: system.content, user: user.content, assistant: JSON.stringify(questions), origin: 'import' });
-    }
+  /** Trains a model on the emulator from a dataset written by our own store and returns its name. */
+  async function train(name: string, rows: { system: string; user: string; assistant: string }[]): Promise<string> {
+    const store = await DatasetStore.create(t.dir, name);
+    for (const row of rows) await store.add({ ...row, origin: 'import' });
     const file = await client.files.create({ file: createReadStream(store.file('train')), purpose: 'fine-tune' });
-    let job = await client.fineTuning.jobs.create({ model: 'gpt-4.1-mini-2025-04-14', training_file: file.id, suffix: 'bt' });
+    let job = await client.fineTuning.jobs.create({ model: 'gpt-4.1-mini-2025-04-14', training_file: file.id, suffix: name });
     for (let i = 0; i < 200 && !['succeeded', 'failed', 'cancelled'].includes(job.status); i++) {
       await new Promise((r) => setTimeout(r, 25));
       job = await client.fineTuning.jobs.retrieve(job.id);
     }
     assert.equal(job.status, 'succeeded', JSON.stringify(job.error));
-    ftModel = job.fine_tuned_model as string;
+    return job.fine_tuned_model as string;
+  }
+
+  before(async () => {
+    emu = await startEmulator({ timeScale: 100_000, tokensPerSecond: 0 });
+    client = new OpenAI({ apiKey: emu.key, baseURL: emu.url, maxRetries: 0 });
+    // A "backtranslation model": each example is exactly the request proposeWithModel sends, answered with a JSON
+    // array of questions. A "prose model": the same requests answered with journal prose, as a mentor model would.
+    const requests = PASSAGES.map(([passage]) => backtranslationMessages({ passage }));
+    ftModel = await train(
+      'bt',
+      requests.map(([system, user], i) => ({ system: system.content, user: user.content, assistant: JSON.stringify(PASSAGES[i][1]) })),
+    );
+    proseModel = await train(
+      'prose',
+      requests.map(([system, user], i) => ({ system: system.content, user: user.content, assistant: PASSAGES[(i + 1) % PASSAGES.length][0] })),
+    );
   });
 
   after(async () => {
@@ -93,9 +104,24 @@ describe('model-generated prompt proposals (instruction backtranslation) against
     assert.equal(req?.status, 200);
   });
 
-  it('a base model answering with prose (no question) yields no proposals rather than junk', async () => {
-    const props = await proposeWithModel(client, { model: 'gpt-4.1-mini-2025-04-14', passage: PASSAGES[0][0] });
+  it('a model answering with prose (no question) yields no proposals rather than junk', async () => {
+    const props = await proposeWithModel(client, { model: proseModel, passage: PASSAGES[0][0] });
+    const reply = emu.requests.filter((r) => r.path.endsWith('/chat/completions')).pop();
+    assert.equal(reply?.status, 200);
     assert.deepEqual(props, []);
+  });
+
+  it('a base model of the emulator proposes questions built from the passage (the demo shows the feature)', async () => {
+    const props = await proposeWithModel(client, { model: 'gpt-4.1-mini-2025-04-14', passage: PASSAGES[0][0] });
+    assert.equal(props.length, 3);
+    const passageWords = new Set(PASSAGES[0][0].toLowerCase().match(/\p{L}{4,}/gu));
+    for (const p of props) {
+      assert.ok(p.prompt.endsWith('?'), p.prompt);
+      assert.ok(
+        (p.prompt.toLowerCase().match(/\p{L}{4,}/gu) ?? []).some((w) => passageWords.has(w)),
+        `${p.prompt} names nothing from the passage`,
+      );
+    }
   });
 
   it('server errors reach the caller as SDK errors (the host falls back to typing)', async () => {
