@@ -64,7 +64,7 @@ export class JobsController implements vscode.Disposable {
       return out;
     });
     this.tree = new JobsTreeProvider(this.store, () => this.backendOrUndefined());
-    this.view = vscode.window.createTreeView(Views.jobs, { treeDataProvider: this.tree, showCollapseAll: true });
+    this.view = s.views.treeView(Views.jobs, this.tree);
   }
 
   get log(): Services['log'] {

@@ -3,6 +3,7 @@ import { ClientOptions, ClientResult, createClient } from '../core/config/client
 import { BackendProfile } from '../core/config/profile';
 import { ActiveDataset } from './activeDataset';
 import { DatasetsPort } from './datasets';
+import type { LazyHost } from './lazyHost';
 import { Log } from './log';
 import { ModelPrompts } from './modelPrompts';
 import { ApiKeys } from './secrets';
@@ -35,6 +36,8 @@ export class ChatEntrySlot {
 /** What every capability receives from `activate()`: no globals, everything disposable via the context. */
 export interface Services {
   readonly context: vscode.ExtensionContext;
+  /** The views and panel serializers registered at activation: capabilities bind their providers here. */
+  readonly views: LazyHost;
   readonly log: Log;
   readonly keys: ApiKeys;
   readonly activeDataset: ActiveDataset;
@@ -48,8 +51,8 @@ export interface Services {
   client(opts?: ClientOptions): Promise<ClientResult>;
 }
 
-export function createServices(context: vscode.ExtensionContext): Services {
-  const log = new Log();
+export function createServices(context: vscode.ExtensionContext, views: LazyHost): Services {
+  const log = new Log(views.logChannel);
   const keys = new ApiKeys(context.secrets, log);
   const activeDataset = new ActiveDataset(context.workspaceState);
   const modelPrompts = new ModelPrompts(context.globalState);
@@ -57,6 +60,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
   context.subscriptions.push(log, keys, activeDataset, modelPrompts, datasets);
   return {
     context,
+    views,
     log,
     keys,
     activeDataset,
