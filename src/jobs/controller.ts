@@ -127,7 +127,7 @@ export class JobsController implements vscode.Disposable {
       privacyScan: privacyScanFor(),
       toolVersion: String((context.extension.packageJSON as { version?: unknown }).version ?? ''),
     });
-    const result = await runStartFineTune(deps, ui ?? new VsCodeWizardUi(), preset);
+    const result = await runStartFineTune(deps, ui ?? new VsCodeWizardUi(this.s.validationEntry), preset);
     if (result.status === 'created') {
       log.info(`Fine-tune ${result.job.id} created on ${backend.label} (${result.job.baseModel}, dataset ${result.manifest.dataset.name}).`);
       this.store.upsert(result.job);

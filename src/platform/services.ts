@@ -19,19 +19,29 @@ export interface ChatEntry {
   compareWith(modelA: string, modelB: string): Promise<void>;
 }
 
-/** Where the chat capability provides its `ChatEntry`; `current` is undefined until (or unless) it does. */
-export class ChatEntrySlot {
-  private entry: ChatEntry | undefined;
-  get current(): ChatEntry | undefined {
+/**
+ * How other capabilities show a dataset's validation report (the launch wizard's "Validate Dataset" button).
+ * Provided by the validation capability (src/validation/register.ts).
+ */
+export interface ValidationEntry {
+  showReport(datasetFolder: vscode.Uri): Promise<void>;
+}
+
+/** Where a capability provides its entry point; `current` is undefined until (or unless) it does. */
+export class EntrySlot<T> {
+  private entry: T | undefined;
+  get current(): T | undefined {
     return this.entry;
   }
-  provide(entry: ChatEntry): vscode.Disposable {
+  provide(entry: T): vscode.Disposable {
     this.entry = entry;
     return new vscode.Disposable(() => {
       if (this.entry === entry) this.entry = undefined;
     });
   }
 }
+
+export type ChatEntrySlot = EntrySlot<ChatEntry>;
 
 /** What every capability receives from `activate()`: no globals, everything disposable via the context. */
 export interface Services {
@@ -46,6 +56,8 @@ export interface Services {
   readonly datasets: DatasetsPort;
   /** Open the chat with a model, or compare two (see `ChatEntry`). */
   readonly chatEntry: ChatEntrySlot;
+  /** Show a dataset's validation report (see `ValidationEntry`). */
+  readonly validationEntry: EntrySlot<ValidationEntry>;
   profile(): BackendProfile;
   /** An `openai` client for the active profile, or why there is none. */
   client(opts?: ClientOptions): Promise<ClientResult>;
@@ -66,7 +78,8 @@ export function createServices(context: vscode.ExtensionContext, views: LazyHost
     activeDataset,
     modelPrompts,
     datasets,
-    chatEntry: new ChatEntrySlot(),
+    chatEntry: new EntrySlot<ChatEntry>(),
+    validationEntry: new EntrySlot<ValidationEntry>(),
     profile: readProfile,
     async client(opts?: ClientOptions) {
       const profile = readProfile();
