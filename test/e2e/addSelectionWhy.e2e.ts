@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openFile, selectLines } from './support/editor';
 import { e2eEnv } from './support/env';
-import { Workbench, openQuickInput, openWorkbench, screenshot } from './support/workbench';
+import { Workbench, openQuickInput, openWorkbench, runCommand, screenshot } from './support/workbench';
 
 /**
  * Issue 15 #10: Ctrl+Alt+E on an empty selection or in a non-markdown file says why instead of doing nothing; a binary
@@ -58,6 +58,7 @@ describe('dataset: Ctrl+Alt+E says why it cannot add (e2e)', function () {
       .catch(() => undefined);
     const editor = page.locator('.editor-group-container.active .monaco-editor').first();
     await editor.waitFor();
+    await runCommand(page, 'Notifications: Clear All Notifications');
     await editor.click();
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Control+Alt+E');
@@ -66,7 +67,7 @@ describe('dataset: Ctrl+Alt+E says why it cannot add (e2e)', function () {
       await toast('binary file').innerText(),
       /“photo-e2e\.bin” looks like a binary file, not a journal: the selection contains NUL bytes\. Nothing was written\./,
     );
-    // Earlier cases' toasts may still show: of this file's, exactly one, and no question naming VS Code's mode.
+    // Exactly one message about this file, and no question naming VS Code's mode.
     const messages = (await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).filter((m) => m.includes('photo-e2e.bin'));
     assert.equal(messages.length, 1, `one message about the binary file: ${JSON.stringify(messages)}`);
     assert.doesNotMatch(messages[0], /code-text-binary|Add the selection anyway/);
