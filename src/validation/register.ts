@@ -25,7 +25,12 @@ export function registerValidation(s: Services, datasetChanges?: vscode.Event<vs
     diagnostics,
     statusBar,
     vscode.commands.registerCommand(ValidationCommands.validateDataset, (arg?: unknown) => command.run(arg)),
-    vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => command.restore(panel, state) }),
+    s.validationEntry.provide({
+      showReport: async (datasetFolder) => {
+        await command.run({ uri: datasetFolder });
+      },
+    }),
+    s.views.panelSerializer(REPORT_VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => command.restore(panel, state) }),
   );
   return { diagnostics, statusBar, command };
 }
