@@ -105,10 +105,10 @@ describe('dataset validation (e2e)', function () {
     assert.match(await frame.locator('h1').innerText(), new RegExp(DATASET));
     assert.match(await frame.locator('.file.train .verdict.blocked').innerText(), /1 error blocks the upload/);
     assert.match(await frame.locator('.file.validation .verdict.ok').innerText(), /would be accepted/);
+    await screenshot(page, 'validation-report-restored');
     // The restored report still jumps to the line of an error.
     await frame.locator('.file.train ul.issues.error a.where', { hasText: 'line 7' }).click();
     await page.locator('.tabs-container .tab.active', { hasText: 'train.jsonl' }).waitFor();
-    await screenshot(page, 'validation-report-restored');
     assert.deepEqual(await errorNotifications(page), [], 'no error notifications');
   });
 });
