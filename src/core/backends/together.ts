@@ -36,7 +36,22 @@ import type {
   UploadRequest,
   UploadedFile,
 } from './types';
+import { togetherLimitsToRules, type LimitsResult } from './togetherLimits';
 import { hashFile, hashedFilename } from './upload';
+
+/** `fn` over `items` with at most `n` running at once, results in order. */
+async function mapLimited<T, R>(items: readonly T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
+}
 
 /**
  * Bases whose LoRA fine-tunes Together has served serverless (docs.together.ai/docs/lora-inference). Together's newer
@@ -101,7 +116,11 @@ export class TogetherBackend implements FineTuneBackend {
     return job;
   }
 
-  /** `/fine-tunes/models/supported`, with each model's context length from `/models` as its per-example token limit. */
+  /**
+   * `/fine-tunes/models/supported`, each with its own launch rules from `/fine-tunes/models/limits` (epochs, learning
+   * rate, batch size, LoRA rank, LoRA/full, DPO) and its context length from `/models` as its per-example token limit.
+   * A model whose limits cannot be read keeps Together's general rules, and says so.
+   */
   async tunableModels(signal?: AbortSignal): Promise<TunableModel[]> {
     return this.call('models', async () => {
       const supported = await this.get<{ models?: unknown }>('/fine-tunes/models/supported', signal);
@@ -110,17 +129,31 @@ export class TogetherBackend implements FineTuneBackend {
       const ctx = new Map(
         (Array.isArray(info) ? (info as { id?: unknown; context_length?: unknown }[]) : []).map((m) => [String(m.id), m.context_length] as const),
       );
-      return ids.map((id) => {
+      const limits = await mapLimited(ids, 6, (id) => this.modelLimits(id, signal));
+      return ids.map((id, i) => {
         const limit = ctx.get(id);
+        const l = limits[i];
+        const serving = TOGETHER_SERVERLESS_LORA.has(id) ? 'LoRA served serverless' : 'needs a dedicated endpoint to answer';
         return {
           id,
-          label: `${id}${TOGETHER_SERVERLESS_LORA.has(id) ? ' · LoRA served serverless' : ' · needs a dedicated endpoint to answer'}`,
-          methods: ['supervised', 'dpo'] as const,
+          label: `${id} · ${l.ok ? l.value.summary : 'limits unknown'} · ${serving}`,
+          methods: l.ok ? l.value.methods : (['supervised', 'dpo'] as const),
           maxExampleTokens: typeof limit === 'number' ? limit : undefined,
           listed: true,
+          ...(l.ok ? { launchRules: l.value.rules } : {}),
         };
       });
     });
+  }
+
+  /** One model's limits as launch rules (`GET /fine-tunes/models/limits`); a refusal or an unreadable answer is a message. */
+  private async modelLimits(id: string, signal?: AbortSignal): Promise<LimitsResult> {
+    try {
+      return togetherLimitsToRules(await this.client.get<unknown>('/fine-tunes/models/limits', { query: { model_name: id }, signal }), TOGETHER_RULES);
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      return { ok: false, message: err instanceof Error ? err.message : String(err) };
+    }
   }
 
   async upload(req: UploadRequest): Promise<UploadedFile> {

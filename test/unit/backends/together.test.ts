@@ -177,6 +177,56 @@ describe('Together AI backend (real openai client over HTTP, Together flavor of 
     assert.ok(!sent.some((s) => /endpoints/.test(s.path)), 'no endpoint was created');
   });
 
+  it('takes each model’s own limits from /fine-tunes/models/limits: rank, epochs and training types refused before anything is sent', async () => {
+    const b = backend();
+    const models = await b.tunableModels();
+    const big = models.find((m) => m.id === 'meta-llama/Llama-3.3-70B-Instruct-Reference');
+    assert.ok(big?.launchRules, 'the 70B model has its own rules');
+    assert.deepEqual(big.methods, ['supervised'], 'no DPO for the 70B model (its limits allow no DPO batch)');
+    assert.match(big.label, /LoRA r ≤ 64 · ≤ 20 epochs · batch 8–16 · SFT only/);
+    assert.deepEqual(
+      big.launchRules.choices.find((c) => c.field === 'training_type')?.options.map((o) => o.value),
+      ['Lora'],
+      'no full training offered where the limits have no full_training',
+    );
+    assert.ok(sent.some((s) => s.path === '/fine-tunes/models/limits'));
+    sent.splice(0);
+    const ds = path.join(dir, '.socratune', 'datasets', 'journal');
+    const rank = await runStartFineTune(deps(b), new ScriptedUi(), {
+      datasetFolder: ds,
+      baseModel: LLAMA,
+      hyperparameters: { loraRank: 128 },
+      assumeYes: true,
+    });
+    assert.equal(rank.status, 'blocked');
+    if (rank.status === 'blocked') assert.match(rank.message, /LoRA rank 128 is too large: .*1 to 64/);
+    const batch = await runStartFineTune(deps(b), new ScriptedUi(), {
+      datasetFolder: ds,
+      baseModel: 'meta-llama/Llama-3.3-70B-Instruct-Reference',
+      hyperparameters: { batchSize: 32 },
+      assumeYes: true,
+    });
+    assert.equal(batch.status, 'blocked');
+    if (batch.status === 'blocked') assert.match(batch.message, /Batch size 32 is too large: .*8 to 16/);
+    const full = await runStartFineTune(deps(b), new ScriptedUi(), {
+      datasetFolder: ds,
+      baseModel: 'meta-llama/Llama-3.3-70B-Instruct-Reference',
+      choices: { training_type: 'Full' },
+      assumeYes: true,
+    });
+    assert.equal(full.status, 'blocked');
+    if (full.status === 'blocked') assert.match(full.message, /Training type "Full" is not offered/);
+    const fullBatch = await runStartFineTune(deps(b), new ScriptedUi(), {
+      datasetFolder: ds,
+      baseModel: 'Qwen/Qwen3-8B',
+      hyperparameters: { batchSize: 4 },
+      choices: { training_type: 'Full' },
+      assumeYes: true,
+    });
+    assert.equal(fullBatch.status, 'blocked', 'batch 4 is below the model’s minimum of 8');
+    assert.ok(!sent.some((s) => s.path === '/files/upload' || s.path === '/fine-tunes'), 'nothing uploaded or created for refused settings');
+  });
+
   it('bad input: wrong key, a model Together cannot tune, an invalid suffix, 429 with retry-after, a job failing on the server', async () => {
     const ds = path.join(dir, '.socratune', 'datasets', 'journal');
     await assert.rejects(backend({ key: 'wrong' }).listJobs(), (e: unknown) => e instanceof BackendError && e.info.kind === 'auth');

@@ -59,6 +59,10 @@ describe('emulator: Together AI flavor (responses validated against together-ope
     assert.ok(models.includes('Qwen/Qwen3-8B'));
     const lim = await call('GET', `/fine-tunes/models/limits?model_name=${encodeURIComponent('Qwen/Qwen3-8B')}`);
     assert.equal((lim.json as { max_num_epochs: number }).max_num_epochs, 20);
+    const big = await call('GET', `/fine-tunes/models/limits?model_name=${encodeURIComponent('meta-llama/Llama-3.3-70B-Instruct-Reference')}`);
+    const b = big.json as { full_training?: unknown; lora_training: { max_batch_size_dpo: number } };
+    assert.equal(b.full_training, undefined, 'LoRA only: no full_training limits');
+    assert.equal(b.lora_training.max_batch_size_dpo, 0, 'no DPO batch fits');
     assert.equal((await call('GET', '/fine-tunes/models/limits?model_name=nope%2Fnope')).status, 404);
     const list = await call('GET', '/models');
     assert.ok(
