@@ -136,3 +136,17 @@ export function togetherLimitsToRules(raw: unknown, base: LaunchRules): LimitsRe
   const rules: LaunchRules = { ...base, hyperparameters: hyperparameters(l, base, types), choices: trainingTypeChoice(base, types), crossCheck: crossCheck(l) };
   return { ok: true, value: { rules, methods, trainingTypes: types, summary } };
 }
+
+/** `fn` over `items` with at most `n` running at once, results in order. */
+export async function mapLimited<T, R>(items: readonly T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
+}
