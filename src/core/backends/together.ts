@@ -148,7 +148,7 @@ export class TogetherBackend implements FineTuneBackend {
         const serving = TOGETHER_SERVERLESS_LORA.has(id) ? 'LoRA served serverless' : 'needs a dedicated endpoint to answer';
         return {
           id,
-          label: `${id} · ${l.ok ? l.value.summary : 'limits unknown'} · ${serving}`,
+          label: `${l.ok ? l.value.summary : 'limits unknown'} · ${serving}`,
           methods: l.ok ? l.value.methods : (['supervised', 'dpo'] as const),
           maxExampleTokens: typeof limit === 'number' ? limit : undefined,
           listed: true,
