@@ -78,6 +78,8 @@ export class TogetherBackend implements FineTuneBackend {
   private readonly client: OpenAI;
   /** Fine-tuned model → how it was trained (from the jobs seen), for `chatTarget`. */
   private readonly trained = new Map<string, { base: string; lora: boolean }>();
+  /** Per-model limits already read (`/fine-tunes/models/limits`), by model. */
+  private readonly limits = new Map<string, LimitsResult>();
   /** The user's dedicated endpoints, by the model they serve (from the last `refreshEndpoints`). */
   private served = new Map<string, TogetherEndpoint[]>();
   /** List, create, start and stop dedicated endpoints (billed per minute; create only after `endpointConfirmation`). */
@@ -160,8 +162,13 @@ export class TogetherBackend implements FineTuneBackend {
 
   /** One model's limits as launch rules (`GET /fine-tunes/models/limits`); a refusal or an unreadable answer is a message. */
   private async modelLimits(id: string, signal?: AbortSignal): Promise<LimitsResult> {
+    const known = this.limits.get(id);
+    if (known) return known;
     try {
-      return togetherLimitsToRules(await this.client.get<unknown>('/fine-tunes/models/limits', { query: { model_name: id }, signal }), TOGETHER_RULES);
+      const r = togetherLimitsToRules(await this.client.get<unknown>('/fine-tunes/models/limits', { query: { model_name: id }, signal }), TOGETHER_RULES);
+      // Limits change rarely: kept for this backend instance (a new key or URL makes a new one).
+      if (r.ok) this.limits.set(id, r);
+      return r;
     } catch (err) {
       if (signal?.aborted) throw err;
       return { ok: false, message: err instanceof Error ? err.message : String(err) };

@@ -248,6 +248,8 @@ describe('Together AI backend (real openai client over HTTP, Together flavor of 
     );
     assert.ok(sent.some((s) => s.path === '/fine-tunes/models/limits'));
     sent.splice(0);
+    await b.tunableModels();
+    assert.ok(!sent.some((s) => s.path === '/fine-tunes/models/limits'), 'limits are read once per backend instance');
     const ds = path.join(dir, '.socratune', 'datasets', 'journal');
     const rank = await runStartFineTune(deps(b), new ScriptedUi(), {
       datasetFolder: ds,
