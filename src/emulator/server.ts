@@ -11,6 +11,7 @@ import { sendError, sendJson, sleep } from './http';
 import { jobRoutes } from './jobs';
 import { modelRoutes } from './models';
 import { togetherRoutes } from './together';
+import { togetherEndpointRoutes } from './togetherEndpoints';
 import { uploadRoutes } from './uploads';
 
 /** What the server remembers about each request (tests count attempts and check aborts with it). */
@@ -27,7 +28,7 @@ export interface RequestLogEntry {
 }
 
 const OPENAI_ROUTES: readonly Route[] = [...modelRoutes, ...fileRoutes, ...uploadRoutes, ...jobRoutes, ...chatRoutes];
-const TOGETHER_ROUTES: readonly Route[] = [...togetherRoutes, ...chatRoutes];
+const TOGETHER_ROUTES: readonly Route[] = [...togetherRoutes, ...togetherEndpointRoutes, ...chatRoutes];
 const LOG_LIMIT = 2000;
 
 export interface ServerParts {

@@ -41,6 +41,8 @@ export interface TunableModel {
   readonly shutdownDate?: string;
   /** True when the provider listed it; false when it comes from Socratune's table only. */
   readonly listed: boolean;
+  /** This model's own launch rules, when the provider states per-model limits (Together); else the backend's. */
+  readonly launchRules?: LaunchRules;
 }
 
 export type HyperparameterValue = 'auto' | number;
