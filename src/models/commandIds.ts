@@ -9,4 +9,5 @@ export const ModelCommands = {
   delete: 'socratune.models.delete',
   setBoundPrompt: 'socratune.models.setBoundPrompt',
   setAzureDeployment: 'socratune.models.setAzureDeployment',
+  deploy: 'socratune.models.deploy',
 } as const;
