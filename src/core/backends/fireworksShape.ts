@@ -23,7 +23,6 @@ export const FwDatasetSchema = v.looseObject({
   exampleCount: opt(v.union([v.string(), v.number()])),
   createTime: opt(v.string()),
 });
-export type FwDataset = v.InferOutput<typeof FwDatasetSchema>;
 
 export const FwJobSchema = v.looseObject({
   name: v.string(),
@@ -48,16 +47,6 @@ export const FwJobSchema = v.looseObject({
 export type FwJob = v.InferOutput<typeof FwJobSchema>;
 
 export const FwJobListSchema = v.looseObject({ supervisedFineTuningJobs: opt(v.array(FwJobSchema)), nextPageToken: opt(v.string()) });
-
-export const FwModelSchema = v.looseObject({
-  name: v.string(),
-  state: opt(v.string()),
-  kind: opt(v.string()),
-  peftDetails: opt(v.looseObject({ baseModel: opt(v.string()) })),
-  supportsServerless: opt(v.boolean()),
-  deployedModelRefs: opt(v.array(v.looseObject({ deployment: opt(v.string()), state: opt(v.string()), default: opt(v.boolean()) }))),
-});
-export type FwModel = v.InferOutput<typeof FwModelSchema>;
 
 export const FwDeploymentSchema = v.looseObject({
   name: v.string(),
