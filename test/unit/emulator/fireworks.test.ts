@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startEmulator, type EmulatorHandle } from '../../../src/emulator';
 import { assertResponse } from '../support/fireworksShapes';
 import { journalExamples, jsonl } from './support/emulator';
@@ -184,5 +187,28 @@ describe('emulator: Fireworks AI flavor (responses checked against fireworks-res
     const failed = await call('GET', `${A}/supervisedFineTuningJobs/job-f`);
     assert.equal(failed.json.status.code, 'INTERNAL');
     assert.match(failed.json.status.message, /GPU fell over/);
+  });
+
+  it('keeps datasets and deployments across a restart with --state-dir', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'socratune-fw-state-'));
+    try {
+      const first = await startEmulator({ flavor: 'fireworks', stateDir: dir, timeScale: 1000 });
+      const base = first.url.replace(/\/v1$/, '');
+      const h = { authorization: `Bearer ${first.key}`, 'content-type': 'application/json' };
+      await fetch(`${base}${A}/datasets`, { method: 'POST', headers: h, body: JSON.stringify({ datasetId: 'kept', dataset: {} }) });
+      await fetch(`${base}${A}/deployments?deploymentId=kept-dep`, { method: 'POST', headers: h, body: JSON.stringify({ baseModel: QWEN }) });
+      await first.close();
+      const second = await startEmulator({ flavor: 'fireworks', stateDir: dir, timeScale: 1000 });
+      try {
+        const again = second.url.replace(/\/v1$/, '');
+        const auth = { authorization: `Bearer ${second.key}` };
+        assert.equal((await fetch(`${again}${A}/datasets/kept`, { headers: auth })).status, 200);
+        assert.equal((await fetch(`${again}${A}/deployments/kept-dep`, { headers: auth })).status, 200);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
