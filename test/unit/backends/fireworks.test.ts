@@ -227,6 +227,16 @@ describe('Fireworks AI backend (real openai client over HTTP, Fireworks flavor o
     assert.equal(bad.ok, false);
   });
 
+  it('the reference check refuses what Fireworks does not document: an unknown field, a missing required one, a wrong type, an unknown query key', () => {
+    const url = '/v1/accounts/emulator/supervisedFineTuningJobs';
+    assert.doesNotThrow(() => assertRequest('POST', url, { dataset: 'accounts/emulator/datasets/d', baseModel: QWEN, epochs: 2 }));
+    assert.throws(() => assertRequest('POST', url, { dataset: 'd', baseModel: QWEN, nEpochs: 2 }), /"nEpochs" is not in Fireworks' reference/);
+    assert.throws(() => assertRequest('POST', url, { baseModel: QWEN }), /required field "dataset"/);
+    assert.throws(() => assertRequest('POST', url, { dataset: 'd', epochs: '2' }), /expected an integer/);
+    assert.throws(() => assertRequest('POST', `${url}?jobId=x`, { dataset: 'd' }), /query parameter "jobId"/);
+    assert.throws(() => assertRequest('POST', '/v1/accounts/emulator/fine-tunes', {}), /not one of Fireworks' documented calls/);
+  });
+
   it('turns a grpc Status error body into the SDK’s {error} shape, keeping anything else', () => {
     assert.deepEqual(openaiErrorBody({ code: 5, message: 'model not found', details: [] }), {
       error: { message: 'model not found', code: 'NOT_FOUND', type: 'fireworks_error', param: null },
