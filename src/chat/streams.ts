@@ -180,7 +180,8 @@ export class StreamManager implements vscode.Disposable {
       messages: o.messages,
       params: o.setup.params,
       signal: a.controller.signal,
-      maxTokensField: profile.provider === 'openai-compatible' ? 'max_tokens' : 'max_completion_tokens',
+      // Fireworks' inference API documents max_tokens (OpenAI's older name), like most OpenAI-shaped servers.
+      maxTokensField: profile.provider === 'openai-compatible' || profile.provider === 'fireworks' ? 'max_tokens' : 'max_completion_tokens',
       onDelta: (t) => {
         a.parts.push(t);
         a.batcher.push(t);

@@ -13,6 +13,7 @@ import { hash32, hashId, rng } from './random';
 import { contentText, countMessageTokens, tokenize, type TokenMessage } from './tokens';
 import { togetherBase } from './togetherCatalog';
 import { servingEndpoint } from './togetherEndpoints';
+import { resolveFireworksChatModel } from './fireworksServing';
 import { writeStream } from './sse';
 import { suggestedQuestions } from './questions';
 
@@ -22,6 +23,7 @@ const indexes = new WeakMap<readonly LearnedReply[], ReplyIndex>();
 /** Who answers for `model`: a base model (generic text) or a fine-tuned model / checkpoint (its training replies). */
 function resolveChatModel(emu: Emulator, model: string): { kind: 'base'; id: string } | { kind: 'tuned'; replies: readonly LearnedReply[] } {
   if (emu.config.flavor === 'together') return resolveTogetherChatModel(emu, model);
+  if (emu.config.flavor === 'fireworks') return resolveFireworksChatModel(emu, model);
   const base = baseModel(model);
   if (base) return { kind: 'base', id: base.snapshot };
   syncJobs(emu);

@@ -15,6 +15,7 @@ const LABELS: Record<ProviderKind, string> = {
   'openai-compatible': 'OpenAI-compatible server',
   emulator: 'Local emulator',
   together: 'Together AI',
+  fireworks: 'Fireworks AI',
 };
 
 /** Arguments of `socratune.jobs.rerun` for tests and automation (the Jobs tree passes its job node instead). */

@@ -30,6 +30,7 @@ const SHORT: Readonly<Record<string, string>> = {
   warmupRatio: 'warm-up',
   nCheckpoints: 'checkpoints',
   nEvals: 'evaluations',
+  maxContextLength: 'max context',
 };
 
 /** The hyperparameters the backend was asked for, in its order: `epochs 2, batch auto, LR × auto` on OpenAI. */

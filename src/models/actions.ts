@@ -13,9 +13,10 @@ import { ModelCommands } from './commandIds';
 export async function chatModelFor(backend: FineTuneBackend, modelId: string): Promise<string | undefined> {
   const target = backend.chatTarget(modelId);
   if (target.ok) return target.model;
-  const setDeployment = 'Set Deployment…';
-  const choice = await vscode.window.showWarningMessage(target.message, setDeployment);
-  if (choice === setDeployment) await vscode.commands.executeCommand(ModelCommands.setAzureDeployment, { modelId });
+  // A backend with its own deploy step (Fireworks) offers it; Azure deployments are named by hand.
+  const action = backend.deploy ? 'Deploy…' : 'Set Deployment…';
+  const choice = await vscode.window.showWarningMessage(target.message, action);
+  if (choice === action) await vscode.commands.executeCommand(backend.deploy ? ModelCommands.deploy : ModelCommands.setAzureDeployment, { modelId });
   return undefined;
 }
 

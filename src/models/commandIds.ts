@@ -10,4 +10,5 @@ export const ModelCommands = {
   setBoundPrompt: 'socratune.models.setBoundPrompt',
   setAzureDeployment: 'socratune.models.setAzureDeployment',
   togetherEndpoint: 'socratune.models.togetherEndpoint',
+  deploy: 'socratune.models.deploy',
 } as const;

@@ -12,6 +12,7 @@ const PROVIDER_LABELS: Record<ProviderKind, string> = {
   'openai-compatible': 'OpenAI-compatible server',
   emulator: 'Local emulator (try it without an account)',
   together: 'Together AI',
+  fireworks: 'Fireworks AI',
 };
 
 /** API key commands, provider choice and the guard that refuses keys pasted into settings. */
@@ -71,9 +72,9 @@ export function registerSettings(s: Services): void {
         );
         if (!pick) return undefined;
         provider = pick.provider;
-        if (provider === 'azure' || provider === 'openai-compatible' || provider === 'emulator') {
-          // Together and OpenAI need only a key (Set API Key); the others need an endpoint or base URL first.
-          const setting = provider === 'azure' ? 'azure.endpoint' : 'baseUrl';
+        if (provider === 'azure' || provider === 'openai-compatible' || provider === 'emulator' || provider === 'fireworks') {
+          // Together and OpenAI need only a key (Set API Key); the others need an endpoint, a base URL or an account ID first.
+          const setting = provider === 'azure' ? 'azure.endpoint' : provider === 'fireworks' ? 'fireworks.accountId' : 'baseUrl';
           void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.${setting}`);
         }
       }

@@ -6,6 +6,7 @@ import type OpenAI from 'openai';
 import type { BackendProfile } from '../config/profile';
 import { AzureBackend } from './azure';
 import { CompatibleBackend } from './compatible';
+import { FireworksBackend } from './fireworks';
 import { OpenAIBackend } from './openai';
 import { TogetherBackend } from './together';
 import type { FineTuneBackend, UploadCache } from './types';
@@ -14,6 +15,8 @@ export interface BackendOptions {
   readonly uploadCache?: UploadCache;
   /** Azure: fine-tuned model → deployment name. */
   readonly azureDeployments?: Readonly<Record<string, string>>;
+  /** Fireworks account ID (setting `socratune.fireworks.accountId`). */
+  readonly fireworksAccount?: string;
   readonly now?: () => number;
 }
 
@@ -29,6 +32,8 @@ export function createBackend(profile: BackendProfile, client: OpenAI, baseURL: 
       return new CompatibleBackend(profile.provider, common, opts.now);
     case 'together':
       return new TogetherBackend({ client, baseURL });
+    case 'fireworks':
+      return new FireworksBackend({ client, baseURL, account: opts.fireworksAccount ?? '' });
   }
 }
 

@@ -7,6 +7,7 @@
 import type { ProviderKind } from '../config/profile';
 import { HYPERPARAMETER_RANGES, type HyperparameterName } from '../jobs/hyperparameters';
 import { AZURE_RULES, COMPATIBLE_RULES, EMULATOR_RULES, OPENAI_RULES, parseRuled, suffixError, suffixFor, type LaunchRules } from './rules';
+import { FIREWORKS_RULES } from './fireworksShape';
 import { TOGETHER_RULES } from './togetherShape';
 import type { Hyperparameters, TrainingMethod } from './types';
 
@@ -25,6 +26,8 @@ export function launchRulesFor(kind: ProviderKind): LaunchRules {
       return EMULATOR_RULES;
     case 'together':
       return TOGETHER_RULES;
+    case 'fireworks':
+      return FIREWORKS_RULES;
   }
 }
 

@@ -10,4 +10,5 @@ export const PROVIDER_DETAILS: Readonly<Record<ProviderKind, string>> = {
   'openai-compatible': 'Any server speaking the OpenAI API at socratune.baseUrl (Nebius, gateways, local servers); its prices are its own.',
   emulator: 'Local stand-in on 127.0.0.1: free, no account, answers from your training data. Not a model.',
   together: 'Open models, LoRA or full; per-token training; LoRA results answer serverless on some bases, else a dedicated endpoint billed per minute.',
+  fireworks: 'Open models, LoRA; per-token training; results answer once deployed (Socratune asks, billed per GPU-hour) or serverless on a few bases.',
 };
