@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): SocratuneApi {
   const chat = registerChat(services);
   const jobs = registerJobs(services);
   const models = registerModels(services, jobs);
-  const validation = registerValidation(services, dataset.service.onDidChange);
+  const validation = registerValidation(services);
   registerWalkthrough(services);
   registerLocal(services);
   const evaluation = registerEval(services);

@@ -112,7 +112,8 @@ describe('chat: Add to Training Set refuses duplicates and partial replies (issu
     await waitFor('the reply to be marked as added', () => lastReply().addedToDataset !== undefined);
     assert.equal(lines().length, before + 1);
     assert.equal(JSON.parse(lines()[before]).messages.at(-1).content, text);
-    assert.deepEqual(notices(from), ['info: Added to the training set "chat-guards" (it closely matches an example already there).']);
+    const said = await waitFor('the confirmation in the chat', () => (notices(from).length ? notices(from) : undefined));
+    assert.deepEqual(said, ['info: Added to the training set "chat-guards" (it closely matches an example already there).']);
   });
 
   it('asks on a near duplicate: dismissing the question (Cancel) writes nothing and says nothing more', async () => {
