@@ -5,6 +5,7 @@ import { ActiveDataset } from './activeDataset';
 import { DatasetsPort } from './datasets';
 import { Log } from './log';
 import { ModelPrompts } from './modelPrompts';
+import { OnboardingContext } from './onboarding';
 import { ApiKeys } from './secrets';
 import { readProfile } from './settings';
 
@@ -43,6 +44,8 @@ export interface Services {
   readonly datasets: DatasetsPort;
   /** Open the chat with a model, or compare two (see `ChatEntry`). */
   readonly chatEntry: ChatEntrySlot;
+  /** Onboarding context keys (walkthrough steps, the Jobs welcome's Set API Key). */
+  readonly onboarding: OnboardingContext;
   profile(): BackendProfile;
   /** An `openai` client for the active profile, or why there is none. */
   client(opts?: ClientOptions): Promise<ClientResult>;
@@ -63,6 +66,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
     modelPrompts,
     datasets,
     chatEntry: new ChatEntrySlot(),
+    onboarding: new OnboardingContext(log),
     profile: readProfile,
     async client(opts?: ClientOptions) {
       const profile = readProfile();
