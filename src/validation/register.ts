@@ -25,6 +25,11 @@ export function registerValidation(s: Services): ValidationApi {
     diagnostics,
     statusBar,
     vscode.commands.registerCommand(ValidationCommands.validateDataset, (arg?: unknown) => command.run(arg)),
+    s.validationEntry.provide({
+      showReport: async (datasetFolder) => {
+        await command.run({ uri: datasetFolder });
+      },
+    }),
   );
   return { diagnostics, statusBar, command };
 }
