@@ -191,6 +191,9 @@ describe('walkthrough: the backend, key and chat steps tick when they happen (e2
     await checked(page, 'Set your API key').waitFor({ timeout: 30_000 });
     await unchecked(page, 'Chat with your mentor').waitFor();
     await screenshot(page, 'walkthrough-backend-key-ticked');
+    // Closed, so the next Get Started opens it afresh (an open walkthrough brought back does not take the focus).
+    await command(page, 'View: Close All Editors');
+    await walkthroughPage(page).waitFor({ state: 'detached' });
   });
 
   it('ticks "Chat with your mentor" once a chat reply arrives', async () => {
@@ -209,6 +212,7 @@ describe('walkthrough: the backend, key and chat steps tick when they happen (e2
     await checked(page, 'Chat with your mentor').waitFor({ timeout: 30_000 });
     assert.equal(await checked(page, 'Choose a backend').count(), 1);
     assert.deepEqual(await errorNotifications(page), [], 'no error notifications');
+    await stepButton(page, 'Chat with your mentor').scrollIntoViewIfNeeded();
     await screenshot(page, 'walkthrough-backend-key-chat-ticked');
   });
 });
