@@ -53,7 +53,7 @@ export function registerCapabilities(context: vscode.ExtensionContext, host: Laz
   const chat = registerChat(services);
   const jobs = registerJobs(services);
   const models = registerModels(services, jobs);
-  const validation = registerValidation(services, dataset.service.onDidChange);
+  const validation = registerValidation(services);
   registerWalkthrough(services);
   registerLocal(services);
   const evaluation = registerEval(services);

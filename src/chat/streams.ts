@@ -149,6 +149,7 @@ export class StreamManager implements vscode.Disposable {
       this.s.log.info(
         `Chat: ${o.setup.model}: ${outcome.status}, ${outcome.text.length} chars${outcome.usage ? `, ${outcome.usage.completionTokens} tokens` : ''}`,
       );
+    if (outcome.status === 'done' && outcome.text) void this.s.onboarding.set('socratune.chatReplied', true);
     try {
       await o.onEnd(outcome);
     } catch (e) {

@@ -6,6 +6,7 @@ import { DatasetsPort } from './datasets';
 import type { LazyHost } from './lazyHost';
 import { Log } from './log';
 import { ModelPrompts } from './modelPrompts';
+import { OnboardingContext } from './onboarding';
 import { ApiKeys } from './secrets';
 import { readProfile } from './settings';
 
@@ -58,6 +59,8 @@ export interface Services {
   readonly chatEntry: ChatEntrySlot;
   /** Show a dataset's validation report (see `ValidationEntry`). */
   readonly validationEntry: EntrySlot<ValidationEntry>;
+  /** Onboarding context keys (walkthrough steps, the Jobs welcome's Set API Key). */
+  readonly onboarding: OnboardingContext;
   profile(): BackendProfile;
   /** An `openai` client for the active profile, or why there is none. */
   client(opts?: ClientOptions): Promise<ClientResult>;
@@ -80,6 +83,7 @@ export function createServices(context: vscode.ExtensionContext, views: LazyHost
     datasets,
     chatEntry: new EntrySlot<ChatEntry>(),
     validationEntry: new EntrySlot<ValidationEntry>(),
+    onboarding: new OnboardingContext(log),
     profile: readProfile,
     async client(opts?: ClientOptions) {
       const profile = readProfile();

@@ -17,9 +17,9 @@ export interface ValidationApi {
  * Dataset" with its report, and the active dataset's status bar item. Nothing is counted (and the
  * tokenizer is not loaded) during activation.
  */
-export function registerValidation(s: Services, datasetChanges?: vscode.Event<vscode.Uri>): ValidationApi {
+export function registerValidation(s: Services): ValidationApi {
   const diagnostics = new DatasetDiagnostics(s);
-  const statusBar = new DatasetStatusBar(s, datasetChanges);
+  const statusBar = new DatasetStatusBar(s);
   const command = new ValidateDatasetCommand(s, diagnostics, statusBar);
   s.context.subscriptions.push(
     diagnostics,
