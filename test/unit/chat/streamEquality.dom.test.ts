@@ -109,6 +109,23 @@ describe('chat/streamed render equals full render (varied markdown, every cut)',
       });
     }
 
+    it('updates the open block in place: a growing paragraph keeps its element, only its text changes', () => {
+      const el = doc.createElement('div');
+      const r = new IncrementalMarkdown(el, md, sanitize);
+      r.append('# Done heading\n\nThe open paragraph');
+      r.render();
+      const p = el.lastElementChild;
+      assert.equal(p?.tagName, 'P');
+      for (const d of [' grows', ' word', ' by word,', ' and **bold', ' closes**']) {
+        r.append(d);
+        r.render();
+        assert.equal(el.lastElementChild, p, `after ${JSON.stringify(d)} the paragraph is the same node`);
+      }
+      assert.equal(p?.innerHTML, 'The open paragraph grows word by word, and <strong>bold closes</strong>');
+      r.finish();
+      assert.equal(unwrapChunks(el), full('# Done heading\n\nThe open paragraph grows word by word, and **bold closes**'));
+    });
+
     it('never touches a finished block again: no mutation inside a block once it is committed', async () => {
       const src = Object.values(SAMPLES).join('\n\n');
       const el = doc.createElement('div');
