@@ -97,6 +97,9 @@ export class IncrementalMarkdown {
   private tailHtml = '';
   private group: HTMLElement | undefined;
   private chunk: HTMLElement | undefined;
+  /** Elements in `chunk` and chunks in `group`, counted here (childElementCount walks the children). */
+  private chunkBlocks = 0;
+  private groupChunks = 0;
   private dirty = false;
   private finished = false;
 
@@ -180,13 +183,14 @@ export class IncrementalMarkdown {
     let left = blocks;
     while (left > 0 && frag.firstChild) {
       const chunk = this.openChunk();
-      let room = CHUNK_BLOCKS - chunk.childElementCount;
+      let room = CHUNK_BLOCKS - this.chunkBlocks;
       const batch = this.container.ownerDocument.createDocumentFragment();
       // Text nodes such as "\n" between blocks come along; the text after the last finished block stays for the tail.
       while (frag.firstChild && left > 0 && (room > 0 || frag.firstChild.nodeType !== 1)) {
         if (frag.firstChild.nodeType === 1) {
           room--;
           left--;
+          this.chunkBlocks++;
         }
         batch.append(frag.firstChild);
       }
@@ -197,9 +201,10 @@ export class IncrementalMarkdown {
 
   /** The chunk finished blocks go into: the current one, or a new one (in a new group when the group is full). */
   private openChunk(): HTMLElement {
-    if (this.chunk && this.chunk.childElementCount < CHUNK_BLOCKS) return this.chunk;
+    if (this.chunk && this.chunkBlocks < CHUNK_BLOCKS) return this.chunk;
     const doc = this.container.ownerDocument;
-    if (!this.group || this.group.childElementCount >= GROUP_CHUNKS) {
+    if (!this.group || this.groupChunks >= GROUP_CHUNKS) {
+      this.groupChunks = 0;
       this.group = doc.createElement('div');
       this.group.className = 'md-group';
       // Groups precede the open tail.
@@ -207,6 +212,8 @@ export class IncrementalMarkdown {
     }
     this.chunk = doc.createElement('div');
     this.chunk.className = 'md-chunk';
+    this.chunkBlocks = 0;
+    this.groupChunks++;
     this.group.append(this.chunk);
     return this.chunk;
   }
