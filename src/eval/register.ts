@@ -191,6 +191,18 @@ export function registerEval(services: Services): EvalApi {
         return fail(e, !!args);
       }
     }),
+    vscode.commands.registerCommand('socratune.addEvalWinners', async (args?: { name?: string; datasetFolder?: string }) => {
+      try {
+        const dir = await pickEvaluation(args?.name);
+        if (!dir) return undefined;
+        const { addWinners, winnersText } = await import('./results.js');
+        const r = await addWinners(services.datasets, dir, args?.datasetFolder);
+        if (!args) void vscode.window.showInformationMessage(`Socratune: ${winnersText(r)}`);
+        return r;
+      } catch (e) {
+        return fail(e, !!args);
+      }
+    }),
     vscode.commands.registerCommand('socratune.judgeEvaluation', async (args?: { name?: string; model?: string }) => {
       try {
         return await judgeCommand(services, args);

@@ -7,8 +7,9 @@ import { judgePair } from '../core/eval/judge';
 import type { Complete } from '../core/eval/runner';
 import { HUMAN, judgeRater, replyKey } from '../core/eval/schema';
 import { contestantStats } from '../core/eval/stats';
-import { ratingsLog, readPlan, readRatings, readResults } from '../core/eval/store';
-import { preferenceLines } from '../core/eval/training';
+import { EVALS_DIR, FILES, ratingsLog, readPlan, readRatings, readResults, resultLocations } from '../core/eval/store';
+import { preferenceLines, winnerExamples, winnersToAdd } from '../core/eval/training';
+import type { Datasets, ExampleLocation } from '../platform/datasets';
 
 async function load(dir: string, rater: string) {
   const plan = await readPlan(dir);
@@ -40,6 +41,51 @@ export async function buildPreferenceSet(dir: string, system?: string): Promise<
   const file = path.join(dir, 'preference.jsonl');
   await fs.writeFile(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n', 'utf8');
   return { file, lines: lines.length };
+}
+
+export interface WinnersAdded {
+  /** The user dismissed the dataset picker: nothing (more) was written. */
+  readonly cancelled: boolean;
+  readonly datasetName?: string;
+  readonly added: { question: string; id: string; line?: number }[];
+  /** Winners already in the dataset with the same prompt and reply: refused, not written twice. */
+  readonly duplicates: { question: string; existing: ExampleLocation }[];
+}
+
+/**
+ * "Add Winners to the Training Set": per question your best-rated reply, through `services.datasets` (the dataset's
+ * own store and rules), with provenance `origin: 'eval'` pointing at the reply's line in results.jsonl.
+ */
+export async function addWinners(datasets: Datasets, dir: string, datasetFolder?: string): Promise<WinnersAdded> {
+  const { plan, results, comps } = await load(dir, HUMAN);
+  const winners = winnerExamples(plan, results, comps);
+  if (winners.length === 0) throw new Error('No reply has won a comparison yet: rate some pairs first (ties and skips are not wins).');
+  const file = [...EVALS_DIR.split(path.sep), plan.name, FILES.results].join('/');
+  const todo = winnersToAdd(winners, await resultLocations(dir), file);
+  const added: WinnersAdded['added'] = [];
+  const duplicates: WinnersAdded['duplicates'] = [];
+  let folder = datasetFolder;
+  let datasetName: string | undefined;
+  for (const w of todo) {
+    const existing = await datasets.findDuplicate({ user: w.user, assistant: w.assistant, ...(folder ? { datasetFolder: folder } : {}) });
+    if (existing) {
+      duplicates.push({ question: w.question, existing });
+      continue;
+    }
+    const r = await datasets.add({ user: w.user, assistant: w.assistant, origin: 'eval', source: w.source, ...(folder ? { datasetFolder: folder } : {}) });
+    if (!r) return { cancelled: true, datasetName, added, duplicates };
+    // Every winner goes to the dataset the first one went to, even if the active dataset changes meanwhile.
+    folder = r.datasetFolder;
+    datasetName = r.datasetName;
+    added.push({ question: w.question, id: r.id, ...(r.line ? { line: r.line } : {}) });
+  }
+  return { cancelled: false, datasetName, added, duplicates };
+}
+
+export function winnersText(r: WinnersAdded): string {
+  const dup = r.duplicates.length ? `; ${r.duplicates.length} already in the dataset, not added again` : '';
+  if (r.added.length === 0) return `${r.cancelled ? 'nothing was added' : 'no new winner to add'}${dup}.`;
+  return `added ${r.added.length} winning ${r.added.length === 1 ? 'reply' : 'replies'} to “${r.datasetName ?? ''}”${dup}${r.cancelled ? ' (then cancelled)' : ''}.`;
 }
 
 /**

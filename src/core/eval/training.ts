@@ -6,6 +6,8 @@
  *   `{"input":{"messages":[…]},"preferred_output":[{"role":"assistant",…}],"non_preferred_output":[…]}`.
  * The system prompt written into both is the one the caller trains with (`system`), not a contestant's.
  */
+import { sha } from '../dataset/hash';
+import type { SourceRange } from '../dataset/types';
 import type { Comparison } from './pairing';
 import { replyKey, type EvalPlan, type ResultLine } from './schema';
 
@@ -66,6 +68,36 @@ export function winnerExamples(plan: EvalPlan, results: readonly ResultLine[], c
         comparisons: best.n,
       },
     });
+  }
+  return out;
+}
+
+/** A winner as the dataset takes it: prompt, reply, and provenance pointing at the reply's line in results.jsonl. */
+export interface WinnerToAdd {
+  readonly question: string;
+  readonly user: string;
+  readonly assistant: string;
+  readonly source: SourceRange;
+}
+
+/**
+ * `resultsFile` is results.jsonl as the dataset records sources (workspace-relative, forward slashes); `locations`
+ * maps reply keys to their line there. The line's hash lets the provenance lens find it again; the line itself names
+ * the question, the contestant and the sample. A winner without a line (a hand-edited file) is left out.
+ */
+export function winnersToAdd(
+  winners: readonly WinnerExample[],
+  locations: ReadonlyMap<string, { line: number; raw: string }>,
+  resultsFile: string,
+): WinnerToAdd[] {
+  const out: WinnerToAdd[] = [];
+  for (const w of winners) {
+    const at = locations.get(w.provenance.reply);
+    const msgs = w.example.messages;
+    const user = msgs.find((m) => m.role === 'user')?.content;
+    const assistant = msgs[msgs.length - 1]?.content;
+    if (!at || user === undefined || assistant === undefined) continue;
+    out.push({ question: w.provenance.question, user, assistant, source: { file: resultsFile, startLine: at.line, endLine: at.line, textHash: sha(at.raw) } });
   }
   return out;
 }

@@ -3,7 +3,12 @@ import { checkPreferenceLine } from '../../../src/core/jobs/preference';
 import { resultsMarkdown } from '../../../src/core/eval/markdown';
 import type { Comparison } from '../../../src/core/eval/pairing';
 import { contestantStats } from '../../../src/core/eval/stats';
-import { preferenceLine, preferenceLines, winnerExamples } from '../../../src/core/eval/training';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { sha } from '../../../src/core/dataset/hash';
+import { FILES, resultLocations } from '../../../src/core/eval/store';
+import { preferenceLine, preferenceLines, winnerExamples, winnersToAdd } from '../../../src/core/eval/training';
 import { plan, result } from './helpers';
 
 const cmp = (question: string, sample: number, scoreA: number): Comparison => ({
@@ -28,6 +33,41 @@ describe('eval: back into training, and the markdown table', () => {
     });
     assert.deepEqual(w[0].provenance, { evaluation: 'test-eval', question: 'q1', reply: 'q1/A/0', contestant: 'A', model: 'ft:a', score: 1, comparisons: 1 });
     assert.deepEqual(winnerExamples(plan(), results, comps)[0].example.messages[0].role, 'user', 'no system prompt unless asked for');
+  });
+
+  it('turns winners into dataset additions whose provenance is the reply’s line in results.jsonl', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'eval-winners-'));
+    try {
+      const raw = results.map((r) => JSON.stringify(r));
+      // A torn line and a blank one do not shift the recorded line numbers of the others.
+      await fs.writeFile(path.join(dir, FILES.results), [raw[0], '', '{"torn', ...raw.slice(1)].join('\n') + '\n');
+      const at = await resultLocations(dir);
+      assert.equal(at.size, results.length);
+      assert.deepEqual(at.get('q1/A/0'), { line: 0, raw: raw[0] });
+      assert.deepEqual(at.get('q2/B/1'), { line: 2 + raw.length - 1, raw: raw[raw.length - 1] });
+
+      const comps = [cmp('q1', 1, 0), cmp('q2', 0, 1), cmp('q2', 1, 0.5)];
+      const adds = winnersToAdd(winnerExamples(plan(), results, comps, 'ignored'), at, '.socratune/evals/test-eval/results.jsonl');
+      const q1 = raw.findIndex((l) => JSON.parse(l).text === 'q1 B 1');
+      assert.deepEqual(adds, [
+        {
+          question: 'q1',
+          user: 'What does the journal say about anger?',
+          assistant: 'q1 B 1',
+          source: { file: '.socratune/evals/test-eval/results.jsonl', startLine: q1 + 2, endLine: q1 + 2, textHash: sha(raw[q1]) },
+        },
+        {
+          question: 'q2',
+          user: 'What does the journal say about change?',
+          assistant: 'q2 A 0',
+          source: { file: '.socratune/evals/test-eval/results.jsonl', startLine: 4 + 2, endLine: 4 + 2, textHash: sha(raw[4]) },
+        },
+      ]);
+      assert.deepEqual(winnersToAdd(winnerExamples(plan(), results, comps), new Map(), 'x'), [], 'a winner with no line in results.jsonl is left out');
+      assert.deepEqual(await resultLocations(path.join(dir, 'none')), new Map(), 'no results yet: no locations');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('builds DPO lines in OpenAI’s preference shape from decided pairs only', () => {
