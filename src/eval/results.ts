@@ -8,7 +8,8 @@ import type { Complete } from '../core/eval/runner';
 import { HUMAN, judgeRater, replyKey } from '../core/eval/schema';
 import { contestantStats } from '../core/eval/stats';
 import { EVALS_DIR, FILES, ratingsLog, readPlan, readRatings, readResults, resultLocations } from '../core/eval/store';
-import { preferenceLines, winnerExamples, winnersToAdd } from '../core/eval/training';
+import type { Conversation } from '../core/chat/types';
+import { chatPickLines, preferenceLines, winnerExamples, winnersToAdd } from '../core/eval/training';
 import type { Datasets, ExampleLocation } from '../platform/datasets';
 
 async function load(dir: string, rater: string) {
@@ -33,14 +34,24 @@ export async function exportMarkdown(dir: string, rater = HUMAN): Promise<string
   return file;
 }
 
-/** Writes `preference.jsonl` (OpenAI DPO format) from your decided pairs; refuses when there is none. */
-export async function buildPreferenceSet(dir: string, system?: string): Promise<{ file: string; lines: number }> {
+/**
+ * Writes `preference.jsonl` (OpenAI DPO format) from your decided pairs and the chat's A/B picks (`chat`: its saved
+ * conversations), each distinct line once; refuses when there is none.
+ */
+export async function buildPreferenceSet(
+  dir: string,
+  system?: string,
+  chat: readonly Conversation[] = [],
+): Promise<{ file: string; lines: number; fromEvaluation: number; fromChat: number }> {
   const { plan, results, comps } = await load(dir, HUMAN);
-  const lines = preferenceLines(plan, results, comps, system);
-  if (lines.length === 0) throw new Error('No pair has a winner yet: rate some pairs first (ties and skips are left out).');
+  const rated = preferenceLines(plan, results, comps, system);
+  const seen = new Set(rated.map((l) => JSON.stringify(l)));
+  const picks = chatPickLines(chat, system).filter((l) => !seen.has(JSON.stringify(l)) && seen.add(JSON.stringify(l)));
+  const lines = [...rated, ...picks];
+  if (lines.length === 0) throw new Error('No pair has a winner yet: rate some pairs first, or pick A or B in a chat compare (ties and skips are left out).');
   const file = path.join(dir, 'preference.jsonl');
   await fs.writeFile(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n', 'utf8');
-  return { file, lines: lines.length };
+  return { file, lines: lines.length, fromEvaluation: rated.length, fromChat: picks.length };
 }
 
 export interface WinnersAdded {

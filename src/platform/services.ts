@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Conversation } from '../core/chat/types';
 import { ClientOptions, ClientResult, createClient } from '../core/config/client';
 import { BackendProfile } from '../core/config/profile';
 import { ActiveDataset } from './activeDataset';
@@ -16,21 +17,33 @@ import { readProfile } from './settings';
 export interface ChatEntry {
   chatWith(model: string): Promise<void>;
   compareWith(modelA: string, modelB: string): Promise<void>;
+  /** Every saved conversation (their compare turns carry the user's A/B picks; "Build Preference Set" reads them). */
+  conversations(): Promise<Conversation[]>;
 }
 
-/** Where the chat capability provides its `ChatEntry`; `current` is undefined until (or unless) it does. */
-export class ChatEntrySlot {
-  private entry: ChatEntry | undefined;
-  get current(): ChatEntry | undefined {
+/**
+ * How the Models and Jobs trees start an evaluation with a model pre-selected as a contestant (the rest is asked
+ * as from the palette). Provided by the eval capability (src/eval/register.ts).
+ */
+export interface EvalEntry {
+  evaluateWith(model: string): Promise<unknown>;
+}
+
+/** Where a capability provides its entry point; `current` is undefined until (or unless) it does. */
+export class EntrySlot<T> {
+  private entry: T | undefined;
+  get current(): T | undefined {
     return this.entry;
   }
-  provide(entry: ChatEntry): vscode.Disposable {
+  provide(entry: T): vscode.Disposable {
     this.entry = entry;
     return new vscode.Disposable(() => {
       if (this.entry === entry) this.entry = undefined;
     });
   }
 }
+
+export type ChatEntrySlot = EntrySlot<ChatEntry>;
 
 /** What every capability receives from `activate()`: no globals, everything disposable via the context. */
 export interface Services {
@@ -43,6 +56,8 @@ export interface Services {
   readonly datasets: DatasetsPort;
   /** Open the chat with a model, or compare two (see `ChatEntry`). */
   readonly chatEntry: ChatEntrySlot;
+  /** Start "Evaluate Models…" with a model pre-selected (see `EvalEntry`). */
+  readonly evalEntry: EntrySlot<EvalEntry>;
   profile(): BackendProfile;
   /** An `openai` client for the active profile, or why there is none. */
   client(opts?: ClientOptions): Promise<ClientResult>;
@@ -62,7 +77,8 @@ export function createServices(context: vscode.ExtensionContext): Services {
     activeDataset,
     modelPrompts,
     datasets,
-    chatEntry: new ChatEntrySlot(),
+    chatEntry: new EntrySlot<ChatEntry>(),
+    evalEntry: new EntrySlot<EvalEntry>(),
     profile: readProfile,
     async client(opts?: ClientOptions) {
       const profile = readProfile();

@@ -2,10 +2,13 @@
  * Ratings back into training data:
  * - "Add winners to the training set": per question, the best-rated reply (highest (wins + ½·ties) / comparisons,
  *   at least one win) as a supervised chat example, with provenance naming the evaluation and the reply.
- * - "Build preference set": one DPO line per decided pair (ties and skips left out), in OpenAI's preference format
+ * - "Build preference set": one DPO line per decided pair (ties and skips left out), and per A/B pick in the chat's
+ *   compare turns, in OpenAI's preference format
  *   `{"input":{"messages":[…]},"preferred_output":[{"role":"assistant",…}],"non_preferred_output":[…]}`.
  * The system prompt written into both is the one the caller trains with (`system`), not a contestant's.
  */
+import { buildMessages } from '../chat/conversation';
+import type { Turn } from '../chat/types';
 import { sha } from '../dataset/hash';
 import type { SourceRange } from '../dataset/types';
 import type { Comparison } from './pairing';
@@ -128,6 +131,29 @@ export function preferenceLines(plan: EvalPlan, results: readonly ResultLine[], 
     if (seen.has(id)) continue;
     seen.add(id);
     out.push(line);
+  }
+  return out;
+}
+
+/**
+ * The chat's A/B picks as DPO lines: per compare turn the user picked a side of (not a tie), the picked reply over the
+ * other, after the conversation so far (as the chat sent it: earlier compares contribute their picked reply). Both
+ * replies must have finished with text and differ; a stopped or failed reply is no fair comparison.
+ */
+export function chatPickLines(conversations: readonly { turns: readonly Turn[] }[], system?: string): PreferenceLine[] {
+  const out: PreferenceLine[] = [];
+  for (const conv of conversations) {
+    conv.turns.forEach((t, i) => {
+      if (t.kind !== 'compare' || (t.pick !== 'a' && t.pick !== 'b')) return;
+      const [win, lose] = t.pick === 'a' ? [t.a, t.b] : [t.b, t.a];
+      if (win.status !== 'done' || lose.status !== 'done' || !win.text.trim() || !lose.text.trim() || win.text === lose.text || !t.prompt.trim()) return;
+      const before: Msg[] = buildMessages(conv.turns.slice(0, i), system ?? '').map((m) => ({ role: m.role as Msg['role'], content: String(m.content) }));
+      out.push({
+        input: { messages: [...before, { role: 'user', content: t.prompt }] },
+        preferred_output: [{ role: 'assistant', content: win.text }],
+        non_preferred_output: [{ role: 'assistant', content: lose.text }],
+      });
+    });
   }
   return out;
 }

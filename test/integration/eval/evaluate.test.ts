@@ -97,8 +97,12 @@ describe('eval: Evaluate Models, blind rating, export', function () {
     );
     assert.ok(Math.abs((shown.sent.rows[0].winRate ?? 0) + (shown.sent.rows[1].winRate ?? 0) - 1) < 1e-9, 'two contestants: win rates add up to 1');
     shown.panel.dispose();
-    const pref = await vscode.commands.executeCommand<{ uri: vscode.Uri; lines: number }>('socratune.buildPreferenceSet', { name });
+    const pref = await vscode.commands.executeCommand<{ uri: vscode.Uri; lines: number; fromEvaluation: number }>('socratune.buildPreferenceSet', {
+      name,
+      chatPicks: false,
+    });
     assert.ok(pref.lines >= 1 && pref.lines <= 3);
+    assert.equal(pref.fromEvaluation, pref.lines);
     for (const line of (await fs.readFile(pref.uri.fsPath, 'utf8')).trim().split('\n')) {
       const o = JSON.parse(line);
       assert.equal(o.input.messages[0].role, 'user');
@@ -154,5 +158,53 @@ describe('eval: Evaluate Models, blind rating, export', function () {
       first.added.map((a) => [a.question, 'exact']),
     );
     assert.equal((await fs.readFile(path.join(dsUri.fsPath, 'train.jsonl'), 'utf8')).trim().split('\n').length, train.length, 'nothing written twice');
+  });
+
+  it('builds the preference set from your ratings and from the chat’s saved A/B picks', async () => {
+    const store = api.chat.session.store;
+    const conv = await store.create({ title: 'eval: chat picks' });
+    const setup = { model: 'gpt-4o-mini', systemPrompt: '', promptSource: 'none' as const, params: {} };
+    const reply = (text: string) => ({ text, status: 'done' as const, setup, startedAt: Date.now(), endedAt: Date.now() });
+    try {
+      await store.putTurn(conv.id, { kind: 'user', id: 'u_evalpicks', text: 'Good morning.', at: Date.now() });
+      await store.putTurn(conv.id, { kind: 'assistant', id: 'a_evalpicks', reply: reply('Morning.') });
+      await store.putTurn(conv.id, {
+        kind: 'compare',
+        id: 'c_evalpicks',
+        prompt: 'What do I owe my friends?',
+        at: Date.now(),
+        a: reply('Attention, mostly.'),
+        b: reply('Money.'),
+        pick: 'a',
+      });
+      const pref = await vscode.commands.executeCommand<{ uri: vscode.Uri; lines: number; fromEvaluation: number; fromChat: number }>(
+        'socratune.buildPreferenceSet',
+        { name },
+      );
+      assert.ok(pref.fromEvaluation >= 1);
+      assert.ok(pref.fromChat >= 1, 'the chat pick is in');
+      assert.equal(pref.lines, pref.fromEvaluation + pref.fromChat);
+      const lines = (await fs.readFile(pref.uri.fsPath, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      assert.equal(lines.length, pref.lines);
+      const ours = lines.filter((l) => l.preferred_output[0].content === 'Attention, mostly.');
+      assert.deepEqual(ours, [
+        {
+          input: {
+            messages: [
+              { role: 'user', content: 'Good morning.' },
+              { role: 'assistant', content: 'Morning.' },
+              { role: 'user', content: 'What do I owe my friends?' },
+            ],
+          },
+          preferred_output: [{ role: 'assistant', content: 'Attention, mostly.' }],
+          non_preferred_output: [{ role: 'assistant', content: 'Money.' }],
+        },
+      ]);
+    } finally {
+      await store.delete(conv.id);
+    }
   });
 });

@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { sha } from '../../../src/core/dataset/hash';
 import { FILES, resultLocations } from '../../../src/core/eval/store';
-import { preferenceLine, preferenceLines, winnerExamples, winnersToAdd } from '../../../src/core/eval/training';
+import type { CompareTurn, Reply, Turn } from '../../../src/core/chat/types';
+import { chatPickLines, preferenceLine, preferenceLines, winnerExamples, winnersToAdd } from '../../../src/core/eval/training';
 import { plan, result } from './helpers';
 
 const cmp = (question: string, sample: number, scoreA: number): Comparison => ({
@@ -16,6 +17,21 @@ const cmp = (question: string, sample: number, scoreA: number): Comparison => ({
   a: { question, contestant: 'A', sample },
   b: { question, contestant: 'B', sample },
   scoreA,
+});
+const reply = (text: string, status: Reply['status'] = 'done'): Reply => ({
+  text,
+  status,
+  setup: { model: 'm', systemPrompt: 'Chat prompt.', promptSource: 'custom', params: {} },
+  startedAt: 0,
+});
+const compare = (id: string, prompt: string, a: Reply, b: Reply, pick?: CompareTurn['pick']): CompareTurn => ({
+  kind: 'compare',
+  id,
+  prompt,
+  at: 0,
+  a,
+  b,
+  ...(pick ? { pick } : {}),
 });
 const results = ['q1', 'q2'].flatMap((q) => ['A', 'B'].flatMap((c) => [0, 1].map((s) => result(q, c, s))));
 
@@ -82,6 +98,54 @@ describe('eval: back into training, and the markdown table', () => {
     assert.deepEqual(lines[1].preferred_output, [{ role: 'assistant', content: 'q2 B 0' }]);
     for (const l of lines) assert.equal(checkPreferenceLine(JSON.stringify(l)), undefined);
     assert.equal(checkPreferenceLine(JSON.stringify(preferenceLine('Q?', 'good', 'bad', 'System.'))), undefined);
+  });
+
+  it('turns the chat’s A/B picks into DPO lines, with the conversation so far as input', () => {
+    const turns: Turn[] = [
+      { kind: 'user', id: 'u1', text: 'Hello', at: 0 },
+      { kind: 'assistant', id: 'a1', reply: reply('Hi.') },
+      compare('c1', 'What does anger cost?', reply('More than its causes.'), reply('Nothing.'), 'a'),
+      compare('c2', 'And envy?', reply('Your own joy.'), reply('Envy is green.'), 'b'),
+      compare('c3', 'Tie?', reply('x'), reply('y'), 'tie'),
+      compare('c4', 'Unpicked?', reply('x'), reply('y')),
+      compare('c5', 'Stopped?', reply('par', 'stopped'), reply('full'), 'b'),
+      compare('c6', 'Same?', reply('same'), reply('same'), 'a'),
+    ];
+    const lines = chatPickLines([{ turns }, { turns: [] }], 'Be the journal.');
+    assert.deepEqual(lines, [
+      {
+        input: {
+          messages: [
+            { role: 'system', content: 'Be the journal.' },
+            { role: 'user', content: 'Hello' },
+            { role: 'assistant', content: 'Hi.' },
+            { role: 'user', content: 'What does anger cost?' },
+          ],
+        },
+        preferred_output: [{ role: 'assistant', content: 'More than its causes.' }],
+        non_preferred_output: [{ role: 'assistant', content: 'Nothing.' }],
+      },
+      {
+        input: {
+          messages: [
+            { role: 'system', content: 'Be the journal.' },
+            { role: 'user', content: 'Hello' },
+            { role: 'assistant', content: 'Hi.' },
+            { role: 'user', content: 'What does anger cost?' },
+            { role: 'assistant', content: 'More than its causes.' },
+            { role: 'user', content: 'And envy?' },
+          ],
+        },
+        preferred_output: [{ role: 'assistant', content: 'Envy is green.' }],
+        non_preferred_output: [{ role: 'assistant', content: 'Your own joy.' }],
+      },
+    ]);
+    for (const l of lines) assert.equal(checkPreferenceLine(JSON.stringify(l)), undefined);
+    assert.deepEqual(
+      chatPickLines([{ turns: turns.slice(2, 3) }])[0].input.messages,
+      [{ role: 'user', content: 'What does anger cost?' }],
+      'no system unless asked',
+    );
   });
 
   it('exports the results table as markdown, labelling a judge’s ratings as a model’s opinion', () => {
