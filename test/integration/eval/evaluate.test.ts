@@ -207,4 +207,20 @@ describe('eval: Evaluate Models, blind rating, export', function () {
       await store.delete(conv.id);
     }
   });
+
+  it('Evaluate Models… on a model of the Models tree or the Jobs tree hands that model to the evaluation (services.evalEntry)', async () => {
+    const real = api.services.evalEntry.current;
+    assert.ok(real, 'the eval capability provides its entry');
+    const got: string[] = [];
+    const sub = api.services.evalEntry.provide({ evaluateWith: async (model) => void got.push(model) });
+    try {
+      assert.equal(await vscode.commands.executeCommand('socratune.models.evaluate', { modelId: 'gpt-4o-mini' }), true);
+      assert.equal(await vscode.commands.executeCommand('socratune.jobs.evaluate', { modelId: 'ft:gpt-4o-mini-2024-07-18:org::eval1' }), true);
+      assert.equal(await vscode.commands.executeCommand('socratune.jobs.evaluate', { jobId: 'ftjob-none' }), false, 'a job with no model: nothing');
+      assert.deepEqual(got, ['gpt-4o-mini', 'ft:gpt-4o-mini-2024-07-18:org::eval1']);
+    } finally {
+      sub.dispose();
+      api.services.evalEntry.provide(real);
+    }
+  });
 });
