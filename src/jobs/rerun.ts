@@ -8,7 +8,6 @@ import type { ManifestStore } from '../core/jobs/manifest';
 import type { WizardPreset, WizardResult, WizardUi } from '../core/jobs/wizard';
 import type { Log } from '../platform/log';
 import { SECTION, effectiveTarget, readProfile } from '../platform/settings';
-import { VsCodeWizardUi } from './wizardUi';
 
 const LABELS: Record<ProviderKind, string> = {
   openai: 'OpenAI',
@@ -55,7 +54,7 @@ export type RerunResult =
 export async function rerunJob(
   jobId: string,
   manifests: ManifestStore,
-  start: (ui: WizardUi, preset: WizardPreset) => Promise<WizardResult>,
+  start: (ui: WizardUi | undefined, preset: WizardPreset) => Promise<WizardResult>,
   log: Log,
   opts: RerunOptions = {},
 ): Promise<RerunResult> {
@@ -124,7 +123,7 @@ export async function rerunJob(
     log.info(`Re-running ${jobId} on ${LABELS[provider]} changed its recipe: ${mapped.changes.join('; ')}.`);
     void vscode.window.showInformationMessage(`Re-run on ${LABELS[provider]}: ${mapped.changes.join('; ')}.`);
   }
-  return start(new VsCodeWizardUi(), {
+  return start(undefined, {
     datasetFolder: m.dataset.folder,
     baseModel: m.baseModel,
     hyperparameters: mapped.hyperparameters,

@@ -4,6 +4,7 @@ import { ClientOptions, ClientResult, createClient } from '../core/config/client
 import { BackendProfile } from '../core/config/profile';
 import { ActiveDataset } from './activeDataset';
 import { DatasetsPort } from './datasets';
+import type { LazyHost } from './lazyHost';
 import { Log } from './log';
 import { ModelPrompts } from './modelPrompts';
 import { ApiKeys } from './secrets';
@@ -29,6 +30,14 @@ export interface EvalEntry {
   evaluateWith(model: string): Promise<unknown>;
 }
 
+/**
+ * How other capabilities show a dataset's validation report (the launch wizard's "Validate Dataset" button).
+ * Provided by the validation capability (src/validation/register.ts).
+ */
+export interface ValidationEntry {
+  showReport(datasetFolder: vscode.Uri): Promise<void>;
+}
+
 /** Where a capability provides its entry point; `current` is undefined until (or unless) it does. */
 export class EntrySlot<T> {
   private entry: T | undefined;
@@ -48,6 +57,8 @@ export type ChatEntrySlot = EntrySlot<ChatEntry>;
 /** What every capability receives from `activate()`: no globals, everything disposable via the context. */
 export interface Services {
   readonly context: vscode.ExtensionContext;
+  /** The views and panel serializers registered at activation: capabilities bind their providers here. */
+  readonly views: LazyHost;
   readonly log: Log;
   readonly keys: ApiKeys;
   readonly activeDataset: ActiveDataset;
@@ -58,13 +69,15 @@ export interface Services {
   readonly chatEntry: ChatEntrySlot;
   /** Start "Evaluate Models…" with a model pre-selected (see `EvalEntry`). */
   readonly evalEntry: EntrySlot<EvalEntry>;
+  /** Show a dataset's validation report (see `ValidationEntry`). */
+  readonly validationEntry: EntrySlot<ValidationEntry>;
   profile(): BackendProfile;
   /** An `openai` client for the active profile, or why there is none. */
   client(opts?: ClientOptions): Promise<ClientResult>;
 }
 
-export function createServices(context: vscode.ExtensionContext): Services {
-  const log = new Log();
+export function createServices(context: vscode.ExtensionContext, views: LazyHost): Services {
+  const log = new Log(views.logChannel);
   const keys = new ApiKeys(context.secrets, log);
   const activeDataset = new ActiveDataset(context.workspaceState);
   const modelPrompts = new ModelPrompts(context.globalState);
@@ -72,6 +85,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
   context.subscriptions.push(log, keys, activeDataset, modelPrompts, datasets);
   return {
     context,
+    views,
     log,
     keys,
     activeDataset,
@@ -79,6 +93,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
     datasets,
     chatEntry: new EntrySlot<ChatEntry>(),
     evalEntry: new EntrySlot<EvalEntry>(),
+    validationEntry: new EntrySlot<ValidationEntry>(),
     profile: readProfile,
     async client(opts?: ClientOptions) {
       const profile = readProfile();

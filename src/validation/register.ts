@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../platform/services';
-import { ValidationCommands } from './commandIds';
+import { REPORT_VIEW_TYPE, ValidationCommands } from './commandIds';
 import { DatasetDiagnostics } from './diagnostics';
 import { DatasetStatusBar } from './statusBar';
 import { ValidateDatasetCommand } from './validateCommand';
@@ -25,6 +25,12 @@ export function registerValidation(s: Services, datasetChanges?: vscode.Event<vs
     diagnostics,
     statusBar,
     vscode.commands.registerCommand(ValidationCommands.validateDataset, (arg?: unknown) => command.run(arg)),
+    s.validationEntry.provide({
+      showReport: async (datasetFolder) => {
+        await command.run({ uri: datasetFolder });
+      },
+    }),
+    s.views.panelSerializer(REPORT_VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => command.restore(panel, state) }),
   );
   return { diagnostics, statusBar, command };
 }
