@@ -100,6 +100,7 @@ export function registerChat(s: Services): ChatHandles {
         await session.compareWith(a, b);
         await focus();
       },
+      conversations: async () => (await Promise.all((await store.list()).map((c) => store.load(c.id)))).filter((c) => c !== undefined),
     }),
     models,
     dataset,

@@ -11,10 +11,7 @@ async function target(svc: DatasetService, folder: string | undefined, interacti
 }
 
 /** Append one example from another capability (chat). Shared by `services.datasets.add` and `socratune.addExample`. */
-export async function addOne(
-  svc: DatasetService,
-  ex: ExampleInput & { source?: { file: string; startLine: number; endLine: number } },
-): Promise<AddedToDataset | undefined> {
+export async function addOne(svc: DatasetService, ex: ExampleInput): Promise<AddedToDataset | undefined> {
   const problem = checkPassageText(ex.assistant) ?? (ex.user.trim() ? undefined : { message: 'The user prompt is empty. Nothing was written.' });
   if (problem) throw new UserError(problem.message);
   const ds = await target(svc, ex.datasetFolder, true);

@@ -66,8 +66,12 @@ export class RatingPanel implements vscode.Disposable {
     this.queue = this.queue.then(async () => {
       const at = new Date().toISOString();
       let line: RatingLine | undefined;
-      if (m.type === 'eval/rate' && this.pairs.some((p) => p.id === m.pair)) line = { op: 'rate', pair: m.pair, verdict: m.verdict, rater: HUMAN, at };
-      else if (m.type === 'eval/undo' && this.canUndo()) line = { op: 'undo', rater: HUMAN, at };
+      const pair = m.type === 'eval/rate' || m.type === 'eval/flag' ? this.pairs.find((p) => p.id === m.pair) : undefined;
+      if (m.type === 'eval/rate' && pair) line = { op: 'rate', pair: m.pair, verdict: m.verdict, rater: HUMAN, at };
+      else if (m.type === 'eval/flag' && pair) {
+        const reply = replyKey(m.side === '1' ? pair.left : pair.right);
+        line = { op: 'flag', reply, nonsense: !this.flagged().has(reply), rater: HUMAN, at };
+      } else if (m.type === 'eval/undo' && this.canUndo()) line = { op: 'undo', rater: HUMAN, at };
       if (line) {
         await this.log.append(line);
         this.lines.push(line);
@@ -86,8 +90,14 @@ export class RatingPanel implements vscode.Disposable {
     return depth > 0;
   }
 
+  /** Replies you flagged as nonsense (after undos). */
+  private flagged(): Set<string> {
+    return foldRatings(this.lines).nonsense.get(HUMAN) ?? new Set<string>();
+  }
+
   private post(): void {
     const verdicts = foldRatings(this.lines).verdicts.get(HUMAN);
+    const flagged = this.flagged();
     const rated = this.pairs.filter((p) => verdicts?.has(p.id)).length;
     const next = nextPair(this.pairs, verdicts);
     const q = next && this.plan.questions.find((x) => x.id === next.question);
@@ -101,6 +111,7 @@ export class RatingPanel implements vscode.Disposable {
               ...(q.reference ? { reference: q.reference } : {}),
               left: this.texts.get(replyKey(next.left)) ?? '',
               right: this.texts.get(replyKey(next.right)) ?? '',
+              nonsense: { left: flagged.has(replyKey(next.left)), right: flagged.has(replyKey(next.right)) },
             },
             rated,
             total: this.pairs.length,

@@ -30,8 +30,11 @@ async function pickEvaluation(name: string | undefined): Promise<string | undefi
   return picked && path.join(root, picked);
 }
 
-/** The pickers behind the palette command: name, questions, 2–4 contestants, samples, then a confirmation. */
-async function askArgs(services: Services): Promise<EvaluateArgs | undefined> {
+/**
+ * The pickers behind the palette command: name, questions, 2–4 contestants, samples, then a confirmation.
+ * `preselect`: a model the Models or Jobs tree started from, already ticked among the contestants.
+ */
+async function askArgs(services: Services, preselect?: string): Promise<EvaluateArgs | undefined> {
   const name = await vscode.window.showInputBox({
     prompt: 'Name of the evaluation (folder under .socratune/evals/; an existing one is resumed)',
     value: `eval-${new Date().toISOString().slice(0, 10)}`,
@@ -59,10 +62,10 @@ async function askArgs(services: Services): Promise<EvaluateArgs | undefined> {
   }
   const client = await services.client();
   if (!client.ok) throw new Error(client.message);
-  const models: string[] = [];
-  for await (const m of client.client.models.list()) models.push(m.id);
+  const models: string[] = preselect ? [preselect] : [];
+  for await (const m of client.client.models.list()) if (m.id !== preselect) models.push(m.id);
   const picked = await vscode.window.showQuickPick(
-    models.map((id) => ({ label: id, description: services.modelPrompts.get(id) ? 'bound system prompt' : undefined })),
+    models.map((id) => ({ label: id, description: services.modelPrompts.get(id) ? 'bound system prompt' : undefined, picked: id === preselect })),
     { canPickMany: true, placeHolder: 'Choose 2–4 contestants (each answers with its bound system prompt, or none)' },
   );
   if (!picked || picked.length < 2 || picked.length > 4) return undefined;
@@ -127,21 +130,28 @@ export function registerEval(services: Services): EvalApi {
     void vscode.window.showErrorMessage(`Socratune: ${(e as Error).message}`);
   };
   const evaluate = async (args: EvaluateArgs) => (await import('./run.js')).evaluate(services, args);
+  /** The palette's flow (and the trees', with their model pre-selected): pickers, run, then an offer to rate. */
+  const fromUi = async (preselect?: string): Promise<EvaluateOutcome | undefined> => {
+    const a = await askArgs(services, preselect);
+    if (!a) return undefined;
+    const out = await evaluate(a);
+    if (!out.cancelled) {
+      const { progressText } = await import('./run.js');
+      const next = await vscode.window.showInformationMessage(`Evaluation “${a.name}”: ${progressText(out.progress)}.`, 'Rate Blind…');
+      if (next) await vscode.commands.executeCommand('socratune.rateEvaluation', { name: a.name });
+    }
+    return out;
+  };
   context.subscriptions.push(
     vscode.commands.registerCommand('socratune.evaluateModels', async (args?: EvaluateArgs) => {
       try {
-        const a = args ?? (await askArgs(services));
-        if (!a) return undefined;
-        const out = await evaluate(a);
-        if (!args && !out.cancelled) {
-          const { progressText } = await import('./run.js');
-          const next = await vscode.window.showInformationMessage(`Evaluation “${a.name}”: ${progressText(out.progress)}.`, 'Rate Blind…');
-          if (next) await vscode.commands.executeCommand('socratune.rateEvaluation', { name: a.name });
-        }
-        return out;
+        return args ? await evaluate(args) : await fromUi();
       } catch (e) {
         return fail(e, !!args);
       }
+    }),
+    services.evalEntry.provide({
+      evaluateWith: (model) => fromUi(model).catch((e: unknown) => fail(e, false)),
     }),
     vscode.commands.registerCommand('socratune.rateEvaluation', async (args?: { name?: string }) => {
       try {
@@ -177,16 +187,29 @@ export function registerEval(services: Services): EvalApi {
         return fail(e, !!args);
       }
     }),
-    vscode.commands.registerCommand('socratune.buildPreferenceSet', async (args?: { name?: string; system?: string }) => {
+    vscode.commands.registerCommand('socratune.buildPreferenceSet', async (args?: { name?: string; system?: string; chatPicks?: boolean }) => {
       try {
         const dir = await pickEvaluation(args?.name);
         if (!dir) return undefined;
-        const r = await (await import('./results.js')).buildPreferenceSet(dir, args?.system);
+        const chat = args?.chatPicks === false ? [] : ((await services.chatEntry.current?.conversations()) ?? []);
+        const r = await (await import('./results.js')).buildPreferenceSet(dir, args?.system, chat);
         if (!args)
           void vscode.window.showInformationMessage(
-            `Socratune: ${r.lines} preference pairs written to ${vscode.workspace.asRelativePath(r.file)} (DPO format).`,
+            `Socratune: ${r.lines} preference pairs (${r.fromEvaluation} from your ratings, ${r.fromChat} from chat A/B picks) written to ${vscode.workspace.asRelativePath(r.file)} (DPO format).`,
           );
-        return { uri: vscode.Uri.file(r.file), lines: r.lines };
+        return { uri: vscode.Uri.file(r.file), lines: r.lines, fromEvaluation: r.fromEvaluation, fromChat: r.fromChat };
+      } catch (e) {
+        return fail(e, !!args);
+      }
+    }),
+    vscode.commands.registerCommand('socratune.addEvalWinners', async (args?: { name?: string; datasetFolder?: string }) => {
+      try {
+        const dir = await pickEvaluation(args?.name);
+        if (!dir) return undefined;
+        const { addWinners, winnersText } = await import('./results.js');
+        const r = await addWinners(services.datasets, dir, args?.datasetFolder);
+        if (!args) void vscode.window.showInformationMessage(`Socratune: ${winnersText(r)}`);
+        return r;
       } catch (e) {
         return fail(e, !!args);
       }

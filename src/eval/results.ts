@@ -7,8 +7,10 @@ import { judgePair } from '../core/eval/judge';
 import type { Complete } from '../core/eval/runner';
 import { HUMAN, judgeRater, replyKey } from '../core/eval/schema';
 import { contestantStats } from '../core/eval/stats';
-import { ratingsLog, readPlan, readRatings, readResults } from '../core/eval/store';
-import { preferenceLines } from '../core/eval/training';
+import { EVALS_DIR, FILES, ratingsLog, readPlan, readRatings, readResults, resultLocations } from '../core/eval/store';
+import type { Conversation } from '../core/chat/types';
+import { chatPickLines, preferenceLines, winnerExamples, winnersToAdd } from '../core/eval/training';
+import type { Datasets, ExampleLocation } from '../platform/datasets';
 
 async function load(dir: string, rater: string) {
   const plan = await readPlan(dir);
@@ -32,14 +34,69 @@ export async function exportMarkdown(dir: string, rater = HUMAN): Promise<string
   return file;
 }
 
-/** Writes `preference.jsonl` (OpenAI DPO format) from your decided pairs; refuses when there is none. */
-export async function buildPreferenceSet(dir: string, system?: string): Promise<{ file: string; lines: number }> {
+/**
+ * Writes `preference.jsonl` (OpenAI DPO format) from your decided pairs and the chat's A/B picks (`chat`: its saved
+ * conversations), each distinct line once; refuses when there is none.
+ */
+export async function buildPreferenceSet(
+  dir: string,
+  system?: string,
+  chat: readonly Conversation[] = [],
+): Promise<{ file: string; lines: number; fromEvaluation: number; fromChat: number }> {
   const { plan, results, comps } = await load(dir, HUMAN);
-  const lines = preferenceLines(plan, results, comps, system);
-  if (lines.length === 0) throw new Error('No pair has a winner yet: rate some pairs first (ties and skips are left out).');
+  const rated = preferenceLines(plan, results, comps, system);
+  const seen = new Set(rated.map((l) => JSON.stringify(l)));
+  const picks = chatPickLines(chat, system).filter((l) => !seen.has(JSON.stringify(l)) && seen.add(JSON.stringify(l)));
+  const lines = [...rated, ...picks];
+  if (lines.length === 0) throw new Error('No pair has a winner yet: rate some pairs first, or pick A or B in a chat compare (ties and skips are left out).');
   const file = path.join(dir, 'preference.jsonl');
   await fs.writeFile(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n', 'utf8');
-  return { file, lines: lines.length };
+  return { file, lines: lines.length, fromEvaluation: rated.length, fromChat: picks.length };
+}
+
+export interface WinnersAdded {
+  /** The user dismissed the dataset picker: nothing (more) was written. */
+  readonly cancelled: boolean;
+  readonly datasetName?: string;
+  readonly added: { question: string; id: string; line?: number }[];
+  /** Winners already in the dataset with the same prompt and reply: refused, not written twice. */
+  readonly duplicates: { question: string; existing: ExampleLocation }[];
+}
+
+/**
+ * "Add Winners to the Training Set": per question your best-rated reply, through `services.datasets` (the dataset's
+ * own store and rules), with provenance `origin: 'eval'` pointing at the reply's line in results.jsonl.
+ */
+export async function addWinners(datasets: Datasets, dir: string, datasetFolder?: string): Promise<WinnersAdded> {
+  const { plan, results, comps } = await load(dir, HUMAN);
+  const winners = winnerExamples(plan, results, comps);
+  if (winners.length === 0) throw new Error('No reply has won a comparison yet: rate some pairs first (ties and skips are not wins).');
+  const file = [...EVALS_DIR.split(path.sep), plan.name, FILES.results].join('/');
+  const todo = winnersToAdd(winners, await resultLocations(dir), file);
+  const added: WinnersAdded['added'] = [];
+  const duplicates: WinnersAdded['duplicates'] = [];
+  let folder = datasetFolder;
+  let datasetName: string | undefined;
+  for (const w of todo) {
+    const existing = await datasets.findDuplicate({ user: w.user, assistant: w.assistant, ...(folder ? { datasetFolder: folder } : {}) });
+    if (existing) {
+      duplicates.push({ question: w.question, existing });
+      continue;
+    }
+    const r = await datasets.add({ user: w.user, assistant: w.assistant, origin: 'eval', source: w.source, ...(folder ? { datasetFolder: folder } : {}) });
+    if (!r) return { cancelled: true, datasetName, added, duplicates };
+    // Every winner goes to the dataset the first one went to, even if the active dataset changes meanwhile.
+    folder = r.datasetFolder;
+    datasetName = r.datasetName;
+    added.push({ question: w.question, id: r.id, ...(r.line ? { line: r.line } : {}) });
+  }
+  return { cancelled: false, datasetName, added, duplicates };
+}
+
+export function winnersText(r: WinnersAdded): string {
+  const dup = r.duplicates.length ? `; ${r.duplicates.length} already in the dataset, not added again` : '';
+  if (r.added.length === 0) return `${r.cancelled ? 'nothing was added' : 'no new winner to add'}${dup}.`;
+  return `added ${r.added.length} winning ${r.added.length === 1 ? 'reply' : 'replies'} to “${r.datasetName ?? ''}”${dup}${r.cancelled ? ' (then cancelled)' : ''}.`;
 }
 
 /**

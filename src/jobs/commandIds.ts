@@ -12,6 +12,7 @@ export const JobCommands = {
   chatWith: 'socratune.jobs.chatWith',
   compareWithBase: 'socratune.jobs.compareWithBase',
   compare: 'socratune.jobs.compare',
+  evaluate: 'socratune.jobs.evaluate',
   rerun: 'socratune.jobs.rerun',
   showTrainingCurves: 'socratune.showTrainingCurves',
   showJobEvents: 'socratune.showJobEvents',

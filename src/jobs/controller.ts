@@ -11,7 +11,7 @@ import { JobChoice, chooseJobs } from '../core/jobs/pick';
 import { PollScheduler } from '../core/jobs/scheduler';
 import { isCancellable, isPausable, isResumable, statusLabel } from '../core/jobs/status';
 import type { WizardPreset, WizardResult, WizardUi } from '../core/jobs/wizard';
-import { chatWith, compareModels } from '../models/actions';
+import { chatWith, compareModels, evaluateModel } from '../models/actions';
 import { PromptBinder } from '../models/promptBinder';
 import type { Services } from '../platform/services';
 import type { ArchiveArgs } from './archiveCommand';
@@ -173,6 +173,13 @@ export class JobsController implements vscode.Disposable {
     const model = this.modelForChat(arg);
     const backend = await this.requireBackend();
     return model && backend ? chatWith(this.s.chatEntry, backend, model) : false;
+  }
+
+  /** "Evaluate Models…" on a succeeded job (its fine-tuned model), its resulting model or a checkpoint. */
+  async evaluate(arg: JobArg): Promise<boolean> {
+    const model = this.modelForChat(arg);
+    const backend = await this.requireBackend();
+    return model && backend ? evaluateModel(this.s.evalEntry, backend, model) : false;
   }
 
   async compareWithBase(arg: JobArg): Promise<boolean> {

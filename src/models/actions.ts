@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { FineTuneBackend } from '../core/backends/types';
-import type { ChatEntrySlot } from '../platform/services';
+import type { ChatEntrySlot, EntrySlot, EvalEntry } from '../platform/services';
 import { SECTION } from '../platform/settings';
 import { ModelCommands } from './commandIds';
 
@@ -50,6 +50,19 @@ export async function compareModels(chat: ChatEntrySlot, backend: FineTuneBacken
     `Side-by-side comparison needs the chat view's compare mode, which is not available. Chat with ${modelA} and ${modelB} one after the other instead.`,
   );
   return false;
+}
+
+/** "Evaluate Models…" from a tree row: the model (as chat sends it) pre-selected as a contestant. */
+export async function evaluateModel(evaluation: EntrySlot<EvalEntry>, backend: FineTuneBackend, modelId: string): Promise<boolean> {
+  const model = await chatModelFor(backend, modelId);
+  if (!model) return false;
+  const entry = evaluation.current;
+  if (!entry) {
+    void vscode.window.showInformationMessage('Evaluating models needs the evaluation feature, which is not available in this build.');
+    return false;
+  }
+  await entry.evaluateWith(model);
+  return true;
 }
 
 export async function copyModelId(modelId: string): Promise<void> {

@@ -4,6 +4,7 @@ export const ModelCommands = {
   chatWith: 'socratune.models.chatWith',
   compare: 'socratune.models.compare',
   compareWithBase: 'socratune.models.compareWithBase',
+  evaluate: 'socratune.models.evaluate',
   copyId: 'socratune.models.copyId',
   setDefault: 'socratune.models.setDefault',
   delete: 'socratune.models.delete',

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { DatasetRef } from '../core/dataset/repository';
-import type { Origin } from '../core/dataset/types';
+import type { Origin, SourceRange } from '../core/dataset/types';
 
 export type { DatasetRef };
 
@@ -11,6 +11,8 @@ export interface ExampleInput {
   /** The caller's system prompt; the dataset's training system prompt always wins (noted in the log). */
   readonly system?: string;
   readonly origin: Origin;
+  /** Where it came from (recorded in provenance.jsonl; the provenance lens opens it), e.g. an evaluation's results line. */
+  readonly source?: SourceRange;
   /** Target dataset folder; default the active dataset (chosen or created when there is none). */
   readonly datasetFolder?: string;
 }

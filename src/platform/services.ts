@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Conversation } from '../core/chat/types';
 import { ClientOptions, ClientResult, createClient } from '../core/config/client';
 import { BackendProfile } from '../core/config/profile';
 import { ActiveDataset } from './activeDataset';
@@ -18,6 +19,16 @@ import { readProfile } from './settings';
 export interface ChatEntry {
   chatWith(model: string): Promise<void>;
   compareWith(modelA: string, modelB: string): Promise<void>;
+  /** Every saved conversation (their compare turns carry the user's A/B picks; "Build Preference Set" reads them). */
+  conversations(): Promise<Conversation[]>;
+}
+
+/**
+ * How the Models and Jobs trees start an evaluation with a model pre-selected as a contestant (the rest is asked
+ * as from the palette). Provided by the eval capability (src/eval/register.ts).
+ */
+export interface EvalEntry {
+  evaluateWith(model: string): Promise<unknown>;
 }
 
 /**
@@ -57,6 +68,8 @@ export interface Services {
   readonly datasets: DatasetsPort;
   /** Open the chat with a model, or compare two (see `ChatEntry`). */
   readonly chatEntry: ChatEntrySlot;
+  /** Start "Evaluate Models…" with a model pre-selected (see `EvalEntry`). */
+  readonly evalEntry: EntrySlot<EvalEntry>;
   /** Show a dataset's validation report (see `ValidationEntry`). */
   readonly validationEntry: EntrySlot<ValidationEntry>;
   /** Onboarding context keys (walkthrough steps, the Jobs welcome's Set API Key). */
@@ -82,6 +95,7 @@ export function createServices(context: vscode.ExtensionContext, views: LazyHost
     modelPrompts,
     datasets,
     chatEntry: new EntrySlot<ChatEntry>(),
+    evalEntry: new EntrySlot<EvalEntry>(),
     validationEntry: new EntrySlot<ValidationEntry>(),
     onboarding: new OnboardingContext(log),
     profile: readProfile,

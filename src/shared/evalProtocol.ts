@@ -10,6 +10,8 @@ export interface BlindPair {
   readonly reference?: string;
   readonly left: string;
   readonly right: string;
+  /** Which of the two replies you flagged as nonsense. */
+  readonly nonsense: { readonly left: boolean; readonly right: boolean };
 }
 
 export type ToRatingWebview =
@@ -19,9 +21,14 @@ export type ToRatingWebview =
 export type RatingVerdict = '1' | '2' | 'tie' | 'skip';
 
 export type FromRatingWebview =
-  { readonly type: 'eval/ready' } | { readonly type: 'eval/rate'; readonly pair: string; readonly verdict: RatingVerdict } | { readonly type: 'eval/undo' };
+  | { readonly type: 'eval/ready' }
+  | { readonly type: 'eval/rate'; readonly pair: string; readonly verdict: RatingVerdict }
+  /** Toggles the nonsense flag of reply 1 or 2 of the pair (the host knows which reply that is). */
+  | { readonly type: 'eval/flag'; readonly pair: string; readonly side: '1' | '2' }
+  | { readonly type: 'eval/undo' };
 
 const VERDICTS: readonly string[] = ['1', '2', 'tie', 'skip'];
+const isPairId = (p: unknown): boolean => typeof p === 'string' && p.length > 0 && p.length <= 64;
 
 export function isFromRatingWebview(m: unknown): m is FromRatingWebview {
   if (typeof m !== 'object' || m === null) return false;
@@ -31,7 +38,9 @@ export function isFromRatingWebview(m: unknown): m is FromRatingWebview {
     case 'eval/undo':
       return Object.keys(o).length === 1;
     case 'eval/rate':
-      return typeof o.pair === 'string' && o.pair.length > 0 && o.pair.length <= 64 && typeof o.verdict === 'string' && VERDICTS.includes(o.verdict);
+      return isPairId(o.pair) && typeof o.verdict === 'string' && VERDICTS.includes(o.verdict);
+    case 'eval/flag':
+      return isPairId(o.pair) && (o.side === '1' || o.side === '2') && Object.keys(o).length === 3;
     default:
       return false;
   }

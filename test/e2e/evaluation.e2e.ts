@@ -1,116 +1,66 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import OpenAI from 'openai';
-import { sdkComplete } from '../../src/core/eval/complete';
-import { runEval } from '../../src/core/eval/runner';
-import type { EvalPlan } from '../../src/core/eval/schema';
-import { evalDir, writePlan } from '../../src/core/eval/store';
-import { e2eEnv } from './support/env';
-import { webviewWith } from './support/webviews';
-import { Workbench, errorNotifications, openWorkbench, runCommand, screenshot } from './support/workbench';
+import type { Locator } from 'playwright-core';
+import { finishedJob } from './support/jobs';
+import { Workbench, errorNotifications, expandView, openSocratune, openWorkbench, screenshot } from './support/workbench';
 
-const NAME = 'e2e-eval';
-const QUESTIONS = [
-  'What does anger cost?',
-  'How should I start the morning?',
-  'What is worth my attention?',
-  'How do I handle criticism?',
-  'What do I owe my friends?',
-];
+/**
+ * "Evaluate Models…" from the context menu of a succeeded job in the Fine-tune Jobs tree and of a fine-tuned model in
+ * the Models tree: the palette's pickers, with that model already ticked as a contestant. (The full run, the reload,
+ * the rating and the export: evaluationResume.e2e.ts.)
+ */
+const SUFFIX = 'e2e-eval';
 
-function plan(): EvalPlan {
-  return {
-    version: 1,
-    name: NAME,
-    createdAt: new Date().toISOString(),
-    seed: 5,
-    samples: 2,
-    questions: QUESTIONS.map((text, i) => ({ id: `q${i + 1}`, text, ...(i === 0 ? { reference: 'More than its causes ever did.' } : {}) })),
-    contestants: [
-      { id: 'c1', label: 'gpt-4o-mini, no prompt', model: 'gpt-4o-mini', backend: 'emulator', system: { kind: 'none' }, temperature: 1 },
-      {
-        id: 'c2',
-        label: 'gpt-4.1-nano, preset',
-        model: 'gpt-4.1-nano',
-        backend: 'emulator',
-        system: { kind: 'preset', name: 'Socratic', text: 'Ask back.' },
-        temperature: 0.8,
-      },
-      { id: 'c3', label: 'gpt-4.1-mini, no prompt', model: 'gpt-4.1-mini', backend: 'emulator', system: { kind: 'none' }, temperature: 1.2 },
-    ],
-  };
-}
-
-async function pick(wb: Workbench, label: string): Promise<void> {
-  const row = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first();
-  await row.waitFor();
-  await row.click();
-}
-
-describe('evaluation: blind rating with the keyboard in the real webview, export (e2e)', function () {
-  this.timeout(120_000);
+describe('evaluation: Evaluate Models… from the Jobs and Models trees pre-selects the model (e2e)', function () {
+  this.timeout(150_000);
   let wb: Workbench;
-  const dir = () => evalDir(e2eEnv.workspace, NAME);
+  let job: { id: string; model: string };
 
   before(async () => {
-    // 3 contestants × 5 questions × 2 samples through the real SDK against the emulator the workbench uses.
-    if (!e2eEnv.emulatorUrl) throw new Error('SOCRATUNE_EMULATOR_URL is not set: build the emulator first');
-    const client = new OpenAI({ apiKey: e2eEnv.emulatorKey, baseURL: e2eEnv.emulatorUrl, maxRetries: 0 });
-    await writePlan(dir(), plan());
-    const out = await runEval(dir(), plan(), { complete: sdkComplete(() => client), concurrency: 4 });
-    assert.equal(out.progress.done, 30);
-    console.log(`    evaluation run: ${out.progress.done} requests, concurrency 4, ${out.progress.elapsedMs} ms`);
+    job = await finishedJob(SUFFIX);
     wb = await openWorkbench();
+    await openSocratune(wb.page);
   });
   after(async () => {
     await wb?.close();
   });
 
-  it('rates pairs with 1 / 2 / = / s / u, writes ratings.jsonl, exports the table, shows the results chart', async () => {
+  /** Right-click → Evaluate Models…, through the name and the questions, to the contestant picker; then Escape. */
+  async function contestantsFrom(row: Locator, shot: string): Promise<void> {
     const { page } = wb;
-    await runCommand(page, 'Socratune: Rate Evaluation Blind…');
-    await pick(wb, NAME);
-    const frame = await webviewWith(page, '.sides');
-    await frame.locator('.status', { hasText: '0 of 30 pairs rated' }).waitFor();
-    await screenshot(page, 'evaluation-rating');
-    await frame.locator('.question').click();
-    for (const [key, after] of [
-      ['1', 1],
-      ['2', 2],
-      ['=', 3],
-      ['s', 4],
-      ['u', 3],
-    ] as const) {
-      await page.keyboard.press(key);
-      await frame.locator('.status', { hasText: `${after} of 30 pairs rated` }).waitFor();
-    }
-    const ratings = readFileSync(join(dir(), 'ratings.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    assert.deepEqual(
-      ratings.map((r) => r.verdict ?? r.op),
-      ['1', '2', 'tie', 'skip', 'undo'],
-    );
-    assert.ok(ratings.every((r) => r.rater === 'you'));
+    await row.click({ button: 'right' });
+    await page.locator('.context-view .action-label', { hasText: 'Evaluate Models…' }).click();
+    const quick = page.locator('.quick-input-widget');
+    const input = quick.locator('input.input');
+    await quick.locator('.quick-input-message', { hasText: 'Name of the evaluation' }).waitFor();
+    await input.fill(`e2e-from-${shot}`);
+    await input.press('Enter');
+    await quick.locator('.monaco-list-row', { hasText: 'Type questions' }).click();
+    await quick.locator('.quick-input-message', { hasText: 'Questions, separated by' }).waitFor();
+    await input.fill('What does anger cost?');
+    await input.press('Enter');
+    const first = quick.locator('.monaco-list-row').first();
+    await quick.locator('.monaco-list-row', { hasText: 'gpt-4o-mini' }).first().waitFor();
+    assert.match(await first.innerText(), new RegExp(job.model.replace(/[.]/g, '\\.')), 'the model comes first');
+    assert.equal(await first.getAttribute('aria-checked'), 'true', 'and is ticked');
+    assert.equal(await quick.locator('.monaco-list-row[aria-checked="true"]').count(), 1, 'only that one');
+    await screenshot(page, `evaluation-from-${shot}`);
+    await input.press('Escape');
+    await quick.waitFor({ state: 'hidden' });
+  }
 
-    await runCommand(page, 'Socratune: Export Evaluation Results to Markdown…');
-    await pick(wb, NAME);
-    const md = join(dir(), 'results.md');
-    for (let i = 0; i < 100 && !existsSync(md); i++) await new Promise((r) => setTimeout(r, 100));
-    const text = readFileSync(md, 'utf8');
-    assert.match(text, /\| gpt-4o-mini, no prompt \| gpt-4o-mini \| none \| 1 \|/);
-    assert.match(text, /3 contestants × 2 samples/);
-    await page.locator('.tab', { hasText: 'results.md' }).first().waitFor();
-    await screenshot(page, 'evaluation-export');
+  it('on a succeeded job in the Fine-tune Jobs tree', async () => {
+    const jobs = await expandView(wb.page, 'Fine-tune Jobs');
+    const row = jobs.locator('.monaco-list-row', { hasText: job.id }).first();
+    await row.locator('.codicon-pass-filled').waitFor({ timeout: 30_000 });
+    await contestantsFrom(row, 'jobs-tree');
+    assert.deepEqual(await errorNotifications(wb.page), []);
+  });
 
-    await runCommand(page, 'Socratune: Show Evaluation Results…');
-    await pick(wb, NAME);
-    const results = await webviewWith(page, 'body[data-chart="drawn"]');
-    assert.equal(await results.locator('table tr').count(), 4, 'a header and one row per contestant');
-    assert.match(await results.locator('.rater').innerText(), /yours \(blind\)/);
-    await screenshot(page, 'evaluation-results');
-    assert.deepEqual(await errorNotifications(page), []);
+  it('on a fine-tuned model in the Models tree', async () => {
+    const models = await expandView(wb.page, 'Models');
+    const row = models.locator('.monaco-list-row', { hasText: `:${SUFFIX}:` }).first();
+    await row.waitFor({ timeout: 30_000 });
+    await contestantsFrom(row, 'models-tree');
+    assert.deepEqual(await errorNotifications(wb.page), []);
   });
 });

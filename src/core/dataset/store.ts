@@ -110,7 +110,8 @@ export function buildExample(ex: NewExample, settings: Pick<DatasetSettings, 'sy
   if (typeof ex.user !== 'string' || !ex.user.trim()) throw new DatasetError('The user prompt is empty. Nothing was written.', 'invalid');
   if (typeof ex.assistant !== 'string' || !ex.assistant.trim())
     throw new DatasetError('The passage (assistant message) is empty. Nothing was written.', 'invalid');
-  if (ex.origin !== 'selection' && ex.origin !== 'import' && ex.origin !== 'chat') throw new DatasetError(`Unknown origin "${String(ex.origin)}".`, 'invalid');
+  if (ex.origin !== 'selection' && ex.origin !== 'import' && ex.origin !== 'chat' && ex.origin !== 'eval')
+    throw new DatasetError(`Unknown origin "${String(ex.origin)}".`, 'invalid');
   const size = ex.user.length + ex.assistant.length + (typeof ex.system === 'string' ? ex.system.length : 0);
   if (size > MAX_PASSAGE_CHARS) {
     throw new DatasetError(

@@ -22,7 +22,8 @@ export interface ChatExample {
 
 export type DatasetFormat = 'markdown' | 'plain';
 
-export type Origin = 'selection' | 'import' | 'chat';
+/** Where an example came from; `eval`: a winning reply of an evaluation (its source is the results.jsonl line). */
+export type Origin = 'selection' | 'import' | 'chat' | 'eval';
 
 export type SplitName = 'train' | 'validation';
 

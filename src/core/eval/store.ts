@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type * as v from 'valibot';
-import { PlanSchema, RatingLineSchema, ResultLineSchema, parseWith, type EvalPlan, type RatingLine, type ResultLine } from './schema';
+import { PlanSchema, RatingLineSchema, ResultLineSchema, parseWith, replyKey, type EvalPlan, type RatingLine, type ResultLine } from './schema';
 
 export const EVALS_DIR = path.join('.socratune', 'evals');
 export const FILES = { plan: 'plan.json', results: 'results.jsonl', ratings: 'ratings.jsonl' } as const;
@@ -89,6 +89,22 @@ async function readJsonl<S extends v.GenericSchema>(file: string, schema: S): Pr
     }
   });
   return { items, invalid };
+}
+
+/** Where each reply is in results.jsonl: reply key → its 0-based line and raw text (provenance points at it). */
+export async function resultLocations(dir: string): Promise<Map<string, { line: number; raw: string }>> {
+  const text = await fs.readFile(path.join(dir, FILES.results), 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? '' : Promise.reject(e)));
+  const out = new Map<string, { line: number; raw: string }>();
+  text.split('\n').forEach((raw, line) => {
+    if (!raw.trim()) return;
+    try {
+      const r = parseWith(ResultLineSchema, JSON.parse(raw), `line ${line + 1}`);
+      if (!out.has(replyKey(r))) out.set(replyKey(r), { line, raw });
+    } catch {
+      // reported by readResults
+    }
+  });
+  return out;
 }
 
 export const readResults = (dir: string): Promise<JsonlRead<ResultLine>> => readJsonl(path.join(dir, FILES.results), ResultLineSchema);

@@ -21,5 +21,6 @@ export function registerJobModelCommands(c: JobsController): vscode.Disposable[]
     vscode.commands.registerCommand(JobCommands.chatWith, (arg: JobArg) => c.chatWith(arg)),
     vscode.commands.registerCommand(JobCommands.compareWithBase, (arg: JobArg) => c.compareWithBase(arg)),
     vscode.commands.registerCommand(JobCommands.compare, (arg: JobArg) => c.compare(arg)),
+    vscode.commands.registerCommand(JobCommands.evaluate, (arg: JobArg) => c.evaluate(arg)),
   ];
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { chatWith, compareModels, copyModelId, setDefaultChatModel } from '../actions';
+import { chatWith, compareModels, copyModelId, evaluateModel, setDefaultChatModel } from '../actions';
 import { ModelCommands } from '../commandIds';
 import { ModelArg, ModelsController, modelIdOf, opt } from '../controller';
 
@@ -30,6 +30,11 @@ export function registerModelChatCommands(c: ModelsController): vscode.Disposabl
         other = pick?.label;
       }
       return other ? compareModels(chat, b, id, other) : false;
+    }),
+    vscode.commands.registerCommand(ModelCommands.evaluate, async (arg: ModelArg) => {
+      const id = modelIdOf(arg);
+      const b = await c.requireBackend();
+      return id && b ? evaluateModel(c.s.evalEntry, b, id) : false;
     }),
     vscode.commands.registerCommand(ModelCommands.copyId, async (arg: ModelArg) => {
       const id = modelIdOf(arg);
