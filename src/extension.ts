@@ -46,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): SocratuneApi {
   const models = registerModels(services, jobs);
   const validation = registerValidation(services, dataset.service.onDidChange);
   registerWalkthrough(services);
-  registerLocal(services);
+  registerLocal(services, jobs);
   const evaluation = registerEval(services);
   const activatedInMs = performance.now() - started;
   const tokenizerLoadedAtActivation = isTokenizerLoaded();
