@@ -31,6 +31,8 @@ export interface LocalRunActions {
   cancel(jobId: string): Promise<void>;
   /** Serve the run's adapter and open the chat with it and its bound prompt. */
   chatWith(jobId: string): Promise<boolean>;
+  /** Look for runs on disk again (Refresh). */
+  refresh(): Promise<void>;
 }
 
 /** Which jobs the Training Curves panel showed, so the serializer can restore it after a reload. */
@@ -112,7 +114,7 @@ export class JobsController implements vscode.Disposable {
   }
 
   async refresh(): Promise<void> {
-    await this.store.load();
+    await Promise.all([this.store.load(), this.localRuns?.refresh()]);
     this.syncActive();
     if (this.store.hasActive) await this.scheduler.pollNow();
   }

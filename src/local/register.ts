@@ -53,6 +53,7 @@ export function registerLocal(services: Services, jobs: Pick<JobsApi, 'store' | 
     jobs.provideLocalRuns({
       cancel: async (jobId) => (await localRuns()).cancel(jobId),
       chatWith: (jobId) => chatWithAdapter({ jobId }),
+      refresh: async () => void (await (await localRuns()).discover()),
     }),
     vscode.commands.registerCommand(LocalCommands.chatWithAdapter, (args?: ChatWithAdapterArgs & { jobId?: string }) => chatWithAdapter(args ?? {})),
     vscode.commands.registerCommand(LocalCommands.importTrainingLog, async (args?: ImportLogArgs): Promise<ImportedLog | undefined> => {
