@@ -21,7 +21,8 @@ export interface RunRecipeArgs {
 export interface RunHooks {
   started?(pid: number): void;
   update?(log: TrainerLogResult, status: RunStatus): void;
-  ended?(exit: RunExit, log: TrainerLogResult, status: RunStatus): void;
+  /** Awaited before the handle's `done` resolves (the end is on disk by then). */
+  ended?(exit: RunExit, log: TrainerLogResult, status: RunStatus): Promise<void> | void;
 }
 
 export interface LocalRunHandle {
@@ -96,7 +97,7 @@ async function startRun(services: Services, dir: vscode.Uri, pollMs: number, hoo
       const log = await follower.finish();
       const final = runStatus(log, exit);
       services.log.info(`Run ${name}: ${final.state}${final.message ? ` — ${final.message}` : ''}`);
-      hooks.ended?.(exit, log, final);
+      await hooks.ended?.(exit, log, final);
       update(final);
       for (const s of subs) s.dispose();
       changed.dispose();

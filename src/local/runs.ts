@@ -86,10 +86,10 @@ export class LocalRuns implements vscode.Disposable {
           void this.writeRecord(t);
         },
         update: (log, status) => this.put(t, log, status),
-        ended: (exit, log, status) => {
+        ended: async (exit, log, status) => {
           t.record = { ...t.record, endedAt: Date.now(), exit };
-          void this.writeRecord(t);
           this.put(t, log, status);
+          await this.writeRecord(t);
         },
       },
     );

@@ -74,14 +74,14 @@ describe('local: runs in the Jobs tree (stand-in trainer)', function () {
   });
 
   it('a run shows as a Jobs row that follows its log to succeeded, and its curves are the log’s points', async () => {
-    const dir = runFolder('tree-ok', 'mlx-lm-330-cuda.log', '--delay 30');
+    const dir = runFolder('tree-ok', 'mlx-lm-330-cuda.log', '--delay 150');
     const run = await vscode.commands.executeCommand<LocalRunHandle>('socratune.runLocalRecipe', { dir: vscode.Uri.file(dir), pollMs: 50 });
     const seen = new Set<string>();
     const running = await waitFor('a running row with step and loss', async () => {
       const d = await description('local:tree-ok');
       if (d) seen.add(d);
-      return /^running · step \d+\/100 · loss \d\.\d\d · (ETA \d+ min · )?meta-llama\/Llama-3\.2-3B-Instruct$/.test(d) && d;
-    });
+      return /^running · step \d+\/100 · loss \d\.\d\d · (ETA \d+ min · )?meta-llama\/Llama-3\.2-3B-Instruct · local:tree-ok$/.test(d) && d;
+    }).catch((err: unknown) => assert.fail(`${String(err)}; rows seen: ${[...seen].join(' | ')}`));
     assert.ok(running);
     const final = await run.done;
     assert.equal(final.state, 'succeeded');
