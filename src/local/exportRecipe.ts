@@ -62,7 +62,9 @@ async function ask(
   const stamp = new Date().toISOString().slice(0, 10);
   const name = args.name ?? (await vscode.window.showInputBox({ title: 'Export Local Recipe: run name', value: `${datasetName}-${trainer}-${stamp}` }));
   if (!name) return undefined;
-  const hyperparameters = args.hyperparameters ? { ...DEFAULT_LOCAL_HYPERPARAMETERS, ...args.hyperparameters } : await askHyperparameters();
+  // Asked along with the run name (the palette); automation that names the run gets the defaults it does not override.
+  const hyperparameters =
+    args.hyperparameters || args.name !== undefined ? { ...DEFAULT_LOCAL_HYPERPARAMETERS, ...args.hyperparameters } : await askHyperparameters();
   return hyperparameters && { trainer, baseModel, name, hyperparameters };
 }
 
