@@ -122,10 +122,6 @@ export class JobsStore {
     return this.list.find((j) => j.id === id) ?? this.local.get(id);
   }
 
-  isLocal(id: string): boolean {
-    return this.local.has(id);
-  }
-
   /**
    * Add or update a job that no backend lists, with all its events (they replace the previous ones); it has no
    * checkpoints. Fires a transition when it goes from active to terminal, like a polled job.
@@ -134,8 +130,7 @@ export class JobsStore {
     const prev = this.local.get(job.id);
     this.local.set(job.id, job);
     const d = this.detailsOf(job.id);
-    const known = d.eventIds;
-    const added = events.filter((e) => !known.has(e.id));
+    const added = events.filter((e) => !d.eventIds.has(e.id));
     d.events = [...events].sort((a, b) => a.createdAt - b.createdAt);
     d.eventIds.clear();
     for (const e of events) d.eventIds.add(e.id);
