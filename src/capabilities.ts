@@ -55,7 +55,7 @@ export function registerCapabilities(context: vscode.ExtensionContext, host: Laz
   const models = registerModels(services, jobs);
   const validation = registerValidation(services);
   registerWalkthrough(services);
-  registerLocal(services);
+  registerLocal(services, jobs);
   const evaluation = registerEval(services);
   services.log.info(`Socratune capabilities loaded in ${(performance.now() - started).toFixed(2)} ms`);
   return {

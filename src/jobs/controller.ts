@@ -25,6 +25,16 @@ import { JobNotifier } from './notifications';
 
 export type JobAction = 'cancel' | 'pause' | 'resume';
 
+/** What the local-training capability does for the rows of its runs (src/local/register.ts provides it). */
+export interface LocalRunActions {
+  /** Stop the run's whole process tree. */
+  cancel(jobId: string): Promise<void>;
+  /** Serve the run's adapter and open the chat with it and its bound prompt. */
+  chatWith(jobId: string): Promise<boolean>;
+  /** Look for runs on disk again (Refresh). */
+  refresh(): Promise<void>;
+}
+
 /** Which jobs the Training Curves panel showed, so the serializer can restore it after a reload. */
 const CURVES_STATE_KEY = 'socratune.curves.jobIds';
 
@@ -43,6 +53,7 @@ export class JobsController implements vscode.Disposable {
   readonly tree: JobsTreeProvider;
   readonly view: vscode.TreeView<JobsElement>;
   private curvesPanel: TrainingCurvesPanel | undefined;
+  private localRuns: LocalRunActions | undefined;
 
   constructor(private readonly s: Services) {
     this.backendHost = new BackendHost(s);
@@ -103,7 +114,7 @@ export class JobsController implements vscode.Disposable {
   }
 
   async refresh(): Promise<void> {
-    await this.store.load();
+    await Promise.all([this.store.load(), this.localRuns?.refresh()]);
     this.syncActive();
     if (this.store.hasActive) await this.scheduler.pollNow();
   }
@@ -139,8 +150,31 @@ export class JobsController implements vscode.Disposable {
     return result;
   }
 
+  /** The local-training capability's side of local runs' rows (Cancel, Chat). */
+  provideLocalRuns(actions: LocalRunActions): vscode.Disposable {
+    this.localRuns = actions;
+    return new vscode.Disposable(() => {
+      if (this.localRuns === actions) this.localRuns = undefined;
+    });
+  }
+
+  private async actLocal(job: FineTuneJob, what: JobAction): Promise<FineTuneJob | undefined> {
+    if (what !== 'cancel' || !isCancellable(job.status) || !this.localRuns) {
+      void vscode.window.showWarningMessage(
+        what === 'cancel'
+          ? `${jobLabel(job)} is ${job.rawStatus}: it cannot be cancelled.`
+          : `A local run cannot be ${what}d: cancel it and run its recipe again.`,
+      );
+      return undefined;
+    }
+    await this.localRuns.cancel(job.id);
+    this.s.log.info(`Local run ${job.id}: cancel requested.`);
+    return this.store.job(job.id);
+  }
+
   async act(arg: JobArg, what: JobAction): Promise<FineTuneJob | undefined> {
     const job = this.jobOf(arg);
+    if (job?.backend === 'local') return this.actLocal(job, what);
     const backend = await this.requireBackend();
     if (!job || !backend) return undefined;
     const allowed = what === 'cancel' ? isCancellable(job.status) : what === 'pause' ? isPausable(job.status) : isResumable(job.status);
@@ -170,6 +204,8 @@ export class JobsController implements vscode.Disposable {
   }
 
   async chatWith(arg: JobArg): Promise<boolean> {
+    const local = this.jobOf(arg);
+    if (local?.backend === 'local') return this.localRuns ? this.localRuns.chatWith(local.id) : false;
     const model = this.modelForChat(arg);
     const backend = await this.requireBackend();
     return model && backend ? chatWith(this.s.chatEntry, backend, model) : false;

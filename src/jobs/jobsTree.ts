@@ -111,8 +111,10 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsElement>, v
   private async jobChildren(jobId: string): Promise<JobsElement[]> {
     const j = this.store.job(jobId);
     if (!j) return [];
-    const b = await this.backend();
     const out: JobsElement[] = [{ kind: 'section', jobId, section: 'details' }];
+    // A local run's events are its log's metrics and problems; it has no checkpoints.
+    if (j.backend === 'local') return [...out, { kind: 'section', jobId, section: 'events' }];
+    const b = await this.backend();
     if (!b || b.capabilities.events) out.push({ kind: 'section', jobId, section: 'events' });
     if (!b || b.capabilities.checkpoints) out.push({ kind: 'section', jobId, section: 'checkpoints' });
     if (j.fineTunedModel) out.push({ kind: 'resultModel', jobId, modelId: j.fineTunedModel, baseModel: j.baseModel });
@@ -284,7 +286,9 @@ export function detailRows(j: FineTuneJob): JobsElement[] {
     row('Method', j.method, 'symbol-method'),
     row(
       'Hyperparameters',
-      `epochs ${formatHyperparameter(h.nEpochs)} · batch ${formatHyperparameter(h.batchSize)} · LR × ${formatHyperparameter(h.learningRateMultiplier)}${h.beta !== undefined ? ` · β ${formatHyperparameter(h.beta)}` : ''}`,
+      j.backend === 'local'
+        ? `epochs ${formatHyperparameter(h.nEpochs)} · batch ${formatHyperparameter(h.batchSize)} · LR ${formatHyperparameter(h.learningRate)} · LoRA rank ${formatHyperparameter(h.loraRank)}, alpha ${formatHyperparameter(h.loraAlpha)}, dropout ${formatHyperparameter(h.loraDropout)}`
+        : `epochs ${formatHyperparameter(h.nEpochs)} · batch ${formatHyperparameter(h.batchSize)} · LR × ${formatHyperparameter(h.learningRateMultiplier)}${h.beta !== undefined ? ` · β ${formatHyperparameter(h.beta)}` : ''}`,
       'settings',
     ),
     row('Training file', j.trainingFile || '—', 'file'),

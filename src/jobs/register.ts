@@ -12,7 +12,7 @@ import { registerInspectCommands } from './commands/inspect';
 import { registerJobModelCommands } from './commands/models';
 import { registerRunCommands } from './commands/run';
 import { CURVES_VIEW_TYPE } from './commandIds';
-import { JobsController } from './controller';
+import { JobsController, type LocalRunActions } from './controller';
 import type { TrainingCurvesPanel } from './curvesPanel';
 import type { EventsChannel } from './eventsChannel';
 import type { JobsElement, JobsTreeProvider } from './jobsTree';
@@ -35,6 +35,8 @@ export interface JobsApi {
   showTrainingCurves(jobIds: readonly string[]): Promise<TrainingCurvesPanel | undefined>;
   readonly curves: () => TrainingCurvesPanel | undefined;
   archive(args?: ArchiveArgs): Promise<ArchiveReport | undefined>;
+  /** The local-training capability provides Cancel and Chat for its runs' rows (which it puts in `store`). */
+  provideLocalRuns(actions: LocalRunActions): vscode.Disposable;
 }
 
 /** Wiring only: the controller (src/jobs/controller.ts) holds what the commands do. */
@@ -63,5 +65,6 @@ export function registerJobs(s: Services): JobsApi {
     showTrainingCurves: (ids) => c.showCurves(ids),
     curves: () => c.curves,
     archive: (args) => c.archive(args),
+    provideLocalRuns: (actions) => c.provideLocalRuns(actions),
   };
 }

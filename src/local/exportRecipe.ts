@@ -7,7 +7,16 @@ import { chmod } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FILES } from '../core/dataset/types';
-import { DEFAULT_LOCAL_HYPERPARAMETERS, RecipeError, buildRecipe, type LocalHyperparameters, type LocalTrainer, type Recipe } from '../core/local/recipe';
+import {
+  DEFAULT_LOCAL_HYPERPARAMETERS,
+  RecipeError,
+  buildRecipe,
+  formatLocalHyperparameters,
+  parseLocalHyperparameters,
+  type LocalHyperparameters,
+  type LocalTrainer,
+  type Recipe,
+} from '../core/local/recipe';
 import type { Services } from '../platform/services';
 import { uriExists } from '../platform/fs';
 
@@ -36,7 +45,10 @@ async function readText(uri: vscode.Uri): Promise<string | undefined> {
   }
 }
 
-async function ask(args: ExportRecipeArgs, datasetName: string): Promise<{ trainer: LocalTrainer; baseModel: string; name: string } | undefined> {
+async function ask(
+  args: ExportRecipeArgs,
+  datasetName: string,
+): Promise<{ trainer: LocalTrainer; baseModel: string; name: string; hyperparameters: LocalHyperparameters } | undefined> {
   const trainer = args.trainer ?? (await vscode.window.showQuickPick(TRAINERS, { title: 'Export Local Recipe: trainer' }))?.trainer;
   if (!trainer) return undefined;
   const baseModel =
@@ -50,7 +62,29 @@ async function ask(args: ExportRecipeArgs, datasetName: string): Promise<{ train
   const stamp = new Date().toISOString().slice(0, 10);
   const name = args.name ?? (await vscode.window.showInputBox({ title: 'Export Local Recipe: run name', value: `${datasetName}-${trainer}-${stamp}` }));
   if (!name) return undefined;
-  return { trainer, baseModel, name };
+  // Asked along with the run name (the palette); automation that names the run gets the defaults it does not override.
+  const hyperparameters =
+    args.hyperparameters || args.name !== undefined ? { ...DEFAULT_LOCAL_HYPERPARAMETERS, ...args.hyperparameters } : await askHyperparameters();
+  return hyperparameters && { trainer, baseModel, name, hyperparameters };
+}
+
+/** Epochs (→ MLX iterations), batch, learning rate, LoRA rank / alpha / dropout, max sequence length, assistant turns only. */
+async function askHyperparameters(): Promise<LocalHyperparameters | undefined> {
+  const text = await vscode.window.showInputBox({
+    title: 'Export Local Recipe: hyperparameters',
+    prompt:
+      'epochs (MLX-LM: iterations = examples × epochs / batch), batch, learning rate, LoRA rank / alpha / dropout, max tokens, train on assistant turns only',
+    value: formatLocalHyperparameters(DEFAULT_LOCAL_HYPERPARAMETERS),
+    validateInput: (v) => {
+      try {
+        parseLocalHyperparameters(v);
+        return undefined;
+      } catch (err) {
+        return err instanceof RecipeError ? err.message : String(err);
+      }
+    },
+  });
+  return text === undefined ? undefined : parseLocalHyperparameters(text);
 }
 
 /** Returns the recipe written, or undefined when cancelled. Throws (after telling the user) on bad input. */
@@ -72,7 +106,6 @@ export async function exportRecipe(services: Services, args: ExportRecipeArgs = 
     ...(validation !== undefined ? { validationJsonl: validation } : {}),
     ...(typeof systemPrompt === 'string' && systemPrompt ? { systemPrompt } : {}),
     datasetName,
-    hyperparameters: { ...DEFAULT_LOCAL_HYPERPARAMETERS, ...args.hyperparameters },
   });
   const dir = vscode.Uri.joinPath(root, ...recipe.dir.split('/'));
   if (await uriExists(dir)) throw new RecipeError(`${recipe.dir} already exists: choose another run name (a recipe is never overwritten).`);

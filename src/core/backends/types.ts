@@ -76,7 +76,8 @@ export interface JobError {
 
 export interface FineTuneJob {
   readonly id: string;
-  readonly backend: BackendKind;
+  /** `local`: a run on this machine (src/core/local/localJob.ts), which no backend lists. */
+  readonly backend: BackendKind | 'local';
   readonly status: JobStatus;
   /** The provider's own status string. */
   readonly rawStatus: string;

@@ -54,13 +54,20 @@ export function progressText(events: readonly JobEvent[]): string {
 
 /**
  * A job row's description, status first so it stays readable in a narrow sidebar:
- * `running · step 12/30 · loss 0.81 · gpt-4.1-mini-2025-04-14` while it runs,
+ * `running · step 12/30 · loss 0.81 · ETA 4 min · gpt-4.1-mini-2025-04-14` while it runs (ETA when estimated),
  * `succeeded · gpt-4.1-mini-2025-04-14 · 3h ago · 12k tokens` once it ended.
  */
 export function jobRowDescription(j: FineTuneJob, events: readonly JobEvent[], nowMs: number): string {
   const status = statusText(j).toLowerCase();
   if (isTerminal(j.status)) return [status, jobDescription(j, nowMs)].join(' · ');
-  return [status, progressText(events), j.baseModel || '?'].filter(Boolean).join(' · ');
+  return [status, progressText(events), etaText(j.estimatedFinish, nowMs), j.baseModel || '?'].filter(Boolean).join(' · ');
+}
+
+/** `ETA 4 min` / `ETA 2 h 05 min` before an estimated finish; empty without one or once it passed. */
+export function etaText(estimatedFinish: number | undefined, nowMs: number): string {
+  if (estimatedFinish === undefined || estimatedFinish <= nowMs) return '';
+  const min = Math.ceil((estimatedFinish - nowMs) / 60_000);
+  return min < 60 ? `ETA ${min} min` : `ETA ${Math.floor(min / 60)} h ${String(min % 60).padStart(2, '0')} min`;
 }
 
 /** Tree label: the suffix or the dataset name if known, else the job id. */

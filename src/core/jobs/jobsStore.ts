@@ -62,6 +62,8 @@ function asInfo(err: unknown): BackendErrorInfo {
 
 export class JobsStore {
   private list: FineTuneJob[] = [];
+  /** Jobs no backend lists (local runs, src/local/runs.ts): shown like the others, never asked of the backend. */
+  private readonly local = new Map<string, FineTuneJob>();
   private cursor: string | undefined;
   private more = false;
   private isLoaded = false;
@@ -94,8 +96,10 @@ export class JobsStore {
     this.maxEventPages = opts.maxEventPages ?? 20;
   }
 
+  /** Backend jobs and local runs, newest first. */
   get jobs(): readonly FineTuneJob[] {
-    return this.list;
+    if (this.local.size === 0) return this.list;
+    return [...this.list, ...this.local.values()].sort((a, b) => b.createdAt - a.createdAt);
   }
   get hasMore(): boolean {
     return this.more;
@@ -106,6 +110,7 @@ export class JobsStore {
   get error(): BackendErrorInfo | undefined {
     return this.lastError;
   }
+  /** Active backend jobs (what polling is for; local runs report themselves through `putLocal`). */
   get activeJobs(): FineTuneJob[] {
     return this.list.filter((j) => isActive(j.status));
   }
@@ -114,7 +119,27 @@ export class JobsStore {
   }
 
   job(id: string): FineTuneJob | undefined {
-    return this.list.find((j) => j.id === id);
+    return this.list.find((j) => j.id === id) ?? this.local.get(id);
+  }
+
+  /**
+   * Add or update a job that no backend lists, with all its events (they replace the previous ones); it has no
+   * checkpoints. Fires a transition when it goes from active to terminal, like a polled job.
+   */
+  putLocal(job: FineTuneJob, events: readonly JobEvent[]): void {
+    const prev = this.local.get(job.id);
+    this.local.set(job.id, job);
+    const d = this.detailsOf(job.id);
+    const added = events.filter((e) => !d.eventIds.has(e.id));
+    d.events = [...events].sort((a, b) => a.createdAt - b.createdAt);
+    d.eventIds.clear();
+    for (const e of events) d.eventIds.add(e.id);
+    d.eventsLoaded = true;
+    d.checkpointsLoaded = true;
+    d.settled = isTerminal(job.status);
+    if (added.length) this.newEvents.fire({ jobId: job.id, events: added });
+    if (prev && isActive(prev.status) && isTerminal(job.status)) this.transitioned.fire({ previous: prev, job });
+    if (!prev || added.length || signature(prev) !== signature(job)) this.changed.fire(prev ? job.id : undefined);
   }
 
   detailsOf(id: string): JobDetails {
@@ -153,7 +178,7 @@ export class JobsStore {
     this.more = false;
     this.isLoaded = false;
     this.lastError = undefined;
-    this.details.clear();
+    for (const id of [...this.details.keys()]) if (!this.local.has(id)) this.details.delete(id);
     this.loading = undefined;
     this.changed.fire(undefined);
   }
@@ -298,6 +323,7 @@ export class JobsStore {
     const gen = this.generation;
     const d = this.detailsOf(jobId);
     const fresh: JobEvent[] = [];
+    if (this.local.has(jobId)) return 0;
     try {
       const b = await this.backend();
       if (!b.capabilities.events) return 0;
@@ -335,6 +361,7 @@ export class JobsStore {
   async fetchCheckpoints(jobId: string): Promise<boolean> {
     const gen = this.generation;
     const d = this.detailsOf(jobId);
+    if (this.local.has(jobId)) return false;
     try {
       const b = await this.backend();
       if (!b.capabilities.checkpoints) return false;

@@ -155,3 +155,47 @@ export function buildRecipe(input: RecipeInput): Recipe {
 function ensureNewline(s: string): string {
   return s.endsWith('\n') ? s : `${s}\n`;
 }
+
+const HP_KEYS: Readonly<Record<string, keyof LocalHyperparameters>> = {
+  epochs: 'epochs',
+  batch: 'batchSize',
+  lr: 'learningRate',
+  rank: 'loraRank',
+  alpha: 'loraAlpha',
+  dropout: 'loraDropout',
+  maxlen: 'maxSeqLength',
+  'assistant-only': 'assistantOnly',
+};
+
+/** The hyperparameters as one editable line: `epochs=3 batch=4 lr=0.0001 rank=16 alpha=32 dropout=0.05 maxlen=2048 assistant-only=yes`. */
+export function formatLocalHyperparameters(h: LocalHyperparameters): string {
+  return Object.entries(HP_KEYS)
+    .map(([k, f]) => `${k}=${typeof h[f] === 'boolean' ? (h[f] ? 'yes' : 'no') : String(h[f])}`)
+    .join(' ');
+}
+
+/**
+ * Read that line back over `base`: unknown keys, non-numbers and a yes/no that is neither are refused with a message
+ * (RecipeError); ranges are checked when the recipe is built. Keys left out keep `base`.
+ */
+export function parseLocalHyperparameters(text: string, base: LocalHyperparameters = DEFAULT_LOCAL_HYPERPARAMETERS): LocalHyperparameters {
+  const out: LocalHyperparameters = { ...base };
+  for (const part of text
+    .trim()
+    .split(/[\s,]+/)
+    .filter(Boolean)) {
+    const m = /^([a-z-]+)=(.+)$/.exec(part);
+    const field = m ? HP_KEYS[m[1]!] : undefined;
+    if (!m || !field) throw new RecipeError(`"${part}" is not one of ${Object.keys(HP_KEYS).join(', ')} as key=value.`);
+    const raw = m[2]!;
+    if (field === 'assistantOnly') {
+      if (!/^(yes|no|true|false)$/i.test(raw)) throw new RecipeError(`assistant-only is yes or no, got "${raw}".`);
+      out.assistantOnly = /^(yes|true)$/i.test(raw);
+      continue;
+    }
+    const n = Number(raw);
+    if (!Number.isFinite(n)) throw new RecipeError(`${m[1]} needs a number, got "${raw}".`);
+    out[field] = n;
+  }
+  return out;
+}

@@ -156,3 +156,74 @@ export function llamaServer(opts: { peftDir: string; hfBaseDir: string; baseGguf
     baseUrl: `http://127.0.0.1:${p}/v1`,
   };
 }
+
+export type LocalServer = 'ollama' | 'mlx' | 'llama';
+
+export interface ServePlanInput {
+  server: LocalServer;
+  /** The run folder name (the Ollama model is named after it). */
+  runName: string;
+  /** The base model the run trained (Hugging Face id or path). */
+  baseModel: string;
+  /** What Ollama's FROM names: an Ollama library model or the base's Safetensors folder (default: baseModel). */
+  ollamaFrom?: string;
+  /** The adapter folder, relative to the run folder (recipe.json `adapterDir`). */
+  adapterDir: string;
+  systemPrompt?: string;
+  /** The context the run trained with (Ollama num_ctx). */
+  maxSeqLength?: number;
+  /** llama.cpp: the GGUF of the base model to serve the adapter on. */
+  baseGguf?: string;
+}
+
+export interface ServePlan {
+  /** Files to write in the run folder (the Modelfile). */
+  files: Array<{ name: string; content: string }>;
+  /** Commands to run in the run folder, in order; `wait` = the chat can start only once it exited 0. */
+  steps: Array<Command & { wait: boolean }>;
+  model: string;
+  baseUrl: string;
+}
+
+/** The Ollama model name for a run: lowercase, only what Ollama accepts. */
+export function ollamaModelName(runName: string): string {
+  const n = runName
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '');
+  return `socratune-${n || 'run'}`.slice(0, 80);
+}
+
+/** How one run's adapter becomes chat-able on one server: files, commands, and the model / base URL chat then uses. */
+export function servePlan(p: ServePlanInput): ServePlan {
+  const adapter = `./${oneLine('adapter path', p.adapterDir).replace(/^\.\//, '')}`;
+  switch (p.server) {
+    case 'ollama': {
+      const content = buildModelfile({
+        from: p.ollamaFrom ?? p.baseModel,
+        adapter,
+        ...(p.systemPrompt ? { system: p.systemPrompt } : {}),
+        ...(p.maxSeqLength ? { parameters: { num_ctx: p.maxSeqLength } } : {}),
+      });
+      const create = ollamaCreate(ollamaModelName(p.runName), 'Modelfile');
+      return { files: [{ name: 'Modelfile', content }], steps: [{ ...create, wait: true }], model: create.model, baseUrl: create.baseUrl };
+    }
+    case 'mlx': {
+      const s = mlxServer(p.baseModel, adapter);
+      return { files: [], steps: [{ ...s, wait: false }], model: s.model, baseUrl: s.baseUrl };
+    }
+    case 'llama': {
+      if (!p.baseGguf) throw new ServeError('llama-server needs the base model as a GGUF file.');
+      const l = llamaServer({ peftDir: adapter, hfBaseDir: p.baseModel, baseGguf: p.baseGguf, alias: ollamaModelName(p.runName) });
+      return {
+        files: [],
+        steps: [
+          { ...l.convert, wait: true },
+          { ...l.serve, wait: false },
+        ],
+        model: l.model,
+        baseUrl: l.baseUrl,
+      };
+    }
+  }
+}

@@ -5,7 +5,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { DEFAULT_LOCAL_HYPERPARAMETERS, RecipeError, buildRecipe, type LocalTrainer, type Recipe, type RecipeInput } from '../../../src/core/local/recipe';
+import {
+  DEFAULT_LOCAL_HYPERPARAMETERS,
+  RecipeError,
+  buildRecipe,
+  formatLocalHyperparameters,
+  parseLocalHyperparameters,
+  type LocalTrainer,
+  type Recipe,
+  type RecipeInput,
+} from '../../../src/core/local/recipe';
 import { pyYamlFloat } from '../../../src/core/local/recipeTrainers';
 
 // ── Documented keys, with where they are documented ────────────────────────────────────────────────────────────────
@@ -298,5 +307,50 @@ describe('local recipes', () => {
         (e: unknown) => e instanceof RecipeError && re.test(e.message),
         JSON.stringify(over),
       );
+  });
+});
+
+describe('local hyperparameters as one editable line (Export Local Recipe asks it)', () => {
+  it('formats the defaults and reads them back; keys left out keep the defaults', () => {
+    const line = formatLocalHyperparameters(DEFAULT_LOCAL_HYPERPARAMETERS);
+    assert.equal(line, 'epochs=3 batch=4 lr=0.0001 rank=16 alpha=32 dropout=0.05 maxlen=2048 assistant-only=yes');
+    assert.deepEqual(parseLocalHyperparameters(line), DEFAULT_LOCAL_HYPERPARAMETERS);
+    assert.deepEqual(parseLocalHyperparameters('epochs=5, rank=8 alpha=16 assistant-only=no lr=2e-4'), {
+      ...DEFAULT_LOCAL_HYPERPARAMETERS,
+      epochs: 5,
+      loraRank: 8,
+      loraAlpha: 16,
+      assistantOnly: false,
+      learningRate: 0.0002,
+    });
+  });
+
+  it('refuses unknown keys, non-numbers and a yes/no that is neither; the parsed values reach the MLX iterations', () => {
+    assert.throws(() => parseLocalHyperparameters('epochs=3 warmup=10'), /"warmup=10" is not one of epochs, batch, lr/);
+    assert.throws(() => parseLocalHyperparameters('batch=four'), /batch needs a number, got "four"/);
+    assert.throws(() => parseLocalHyperparameters('assistant-only=maybe'), /assistant-only is yes or no/);
+    const h = parseLocalHyperparameters('epochs=2 batch=2');
+    const jsonl = Array.from({ length: 10 }, (_, i) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `q${i}` },
+          { role: 'assistant', content: `a${i}` },
+        ],
+      }),
+    ).join('\n');
+    const r = buildRecipe({ name: 'hp', trainer: 'mlx', baseModel: 'm', trainJsonl: jsonl, validationJsonl: jsonl, hyperparameters: h });
+    assert.equal(r.totalSteps, 10);
+    assert.throws(
+      () =>
+        buildRecipe({
+          name: 'hp',
+          trainer: 'mlx',
+          baseModel: 'm',
+          trainJsonl: jsonl,
+          validationJsonl: jsonl,
+          hyperparameters: parseLocalHyperparameters('epochs=0'),
+        }),
+      /Epochs must be a whole number ≥ 1/,
+    );
   });
 });
