@@ -1,134 +1,40 @@
-import { randomBytes } from 'node:crypto';
 import { constants as FS, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { removeStaleTemps, withFileLock } from '../fs/durable';
 import { appendLines, assertWritableDir, DatasetError, exists, ioError, serialize, writeAtomic } from './fsutil';
 import { repairUnwrittenTail } from './storeRepair';
-import { assistantText, exampleKey, passageHash, userText } from './hash';
-import { JsonlLine, JsonlScan, LineProblem, scanJsonlBuffer, scanJsonlFile } from './jsonl';
+import { JsonlScan, scanJsonlFile } from './jsonl';
+import { DatasetSettings, FILES, fileForSplit, ProvenanceRecord, SplitName } from './types';
 import { checkDatasetName, defaultSettings, readSettings, writeSettings } from './settings';
 import {
-  ChatExample,
-  ChatMessage,
-  DatasetSettings,
-  FILES,
-  fileForSplit,
-  MAX_PASSAGE_CHARS,
-  Origin,
-  ProvenanceEntry,
-  ProvenanceRecord,
-  SourceRange,
-  SplitName,
-} from './types';
+  AddedExample,
+  buildExample,
+  DatasetSnapshot,
+  isChat,
+  LoadIssue,
+  NewExample,
+  plannedAdds,
+  RemoveResult,
+  StoredExample,
+  StoreOptions,
+  SystemPromptResult,
+} from './storeModel';
+import {
+  examplesOfScan,
+  matchForRemoval,
+  pick,
+  push,
+  quarantineRecords,
+  readProvenanceFile,
+  readScan,
+  systemPromptRewrites,
+  withLinesReplaced,
+  withoutLines,
+} from './storeRead';
 
-export interface NewExample {
-  user: string;
-  assistant: string;
-  /** undefined: the dataset's training system prompt; null: no system message; a string: this one. */
-  system?: string | null;
-  origin: Origin;
-  source?: SourceRange;
-}
-
-export interface AddedExample {
-  id: string;
-  hash: string;
-  passageHash: string;
-  /** 1-based line in train.jsonl, when known. */
-  line?: number;
-  file: string;
-  datasetDir: string;
-  /** Set when the example was written but its provenance record could not be (the example is kept). */
-  provenanceError?: string;
-}
-
-export interface StoreOptions {
-  /**
-   * The cross-process write lock (<dir>/.socratune.lock) of a process that died holding it is taken over after
-   * this long (ms, at least 2000; default 10000). Every other process waits that long after such a crash.
-   */
-  lockStaleMs?: number;
-}
-
-export interface LoadIssue {
-  split: SplitName | 'provenance';
-  file: string;
-  line: number;
-  problem: LineProblem | 'not-chat' | 'bom';
-  message: string;
-  /** First 200 characters of the line. */
-  preview: string;
-}
-
-export interface StoredExample {
-  split: SplitName;
-  /** 1-based line number in its file. */
-  line: number;
-  value: unknown;
-  raw: string;
-  key: string;
-  passageHash: string;
-  user: string;
-  assistant: string;
-  /** Joined provenance, when found (by content hash, then by passage hash). */
-  record?: ProvenanceRecord;
-}
-
-export interface DatasetSnapshot {
-  dir: string;
-  settings: DatasetSettings;
-  examples: StoredExample[];
-  /** Corrupt, torn, non-UTF-8 and non-chat lines: reported with line numbers, never dropped. */
-  issues: LoadIssue[];
-  /** Active provenance records by id (removed ones excluded). */
-  provenance: Map<string, ProvenanceRecord>;
-  lineCounts: Record<SplitName, number>;
-}
-
-export interface RemoveResult {
-  removed: { id: string; split: SplitName; line: number }[];
-  /** Ids whose example could not be found (edited by hand beyond recognition, or already removed). */
-  notFound: string[];
-}
-
-export interface SystemPromptResult {
-  updated: number;
-  /** Examples left alone because they carry a different, example-specific system message. */
-  keptCustom: number;
-}
-
-function newId(): string {
-  return `ex_${randomBytes(6).toString('hex')}`;
-}
-
-function preview(raw: string): string {
-  return raw.length > 200 ? `${raw.slice(0, 200)}…` : raw;
-}
-
-/** Check and build the chat example for `ex` (throws DatasetError for bad input, before anything is written). */
-export function buildExample(ex: NewExample, settings: Pick<DatasetSettings, 'systemPrompt'>): ChatExample {
-  if (typeof ex.user !== 'string' || !ex.user.trim()) throw new DatasetError('The user prompt is empty. Nothing was written.', 'invalid');
-  if (typeof ex.assistant !== 'string' || !ex.assistant.trim())
-    throw new DatasetError('The passage (assistant message) is empty. Nothing was written.', 'invalid');
-  if (ex.origin !== 'selection' && ex.origin !== 'import' && ex.origin !== 'chat' && ex.origin !== 'eval')
-    throw new DatasetError(`Unknown origin "${String(ex.origin)}".`, 'invalid');
-  const size = ex.user.length + ex.assistant.length + (typeof ex.system === 'string' ? ex.system.length : 0);
-  if (size > MAX_PASSAGE_CHARS) {
-    throw new DatasetError(
-      `This example has ${size.toLocaleString('en-US')} characters; one training example is limited to ${MAX_PASSAGE_CHARS.toLocaleString('en-US')} (far above the per-example token limit of any model). Select a shorter passage. Nothing was written.`,
-      'too-large',
-    );
-  }
-  const system = ex.system === undefined ? settings.systemPrompt : (ex.system ?? undefined);
-  const messages: ChatMessage[] = [];
-  if (system && system.trim()) messages.push({ role: 'system', content: system });
-  messages.push({ role: 'user', content: ex.user.trim() }, { role: 'assistant', content: ex.assistant });
-  return { messages };
-}
-
-function isChat(value: unknown): value is { messages: unknown[] } {
-  return !!value && typeof value === 'object' && !Array.isArray(value) && Array.isArray((value as { messages?: unknown }).messages);
-}
+export type { AddedExample, DatasetSnapshot, LoadIssue, NewExample, RemoveResult, StoredExample } from './storeModel';
+export { buildExample } from './storeModel';
+export { withoutLines } from './storeRead';
 
 /**
  * A dataset folder on disk. Every mutation runs in one per-dataset queue (see fsutil.serialize) and holds the
@@ -364,25 +270,7 @@ export class DatasetStore {
         }
       }
       const firstLine = (await this.syncLineCount()) + 1;
-      const now = new Date().toISOString();
-      const added: AddedExample[] = built.map((b, i) => ({
-        id: newId(),
-        hash: exampleKey(b),
-        passageHash: passageHash(assistantText(b)),
-        line: firstLine + i,
-        file: trainFile,
-        datasetDir: this.dir,
-      }));
-      const records: ProvenanceRecord[] = added.map((a, i) => ({
-        op: 'add',
-        id: a.id,
-        hash: a.hash,
-        passageHash: a.passageHash,
-        origin: list[i].origin,
-        createdAt: now,
-        ...(list[i].source ? { source: list[i].source } : {}),
-        lineHint: a.line as number,
-      }));
+      const { added, records } = plannedAdds(list, built, firstLine, trainFile, this.dir);
       let provenanceError: string | undefined;
       try {
         await appendLines(
@@ -428,36 +316,7 @@ export class DatasetStore {
 
   /** Read provenance.jsonl and fold adds/removes into the active records. */
   async readProvenance(): Promise<{ records: Map<string, ProvenanceRecord>; issues: LoadIssue[] }> {
-    const scan = await scanJsonlFile(this.file('provenance'));
-    const records = new Map<string, ProvenanceRecord>();
-    const issues: LoadIssue[] = [];
-    for (const l of scan.lines) {
-      if (l.blank) continue;
-      if (l.problem) {
-        issues.push({
-          split: 'provenance',
-          file: this.file('provenance'),
-          line: l.line,
-          problem: l.problem,
-          message: `${FILES.provenance}: ${l.message}`,
-          preview: preview(l.raw),
-        });
-        continue;
-      }
-      const e = l.value as ProvenanceEntry | null;
-      if (e && typeof e === 'object' && e.op === 'add' && typeof e.id === 'string' && typeof e.hash === 'string') records.set(e.id, e);
-      else if (e && typeof e === 'object' && e.op === 'remove' && typeof e.id === 'string') records.delete(e.id);
-      else
-        issues.push({
-          split: 'provenance',
-          file: this.file('provenance'),
-          line: l.line,
-          problem: 'not-chat',
-          message: `${FILES.provenance}: line ${l.line} is not a provenance entry`,
-          preview: preview(l.raw),
-        });
-    }
-    return { records, issues };
+    return readProvenanceFile(this.file('provenance'));
   }
 
   /** Read everything: examples of both splits, problems with line numbers, provenance joined by hash. */
@@ -491,48 +350,10 @@ export class DatasetStore {
           () => undefined,
         );
       }
-      if (scan.hadBom)
-        issues.push({
-          split,
-          file,
-          line: 1,
-          problem: 'bom',
-          message: `${fileForSplit(split)} starts with a byte order mark (BOM); OpenAI may reject it.`,
-          preview: '',
-        });
-      for (const l of scan.lines) {
-        if (l.blank) continue;
-        if (l.problem) {
-          issues.push({ split, file, line: l.line, problem: l.problem, message: `${fileForSplit(split)}: ${l.message}`, preview: preview(l.raw) });
-          continue;
-        }
-        if (!isChat(l.value)) {
-          issues.push({
-            split,
-            file,
-            line: l.line,
-            problem: 'not-chat',
-            message: `${fileForSplit(split)}: line ${l.line} is JSON but not a chat example (no "messages" array)`,
-            preview: preview(l.raw),
-          });
-          continue;
-        }
-        const assistant = assistantText(l.value);
-        const ex: StoredExample = {
-          split,
-          line: l.line,
-          value: l.value,
-          raw: l.raw,
-          key: exampleKey(l.value),
-          passageHash: passageHash(assistant),
-          user: userText(l.value),
-          assistant,
-        };
-        const rec = pick(byHash.get(ex.key), used, l.line);
-        if (rec) ex.record = rec;
-        else pending.push(ex);
-        examples.push(ex);
-      }
+      const read = examplesOfScan(split, file, scan, (ex) => pick(byHash.get(ex.key), used, ex.line));
+      issues.push(...read.issues);
+      examples.push(...read.examples);
+      pending.push(...read.unjoined);
     }
     // Second pass: examples whose prompt was edited by hand still join by their passage.
     for (const ex of pending) {
@@ -554,39 +375,7 @@ export class DatasetStore {
         train: await readScan(this.file('train')),
         validation: await readScan(this.file('validation')),
       };
-      const drop: Record<SplitName, Set<number>> = { train: new Set(), validation: new Set() };
-      const removed: RemoveResult['removed'] = [];
-      const notFound: string[] = [];
-      const keyed: { split: SplitName; l: JsonlLine; key: string; ph: string }[] = [];
-      for (const split of ['train', 'validation'] as const) {
-        for (const l of files[split].scan.lines) {
-          if (l.blank || l.problem || !isChat(l.value)) continue;
-          keyed.push({ split, l, key: exampleKey(l.value), ph: passageHash(assistantText(l.value)) });
-        }
-      }
-      for (const id of ids) {
-        const rec = records.get(id);
-        if (!rec) {
-          notFound.push(id);
-          continue;
-        }
-        const free = (k: (typeof keyed)[number]) => !drop[k.split].has(k.l.line);
-        let cands = keyed.filter((k) => k.key === rec.hash && free(k));
-        if (cands.length === 0) {
-          const byPassage = keyed.filter((k) => k.ph === rec.passageHash && free(k));
-          // Only when unambiguous: a prompt edited by hand, the passage unchanged.
-          if (byPassage.length === 1 && !keyed.some((k) => k.ph === rec.passageHash && !free(k))) cands = byPassage;
-        }
-        if (cands.length === 0) {
-          notFound.push(id);
-          continue;
-        }
-        const hint = rec.lineHint ?? Number.MAX_SAFE_INTEGER;
-        cands.sort((a, b) => (a.split === b.split ? Math.abs(a.l.line - hint) - Math.abs(b.l.line - hint) : a.split === 'train' ? -1 : 1));
-        const c = cands[0];
-        drop[c.split].add(c.l.line);
-        removed.push({ id, split: c.split, line: c.l.line });
-      }
+      const { drop, removed, notFound } = matchForRemoval(ids, records, files);
       for (const split of ['train', 'validation'] as const) {
         if (drop[split].size === 0) continue;
         const f = files[split];
@@ -622,24 +411,9 @@ export class DatasetStore {
       if (rewrite) {
         for (const split of ['train', 'validation'] as const) {
           const f = await readScan(this.file(split));
-          const replace = new Map<number, string>();
-          for (const l of f.scan.lines) {
-            if (l.blank || l.problem || !isChat(l.value)) continue;
-            const v = l.value as { messages: unknown[] } & Record<string, unknown>;
-            const first = v.messages[0] as { role?: unknown; content?: unknown } | undefined;
-            const hasSystem = !!first && first.role === 'system';
-            if (hasSystem && first.content !== old) {
-              keptCustom++;
-              continue;
-            }
-            const rest = hasSystem ? v.messages.slice(1) : v.messages;
-            const messages = next ? [{ role: 'system', content: next }, ...rest] : rest;
-            const line = JSON.stringify({ ...v, messages });
-            if (line !== l.raw) {
-              replace.set(l.line, line);
-              updated++;
-            }
-          }
+          const { replace, kept } = systemPromptRewrites(f.scan, old, next);
+          keptCustom += kept;
+          updated += replace.size;
           if (replace.size) {
             try {
               await writeAtomic(this.file(split), withLinesReplaced(f.buf, f.scan, replace));
@@ -698,75 +472,10 @@ export class DatasetStore {
       const want = new Set(lines);
       const picked = f.scan.lines.filter((l) => want.has(l.line) && (l.problem || (!l.blank && !isChat(l.value))));
       if (!picked.length) return 0;
-      const at = new Date().toISOString();
-      await appendLines(
-        this.file('quarantine'),
-        picked.map((l) =>
-          JSON.stringify(
-            l.problem === 'not-utf8'
-              ? { file: fileForSplit(split), line: l.line, at, problem: l.problem, base64: (l.bytes ?? Buffer.alloc(0)).toString('base64') }
-              : { file: fileForSplit(split), line: l.line, at, problem: l.problem ?? 'not-chat', raw: l.raw },
-          ),
-        ),
-      );
+      await appendLines(this.file('quarantine'), quarantineRecords(split, picked));
       await writeAtomic(this.file(split), withoutLines(f.buf, f.scan, new Set(picked.map((l) => l.line))));
       await this.recount();
       return picked.length;
     });
   }
-}
-
-async function readScan(file: string): Promise<{ buf: Buffer; scan: JsonlScan }> {
-  let buf: Buffer;
-  try {
-    buf = await fsp.readFile(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    buf = Buffer.alloc(0);
-  }
-  return { buf, scan: scanJsonlBuffer(buf) };
-}
-
-/** The file bytes with the given 1-based lines cut out (each with its newline); everything else byte-identical. */
-export function withoutLines(buf: Buffer, scan: JsonlScan, drop: Set<number>): Buffer {
-  return rebuild(buf, scan, (l) => (drop.has(l.line) ? '' : undefined));
-}
-
-function withLinesReplaced(buf: Buffer, scan: JsonlScan, replace: Map<number, string>): Buffer {
-  return rebuild(buf, scan, (l) => replace.get(l.line));
-}
-
-/** Rebuild the buffer line by line: `fn` returns undefined to keep a line's bytes, '' to drop it, text to replace it. */
-function rebuild(buf: Buffer, scan: JsonlScan, fn: (l: JsonlLine) => string | undefined): Buffer {
-  const parts: Buffer[] = [];
-  const first = scan.lines[0]?.offset ?? buf.length;
-  if (first > 0) parts.push(buf.subarray(0, first));
-  for (let i = 0; i < scan.lines.length; i++) {
-    const l = scan.lines[i];
-    const end = i + 1 < scan.lines.length ? scan.lines[i + 1].offset : buf.length;
-    const r = fn(l);
-    if (r === undefined) parts.push(buf.subarray(l.offset, end));
-    else if (r !== '') {
-      const terminated = end > l.offset && buf[end - 1] === 0x0a;
-      parts.push(Buffer.from(terminated ? `${r}\n` : r, 'utf8'));
-    }
-  }
-  return Buffer.concat(parts);
-}
-
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const list = m.get(k);
-  if (list) list.push(v);
-  else m.set(k, [v]);
-}
-
-function pick(list: ProvenanceRecord[] | undefined, used: Set<string>, line: number): ProvenanceRecord | undefined {
-  if (!list) return undefined;
-  let best: ProvenanceRecord | undefined;
-  for (const r of list) {
-    if (used.has(r.id)) continue;
-    if (!best || Math.abs((r.lineHint ?? Infinity) - line) < Math.abs((best.lineHint ?? Infinity) - line)) best = r;
-  }
-  if (best) used.add(best.id);
-  return best;
 }
