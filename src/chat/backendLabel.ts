@@ -20,5 +20,7 @@ export function describeProfile(p: BackendProfile): string {
       return `Emulator · ${host(p.baseUrl)}`;
     case 'together':
       return p.baseUrl ? `Together AI · ${host(p.baseUrl)}` : 'Together AI';
+    case 'nebius':
+      return p.baseUrl ? `Nebius Token Factory · ${host(p.baseUrl)}` : 'Nebius Token Factory';
   }
 }

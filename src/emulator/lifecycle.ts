@@ -1,3 +1,4 @@
+import { nebiusHyperparameters } from './nebius';
 import type OpenAI from 'openai';
 import type { Emulator } from './context';
 import { addFile } from './files';
@@ -119,7 +120,9 @@ function apply(emu: Emulator, rec: JobRecord, item: Item, atMs: number): void {
     case 'started': {
       job.status = 'running';
       const sh = shape(rec);
-      const hp = { batch_size: sh.batchSize, learning_rate_multiplier: sh.learningRateMultiplier, n_epochs: sh.nEpochs };
+      const openaiHp = { batch_size: sh.batchSize, learning_rate_multiplier: sh.learningRateMultiplier, n_epochs: sh.nEpochs };
+      // A Nebius job reports its own names (absolute learning rate, LoRA flags), with the resolved epochs and batch size.
+      const hp = (nebiusHyperparameters(rec.flavorData, openaiHp) ?? openaiHp) as typeof openaiHp;
       job.hyperparameters = hp;
       job.method =
         rec.methodType === 'dpo'

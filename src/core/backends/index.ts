@@ -7,6 +7,7 @@ import type { BackendProfile } from '../config/profile';
 import { AzureBackend } from './azure';
 import { CompatibleBackend } from './compatible';
 import { OpenAIBackend } from './openai';
+import { NebiusBackend } from './nebius';
 import { TogetherBackend } from './together';
 import type { FineTuneBackend, UploadCache } from './types';
 
@@ -29,6 +30,8 @@ export function createBackend(profile: BackendProfile, client: OpenAI, baseURL: 
       return new CompatibleBackend(profile.provider, common, opts.now);
     case 'together':
       return new TogetherBackend({ client, baseURL });
+    case 'nebius':
+      return new NebiusBackend(common);
   }
 }
 

@@ -6,27 +6,12 @@
  */
 import type { ProviderKind } from '../config/profile';
 import { HYPERPARAMETER_RANGES, type HyperparameterName } from '../jobs/hyperparameters';
-import { AZURE_RULES, COMPATIBLE_RULES, EMULATOR_RULES, OPENAI_RULES, parseRuled, suffixError, suffixFor, type LaunchRules } from './rules';
-import { TOGETHER_RULES } from './togetherShape';
+import { backendDescriptor } from './descriptors';
+import { parseRuled, suffixError, suffixFor, type LaunchRules } from './rules';
 import type { Hyperparameters, TrainingMethod } from './types';
 
-/** The absolute learning rate a backend uses when asked for `auto` (the "1×" of a multiplier), where known. */
-const DEFAULT_LR: Partial<Record<ProviderKind, number>> = { together: 1e-5 };
-
-export function launchRulesFor(kind: ProviderKind): LaunchRules {
-  switch (kind) {
-    case 'openai':
-      return OPENAI_RULES;
-    case 'azure':
-      return AZURE_RULES;
-    case 'openai-compatible':
-      return COMPATIBLE_RULES;
-    case 'emulator':
-      return EMULATOR_RULES;
-    case 'together':
-      return TOGETHER_RULES;
-  }
-}
+const DEFAULT_LR = (kind: ProviderKind): number | undefined => backendDescriptor(kind).defaultLearningRate;
+const launchRulesFor = (kind: ProviderKind): LaunchRules => backendDescriptor(kind).launchRules;
 
 export interface MappedRecipe {
   readonly hyperparameters: Hyperparameters;
@@ -54,7 +39,7 @@ export function mapRecipe(
   const m = src.learningRateMultiplier;
   if (m !== undefined && !takes.has('learningRateMultiplier') && takes.has('learningRate') && src.learningRate === undefined) {
     delete src.learningRateMultiplier;
-    const base = DEFAULT_LR[to];
+    const base = DEFAULT_LR(to);
     if (typeof m === 'number' && base !== undefined) {
       src.learningRate = base * m;
       changes.push(
@@ -66,7 +51,7 @@ export function mapRecipe(
   const lr = src.learningRate;
   if (lr !== undefined && !takes.has('learningRate') && takes.has('learningRateMultiplier') && src.learningRateMultiplier === undefined) {
     delete src.learningRate;
-    const base = DEFAULT_LR[from];
+    const base = DEFAULT_LR(from);
     if (typeof lr === 'number' && base !== undefined) {
       src.learningRateMultiplier = Math.round((lr / base) * 1000) / 1000;
       changes.push(

@@ -2,9 +2,9 @@
  * A backend profile: where Socratune sends API requests. Pure data, read from settings by the host.
  * The API key is never part of a profile; it lives only in VS Code SecretStorage.
  */
-export type ProviderKind = 'openai' | 'azure' | 'openai-compatible' | 'emulator' | 'together';
+export type ProviderKind = 'openai' | 'azure' | 'openai-compatible' | 'emulator' | 'together' | 'nebius';
 
-export const PROVIDER_KINDS: readonly ProviderKind[] = ['openai', 'azure', 'openai-compatible', 'emulator', 'together'];
+export const PROVIDER_KINDS: readonly ProviderKind[] = ['openai', 'azure', 'openai-compatible', 'emulator', 'together', 'nebius'];
 
 export interface BackendProfile {
   readonly provider: ProviderKind;
@@ -20,6 +20,8 @@ export interface BackendProfile {
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 export const TOGETHER_BASE_URL = 'https://api.together.ai/v1';
+/** Nebius Token Factory (formerly AI Studio, api.studio.nebius.com): OpenAI-shaped training and inference. */
+export const NEBIUS_BASE_URL = 'https://api.tokenfactory.nebius.com/v1';
 
 export function isProviderKind(value: unknown): value is ProviderKind {
   return typeof value === 'string' && (PROVIDER_KINDS as readonly string[]).includes(value);
@@ -32,6 +34,8 @@ export function resolveBaseUrl(profile: BackendProfile): { ok: true; baseURL: st
       return { ok: true, baseURL: trimSlash(profile.baseUrl) || OPENAI_BASE_URL };
     case 'together':
       return { ok: true, baseURL: trimSlash(profile.baseUrl) || TOGETHER_BASE_URL };
+    case 'nebius':
+      return { ok: true, baseURL: trimSlash(profile.baseUrl) || NEBIUS_BASE_URL };
     case 'azure': {
       const endpoint = trimSlash(profile.azureEndpoint);
       if (!endpoint)
