@@ -16,7 +16,7 @@ Usage: npm run emulator -- [options]
   --org SLUG          organization slug in ft: model names (default emulator)
   --tps N             streaming tokens per second (default 40; 0 = unthrottled)
   --results-base64    store results CSV files base64-encoded, like some OpenAI responses
-  --flavor F          which API to speak: openai (default), together (Together AI's /fine-tunes API) or nebius (Nebius Token Factory)
+  --flavor F          which API to speak: openai (default), together (Together AI's /fine-tunes API), nebius (Nebius Token Factory) or azure (Azure OpenAI v1)
   --json              print {"url","key"} as one JSON line instead of the banner
 Environment: SOCRATUNE_EMULATOR_FAULT adds server-wide faults (same syntax as --fault).
 `;
@@ -74,7 +74,7 @@ export async function main(argv: string[]): Promise<void> {
   } else {
     process.stdout.write(
       [
-        `Socratune ${emu.flavor === 'together' ? 'Together AI' : emu.flavor === 'nebius' ? 'Nebius Token Factory' : 'OpenAI'} API emulator (an emulator, not a model)`,
+        `Socratune ${emu.flavor === 'together' ? 'Together AI' : emu.flavor === 'nebius' ? 'Nebius Token Factory' : emu.flavor === 'azure' ? 'Azure OpenAI' : 'OpenAI'} API emulator (an emulator, not a model)`,
         `  base URL:   ${emu.url}`,
         emu.auth ? `  API key:    ${emu.key}` : '  API key:    none needed (--no-auth: any or no key is accepted)',
         `  time scale: ${emu.timeScale}x${opts.stateDir ? `   state: ${opts.stateDir}` : ''}${faults ? `   faults: ${faults}` : ''}`,

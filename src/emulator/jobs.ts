@@ -9,6 +9,7 @@ import { addEvent, control, materialize, type ControlAction } from './lifecycle'
 import { cursorPage, type CursorPageBody } from './pagination';
 import { autoOrNumber, isObject, oneOf, optArray, optInteger, optObject, optString, rejectUnknown, requireString, type JsonObject } from './params';
 import { hashId } from './random';
+import { readAzureCreate } from './azure';
 import { nebiusHyperparameters, readNebiusMethod } from './nebius';
 import { nextSeq, type EmulatedJob, type Hyper, type JobRecord } from './state';
 
@@ -120,6 +121,7 @@ function resolveModel(emu: Emulator, id: string, dpo: boolean): { model: string;
 async function create(ctx: RequestContext): Promise<EmulatedJob> {
   const { emu } = ctx;
   const body = await readJsonObject(ctx.req, emu.config.maxJsonBytes);
+  const azure = emu.config.flavor === 'azure' ? readAzureCreate(body) : undefined;
   rejectUnknown(body, CREATE_KEYS);
   const modelId = requireString(body, 'model');
   const trainingId = requireString(body, 'training_file');
@@ -139,7 +141,7 @@ async function create(ctx: RequestContext): Promise<EmulatedJob> {
   const training = fileFor(emu, trainingId, 'training_file');
   const validation = validationId ? fileFor(emu, validationId, 'validation_file') : undefined;
 
-  return newJobRecord(ctx, {
+  const rec = newJobRecord(ctx, {
     id: emu.state.ids.next('ftjob-', 24),
     model,
     base,
@@ -155,7 +157,11 @@ async function create(ctx: RequestContext): Promise<EmulatedJob> {
     integrations,
     plannedModel: (id) => `ft:${base}:${emu.config.org}:${suffix ?? ''}:${hashId(8, emu.config.seed, id, 'model')}`,
     ...(nebius ? { flavorData: { hyperparameters: nebius.nebius } } : {}),
-  }).job;
+    ...(azure ? { flavorData: { azure: true, ...azure } } : {}),
+  });
+  // Azure echoes the training type on the job.
+  if (azure?.trainingType !== undefined) Object.assign(rec.job, { trainingType: azure.trainingType });
+  return rec.job;
 }
 
 /** What a flavor's create handler has parsed; `newJobRecord` runs it through the shared job life cycle. */

@@ -1,3 +1,4 @@
+import { azureCheckpointId } from './azure';
 import { nebiusHyperparameters } from './nebius';
 import type OpenAI from 'openai';
 import type { Emulator } from './context';
@@ -154,7 +155,7 @@ function step(rec: JobRecord, n: number, atMs: number): void {
   if (n % sh.stepsPerEpoch !== 0 && n !== sh.totalSteps) return;
   const epoch = Math.ceil(n / sh.stepsPerEpoch);
   const checkpoint: OpenAI.FineTuning.Jobs.FineTuningJobCheckpoint = {
-    id: `ftckpt_${hashId(24, rec.job.id, 'checkpoint', epoch)}`,
+    id: azureCheckpointId(rec.flavorData, rec.job.id, epoch) ?? `ftckpt_${hashId(24, rec.job.id, 'checkpoint', epoch)}`,
     object: 'fine_tuning.job.checkpoint',
     created_at: Math.floor(atMs / 1000),
     fine_tuned_model_checkpoint: `${rec.plannedModel}:ckpt-step-${n}`,

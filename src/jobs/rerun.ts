@@ -124,6 +124,8 @@ export async function rerunJob(
     hyperparameters: mapped.hyperparameters,
     suffix: mapped.suffix ?? '',
     seed: m.seed,
+    // The same backend's own choices (Azure's training type…); another backend's fields are not asked there.
+    choices: m.choices,
     assumeYes: opts.yes === true,
     rerunOf: { jobId: m.jobId, backend: m.backend.kind },
   });

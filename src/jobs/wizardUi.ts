@@ -128,6 +128,7 @@ export class VsCodeWizardUi implements WizardUi {
       detail: [
         m.methods.map((x) => (x === 'dpo' ? 'DPO' : 'supervised')).join(', '),
         m.maxExampleTokens ? `≤ ${m.maxExampleTokens.toLocaleString('en-US')} tokens per example` : undefined,
+        m.trainingEnds ? `training until ${m.trainingEnds} (${daysUntil(m.trainingEnds, now)} days)` : undefined,
         m.shutdownDate ? `$(warning) shuts down ${m.shutdownDate} (${daysUntil(m.shutdownDate, now)} days), with its fine-tunes` : undefined,
       ]
         .filter(Boolean)

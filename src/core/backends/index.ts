@@ -24,7 +24,7 @@ export function createBackend(profile: BackendProfile, client: OpenAI, baseURL: 
     case 'openai':
       return new OpenAIBackend(common, opts.now);
     case 'azure':
-      return new AzureBackend({ ...common, deployments: opts.azureDeployments });
+      return new AzureBackend({ ...common, deployments: opts.azureDeployments }, opts.now);
     case 'openai-compatible':
     case 'emulator':
       return new CompatibleBackend(profile.provider, common, opts.now);

@@ -42,6 +42,8 @@ export interface JobManifest {
   readonly hyperparameters: Hyperparameters;
   readonly suffix?: string;
   readonly seed?: number;
+  /** The backend's own choices as sent, by body field (Azure `trainingType`: `globalstandard`…; Together `training_type`). */
+  readonly choices?: Readonly<Record<string, string>>;
   readonly metadata: Readonly<Record<string, string>>;
   readonly estimatedCostUsd?: number;
   /** The job this one repeats, if launched with "Re-run on…". */
@@ -81,7 +83,20 @@ export function readJobMetadata(md: Readonly<Record<string, string>>): { dataset
 
 function isManifest(v: unknown): v is JobManifest {
   const m = v as Partial<JobManifest> | null;
-  return !!m && m.version === 1 && typeof m.jobId === 'string' && typeof m.baseModel === 'string' && !!m.files?.training && !!m.dataset && !!m.backend;
+  return (
+    !!m &&
+    m.version === 1 &&
+    typeof m.jobId === 'string' &&
+    typeof m.baseModel === 'string' &&
+    !!m.files?.training &&
+    !!m.dataset &&
+    !!m.backend &&
+    (m.choices === undefined || isStringRecord(m.choices))
+  );
+}
+
+function isStringRecord(v: unknown): v is Record<string, string> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
 }
 
 /** Manifests as `<dir>/<jobId>.json`, written durably (temp file → fsync → rename → fsync folder). */

@@ -316,6 +316,7 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
     hp,
     suffix,
     seed,
+    choices: extraBody,
     metadata,
     dsHash,
     promptHash,
