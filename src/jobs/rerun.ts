@@ -113,7 +113,7 @@ export async function rerunJob(
     await vscode.workspace.getConfiguration(SECTION).update('provider', provider, effectiveTarget('provider'));
   }
   // Hyperparameters and suffix as the target backend takes them (OpenAI's LR multiplier ↔ an absolute rate…), said aloud.
-  const mapped = mapRecipe(m.hyperparameters, m.suffix, m.method, m.backend.kind, provider, label(provider));
+  const mapped = mapRecipe({ hyperparameters: m.hyperparameters, suffix: m.suffix, method: m.method, choices: m.choices }, m.backend.kind, provider);
   if (mapped.changes.length > 0) {
     log.info(`Re-running ${jobId} on ${label(provider)} changed its recipe: ${mapped.changes.join('; ')}.`);
     void vscode.window.showInformationMessage(`Re-run on ${label(provider)}: ${mapped.changes.join('; ')}.`);
@@ -124,8 +124,9 @@ export async function rerunJob(
     hyperparameters: mapped.hyperparameters,
     suffix: mapped.suffix ?? '',
     seed: m.seed,
-    // The same backend's own choices (Azure's training type…); another backend's fields are not asked there.
-    choices: m.choices,
+    // The backend's own choices that carry over (Azure's training type on Azure, LoRA or full between Together and Nebius).
+    choices: mapped.choices,
+    recipeChanges: mapped.changes,
     assumeYes: opts.yes === true,
     rerunOf: { jobId: m.jobId, backend: m.backend.kind },
   });
