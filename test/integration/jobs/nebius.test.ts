@@ -33,7 +33,9 @@ describe('Nebius Token Factory backend in VS Code (emulator --flavor nebius)', f
     const root = await api.jobs.tree.getChildren();
     const el = root.find((e) => e.kind === 'job' && e.jobId === jobId);
     assert.ok(el, `job ${jobId} in the tree`);
-    const rows = await api.jobs.tree.getChildren(el);
+    const details = (await api.jobs.tree.getChildren(el)).find((e) => e.kind === 'section' && e.section === 'details');
+    assert.ok(details, 'a details section');
+    const rows = await api.jobs.tree.getChildren(details);
     const row = rows.find((r) => r.kind === 'detail' && r.label === label);
     return row && row.kind === 'detail' ? row.value : '';
   };
@@ -97,7 +99,9 @@ describe('Nebius Token Factory backend in VS Code (emulator --flavor nebius)', f
       60_000,
       200,
     );
-    assert.match(await detailRow(r.job.id, 'Hyperparameters'), /learning rate 0\.0002 · LoRA rank 16/);
+    const described = await detailRow(r.job.id, 'Hyperparameters');
+    assert.match(described, /^epochs 2 · .*learning rate 0\.0002 · .*LoRA rank 16\b/);
+    assert.doesNotMatch(described, /multiplier/);
   });
 
   it('re-runs an OpenAI-style job on Nebius: the multiplier becomes an absolute rate, and the change is said', async () => {
@@ -117,7 +121,8 @@ describe('Nebius Token Factory backend in VS Code (emulator --flavor nebius)', f
     if (r?.status !== 'created') return;
     assert.equal(config().get('provider'), 'nebius');
     assert.deepEqual(r.manifest.rerunOf, { jobId: original.job.id, backend: 'emulator' });
-    assert.deepEqual(r.manifest.hyperparameters, { nEpochs: 2, batchSize: 'auto', learningRate: 0.000018 });
+    const hp = r.manifest.hyperparameters;
+    assert.deepEqual([hp.nEpochs, hp.batchSize, hp.learningRate, hp.learningRateMultiplier], [2, 'auto', 0.000018, undefined]);
     const onServer = (await nebius.fineTuning.jobs.retrieve(r.job.id)).hyperparameters as unknown as Record<string, unknown>;
     assert.equal(onServer.learning_rate, 0.000018);
     const log = await flushedLog(api);
