@@ -240,4 +240,22 @@ describe('Azure OpenAI v1 backend (azure flavor of the emulator behind an {endpo
     const mapped = azure({ [cps[0].modelId]: 'journal-ckpt' }).chatTarget(cps[0].modelId);
     assert.deepEqual(mapped, { ok: true, model: 'journal-ckpt', note: `Azure deployment "journal-ckpt" serving ${cps[0].modelId}` });
   });
+
+  it('the azure flavor refuses a training type Azure does not document and a suffix Azure would refuse, as the server would', async () => {
+    const profile = { ...PROFILE, provider: 'azure' as const, azureEndpoint: front.endpoint };
+    const c = createClient(profile, f.emu.key, { maxRetries: 0 });
+    if (!c.ok) throw new Error(c.message);
+    const p = path.join(f.dir, 'az-raw.jsonl');
+    await writeFile(p, chatJsonl(12, 'azure raw'));
+    const up = await azure().upload({ path: p });
+    const create = (extra: Record<string, unknown>) =>
+      c.client.fineTuning.jobs.create({ model: 'gpt-4.1-mini-2025-04-14', training_file: up.id, ...extra } as never, { maxRetries: 0 });
+    await assert.rejects(
+      create({ trainingType: 'Premium' }),
+      /Invalid value for 'trainingType': 'Premium'. Supported values are: standard, globalstandard, developerTier/,
+    );
+    await assert.rejects(create({ suffix: 'journal.v2' }), /at most 40 characters of a-z, A-Z, 0-9, '-' and '_' \(no '\.'\)/);
+    const ok = (await create({ trainingType: 'developerTier', suffix: 'raw' })) as unknown as { trainingType?: string };
+    assert.equal(ok.trainingType, 'developerTier');
+  });
 });
