@@ -1,71 +1,58 @@
 import * as vscode from 'vscode';
-import { registerChat } from './chat/register';
+import type { SocratuneApi } from './capabilities';
 import { isTokenizerLoaded } from './core/validation/loadTokenizer';
-import { DatasetApi, registerDataset } from './dataset';
-import { EvalApi, registerEval } from './eval/register';
-import { JobsApi, registerJobs } from './jobs/register';
-import { registerLocal } from './local/register';
-import { ModelsApi, registerModels } from './models/register';
-import { Services, createServices } from './platform/services';
-import { registerDemoKey } from './settings/demoKey';
-import { registerSettings } from './settings/register';
-import { ValidationApi, registerValidation } from './validation/register';
-import { registerWalkthrough } from './walkthrough/register';
+import { registerLazyContributions } from './platform/lazyHost';
 
-/** What `activate()` returns: handles for integration tests, never used by other extensions. */
-export interface SocratuneApi {
+export type { SocratuneApi } from './capabilities';
+
+/** What `activate()` returns: the activation figures, and the capabilities' handles once they load (tests only). */
+export interface ActivationApi {
   readonly activatedInMs: number;
   /** Whether the tokenizer (BPE ranks, MBs) had been loaded when activate() returned: it must not be. */
   readonly tokenizerLoadedAtActivation: boolean;
-  /** Shared services (log, keys, profile, client…) for integration tests. */
-  readonly services: Services;
-  readonly demoKey: ReturnType<typeof registerDemoKey>;
-  readonly chat: ReturnType<typeof registerChat>;
-  readonly jobsView: JobsApi['view'];
-  readonly modelsView: ModelsApi['view'];
-  /** Fine-tune jobs: store, scheduler, backend, wizard entry point, notifications, curves. */
-  readonly jobs: JobsApi;
-  readonly models: ModelsApi;
-  /** Dataset authoring: store, catalog, active dataset (add selection, import, provenance, privacy, split, export). */
-  readonly dataset: DatasetApi;
-  /** Dataset validation: diagnostics, Validate Dataset command/report, status bar item. */
-  readonly validation: ValidationApi;
-  /** Evaluate Models: run/resume an evaluation, the blind-rating panel. */
-  readonly eval: EvalApi;
+  /** Whether any capability's code had been loaded when activate() returned: it must not be. */
+  readonly capabilitiesLoadedAtActivation: boolean;
+  /** Loads the capabilities (if nothing has yet) and returns their handles. */
+  load(): Promise<SocratuneApi>;
 }
 
-/** Wiring only: construct services, register each capability. Nothing slow happens here. */
-export function activate(context: vscode.ExtensionContext): SocratuneApi {
+/**
+ * Activation registers what package.json contributes, with handlers that load the capabilities on first use
+ * (src/capabilities.ts, a chunk of its own: see scripts/lib/split-cjs.mjs), and nothing more. First use is a
+ * command, a Socratune view shown, a panel restored after a reload, or a dataset file open or present in the
+ * workspace (the dataset status bar, diagnostics and code lenses are then in use).
+ */
+export function activate(context: vscode.ExtensionContext): ActivationApi {
   const started = performance.now();
-  const services = createServices(context);
-  registerSettings(services);
-  const demoKey = registerDemoKey(services);
-  const dataset = registerDataset(services);
-  const chat = registerChat(services);
-  const jobs = registerJobs(services);
-  const models = registerModels(services, jobs);
-  const validation = registerValidation(services, dataset.service.onDidChange);
-  registerWalkthrough(services);
-  registerLocal(services);
-  const evaluation = registerEval(services);
-  const activatedInMs = performance.now() - started;
-  const tokenizerLoadedAtActivation = isTokenizerLoaded();
-  // The benchmark (bench/extension.bench.ts) reads this line from the real extension host's log.
-  services.log.info(`Socratune activated in ${activatedInMs.toFixed(2)} ms (tokenizer ${tokenizerLoadedAtActivation ? 'loaded' : 'not loaded'})`);
-  return {
-    activatedInMs,
-    tokenizerLoadedAtActivation,
-    services,
-    demoKey,
-    chat,
-    jobsView: jobs.view,
-    modelsView: models.view,
-    jobs,
-    models,
-    validation,
-    dataset,
-    eval: evaluation,
+  const logChannel = vscode.window.createOutputChannel('Socratune', { log: true });
+  context.subscriptions.push(logChannel);
+  let loading: Promise<SocratuneApi> | undefined;
+  const figures = { activatedInMs: 0, tokenizerLoadedAtActivation: false };
+  const load = (): Promise<SocratuneApi> =>
+    (loading ??= import('./capabilities.js').then((m) => {
+      host.disposeCommandStubs();
+      return m.registerCapabilities(context, host, figures);
+    }));
+  const host = registerLazyContributions(context, logChannel, load);
+  const loadForDatasets = (): void => {
+    load().catch((err: unknown) => logChannel.error(`Socratune could not load: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
   };
+  const isDataset = (d: vscode.TextDocument): boolean => d.languageId === 'jsonl' || /[\\/]\.socratune[\\/]/.test(d.uri.path);
+  if (vscode.workspace.textDocuments.some(isDataset)) setTimeout(loadForDatasets, 0);
+  else {
+    const opened = vscode.workspace.onDidOpenTextDocument((d) => {
+      if (!isDataset(d)) return;
+      opened.dispose();
+      loadForDatasets();
+    });
+    context.subscriptions.push(opened);
+    vscode.workspace.findFiles('.socratune/datasets/*/train.jsonl', undefined, 1).then((found) => found.length > 0 && loadForDatasets(), loadForDatasets);
+  }
+  figures.activatedInMs = performance.now() - started;
+  figures.tokenizerLoadedAtActivation = isTokenizerLoaded();
+  // The benchmark (bench/extension.bench.ts) reads this line from the real extension host's log.
+  logChannel.info(`Socratune activated in ${figures.activatedInMs.toFixed(2)} ms (tokenizer ${figures.tokenizerLoadedAtActivation ? 'loaded' : 'not loaded'})`);
+  return { ...figures, capabilitiesLoadedAtActivation: loading !== undefined, load };
 }
 
 export function deactivate(): void {

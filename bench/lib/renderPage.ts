@@ -4,7 +4,7 @@
  * frame-cadence batcher; exposes functions on `window.renderBench` for the Node side to call.
  */
 import { DeltaBatcher, type FlushScheduler } from '../../src/core/chat/deltaBatcher';
-import { IncrementalMarkdown, MarkdownStreamSplitter, unwrapChunks } from '../../src/webview/chat/incremental';
+import { IncrementalMarkdown, unwrapChunks } from '../../src/webview/chat/incremental';
 import { createMarkdown, createSanitizer, renderFull } from '../../src/webview/chat/markdown';
 
 import type { Conversation, Reply, Turn } from '../../src/shared/protocol';
@@ -23,55 +23,49 @@ function freshContainer(): HTMLElement {
   return el;
 }
 
-/** Renders every delta as it arrives; returns per-delta main-thread ms (render + the layout read the view does). */
-function runSync(deltas: string[], mode: 'incremental' | 'full', layout = true): number[] {
+/** A stream being rendered, fed in segments by the Node side (which reads main-thread CPU time between segments). */
+interface Stream {
+  feed(deltas: string[]): number[];
+  finish(): void;
+}
+let current: Stream | undefined;
+
+function begin(mode: 'incremental' | 'full', layout = true): Stream {
   const el = freshContainer();
-  const times: number[] = new Array(deltas.length);
   const r = new IncrementalMarkdown(el, md, sanitize);
   let text = '';
-  for (let i = 0; i < deltas.length; i++) {
-    const t0 = performance.now();
-    if (mode === 'incremental') {
-      r.append(deltas[i]);
-      r.render();
-    } else {
-      text += deltas[i];
-      el.replaceChildren(renderFull(md, sanitize, text));
-    }
-    // The transcript keeps the view scrolled to the end: this read forces style + layout, as in the real view.
-    if (layout) void (el.parentElement as HTMLElement).scrollHeight;
-    times[i] = performance.now() - t0;
-  }
-  if (mode === 'incremental') r.finish();
-  return times;
+  const stream: Stream = {
+    feed(deltas: string[]): number[] {
+      const times: number[] = new Array(deltas.length);
+      for (let i = 0; i < deltas.length; i++) {
+        const t0 = performance.now();
+        if (mode === 'incremental') {
+          r.append(deltas[i]);
+          r.render();
+        } else {
+          text += deltas[i];
+          el.replaceChildren(renderFull(md, sanitize, text));
+        }
+        // The transcript keeps the view scrolled to the end: this read forces style + layout, as in the real view.
+        if (layout) void (el.parentElement as HTMLElement).scrollHeight;
+        times[i] = performance.now() - t0;
+      }
+      return times;
+    },
+    finish(): void {
+      if (mode === 'incremental') r.finish();
+    },
+  };
+  current = stream;
+  return stream;
 }
 
-/** Where incremental time goes: markdown (parse + render of the tail), sanitize, DOM mutation, layout. */
-function profile(deltas: string[]): Record<string, number> {
-  const el = freshContainer();
-  const sp = new MarkdownStreamSplitter(md);
-  const acc = { markdown: 0, sanitize: 0, dom: 0, layout: 0 };
-  let tail: Node[] = [];
-  for (const d of deltas) {
-    sp.append(d);
-    let t = performance.now();
-    const step = sp.step();
-    acc.markdown += performance.now() - t;
-    t = performance.now();
-    const done = step.committedHtml ? sanitize(step.committedHtml) : undefined;
-    const open = sanitize(step.tailHtml);
-    acc.sanitize += performance.now() - t;
-    t = performance.now();
-    for (const n of tail) n.parentNode?.removeChild(n);
-    if (done) el.append(done);
-    tail = Array.from(open.childNodes);
-    el.append(open);
-    acc.dom += performance.now() - t;
-    t = performance.now();
-    void (el.parentElement as HTMLElement).scrollHeight;
-    acc.layout += performance.now() - t;
-  }
-  return acc;
+/** Renders every delta as it arrives; returns per-delta main-thread ms (render + the layout read the view does). */
+function runSync(deltas: string[], mode: 'incremental' | 'full', layout = true): number[] {
+  const s = begin(mode, layout);
+  const times = s.feed(deltas);
+  s.finish();
+  return times;
 }
 
 /**
@@ -180,7 +174,8 @@ declare global {
   interface Window {
     renderBench: {
       runSync: typeof runSync;
-      profile: typeof profile;
+      begin: (mode: 'incremental' | 'full') => void;
+      feed: (deltas: string[]) => number[];
       conversation: typeof conversation;
       finalHtml: typeof finalHtml;
       startLive: typeof startLive;
@@ -190,4 +185,13 @@ declare global {
   }
 }
 
-window.renderBench = { runSync, profile, conversation, finalHtml, startLive, pushLive: (t, at) => live?.push(t, at), liveResult };
+window.renderBench = {
+  runSync,
+  begin: (mode) => void begin(mode),
+  feed: (d) => current?.feed(d) ?? [],
+  conversation,
+  finalHtml,
+  startLive,
+  pushLive: (t, at) => live?.push(t, at),
+  liveResult,
+};

@@ -22,5 +22,7 @@ export function describeProfile(p: BackendProfile): string {
       return p.baseUrl ? `Together AI · ${host(p.baseUrl)}` : 'Together AI';
     case 'nebius':
       return p.baseUrl ? `Nebius Token Factory · ${host(p.baseUrl)}` : 'Nebius Token Factory';
+    case 'fireworks':
+      return p.baseUrl ? `Fireworks AI · ${host(p.baseUrl)}` : 'Fireworks AI';
   }
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { LazyHost } from '../platform/lazyHost';
 import { Log } from '../platform/log';
 import { webviewOptions } from '../platform/webviewHtml';
 import { chatHtml } from './chatViewProvider';
@@ -19,9 +20,10 @@ export class ChatPanels implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly session: ChatSession,
     private readonly log: Log,
+    views: LazyHost,
   ) {
     this.subs.push(
-      vscode.window.registerWebviewPanelSerializer(CHAT_PANEL_TYPE, {
+      views.panelSerializer(CHAT_PANEL_TYPE, {
         deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
           this.setup(panel);
         },

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { DatasetRef, ExampleLocation } from '../platform/datasets';
 import { Services } from '../platform/services';
 import { DatasetInfo } from '../shared/protocol';
 
@@ -10,7 +11,13 @@ export interface ExampleArgs {
   readonly origin: 'chat';
 }
 
-export type AddResult = { ok: true; id: string; datasetName?: string; duplicate?: boolean } | { ok: false; message: string; cancelled?: boolean };
+export type AddResult =
+  | { ok: true; id: string; datasetName?: string; duplicate?: boolean }
+  /** `refused`: an exact duplicate, said as a warning; `cancelled`: the user said no, nothing to say. */
+  | { ok: false; message: string; cancelled?: boolean; refused?: boolean };
+
+const OPEN_EXISTING = 'Open Existing';
+const ADD_ANYWAY = 'Add Anyway';
 
 export const MISSING_DATASET_FEATURE =
   'Adding to a training set needs the dataset feature, which is not available in this build. Your reply is kept in the conversation; export it as markdown meanwhile.';
@@ -41,6 +48,8 @@ export class DatasetBridge implements vscode.Disposable {
       return { ok: false, message: 'Only a reply with text, answering a prompt, can be added to a training set.' };
     if (!(await this.info()).available) return { ok: false, message: MISSING_DATASET_FEATURE };
     try {
+      const refused = await this.duplicateGate(args);
+      if (refused) return refused;
       const r = await this.s.datasets.add({ user: args.user, assistant: args.assistant, ...(args.system ? { system: args.system } : {}), origin: 'chat' });
       // Undefined when the user cancelled (e.g. dismissed the dataset picker).
       if (!r) return { ok: false, cancelled: true, message: 'Nothing was added to the training set.' };
@@ -48,6 +57,37 @@ export class DatasetBridge implements vscode.Disposable {
     } catch (e) {
       return { ok: false, message: `Could not add the example: ${e instanceof Error ? e.message : String(e)}` };
     }
+  }
+
+  /**
+   * Before an add: an exact duplicate (same prompt and answer) is refused, with "Open Existing" on the notification;
+   * a near duplicate asks Add Anyway / Open Existing / Cancel (dismissing it cancels). Undefined: go ahead and add.
+   */
+  private async duplicateGate(args: ExampleArgs): Promise<AddResult | undefined> {
+    const dup = await this.s.datasets.findDuplicate({ user: args.user, assistant: args.assistant, near: true });
+    const ds = dup && (await this.s.datasets.active());
+    if (!dup || !ds) return undefined;
+    const where = `${dup.split}.jsonl${dup.line ? `, line ${dup.line}` : ''}`;
+    if (dup.kind === 'exact') {
+      const message = `This prompt and reply are already in the training set “${ds.name}” (${where}), so nothing was added.`;
+      this.s.log.info(`Add to Training Set: refused an exact duplicate of ${ds.folder} ${where}.`);
+      void Promise.resolve(vscode.window.showWarningMessage(`Socratune: ${message}`, OPEN_EXISTING))
+        .then((choice) => (choice === OPEN_EXISTING ? openExample(ds, dup) : undefined))
+        .catch((err: unknown) => this.s.log.warn(`Could not open the existing example: ${err instanceof Error ? err.message : String(err)}`));
+      return { ok: false, refused: true, message };
+    }
+    const alike = Math.round((dup.similarity ?? 0) * 100);
+    this.s.log.info(`Add to Training Set: asking about a near duplicate (${alike}% alike) of ${ds.folder} ${where}.`);
+    const choice = await vscode.window.showWarningMessage(
+      `Socratune: this reply closely matches the example at ${where} of “${ds.name}” (${alike}% alike). Add it anyway?`,
+      ADD_ANYWAY,
+      OPEN_EXISTING,
+      'Cancel',
+    );
+    this.s.log.info(`Add to Training Set: near duplicate of ${where}: ${choice ?? 'dismissed'}.`);
+    if (choice === ADD_ANYWAY) return undefined;
+    if (choice === OPEN_EXISTING) await openExample(ds, dup);
+    return { ok: false, cancelled: true, message: 'Nothing was added to the training set.' };
   }
 
   /**
@@ -83,4 +123,11 @@ export class DatasetBridge implements vscode.Disposable {
     this.pendingEdits.clear();
     for (const d of this.subs.splice(0)) d.dispose();
   }
+}
+
+/** Open the dataset file holding an existing example, with the cursor on its line. */
+async function openExample(ds: DatasetRef, at: ExampleLocation): Promise<void> {
+  const file = at.split === 'validation' && ds.validationPath ? ds.validationPath : ds.trainPath;
+  const line = Math.max(0, (at.line ?? 1) - 1);
+  await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false, selection: new vscode.Range(line, 0, line, 0) });
 }

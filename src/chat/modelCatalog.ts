@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { createBackend } from '../core/backends';
 import { parseModelId } from '../core/backends/modelIds';
 import type { ChatTarget, ChatTargetInfo, FineTuneBackend } from '../core/backends/types';
-import { azureDeployments } from '../jobs/backendHost';
+import { azureDeployments, fireworksAccount } from '../jobs/backendHost';
 import { Services } from '../platform/services';
 import { ModelEntry, ModelKind, ModelsState } from '../shared/protocol';
 import { describeProfile } from './backendLabel';
@@ -27,8 +27,7 @@ export class ModelCatalog implements vscode.Disposable {
       s.modelPrompts.onDidChange(() => this.publish()),
       s.keys.onDidChange(() => void this.refresh()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('socratune.provider') || e.affectsConfiguration('socratune.baseUrl') || e.affectsConfiguration('socratune.azure'))
-          void this.refresh();
+        if (['provider', 'baseUrl', 'azure', 'fireworks'].some((k) => e.affectsConfiguration(`socratune.${k}`))) void this.refresh();
       }),
     );
   }
@@ -47,7 +46,8 @@ export class ModelCatalog implements vscode.Disposable {
     const c = await this.s.client({ timeoutMs: 15_000, maxRetries: 1 });
     if (!c.ok) return { ok: false, message: c.message };
     const profile = this.s.profile();
-    return { ok: true, backend: createBackend(profile, c.client, c.baseURL, { azureDeployments: profile.provider === 'azure' ? azureDeployments() : {} }) };
+    const opts = { azureDeployments: profile.provider === 'azure' ? azureDeployments() : {}, fireworksAccount: fireworksAccount() };
+    return { ok: true, backend: createBackend(profile, c.client, c.baseURL, opts) };
   }
 
   /**

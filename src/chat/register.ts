@@ -70,7 +70,7 @@ export function registerChat(s: Services): ChatHandles {
     requestHeaders: () => requestHeaders,
   });
   const provider = new ChatViewProvider(s.context.extensionUri, session, s.log);
-  const panels = new ChatPanels(s.context.extensionUri, session, s.log);
+  const panels = new ChatPanels(s.context.extensionUri, session, s.log, s.views);
 
   const modelArg = (arg: unknown, key: string): string | undefined => {
     if (typeof arg === 'string') return arg;
@@ -107,7 +107,7 @@ export function registerChat(s: Services): ChatHandles {
     session,
     provider,
     panels,
-    vscode.window.registerWebviewViewProvider(Views.chat, provider, { webviewOptions: { retainContextWhenHidden: false } }),
+    s.views.webviewView(Views.chat, provider),
     vscode.commands.registerCommand(ChatCommands.openInEditor, () => {
       panels.open();
     }),

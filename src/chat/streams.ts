@@ -149,6 +149,7 @@ export class StreamManager implements vscode.Disposable {
       this.s.log.info(
         `Chat: ${o.setup.model}: ${outcome.status}, ${outcome.text.length} chars${outcome.usage ? `, ${outcome.usage.completionTokens} tokens` : ''}`,
       );
+    if (outcome.status === 'done' && outcome.text) void this.s.onboarding.set('socratune.chatReplied', true);
     try {
       await o.onEnd(outcome);
     } catch (e) {
@@ -180,7 +181,8 @@ export class StreamManager implements vscode.Disposable {
       messages: o.messages,
       params: o.setup.params,
       signal: a.controller.signal,
-      maxTokensField: profile.provider === 'openai-compatible' ? 'max_tokens' : 'max_completion_tokens',
+      // Fireworks' inference API documents max_tokens (OpenAI's older name), like most OpenAI-shaped servers.
+      maxTokensField: profile.provider === 'openai-compatible' || profile.provider === 'fireworks' ? 'max_tokens' : 'max_completion_tokens',
       onDelta: (t) => {
         a.parts.push(t);
         a.batcher.push(t);

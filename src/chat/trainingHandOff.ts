@@ -30,6 +30,9 @@ export class TrainingHandOff {
     return { c, args: { user, assistant: r.text, ...(r.setup.systemPrompt ? { system: r.setup.systemPrompt } : {}), origin: 'chat' } };
   }
 
+  /** Turns whose add is under way (a duplicate question may be waiting for the user): a second click is ignored. */
+  private readonly adding = new Set<string>();
+
   async add(turnId: string, side: CompareSide | undefined, edit: boolean): Promise<void> {
     const { args, c } = this.exampleFor(turnId, side, edit);
     const done = async (r: AddResult): Promise<void> => {
@@ -39,12 +42,20 @@ export class TrainingHandOff {
           'info',
           `Added to the training set${r.datasetName ? ` "${r.datasetName}"` : ''}${r.duplicate ? ' (it closely matches an example already there)' : ''}.`,
         );
-      } else if (!r.cancelled) this.out.notice('error', r.message);
+      } else if (!r.cancelled) this.out.notice(r.refused ? 'warning' : 'error', r.message);
     };
     if (edit) {
       await this.dataset.editThenAdd(args, `${c.meta.id}-${turnId}${side ? `-${side}` : ''}`, (r) => void done(r));
       return;
     }
-    await done(await this.dataset.add(args));
+    // Not awaited: a near duplicate asks the user, and the chat stays usable while the question is open.
+    const key = `${turnId}:${side ?? ''}`;
+    if (this.adding.has(key)) return;
+    this.adding.add(key);
+    void this.dataset
+      .add(args)
+      .then(done)
+      .catch((err: unknown) => this.out.notice('error', `Could not add the example: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => this.adding.delete(key));
   }
 }

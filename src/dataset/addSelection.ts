@@ -55,6 +55,11 @@ function isAddExampleArgs(v: unknown): v is AddExampleArgs {
   );
 }
 
+/** VS Code's language id in plain words: "code-text-binary" is how it marks a binary file opened as text anyway. */
+function fileKind(languageId: string): string {
+  return languageId === 'code-text-binary' ? 'a binary file' : `a ${languageId} file`;
+}
+
 const ORDER = (a: vscode.Selection, b: vscode.Selection) => a.start.compareTo(b.start);
 
 /** "Add Selection as Training Example": each selection (multi-cursor) becomes its own example. */
@@ -70,10 +75,15 @@ async function addSelection(svc: DatasetService, args?: AddSelectionArgs): Promi
   const doc = editor.document;
   const selections = [...editor.selections].filter((s) => !s.isEmpty).sort(ORDER);
   if (selections.length === 0) return fail('The selection is empty. Select a passage first. Nothing was written.');
+  const rel = vscode.workspace.asRelativePath(doc.uri);
+  // A binary file (NUL bytes in the selection) is refused in one message, before any question about markdown.
+  if (selections.some((s) => doc.getText(s).includes('\0')))
+    return fail(`“${rel}” looks like a binary file, not a journal: the selection contains NUL bytes. Nothing was written.`);
   if (doc.languageId !== 'markdown' && !args?.allowNonMarkdown) {
-    if (args?.prompts) return fail(`“${vscode.workspace.asRelativePath(doc.uri)}” is not markdown (${doc.languageId}). Nothing was written.`);
+    const kind = fileKind(doc.languageId);
+    if (args?.prompts) return fail(`“${rel}” is not markdown (${kind}). Nothing was written.`);
     const go = await vscode.window.showWarningMessage(
-      `“${vscode.workspace.asRelativePath(doc.uri)}” is a ${doc.languageId} file, not markdown. Add the selection anyway? It is cleaned like markdown (front matter, HTML comments and extra whitespace are removed).`,
+      `“${rel}” is ${kind}, not markdown. Add the selection anyway? It is cleaned like markdown (front matter, HTML comments and extra whitespace are removed).`,
       'Add Anyway',
     );
     if (go !== 'Add Anyway') return fail('Not added: the file is not markdown. Nothing was written.');

@@ -6,7 +6,7 @@ import { DatasetStore } from '../core/dataset/store';
 import { DatasetFormat, FILES } from '../core/dataset/types';
 import { DatasetCommands } from './commandIds';
 import { quarantine } from './quarantine';
-import { DatasetService, messageOf } from './service';
+import { DatasetListing, DatasetService, messageOf } from './service';
 
 export interface CreateDatasetArgs {
   name: string;
@@ -16,33 +16,77 @@ export interface CreateDatasetArgs {
   folder?: string;
 }
 
-/** Choose / create / switch the active dataset. Returns the chosen folder Uri. */
-async function selectDataset(svc: DatasetService): Promise<vscode.Uri | undefined> {
-  const all = await svc.list();
-  const active = svc.s.activeDataset.uri?.fsPath;
-  type Item = vscode.QuickPickItem & { uri?: vscode.Uri; action?: 'create' | 'folder' };
-  const items: Item[] = [];
-  for (const d of all) {
-    let detail = '';
-    try {
-      const store = await DatasetStore.open(d.uri.fsPath);
-      const { train, validation: val } = await store.quickCounts();
-      detail = `${train} training${val ? ` + ${val} validation` : ''} examples · ${store.settings.format}${store.settings.systemPrompt ? ` · system prompt: “${store.settings.systemPrompt.slice(0, 60)}”` : ' · no system prompt'}`;
-    } catch (err) {
-      detail = `$(warning) ${messageOf(err)}`;
-    }
-    items.push({ label: `${d.uri.fsPath === active ? '$(check) ' : ''}${d.name}`, description: vscode.workspace.asRelativePath(d.uri), detail, uri: d.uri });
-  }
-  items.push(
+type DatasetItem = vscode.QuickPickItem & { uri?: vscode.Uri; action?: 'create' | 'folder' };
+
+/** One line about a dataset for the picker: counts and settings, read without opening or validating it. */
+async function describeDataset(dir: string): Promise<string> {
+  const { settings, counts } = await DatasetStore.peek(dir);
+  const prompt = settings.systemPrompt ? ` · system prompt: “${settings.systemPrompt.slice(0, 60)}”` : ' · no system prompt';
+  return `${counts.train} training${counts.validation ? ` + ${counts.validation} validation` : ''} examples · ${settings.format}${prompt}`;
+}
+
+/** The open dataset picker (test handle): its quick pick, when every detail line is filled, and what was picked. */
+export interface DatasetPicker {
+  readonly quickPick: vscode.QuickPick<DatasetItem>;
+  readonly described: Promise<void>;
+  readonly picked: Promise<DatasetItem | undefined>;
+}
+
+/**
+ * Shows every dataset at once (names and folders are known from the listing); each detail line says "counting…"
+ * until `describe` has read that dataset, so the picker never waits for the slowest folder.
+ */
+export function openDatasetPicker(all: readonly DatasetListing[], active: string | undefined, describe = describeDataset): DatasetPicker {
+  const qp = vscode.window.createQuickPick<DatasetItem>();
+  qp.title = 'Socratune: active dataset';
+  qp.placeholder = all.length ? 'Choose the dataset new examples go to' : 'No dataset yet — create one';
+  qp.matchOnDescription = true;
+  const rows: DatasetItem[] = all.map((d) => ({
+    label: `${d.uri.fsPath === active ? '$(check) ' : ''}${d.name}`,
+    description: vscode.workspace.asRelativePath(d.uri),
+    detail: '$(loading~spin) counting examples…',
+    uri: d.uri,
+  }));
+  const actions: DatasetItem[] = [
     { label: '', kind: vscode.QuickPickItemKind.Separator },
     { label: '$(add) Create New Dataset…', action: 'create' },
     { label: '$(folder-opened) Use Another Folder…', detail: 'Any folder with a train.jsonl', action: 'folder' },
-  );
-  const pick = await vscode.window.showQuickPick(items, {
-    title: 'Socratune: active dataset',
-    placeHolder: all.length ? 'Choose the dataset new examples go to' : 'No dataset yet — create one',
-    matchOnDescription: true,
+  ];
+  let open = true;
+  const refresh = () => {
+    if (!open) return;
+    const current = qp.activeItems[0];
+    qp.items = [...rows, ...actions];
+    if (current) qp.activeItems = [current];
+  };
+  refresh();
+  qp.busy = rows.length > 0;
+  const picked = new Promise<DatasetItem | undefined>((resolve) => {
+    qp.onDidAccept(() => {
+      resolve(qp.selectedItems[0] ?? qp.activeItems[0]);
+      qp.hide();
+    });
+    qp.onDidHide(() => {
+      open = false;
+      resolve(undefined);
+      qp.dispose();
+    });
   });
+  qp.show();
+  const described = Promise.all(
+    rows.map(async (row, i) => {
+      row.detail = await describe(all[i].uri.fsPath).catch((err: unknown) => `$(warning) ${messageOf(err)}`);
+      refresh();
+    }),
+  ).then(() => {
+    if (open) qp.busy = false;
+  });
+  return { quickPick: qp, described, picked };
+}
+
+/** Choose / create / switch the active dataset. Returns the chosen folder Uri. */
+async function selectDataset(svc: DatasetService): Promise<vscode.Uri | undefined> {
+  const pick = await openDatasetPicker(await svc.list(), svc.s.activeDataset.uri?.fsPath).picked;
   if (!pick) return undefined;
   if (pick.action === 'create') return createDataset(svc);
   if (pick.action === 'folder') {

@@ -8,7 +8,7 @@ import { checkPassageText, preparePassage } from '../core/dataset/prepare';
 import { NewExample } from '../core/dataset/store';
 import { DatasetSettingKeys } from './commandIds';
 import { config, DatasetService, messageOf, OpenDataset } from './service';
-import { confirmAdded, describeRef, questionModel } from './ui';
+import { confirmAdded, describeRef, NO_QUESTIONS, questionModel, suggestionError } from './ui';
 
 /** Test-friendly arguments: files/folders to import and what to accept, without any picker. */
 export interface ImportArgs {
@@ -41,6 +41,10 @@ export interface ImportResult {
   skippedFiles: { file: string; reason: string }[];
   cancelled?: boolean;
   datasetUri?: string;
+  /** How asking the model went, when it was asked; `reason` is the first failure's explanation. */
+  suggestions?: { model: string; asked: number; got: number; failed: number; noQuestion: number; reason?: string; cancelled?: boolean };
+  /** What the user was told about the suggestions (a warning), if anything went wrong. */
+  suggestionNote?: string;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -117,16 +121,16 @@ export async function buildCandidates(
   return { candidates, skippedFiles };
 }
 
-async function suggestWithModel(svc: DatasetService, todo: Candidate[], token?: vscode.CancellationToken): Promise<number> {
-  const c = await svc.s.client({ timeoutMs: 30_000, maxRetries: 1 });
-  if (!c.ok) {
-    void vscode.window.showWarningMessage(`Socratune: no model suggestions — ${c.message}`);
-    return 0;
-  }
+type SuggestionOutcome = NonNullable<ImportResult['suggestions']>;
+
+/** Ask the model for a question per passage; what did not work is counted with its reason, never dropped silently. */
+async function suggestWithModel(svc: DatasetService, todo: Candidate[], token?: vscode.CancellationToken): Promise<SuggestionOutcome> {
   const model = questionModel(svc);
+  const out: SuggestionOutcome = { model, asked: todo.length, got: 0, failed: 0, noQuestion: 0 };
+  const c = await svc.questionClient();
+  if (!c.ok) return { ...out, failed: todo.length, reason: c.message };
   const ac = new AbortController();
   token?.onCancellationRequested(() => ac.abort());
-  let got = 0;
   let next = 0;
   // Two requests at a time: polite to rate limits, still quick.
   const worker = async () => {
@@ -137,16 +141,31 @@ async function suggestWithModel(svc: DatasetService, todo: Candidate[], token?: 
         if (q) {
           cand.prompt = q.prompt;
           cand.promptSource = q.detail;
-          got++;
-        }
+          out.got++;
+        } else out.noQuestion++;
       } catch (err) {
         if (ac.signal.aborted) return;
-        svc.s.log.warn(`Question suggestion failed for ${cand.file}:${cand.startLine + 1}: ${messageOf(err)}`);
+        const why = suggestionError(err, model, c.baseURL);
+        out.failed++;
+        out.reason ??= why;
+        svc.s.log.warn(`Question suggestion failed for ${cand.file}:${cand.startLine + 1}: ${why}`);
       }
     }
   };
   await Promise.all([worker(), worker()]);
-  return got;
+  if (ac.signal.aborted) out.cancelled = true;
+  return out;
+}
+
+/** What the user is told when the model did not suggest a question for every passage (undefined: all went well). */
+function suggestionNote(o: SuggestionOutcome): string | undefined {
+  if (o.cancelled || o.got === o.asked) return undefined;
+  const n = (k: number) => `${k} of ${o.asked} passage${o.asked === 1 ? '' : 's'}`;
+  const parts: string[] = [];
+  if (o.failed) parts.push(`${o.model} could not suggest a question for ${n(o.failed)}: ${o.reason ?? 'the request failed.'}`);
+  if (o.noQuestion) parts.push(`For ${n(o.noQuestion)}, ${NO_QUESTIONS(o.model)}`);
+  const rest = o.got ? `${o.got} got a suggestion; the others wait for your question in the review.` : 'They wait for your question in the review.';
+  return `Socratune: ${parts.join(' ')} ${rest}`;
 }
 
 function preview(s: string, n = 140): string {
@@ -296,10 +315,12 @@ export async function importJournal(svc: DatasetService, args?: ImportArgs, pres
       go = c === 'Ask the Model';
     }
     if (go) {
-      await vscode.window.withProgress(
+      result.suggestions = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'Socratune: suggesting questions', cancellable: true },
         (_p, token) => suggestWithModel(svc, withoutPrompt, token),
       );
+      result.suggestionNote = suggestionNote(result.suggestions);
+      if (result.suggestionNote) void vscode.window.showWarningMessage(result.suggestionNote);
     }
   }
   result.candidates = candidates.map((c) => ({

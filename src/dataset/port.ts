@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { datasetAt } from '../core/dataset/repository';
 import { checkPassageText } from '../core/dataset/prepare';
-import type { AddedToDataset, ExampleInput, ExampleLocation } from '../platform/datasets';
+import type { AddedToDataset, DuplicateQuery, ExampleInput, ExampleLocation } from '../platform/datasets';
 import { DatasetService, OpenDataset, UserError } from './service';
 
 /** The dataset to write to: `folder`, else the active one (chosen or created when there is none; undefined = dismissed). */
@@ -34,15 +34,18 @@ export async function addOne(
   };
 }
 
-/** An existing example with exactly this prompt and answer (what chat refuses to add twice). */
-export async function findDuplicate(
-  svc: DatasetService,
-  ex: { user: string; assistant: string; datasetFolder?: string },
-): Promise<ExampleLocation | undefined> {
+/**
+ * An existing example with exactly this prompt and answer (what chat refuses to add twice); with `near`, else the
+ * example whose answer is most like this one (an exact answer under another prompt counts as near), which chat asks about.
+ */
+export async function findDuplicate(svc: DatasetService, ex: DuplicateQuery): Promise<ExampleLocation | undefined> {
   const ds = ex.datasetFolder ? await svc.openAt(vscode.Uri.file(ex.datasetFolder)) : await svc.active();
   if (!ds) return undefined;
-  const hit = ds.catalog.findDuplicates(ex.assistant).find((m) => m.kind === 'exact' && m.ref.user.trim() === ex.user.trim());
-  return hit ? { split: hit.ref.split, line: hit.ref.line, id: hit.ref.id, kind: 'exact', similarity: 1 } : undefined;
+  const matches = ds.catalog.findDuplicates(ex.assistant);
+  const hit = matches.find((m) => m.kind === 'exact' && m.ref.user.trim() === ex.user.trim());
+  if (hit) return { split: hit.ref.split, line: hit.ref.line, id: hit.ref.id, kind: 'exact', similarity: 1 };
+  const near = ex.near ? matches[0] : undefined;
+  return near ? { split: near.ref.split, line: near.ref.line, id: near.ref.id, kind: 'near', similarity: near.similarity } : undefined;
 }
 
 /** Binds `services.datasets` to this capability. */

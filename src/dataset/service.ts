@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ClientResult } from '../core/config/client';
 import { DatasetCatalog } from '../core/dataset/catalog';
 import { DatasetError } from '../core/dataset/fsutil';
 import { checkDatasetName } from '../core/dataset/settings';
@@ -66,6 +67,8 @@ export class DatasetService implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** Which datasets exist (custom folder honoured), shared with the wizard and the prompt binder. */
   readonly repository: DatasetRepository;
+  /** Extra headers on question-suggestion requests (test handle: the emulator's fault injection). */
+  suggestionHeaders: Record<string, string> = {};
 
   constructor(readonly s: Services) {
     this.repository = hostRepository(s);
@@ -85,6 +88,11 @@ export class DatasetService implements vscode.Disposable {
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
+  }
+
+  /** The client that asks a model for questions a passage answers (short timeout, one retry). */
+  questionClient(): Promise<ClientResult> {
+    return this.s.client({ timeoutMs: 30_000, maxRetries: 1, headers: this.suggestionHeaders });
   }
 
   /** `<workspace folder>/<socratune.dataset.folder>` for each workspace folder. */

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type OpenAI from 'openai';
 import { proposeWithModel } from '../core/dataset/backtranslate';
+import { classifyError } from '../core/chat/errors';
 import { ExampleRef } from '../core/dataset/catalog';
 import { DuplicateMatch } from '../core/dataset/dedup';
 import { Proposal } from '../core/dataset/propose';
@@ -103,6 +104,15 @@ export interface PromptChoice {
   source: Proposal['source'];
 }
 
+/** Why a suggestion request failed, in words a person can act on (status, server message, what to do). */
+export function suggestionError(err: unknown, model: string, baseURL?: string): string {
+  return classifyError(err, { model, baseURL }).message;
+}
+
+/** Why a reply gave no question: the model answered, but not with questions (e.g. a model trained to write prose). */
+export const NO_QUESTIONS = (model: string): string =>
+  `${model} answered, but its reply held no question. Models fine-tuned on journal prose tend to reply in prose: set "socratune.dataset.questionModel" to a base chat model.`;
+
 /** Which model suggests questions: the setting, else the chat model, else the training base model. */
 export function questionModel(svc: DatasetService): string {
   const p = svc.s.profile();
@@ -153,21 +163,24 @@ export async function pickPrompt(
     qp.busy = true;
     void (async () => {
       let client: OpenAI | undefined;
+      let baseURL: string | undefined;
       try {
-        const c = await svc.s.client({ timeoutMs: 30_000, maxRetries: 1 });
+        const c = await svc.questionClient();
         if (!c.ok) {
           modelItems = [{ label: '$(info) No model suggestions', detail: c.message, action: 'info', alwaysShow: true }];
           return;
         }
         client = c.client;
+        baseURL = c.baseURL;
         const props = await proposeWithModel(client, { model, passage: opts.passage, heading: opts.heading, signal: ac.signal });
         modelItems = props.length
           ? props.map((p) => ({ label: p.prompt, description: SOURCE_LABEL.model, detail: p.detail, proposal: p, buttons: [editButton] }))
-          : [{ label: '$(info) The model suggested no questions', action: 'info', alwaysShow: true }];
+          : [{ label: '$(info) The model suggested no questions', detail: NO_QUESTIONS(model), action: 'info', alwaysShow: true }];
       } catch (err) {
         if (ac.signal.aborted) return;
-        svc.s.log.warn(`Question suggestions from ${model} failed: ${messageOf(err)}`);
-        modelItems = [{ label: '$(warning) Model suggestions unavailable', detail: messageOf(err), action: 'info', alwaysShow: true }];
+        const why = suggestionError(err, model, baseURL);
+        svc.s.log.warn(`Question suggestions from ${model} failed: ${why}`);
+        modelItems = [{ label: '$(warning) Model suggestions unavailable', detail: why, action: 'info', alwaysShow: true }];
       } finally {
         if (!ac.signal.aborted) {
           qp.busy = false;

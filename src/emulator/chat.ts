@@ -12,6 +12,8 @@ import { isObject, optBoolean, optInteger, optNumber, optObject, requireString, 
 import { hash32, hashId, rng } from './random';
 import { contentText, countMessageTokens, tokenize, type TokenMessage } from './tokens';
 import { togetherBase } from './togetherCatalog';
+import { servingEndpoint } from './togetherEndpoints';
+import { resolveFireworksChatModel } from './fireworksServing';
 import { writeStream } from './sse';
 import { suggestedQuestions } from './questions';
 
@@ -21,6 +23,7 @@ const indexes = new WeakMap<readonly LearnedReply[], ReplyIndex>();
 /** Who answers for `model`: a base model (generic text) or a fine-tuned model / checkpoint (its training replies). */
 function resolveChatModel(emu: Emulator, model: string): { kind: 'base'; id: string } | { kind: 'tuned'; replies: readonly LearnedReply[] } {
   if (emu.config.flavor === 'together') return resolveTogetherChatModel(emu, model);
+  if (emu.config.flavor === 'fireworks') return resolveFireworksChatModel(emu, model);
   const base = baseModel(model);
   if (base) return { kind: 'base', id: base.snapshot };
   syncJobs(emu);
@@ -32,20 +35,28 @@ function resolveChatModel(emu: Emulator, model: string): { kind: 'base'; id: str
   throw modelNotFound(model);
 }
 
-/** Together: base models answer; a LoRA fine-tune answers only when its base serves LoRA serverless, else it needs a dedicated endpoint. */
+/**
+ * Together: base models answer; a LoRA fine-tune answers serverless only when its base serves LoRA serverless, else
+ * only while a dedicated endpoint serving it is STARTED (addressed by the endpoint's name or the model's).
+ */
 function resolveTogetherChatModel(emu: Emulator, model: string): { kind: 'base'; id: string } | { kind: 'tuned'; replies: readonly LearnedReply[] } {
   if (togetherBase(model)) return { kind: 'base', id: model };
+  const via = servingEndpoint(emu, model);
+  const id = via && 'served' in via ? via.served : model;
+  if (togetherBase(id)) return { kind: 'base', id };
   syncJobs(emu);
-  const ft = emu.state.models.get(model);
-  if (!ft || ft.deleted) throw modelNotFound(model);
+  const ft = emu.state.models.get(id);
+  if (!ft || ft.deleted) throw via && 'notStarted' in via ? via.notStarted : modelNotFound(model);
   const rec = emu.state.jobs.get(ft.jobId);
   const lora = (rec?.flavorData?.training_type as { type?: unknown } | undefined)?.type === 'Lora';
-  if (!lora || !togetherBase(ft.base)?.serverlessLora)
+  if (!(via && 'served' in via) && (!lora || !togetherBase(ft.base)?.serverlessLora)) {
+    if (via && 'notStarted' in via) throw via.notStarted;
     throw invalidRequest(
       `Unable to access non-serverless model ${model}. Please visit https://api.together.ai/models/${model} to create and start a new dedicated endpoint for the model.`,
       'model',
       'model_not_available',
     );
+  }
   return { kind: 'tuned', replies: ft.replies };
 }
 

@@ -16,10 +16,14 @@ Usage: npm run emulator -- [options]
   --org SLUG          organization slug in ft: model names (default emulator)
   --tps N             streaming tokens per second (default 40; 0 = unthrottled)
   --results-base64    store results CSV files base64-encoded, like some OpenAI responses
-  --flavor F          which API to speak: openai (default), together (Together AI's /fine-tunes API), nebius (Nebius Token Factory) or azure (Azure OpenAI v1)
+  --flavor F          which API to speak: openai (default), together (Together AI's /fine-tunes API),
+                      fireworks (Fireworks AI: /v1/accounts/<org>/…, chat at /inference/v1; account ID = --org),
+                      nebius (Nebius Token Factory) or azure (Azure OpenAI v1)
   --json              print {"url","key"} as one JSON line instead of the banner
 Environment: SOCRATUNE_EMULATOR_FAULT adds server-wide faults (same syntax as --fault).
 `;
+
+const FLAVOR_LABELS = { openai: 'OpenAI', together: 'Together AI', fireworks: 'Fireworks AI', nebius: 'Nebius Token Factory', azure: 'Azure OpenAI' } as const;
 
 function num(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -74,8 +78,9 @@ export async function main(argv: string[]): Promise<void> {
   } else {
     process.stdout.write(
       [
-        `Socratune ${emu.flavor === 'together' ? 'Together AI' : emu.flavor === 'nebius' ? 'Nebius Token Factory' : emu.flavor === 'azure' ? 'Azure OpenAI' : 'OpenAI'} API emulator (an emulator, not a model)`,
+        `Socratune ${FLAVOR_LABELS[emu.flavor]} API emulator (an emulator, not a model)`,
         `  base URL:   ${emu.url}`,
+        ...(emu.flavor === 'fireworks' ? [`  account ID: ${opts.org ?? 'emulator'}   inference: ${emu.url.replace(/\/v1$/, '/inference/v1')}`] : []),
         emu.auth ? `  API key:    ${emu.key}` : '  API key:    none needed (--no-auth: any or no key is accepted)',
         `  time scale: ${emu.timeScale}x${opts.stateDir ? `   state: ${opts.stateDir}` : ''}${faults ? `   faults: ${faults}` : ''}`,
         'Press Ctrl+C to stop.',

@@ -41,7 +41,12 @@ export interface EmulatorOptions {
   maxUploadBytes?: number;
   /** Largest accepted Uploads API part (default 64 MB). */
   maxPartBytes?: number;
-  /** Which provider's API to speak: `openai` (default), `together` (Together AI's paths, shapes and serving rules) `nebius` (OpenAI's paths, Nebius' hyperparameters) or `azure` (Azure's trainingType, suffix rule and checkpoint IDs). */
+  /**
+   * Which provider's API to speak: `openai` (default), `together` (Together AI's paths, shapes and serving rules),
+   * `fireworks` (Fireworks AI's account-scoped control plane at /v1/accounts/<org>/… and its inference API at
+   * /inference/v1; the account ID is `org`), `nebius` (OpenAI's paths, Nebius' hyperparameters) or `azure` (Azure's
+   * trainingType, suffix rule and checkpoint IDs).
+   */
   flavor?: EmulatorFlavor;
   /** Store the results CSV base64-encoded, as OpenAI's files sometimes are (default false). */
   resultsBase64?: boolean;
@@ -80,8 +85,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const state = opts.stateDir ? loadState(opts.stateDir, seed, clock) : emptyState(seed);
   const persister = opts.stateDir ? new Persister(opts.stateDir, state, clock) : null;
   const flavor = opts.flavor ?? 'openai';
-  if (flavor !== 'openai' && flavor !== 'together' && flavor !== 'nebius' && flavor !== 'azure')
-    throw new Error(`Unknown emulator flavor "${String(flavor)}": use openai, together, nebius or azure.`);
+  if (flavor !== 'openai' && flavor !== 'together' && flavor !== 'fireworks' && flavor !== 'nebius' && flavor !== 'azure')
+    throw new Error(`Unknown emulator flavor "${String(flavor)}": use openai, together, fireworks, nebius or azure.`);
   const config: EmulatorConfig = {
     flavor,
     org,

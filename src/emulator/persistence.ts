@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, unlinkSyn
 import { join } from 'node:path';
 import type { Clock } from './clock';
 import { IdFactory } from './random';
-import type { EmulatorState, FineTunedModel, JobRecord, StoredFile } from './state';
+import type { EmulatorState, FineTunedModel, FireworksDataset, FireworksDeployment, JobRecord, StoredFile } from './state';
 
 /**
  * Optional persistence: a JSON snapshot (`state.json`) plus one file per uploaded/result file (`files/<id>`),
@@ -20,10 +20,20 @@ interface Snapshot {
   files: { seq: number; meta: StoredFile['meta'] }[];
   jobs: JobRecord[];
   models: FineTunedModel[];
+  /** Fireworks flavor only (absent in older snapshots). */
+  fireworks?: { datasets: FireworksDataset[]; deployments: FireworksDeployment[] };
 }
 
 export function emptyState(seed: number): EmulatorState {
-  return { files: new Map(), jobs: new Map(), models: new Map(), uploads: new Map(), ids: new IdFactory(seed), seq: 0 };
+  return {
+    files: new Map(),
+    jobs: new Map(),
+    models: new Map(),
+    uploads: new Map(),
+    fireworks: { datasets: new Map(), deployments: new Map() },
+    ids: new IdFactory(seed),
+    seq: 0,
+  };
 }
 
 export function loadState(dir: string, seed: number, clock: Clock): EmulatorState {
@@ -47,6 +57,8 @@ export function loadState(dir: string, seed: number, clock: Clock): EmulatorStat
   }
   for (const j of snap.jobs) state.jobs.set(j.job.id, j);
   for (const m of snap.models) state.models.set(m.model.id, m);
+  for (const d of snap.fireworks?.datasets ?? []) state.fireworks.datasets.set(d.id, d);
+  for (const d of snap.fireworks?.deployments ?? []) state.fireworks.deployments.set(d.id, d);
   return state;
 }
 
@@ -109,6 +121,7 @@ export class Persister {
       files: [...this.state.files.values()].map((f) => ({ seq: f.seq, meta: f.meta })),
       jobs: [...this.state.jobs.values()],
       models: [...this.state.models.values()],
+      fireworks: { datasets: [...this.state.fireworks.datasets.values()], deployments: [...this.state.fireworks.deployments.values()] },
     };
     atomicWrite(join(this.dir, 'state.json'), JSON.stringify(snap));
   }

@@ -11,6 +11,9 @@ import { sendError, sendJson, sleep } from './http';
 import { jobRoutes } from './jobs';
 import { modelRoutes } from './models';
 import { togetherRoutes } from './together';
+import { togetherEndpointRoutes } from './togetherEndpoints';
+import { fireworksRoutes } from './fireworks';
+import { fireworksErrorBody, fwUnauthenticated } from './fireworksErrors';
 import { uploadRoutes } from './uploads';
 
 /** What the server remembers about each request (tests count attempts and check aborts with it). */
@@ -27,7 +30,10 @@ export interface RequestLogEntry {
 }
 
 const OPENAI_ROUTES: readonly Route[] = [...modelRoutes, ...fileRoutes, ...uploadRoutes, ...jobRoutes, ...chatRoutes];
-const TOGETHER_ROUTES: readonly Route[] = [...togetherRoutes, ...chatRoutes];
+const TOGETHER_ROUTES: readonly Route[] = [...togetherRoutes, ...togetherEndpointRoutes, ...chatRoutes];
+const FIREWORKS_ROUTES: readonly Route[] = fireworksRoutes;
+/** Fireworks' inference API lives at /inference/v1 (its control plane at /v1). */
+const INFERENCE_PREFIX = '/inference/v1';
 const LOG_LIMIT = 2000;
 
 export interface ServerParts {
@@ -97,21 +103,25 @@ export function buildServer(emu: Emulator, keys: ReadonlySet<string> | null, pla
     res.on('close', () => {
       if (!entry.status) entry.status = res.writableFinished ? res.statusCode : 0;
     });
+    const fireworks = emu.config.flavor === 'fireworks';
+    const inference = fireworks && fullPath.startsWith(`${INFERENCE_PREFIX}/`);
     const fail = (err: unknown) => {
       const e = err instanceof ApiError ? err : serverError();
       if (!(err instanceof ApiError)) entry.info.internalError = String((err as Error)?.stack ?? err);
-      if (!res.headersSent) sendError(res, e, { 'openai-processing-ms': String(Date.now() - started) });
-      else res.end();
+      const headers = { 'openai-processing-ms': String(Date.now() - started) };
+      if (res.headersSent) res.end();
+      else if (fireworks) sendJson(res, e.status, fireworksErrorBody(e, inference), { ...headers, ...e.headers });
+      else sendError(res, e, headers);
     };
     try {
-      if (!fullPath.startsWith('/v1/') && fullPath !== '/v1') throw invalidUrl(method, fullPath);
-      const path = fullPath.slice(3) || '/';
-      if (keys) authenticate(req, keys);
+      if (!inference && !fullPath.startsWith('/v1/') && fullPath !== '/v1') throw invalidUrl(method, fullPath);
+      const path = (inference ? fullPath.slice(INFERENCE_PREFIX.length) : fullPath.slice(3)) || '/';
+      if (keys) authenticateAs(req, keys, fireworks);
       const headerFaults = FaultPlanner.parseHeader(req.headers['x-emulator-fault']);
       const faults = planner.plan(path, headerFaults, retryCount);
       entry.faults.push(...listFaults(faults));
       if (!(await preResponseFaults(req, res, faults, signal))) return;
-      const found = match(emu.config.flavor === 'together' ? TOGETHER_ROUTES : OPENAI_ROUTES, method, path);
+      const found = match(routesFor(emu.config.flavor, inference), method, path);
       if (!found) throw invalidUrl(method, fullPath);
       const ctx: RequestContext = {
         emu,
@@ -159,6 +169,28 @@ export function buildServer(emu: Emulator, keys: ReadonlySet<string> | null, pla
       for (const s of sockets) s.destroy();
     },
   };
+}
+
+function routesFor(flavor: Emulator['config']['flavor'], inference: boolean): readonly Route[] {
+  switch (flavor) {
+    case 'openai':
+    case 'nebius':
+    case 'azure':
+      return OPENAI_ROUTES;
+    case 'together':
+      return TOGETHER_ROUTES;
+    case 'fireworks':
+      return inference ? chatRoutes : FIREWORKS_ROUTES;
+  }
+}
+
+/** OpenAI's 401 bodies, or Fireworks' UNAUTHENTICATED for the fireworks flavor. */
+function authenticateAs(req: IncomingMessage, keys: ReadonlySet<string>, fireworks: boolean): void {
+  try {
+    authenticate(req, keys);
+  } catch (err) {
+    throw fireworks && err instanceof ApiError ? fwUnauthenticated() : err;
+  }
 }
 
 function listFaults(f: ActiveFaults): string[] {

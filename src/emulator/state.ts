@@ -66,11 +66,38 @@ export interface UploadRecord {
   fileExpiresAt?: number;
 }
 
+/** A Fireworks flavor dataset (`accounts/<acct>/datasets/<id>`); its content is the stored file `fileId` once uploaded. */
+export interface FireworksDataset {
+  id: string;
+  displayName: string;
+  createMs: number;
+  updateMs: number;
+  format: string;
+  fileId?: string;
+  exampleCount?: number;
+  tokens?: number;
+}
+
+/** A Fireworks flavor deployment: CREATING until `readyMs`, then READY (billed per GPU-hour on Fireworks). */
+export interface FireworksDeployment {
+  id: string;
+  baseModel: string;
+  displayName: string;
+  createMs: number;
+  readyMs: number;
+  minReplicaCount: number;
+  maxReplicaCount: number;
+  acceleratorType: string;
+  acceleratorCount: number;
+}
+
 export interface EmulatorState {
   files: Map<string, StoredFile>;
   jobs: Map<string, JobRecord>;
   models: Map<string, FineTunedModel>;
   uploads: Map<string, UploadRecord>;
+  /** The Fireworks flavor's datasets and deployments (empty in other flavors). */
+  fireworks: { datasets: Map<string, FireworksDataset>; deployments: Map<string, FireworksDeployment> };
   ids: IdFactory;
   seq: number;
 }

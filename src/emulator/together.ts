@@ -20,6 +20,7 @@ import { isObject, optInteger, optNumber, optObject, optString, requireString, t
 import { hashId } from './random';
 import type { JobRecord, StoredFile } from './state';
 import { TOGETHER_BASES, TOGETHER_LR, togetherBase, type TogetherBase } from './togetherCatalog';
+import { limits } from './togetherLimits';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoSec = (s: number) => new Date(s * 1000).toISOString();
@@ -98,7 +99,10 @@ function baseFor(id: string, dpo: boolean): TogetherBase {
 function readTrainingType(body: JsonObject, base: TogetherBase): JsonObject {
   const t = optObject(body, 'training_type');
   if (!t) return { type: 'Lora', lora_r: 8, lora_alpha: 16, lora_dropout: 0, lora_trainable_modules: 'all-linear' };
-  if (t.type === 'Full') return { type: 'Full' };
+  if (t.type === 'Full') {
+    if (!base.full) throw invalidRequest(`Model ${base.id} does not support full fine-tuning; use LoRA.`, 'training_type.type', 'invalid_value');
+    return { type: 'Full' };
+  }
   if (t.type !== 'Lora') throw invalidRequest('training_type.type must be "Lora" or "Full".', 'training_type.type', 'invalid_value');
   const r = optInteger(t, 'lora_r', 1, base.maxRank, 'training_type.lora_r');
   const alpha = optInteger(t, 'lora_alpha', 1, 1024, 'training_type.lora_alpha');
@@ -329,35 +333,6 @@ async function estimatePrice(ctx: RequestContext) {
     user_limit: 100,
     estimated_train_token_count: trainTokens,
     estimated_eval_token_count: 0,
-  };
-}
-
-function limits(ctx: RequestContext) {
-  const name = ctx.query.get('model_name') ?? '';
-  const base = togetherBase(name);
-  if (!base) {
-    ctx.res.writeHead(404, { 'content-type': 'application/json' });
-    ctx.res.end(JSON.stringify({ message: `Model ${name} not found` }));
-    return undefined;
-  }
-  return {
-    model_name: base.id,
-    full_training: { max_batch_size: base.maxBatch, max_batch_size_dpo: Math.max(base.minBatch, base.maxBatch / 2), min_batch_size: base.minBatch },
-    lora_training: {
-      max_batch_size: base.maxBatch,
-      max_batch_size_dpo: Math.max(base.minBatch, base.maxBatch / 2),
-      min_batch_size: base.minBatch,
-      max_rank: base.maxRank,
-      target_modules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'],
-    },
-    max_num_epochs: base.maxEpochs,
-    max_num_evals: 100,
-    max_learning_rate: TOGETHER_LR.max,
-    min_learning_rate: TOGETHER_LR.min,
-    supports_vision: false,
-    supports_tools: true,
-    supports_reasoning: false,
-    merge_output_lora: false,
   };
 }
 

@@ -11,6 +11,8 @@ export interface TogetherBase {
   readonly contextLength: number;
   readonly serverlessLora: boolean;
   readonly dpo: boolean;
+  /** Full fine-tuning offered (`full_training` in its limits). */
+  readonly full: boolean;
   readonly maxEpochs: number;
   readonly maxRank: number;
   readonly maxBatch: number;
@@ -27,6 +29,7 @@ export const TOGETHER_BASES: readonly TogetherBase[] = [
     contextLength: 131072,
     serverlessLora: true,
     dpo: true,
+    full: true,
     maxEpochs: 20,
     maxRank: 64,
     maxBatch: 32,
@@ -40,6 +43,7 @@ export const TOGETHER_BASES: readonly TogetherBase[] = [
     contextLength: 32768,
     serverlessLora: false,
     dpo: true,
+    full: true,
     maxEpochs: 20,
     maxRank: 64,
     maxBatch: 32,
@@ -53,6 +57,7 @@ export const TOGETHER_BASES: readonly TogetherBase[] = [
     contextLength: 131072,
     serverlessLora: false,
     dpo: false,
+    full: false,
     maxEpochs: 20,
     maxRank: 64,
     maxBatch: 16,

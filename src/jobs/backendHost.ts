@@ -28,6 +28,14 @@ class MementoUploadCache implements UploadCache {
   }
 }
 
+/** Setting: the Fireworks account ID (not a secret; it is part of every Fireworks resource name). */
+export const FIREWORKS_ACCOUNT_SETTING = 'fireworks.accountId';
+
+export function fireworksAccount(): string {
+  const v = vscode.workspace.getConfiguration(SECTION).get<unknown>(FIREWORKS_ACCOUNT_SETTING);
+  return typeof v === 'string' ? v.trim() : '';
+}
+
 export function azureDeployments(): Record<string, string> {
   const v = vscode.workspace.getConfiguration(SECTION).get<unknown>(AZURE_DEPLOYMENTS_SETTING);
   const out: Record<string, string> = {};
@@ -52,7 +60,8 @@ export class BackendHost implements vscode.Disposable {
     this.uploadCache = new MementoUploadCache(s.context.globalState);
     this.subs.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SECTION}.provider`) || e.affectsConfiguration(`${SECTION}.baseUrl`) || e.affectsConfiguration(`${SECTION}.azure`)) {
+        const keys = ['provider', 'baseUrl', 'azure', 'fireworks'];
+        if (keys.some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) {
           this.invalidate();
         }
       }),
@@ -81,13 +90,15 @@ export class BackendHost implements vscode.Disposable {
   async resolve(): Promise<BackendResolution> {
     const profile = this.s.profile();
     const deployments = profile.provider === 'azure' ? azureDeployments() : {};
-    const key = JSON.stringify([profile.provider, profile.baseUrl, profile.azureEndpoint, deployments, this.extraHeaders]);
+    const account = profile.provider === 'fireworks' ? fireworksAccount() : '';
+    const key = JSON.stringify([profile.provider, profile.baseUrl, profile.azureEndpoint, deployments, account, this.extraHeaders]);
     if (this.cached?.key === key && this.cached.resolution.ok) return this.cached.resolution;
     const generation = this.generation;
     const r = await this.s.client({ headers: this.extraHeaders, maxRetries: 1, timeoutMs: 60_000 });
     let resolution: BackendResolution;
     if (r.ok) {
-      resolution = { ok: true, backend: createBackend(profile, r.client, r.baseURL, { uploadCache: this.uploadCache, azureDeployments: deployments }) };
+      const opts = { uploadCache: this.uploadCache, azureDeployments: deployments, fireworksAccount: account };
+      resolution = { ok: true, backend: createBackend(profile, r.client, r.baseURL, opts) };
     } else {
       resolution = {
         ok: false,

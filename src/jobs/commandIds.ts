@@ -20,9 +20,3 @@ export const JobCommands = {
 
 /** The Training Curves webview panel's view type (its serializer is registered at activation, the panel loads later). */
 export const CURVES_VIEW_TYPE = 'socratune.trainingCurves';
-
-/** Commands owned by other capabilities that the launch wizard offers as buttons when they exist. */
-export const ExternalCommands = {
-  validateDataset: 'socratune.validateDataset',
-  selectDataset: 'socratune.selectDataset',
-} as const;

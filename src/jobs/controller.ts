@@ -64,7 +64,7 @@ export class JobsController implements vscode.Disposable {
       return out;
     });
     this.tree = new JobsTreeProvider(this.store, () => this.backendOrUndefined());
-    this.view = vscode.window.createTreeView(Views.jobs, { treeDataProvider: this.tree, showCollapseAll: true });
+    this.view = s.views.treeView(Views.jobs, this.tree);
   }
 
   get log(): Services['log'] {
@@ -127,7 +127,7 @@ export class JobsController implements vscode.Disposable {
       privacyScan: privacyScanFor(),
       toolVersion: String((context.extension.packageJSON as { version?: unknown }).version ?? ''),
     });
-    const result = await runStartFineTune(deps, ui ?? new VsCodeWizardUi(), preset);
+    const result = await runStartFineTune(deps, ui ?? new VsCodeWizardUi(this.s.validationEntry), preset);
     if (result.status === 'created') {
       log.info(`Fine-tune ${result.job.id} created on ${backend.label} (${result.job.baseModel}, dataset ${result.manifest.dataset.name}).`);
       this.store.upsert(result.job);

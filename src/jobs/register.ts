@@ -47,7 +47,7 @@ export function registerJobs(s: Services): JobsApi {
     ...registerJobModelCommands(c),
     ...registerInspectCommands(c),
     // The Training Curves tab comes back after a reload (activation event onWebviewPanel:socratune.trainingCurves).
-    vscode.window.registerWebviewPanelSerializer(CURVES_VIEW_TYPE, { deserializeWebviewPanel: (panel) => c.restoreCurves(panel) }),
+    s.views.panelSerializer(CURVES_VIEW_TYPE, { deserializeWebviewPanel: (panel) => c.restoreCurves(panel) }),
   );
   return {
     view: c.view,

@@ -8,7 +8,6 @@ import type { ManifestStore } from '../core/jobs/manifest';
 import type { WizardPreset, WizardResult, WizardUi } from '../core/jobs/wizard';
 import type { Log } from '../platform/log';
 import { SECTION, effectiveTarget, readProfile } from '../platform/settings';
-import { VsCodeWizardUi } from './wizardUi';
 
 const label = (k: ProviderKind): string => backendDescriptor(k).label;
 
@@ -49,7 +48,7 @@ export type RerunResult =
 export async function rerunJob(
   jobId: string,
   manifests: ManifestStore,
-  start: (ui: WizardUi, preset: WizardPreset) => Promise<WizardResult>,
+  start: (ui: WizardUi | undefined, preset: WizardPreset) => Promise<WizardResult>,
   log: Log,
   opts: RerunOptions = {},
 ): Promise<RerunResult> {
@@ -118,7 +117,7 @@ export async function rerunJob(
     log.info(`Re-running ${jobId} on ${label(provider)} changed its recipe: ${mapped.changes.join('; ')}.`);
     void vscode.window.showInformationMessage(`Re-run on ${label(provider)}: ${mapped.changes.join('; ')}.`);
   }
-  return start(new VsCodeWizardUi(), {
+  return start(undefined, {
     datasetFolder: m.dataset.folder,
     baseModel: m.baseModel,
     hyperparameters: mapped.hyperparameters,

@@ -5,9 +5,8 @@ import type { TunableModel } from '../core/backends/types';
 import { parseRuled, suffixError, type ChoiceRule, type HyperparameterRule, type SuffixRule } from '../core/backends/rules';
 import { describeHyperparameters, parseSeed } from '../core/jobs/hyperparameters';
 import type { DatasetCheck, DatasetRef, LaunchSummary, OutgoingFile, PrivacyReport, ProgressReport, WizardUi } from '../core/jobs/wizard';
-import { ExternalCommands } from './commandIds';
+import type { EntrySlot, ValidationEntry } from '../platform/services';
 import { showBackendError } from './errorActions';
-import { hasCommand } from '../models/actions';
 
 const TITLE = 'Socratune: Start Fine-tune';
 
@@ -30,6 +29,9 @@ function usd(n: number): string {
 
 /** The wizard's questions as VS Code quick picks, input boxes and (modal) messages. */
 export class VsCodeWizardUi implements WizardUi {
+  /** `validation` offers "Validate Dataset" on a blocked dataset when the validation capability is there. */
+  constructor(private readonly validation: EntrySlot<ValidationEntry>) {}
+
   async pickDataset(choices: readonly DatasetRef[]): Promise<DatasetRef | undefined> {
     const items = choices.map((d) => ({
       label: d.name,
@@ -58,7 +60,8 @@ export class VsCodeWizardUi implements WizardUi {
   async showBlocked(ds: DatasetRef, check: DatasetCheck): Promise<void> {
     const open = 'Open train.jsonl';
     const validate = 'Validate Dataset';
-    const buttons = [open, ...((await hasCommand(ExternalCommands.validateDataset)) ? [validate] : [])];
+    const validation = this.validation.current;
+    const buttons = [open, ...(validation ? [validate] : [])];
     const choice = await vscode.window.showErrorMessage(
       `${ds.name} has ${check.errorCount} error(s) that OpenAI-style servers reject; nothing was uploaded.`,
       { modal: true, detail: issueLines(check, 'errors') },
@@ -70,7 +73,7 @@ export class VsCodeWizardUi implements WizardUi {
       const line = Math.max(0, (first?.line ?? 1) - 1);
       await vscode.window.showTextDocument(doc, { selection: new vscode.Range(line, 0, line, 0) });
     } else if (choice === validate) {
-      await vscode.commands.executeCommand(ExternalCommands.validateDataset);
+      await validation?.showReport(vscode.Uri.file(ds.folder));
     }
   }
 

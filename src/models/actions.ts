@@ -9,18 +9,14 @@ import { ModelCommands } from './commandIds';
  * its typed entry point (`services.chatEntry`); without one the model becomes the default chat model.
  */
 
-/** Whether a command is registered (the launch wizard's "Validate" button; not used to reach the chat). */
-export async function hasCommand(id: string): Promise<boolean> {
-  return (await vscode.commands.getCommands(true)).includes(id);
-}
-
 /** The model name to send in chat requests (an Azure deployment for Azure fine-tunes), or undefined after telling the user why not. */
 export async function chatModelFor(backend: FineTuneBackend, modelId: string): Promise<string | undefined> {
   const target = backend.chatTarget(modelId);
   if (target.ok) return target.model;
-  const setDeployment = 'Set Deployment…';
-  const choice = await vscode.window.showWarningMessage(target.message, setDeployment);
-  if (choice === setDeployment) await vscode.commands.executeCommand(ModelCommands.setAzureDeployment, { modelId });
+  // A backend with its own deploy step (Fireworks) offers it; Azure deployments are named by hand.
+  const action = backend.deploy ? 'Deploy…' : 'Set Deployment…';
+  const choice = await vscode.window.showWarningMessage(target.message, action);
+  if (choice === action) await vscode.commands.executeCommand(backend.deploy ? ModelCommands.deploy : ModelCommands.setAzureDeployment, { modelId });
   return undefined;
 }
 

@@ -9,4 +9,6 @@ export const ModelCommands = {
   delete: 'socratune.models.delete',
   setBoundPrompt: 'socratune.models.setBoundPrompt',
   setAzureDeployment: 'socratune.models.setAzureDeployment',
+  togetherEndpoint: 'socratune.models.togetherEndpoint',
+  deploy: 'socratune.models.deploy',
 } as const;

@@ -33,7 +33,7 @@ export class ModelsController implements vscode.Disposable {
     readonly jobs: JobsApi,
   ) {
     this.tree = new ModelsTreeProvider(() => jobs.backendHost.resolve(), jobs.store, s.modelPrompts);
-    this.view = vscode.window.createTreeView(Views.models, { treeDataProvider: this.tree, showCollapseAll: true });
+    this.view = s.views.treeView(Views.models, this.tree);
     const transitions = jobs.store.onDidTransition(({ job }) => {
       if (job.status === 'succeeded' && this.tree.loaded) void this.reload();
     });

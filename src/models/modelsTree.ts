@@ -3,7 +3,7 @@ import { BackendError } from '../core/backends';
 import { daysUntil, isPast } from '../core/backends/catalog';
 import type { BackendErrorInfo } from '../core/backends/errors';
 import { parseModelId } from '../core/backends/modelIds';
-import type { AccountModel, FineTuneBackend } from '../core/backends/types';
+import type { AccountModel, ChatTarget, FineTuneBackend } from '../core/backends/types';
 import type { JobsStore } from '../core/jobs/jobsStore';
 import { ERROR_ACTIONS } from '../jobs/errorActions';
 import type { ModelPrompts } from '../platform/modelPrompts';
@@ -15,6 +15,14 @@ export type ModelsElement =
   | { readonly kind: 'prompt'; readonly modelId: string }
   | { readonly kind: 'error'; readonly info: BackendErrorInfo }
   | { readonly kind: 'message'; readonly text: string };
+
+/** A short "how it answers" for the model's description: serverless, through an endpoint or deployment, or what it still needs. */
+function servingText(t: ChatTarget | undefined, id: string): string | undefined {
+  if (!t) return undefined;
+  if (!t.ok) return t.reason === 'needs-endpoint' ? 'needs a dedicated endpoint' : 'needs a deployment';
+  if (t.model !== id) return `via ${t.model}`;
+  return /serverless/.test(t.note ?? '') ? 'serverless' : undefined;
+}
 
 /** Days before a shutdown date from which the tree warns. */
 export const SHUTDOWN_WARN_DAYS = 90;
@@ -30,6 +38,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsElement
   private readonly changed = new vscode.EventEmitter<ModelsElement | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private models: AccountModel[] = [];
+  /** How each listed model answers chat (the backend's `chatTarget`, taken at load). */
+  private serving = new Map<string, ChatTarget>();
   private shutdown = new Map<string, string>();
   private loadedOnce = false;
   private error: BackendErrorInfo | undefined;
@@ -60,6 +70,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsElement
     this.generation++;
     this.loading = undefined;
     this.models = [];
+    this.serving.clear();
     this.shutdown.clear();
     this.loadedOnce = false;
     this.error = undefined;
@@ -77,6 +88,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsElement
         if (gen !== this.generation) return;
         this.models = all.filter((m) => m.fineTuned).sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id));
         this.shutdown = new Map(all.filter((m) => m.shutdownDate).map((m) => [m.id, m.shutdownDate as string]));
+        this.serving = new Map(this.models.map((m) => [m.id, r.backend.chatTarget(m.id)]));
         this.error = undefined;
       } catch (err) {
         if (gen !== this.generation) return;
@@ -168,6 +180,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsElement
         it.description = [
           el.checkpoint ? `checkpoint${step !== undefined ? ` · step ${step}` : ''}` : undefined,
           bound ? 'prompt bound' : 'no bound prompt',
+          servingText(this.serving.get(el.id), el.id),
           sd?.warn ? sd.text : undefined,
         ]
           .filter(Boolean)
@@ -176,6 +189,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsElement
         md.appendCodeblock(el.id, 'text');
         md.appendMarkdown(`\n${el.checkpoint ? 'Checkpoint' : 'Fine-tuned model'} of `).appendText(el.base);
         if (sd) md.appendMarkdown('\n\n').appendText(`⚠ ${el.base} ${sd.text}; this model stops answering then.`);
+        const serving = this.serving.get(el.id);
+        if (serving) md.appendMarkdown('\n\n').appendText(serving.ok ? (serving.note ?? 'Answers chat by its ID.') : serving.message);
         md.appendMarkdown('\n\n').appendText(
           bound
             ? `Bound system prompt (${bound.source === 'user' ? 'set by you' : `from training${bound.datasetName ? ` on ${bound.datasetName}` : ''}`}).`

@@ -33,6 +33,15 @@ export interface AddedToDataset {
   readonly duplicateOf?: ExampleLocation;
 }
 
+/** What `findDuplicate` looks for: this prompt and answer, in the active dataset or `datasetFolder`. */
+export interface DuplicateQuery {
+  readonly user: string;
+  readonly assistant: string;
+  readonly datasetFolder?: string;
+  /** Also return the most similar answer when there is no exact duplicate (`kind: 'near'`). */
+  readonly near?: boolean;
+}
+
 /**
  * The dataset capability as other capabilities reach it (`services.datasets`): typed calls, not command strings.
  * The folder setting (`socratune.dataset.folder`) is honoured by every call.
@@ -44,8 +53,11 @@ export interface Datasets {
   active(): Promise<DatasetRef | undefined>;
   /** Append one example. Undefined when the user dismissed the dataset picker (nothing written); throws with a message for bad input. */
   add(example: ExampleInput): Promise<AddedToDataset | undefined>;
-  /** The existing example of the active dataset (or `datasetFolder`) with this exact user/assistant pair, if any. */
-  findDuplicate(example: { user: string; assistant: string; datasetFolder?: string }): Promise<ExampleLocation | undefined>;
+  /**
+   * The existing example of the active dataset (or `datasetFolder`) with this exact user/assistant pair, if any;
+   * with `near`, else the example whose answer is most like this one.
+   */
+  findDuplicate(example: DuplicateQuery): Promise<ExampleLocation | undefined>;
   /** Fires with a dataset folder after its examples changed (adds, removes, hand edits). */
   readonly onDidChange: vscode.Event<vscode.Uri>;
 }
@@ -78,7 +90,7 @@ export class DatasetsPort implements Datasets, vscode.Disposable {
   add(example: ExampleInput): Promise<AddedToDataset | undefined> {
     return this.need().add(example);
   }
-  findDuplicate(example: { user: string; assistant: string; datasetFolder?: string }): Promise<ExampleLocation | undefined> {
+  findDuplicate(example: DuplicateQuery): Promise<ExampleLocation | undefined> {
     return this.need().findDuplicate(example);
   }
 

@@ -3,12 +3,9 @@ import { redact } from '../core/config/redact';
 
 /** The "Socratune" log channel. Every message passes through redaction, including the current key. */
 export class Log implements vscode.Disposable {
-  private readonly channel: vscode.LogOutputChannel;
   private readonly secrets = new Set<string>();
 
-  constructor(name = 'Socratune') {
-    this.channel = vscode.window.createOutputChannel(name, { log: true });
-  }
+  constructor(private readonly channel: vscode.LogOutputChannel) {}
 
   /** Register a secret value (e.g. the API key just read from SecretStorage) to be masked everywhere. */
   addSecret(value: string | undefined): void {

@@ -1,18 +1,16 @@
 /**
  * What the chat webview checks in every message from the host before it touches the DOM (defence in depth, the
  * same way the report and curves webviews check theirs): the message kind and the fields the view reads. The
- * full types stay in ./protocol.ts; nested conversation records are checked for their identity fields.
+ * full types stay in ./protocol.ts; turns are checked whole against src/core/chat/schema.ts.
  */
 import * as v from 'valibot';
+import { TurnSchema } from '../core/chat/schema';
 import { decode, type Decoded } from './decode';
 import type { ToChatWebview } from './protocol';
 
 const side = v.optional(v.picklist(['a', 'b']));
-const turn = v.variant('kind', [
-  v.looseObject({ kind: v.literal('user'), id: v.string(), text: v.string() }),
-  v.looseObject({ kind: v.literal('assistant'), id: v.string(), reply: v.looseObject({}) }),
-  v.looseObject({ kind: v.literal('compare'), id: v.string(), a: v.looseObject({}), b: v.looseObject({}) }),
-]);
+// Turns are checked whole, with the schema that is the source of their type (and of the history store's guard).
+const turn = TurnSchema;
 const summary = v.looseObject({ id: v.string(), title: v.string() });
 const conversation = v.looseObject({ id: v.string(), title: v.string(), turns: v.array(turn) });
 const models = v.looseObject({ entries: v.array(v.looseObject({ id: v.string(), kind: v.string() })), loading: v.boolean(), backend: v.string() });

@@ -56,7 +56,15 @@ export interface ValidationReport {
   readonly costNote?: string;
 }
 
-export type ToValidationWebview = { readonly type: 'validation/report'; readonly report: ValidationReport };
+/**
+ * What the report webview keeps with `setState`, so VS Code can restore the tab after a reload: the validated
+ * dataset folder or file (a Uri string) and the base model it was counted for. The host validates it again.
+ */
+const ReportRestoreStateSchema = v.strictObject({ target: v.pipe(v.string(), v.minLength(1)), model: v.pipe(v.string(), v.minLength(1)) });
+export type ReportRestoreState = v.InferOutput<typeof ReportRestoreStateSchema>;
+export const decodeReportRestoreState = (s: unknown) => decode(ReportRestoreStateSchema, s);
+
+export type ToValidationWebview = { readonly type: 'validation/report'; readonly report: ValidationReport; readonly restore: ReportRestoreState };
 
 const count = (max = Number.MAX_SAFE_INTEGER) => v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(max));
 const line = v.pipe(count(), v.minValue(1));
@@ -74,6 +82,7 @@ const CountSchema = v.object({ code: v.string(), count: count(), description: v.
 /** What the report webview relies on before it draws (the charts' inputs are checked where they are drawn). */
 const ToValidationWebviewSchema = v.object({
   type: v.literal('validation/report'),
+  restore: ReportRestoreStateSchema,
   report: v.looseObject({
     dataset: v.string(),
     model: v.string(),

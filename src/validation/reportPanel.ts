@@ -4,6 +4,7 @@ import { webviewHtml, webviewOptions } from '../platform/webviewHtml';
 import {
   type FileRole,
   type FromValidationWebview,
+  type ReportRestoreState,
   type ToValidationWebview,
   type ValidationReport,
   decodeFromValidationWebview,
@@ -18,6 +19,7 @@ export class ValidationReportPanel implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   private ready = false;
   private report: ValidationReport | undefined;
+  private restore: ReportRestoreState | undefined;
   private files: Partial<Record<FileRole, vscode.Uri>> = {};
   private readonly renderedEmitter = new vscode.EventEmitter<Rendered>();
   /** Fires when the webview has drawn a report (test handle). */
@@ -30,11 +32,16 @@ export class ValidationReportPanel implements vscode.Disposable {
   constructor(
     extensionUri: vscode.Uri,
     private readonly log: Log,
+    /** A tab VS Code restored after a reload (the webview panel serializer); otherwise a new one opens. */
+    restored?: vscode.WebviewPanel,
   ) {
-    this.panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'Dataset Validation', vscode.ViewColumn.Active, {
-      ...webviewOptions(extensionUri),
-      retainContextWhenHidden: false,
-    });
+    if (restored) restored.webview.options = webviewOptions(extensionUri);
+    this.panel =
+      restored ??
+      vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'Dataset Validation', vscode.ViewColumn.Active, {
+        ...webviewOptions(extensionUri),
+        retainContextWhenHidden: false,
+      });
     this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, {
       script: 'validation.js',
       styles: ['media/validation.css'],
@@ -58,17 +65,18 @@ export class ValidationReportPanel implements vscode.Disposable {
     return this.report;
   }
 
-  show(report: ValidationReport, files: Partial<Record<FileRole, vscode.Uri>>): void {
+  show(report: ValidationReport, files: Partial<Record<FileRole, vscode.Uri>>, restore: ReportRestoreState): void {
     this.report = report;
     this.files = files;
+    this.restore = restore;
     this.panel.title = `Validation: ${report.dataset}`;
     this.panel.reveal(undefined, false);
     this.post();
   }
 
   private post(): void {
-    if (!this.ready || !this.report) return;
-    const m: ToValidationWebview = { type: 'validation/report', report: this.report };
+    if (!this.ready || !this.report || !this.restore) return;
+    const m: ToValidationWebview = { type: 'validation/report', report: this.report, restore: this.restore };
     void this.panel.webview.postMessage(m);
   }
 

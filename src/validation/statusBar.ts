@@ -10,57 +10,49 @@ import { filesOfFolder } from './datasetFiles';
 import { baseModelSetting } from './diagnostics';
 
 const FILE_CHANGE_DEBOUNCE_MS = 750;
+/** A change the dataset capability reports (its own adds): recounted at once, only coalescing a burst of adds. */
+const DATASET_CHANGE_DEBOUNCE_MS = 50;
 /** The first count runs this long after activation (never during it). */
 const STARTUP_DELAY_MS = 2000;
 /**
- * File watchers can miss a change (one still starting up, network drives, remote file systems), so the
- * active train.jsonl is also checked with one `stat` at this interval: a recount only if its size or
- * mtime moved. No API calls, no reads.
+ * A safety net for hand edits only: file watchers can miss a change (measured: one created for a just-chosen dataset
+ * missed an append in 2 of 4 runs), so train.jsonl is also checked with one `stat` at this interval — a recount only
+ * if its size or mtime moved. Adds never wait for it: the dataset capability reports them at once.
  */
 const STAT_CHECK_MS = 5000;
 
 /**
- * Status bar item for the active dataset. Counting is lazy: first run a while after activation, then
- * debounced on changes of train.jsonl / validation.jsonl and on dataset switches. Click → choose dataset.
+ * Status bar item for the active dataset. Counting is lazy: first run a while after activation, then on the
+ * dataset capability's change event (`services.datasets.onDidChange`: its own adds, and hand edits its
+ * workspace watcher sees), on changes of the folder's train.jsonl / validation.jsonl and on dataset switches.
+ * Only valid examples are counted (what the validator accepts). Click → choose dataset.
  */
 export class DatasetStatusBar implements vscode.Disposable {
   readonly item = vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 20);
   private readonly subs: vscode.Disposable[] = [];
   private watcher: vscode.FileSystemWatcher | undefined;
   private statTimer: ReturnType<typeof setInterval> | undefined;
-  /** size:mtime of train.jsonl as last counted. */
-  private counted: string | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: AbortController | undefined;
+  /** size:mtime of train.jsonl for the count under way or last shown: a change event that moved neither is skipped. */
+  private counted: string | undefined;
   private readonly updated = new vscode.EventEmitter<string>();
   /** Fires with the new text after each recount (test handle). */
   readonly onDidUpdate = this.updated.event;
   last: ValidationResult | undefined;
 
-  /**
-   * @param datasetChanges fired by the dataset capability after its own writes and after changes its
-   * long-running workspace watcher sees, so adds show up at once and no change is missed while this item's
-   * own per-folder watcher is still starting.
-   */
-  constructor(
-    private readonly s: Services,
-    datasetChanges?: vscode.Event<vscode.Uri>,
-  ) {
+  constructor(private readonly s: Services) {
     this.item.name = 'Socratune Dataset';
     this.item.command = SELECT_DATASET_COMMAND;
     this.subs.push(
       this.item,
       this.updated,
       s.activeDataset.onDidChange(() => this.follow(FILE_CHANGE_DEBOUNCE_MS)),
-      ...(datasetChanges
-        ? [
-            datasetChanges((uri) => {
-              if (uri.fsPath === this.s.activeDataset.uri?.fsPath) this.schedule(FILE_CHANGE_DEBOUNCE_MS);
-            }),
-          ]
-        : []),
+      s.datasets.onDidChange((uri) => {
+        if (uri.fsPath === this.s.activeDataset.uri?.fsPath) this.schedule(DATASET_CHANGE_DEBOUNCE_MS, false);
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('socratune.training.defaultBaseModel')) this.schedule(FILE_CHANGE_DEBOUNCE_MS);
+        if (e.affectsConfiguration('socratune.training.defaultBaseModel')) this.schedule(FILE_CHANGE_DEBOUNCE_MS, true);
       }),
     );
     this.follow(STARTUP_DELAY_MS);
@@ -76,8 +68,8 @@ export class DatasetStatusBar implements vscode.Disposable {
     this.watcher = undefined;
     if (this.statTimer) clearInterval(this.statTimer);
     this.statTimer = undefined;
-    this.counted = undefined;
     this.running?.abort();
+    this.counted = undefined;
     this.last = undefined;
     const folder = this.s.activeDataset.uri;
     if (!folder) {
@@ -92,15 +84,17 @@ export class DatasetStatusBar implements vscode.Disposable {
     this.item.tooltip = 'Socratune dataset — counting examples and tokens…';
     this.item.show();
     this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '{train,validation}.jsonl'));
-    const onChange = (): void => this.schedule(FILE_CHANGE_DEBOUNCE_MS);
+    const onChange = (): void => this.schedule(FILE_CHANGE_DEBOUNCE_MS, false);
     this.watcher.onDidChange(onChange);
     this.watcher.onDidCreate(onChange);
     this.watcher.onDidDelete(onChange);
-    this.statTimer = setInterval(() => void this.checkStat(folder), STAT_CHECK_MS);
-    this.schedule(delay);
+    this.statTimer = setInterval(() => {
+      if (!this.timer && !this.running) this.schedule(0, false);
+    }, STAT_CHECK_MS);
+    this.schedule(delay, true);
   }
 
-  private async stamp(folder: vscode.Uri): Promise<string | undefined> {
+  private async stamp(folder: vscode.Uri): Promise<string> {
     try {
       const st = await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder, 'train.jsonl'));
       return `${st.size}:${st.mtime}`;
@@ -109,18 +103,17 @@ export class DatasetStatusBar implements vscode.Disposable {
     }
   }
 
-  /** Recount when train.jsonl changed since the last count but no watcher event said so. */
-  private async checkStat(folder: vscode.Uri): Promise<void> {
-    if (this.timer || this.running || this.counted === undefined) return;
-    const now = await this.stamp(folder);
-    if (now !== this.counted && folder.toString() === this.s.activeDataset.uri?.toString()) this.schedule(0);
-  }
-
-  private schedule(delay: number): void {
+  /**
+   * Recount after `delay`; unless `force`d, only when train.jsonl moved since the count under way or shown (one add
+   * is reported by the dataset capability and again by file watchers: it is counted once, and not restarted).
+   */
+  private schedule(delay: number, force: boolean): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.refresh();
+      const folder = this.s.activeDataset.uri;
+      const go = force || !folder ? Promise.resolve(true) : this.stamp(folder).then((now) => now !== this.counted);
+      void go.then((yes) => (yes ? this.refresh() : undefined));
     }, delay);
   }
 
@@ -135,24 +128,23 @@ export class DatasetStatusBar implements vscode.Disposable {
     const ac = new AbortController();
     this.running = ac;
     try {
-      const stamp = await this.stamp(folder);
+      this.counted = await this.stamp(folder);
       const files = await filesOfFolder(folder);
       if (!(await uriExists(files.train))) {
         this.item.text = `$(database) ${files.name} · 0 examples`;
         this.item.tooltip = `${files.name}: no train.jsonl yet — add examples from your journal. Click to switch datasets.`;
         this.item.backgroundColor = undefined;
-        this.counted = stamp;
         this.updated.fire(this.item.text);
       } else {
         const { validateJsonlFile } = await validationEngine();
         const r = await validateJsonlFile(files.train.fsPath, { model: baseModelSetting(), purpose: 'train', signal: ac.signal });
         if (ac.signal.aborted) return this.item.text;
         this.last = r;
-        this.counted = stamp;
         this.apply(files.name, r);
       }
     } catch (err) {
       if (!isAbortError(err)) {
+        this.counted = undefined; // the next change event counts again
         this.s.log.warn(`Counting the active dataset failed: ${err instanceof Error ? err.message : String(err)}`);
         this.item.tooltip = `Socratune could not read the dataset: ${err instanceof Error ? err.message : String(err)}`;
       }

@@ -5,7 +5,7 @@ import { isAbortError } from '../core/validation/abort';
 import { inDatasetFolder, purposeFromFileName } from '../core/validation/detect';
 import { validationEngine } from './engine';
 import type { Services } from '../platform/services';
-import type { FileRole, ValidationReport } from '../shared/validationProtocol';
+import { decodeReportRestoreState, type FileRole, type ValidationReport } from '../shared/validationProtocol';
 import { uriExists } from '../platform/fs';
 import { filesOfFile, filesOfFolder, isDirectory, type DatasetFiles } from './datasetFiles';
 import type { DatasetDiagnostics } from './diagnostics';
@@ -91,6 +91,25 @@ export class ValidateDatasetCommand {
     return (await isDirectory(uri)) ? filesOfFolder(uri) : filesOfFile(uri);
   }
 
+  /**
+   * The webview panel serializer's half: VS Code restored the report tab after a reload with the state its webview
+   * kept (what was validated, for which model). The files are validated again, so the report matches them now.
+   */
+  async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const d = decodeReportRestoreState(state);
+    if (!d.ok) {
+      this.s.log.warn(`Validation report: not restored, its saved state is unreadable (${d.message}).`);
+      panel.dispose();
+      return;
+    }
+    this.panel?.dispose();
+    const restored = new ValidationReportPanel(this.s.context.extensionUri, this.s.log, panel);
+    this.panel = restored;
+    const r = await this.run({ uri: vscode.Uri.parse(d.value.target), model: d.value.model });
+    if (!r) restored.dispose();
+    else this.s.log.info(`Validation report of ${r.dataset} restored after a reload.`);
+  }
+
   async run(arg?: unknown): Promise<DatasetValidation | undefined> {
     const args = parseArgs(arg);
     const ds = await this.target(args);
@@ -164,7 +183,8 @@ export class ValidateDatasetCommand {
     this.s.log.info(`Validated ${ds.name}: ${files.map((f) => `${f.role} ${f.result.examples} examples, ${f.result.errors.length} errors`).join('; ')}`);
     if (args.report !== false) {
       if (!this.panel || this.panel.isDisposed) this.panel = new ValidationReportPanel(this.s.context.extensionUri, this.s.log);
-      this.panel.show(report, Object.fromEntries(files.map((f) => [f.role, f.uri])));
+      const restore = { target: (ds.folder ?? ds.train).toString(), model };
+      this.panel.show(report, Object.fromEntries(files.map((f) => [f.role, f.uri])), restore);
       this.shown.fire(this.panel);
     }
     return this.last;

@@ -4,17 +4,23 @@ import type { Services } from '../platform/services';
 import { SECTION } from '../platform/settings';
 
 /**
- * `socratune.needsApiKey`: the backend needs a key and none is in Secret Storage. The Jobs welcome offers
- * "Set API Key" only then (a key-less local server, or the emulator with its demo key, needs none).
+ * The backend's onboarding context keys (src/platform/onboarding.ts), kept current on settings and key changes:
+ * `socratune.backendChosen` when `socratune.provider` is set; `socratune.apiKeyReady` when the key is in Secret Storage
+ * or none is needed; `socratune.needsApiKey` otherwise — the Jobs welcome offers "Set API Key" only then (a key-less
+ * local server, or the emulator with its demo key, needs none).
  */
 export function registerBackendContext(s: Services): void {
   let generation = 0;
   const update = async (): Promise<void> => {
     const mine = ++generation;
     const profile = s.profile();
+    const inspected = vscode.workspace.getConfiguration(SECTION).inspect('provider');
+    const chosen = [inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue].some((v) => v !== undefined);
     const ready = keyOptional(profile) || (await s.keys.get(profile.provider)) !== undefined;
     if (mine !== generation) return; // a newer update is under way
-    await vscode.commands.executeCommand('setContext', 'socratune.needsApiKey', !ready);
+    await s.onboarding.set('socratune.needsApiKey', !ready);
+    await s.onboarding.set('socratune.backendChosen', chosen);
+    await s.onboarding.set('socratune.apiKeyReady', ready);
     s.log.info(`Backend context: ${profile.provider}, key ${ready ? 'ready' : 'needed'}.`);
   };
   const refresh = (): void => {

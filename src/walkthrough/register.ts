@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { WALKTHROUGH_ID } from '../platform/onboarding';
 import { Services } from '../platform/services';
 import { registerBackendContext } from './backendContext';
 import { JOURNAL_TEMPLATE, journalFileName } from './journalTemplate';
@@ -7,9 +8,6 @@ export const WalkthroughCommands = {
   open: 'socratune.openWalkthrough',
   openJournal: 'socratune.openJournal',
 } as const;
-
-/** Walkthrough id as VS Code addresses it: `<publisher>.<name>#<walkthrough id>`. */
-export const WALKTHROUGH_ID = 'socratune.socratune#socratune.getStarted';
 
 /** "Get started with Socratune": the walkthrough's commands. Each step completes by doing it. */
 export function registerWalkthrough(s: Services): void {

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { e2eEnv } from './support/env';
-import { Workbench, errorNotifications, openQuickInput, openWorkbench, runCommand, screenshot } from './support/workbench';
+import { Workbench, activityBarItem, errorNotifications, openQuickInput, openWorkbench, runCommand, screenshot } from './support/workbench';
 
 const DATASET = 'e2e-validation';
 
@@ -86,6 +86,29 @@ describe('dataset validation (e2e)', function () {
     // Clicking an error jumps to its line in the editor.
     await frame.locator('.file.train ul.issues.error a.where', { hasText: 'line 7' }).click();
     await page.locator('.monaco-editor .current-line').first().waitFor();
+    assert.deepEqual(await errorNotifications(page), [], 'no error notifications');
+  });
+
+  it('restores the report tab after a window reload, validated again (issue 15 #10)', async () => {
+    const { page } = wb;
+    const reloaded = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 60_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await activityBarItem(page, 'Socratune').waitFor({ timeout: 60_000 });
+    await page
+      .locator('.tabs-container .tab', { hasText: `Validation: ${DATASET}` })
+      .first()
+      .click({ timeout: 60_000 });
+    const frame = await reportFrame(page);
+    await frame.locator('body[data-rendered]').waitFor({ timeout: 60_000 });
+    assert.match(await frame.locator('h1').innerText(), new RegExp(DATASET));
+    assert.match(await frame.locator('.file.train .verdict.blocked').innerText(), /1 error blocks the upload/);
+    assert.match(await frame.locator('.file.validation .verdict.ok').innerText(), /would be accepted/);
+    await screenshot(page, 'validation-report-restored');
+    // The restored report still jumps to the line of an error.
+    await frame.locator('.file.train ul.issues.error a.where', { hasText: 'line 7' }).click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'train.jsonl' }).waitFor();
     assert.deepEqual(await errorNotifications(page), [], 'no error notifications');
   });
 });

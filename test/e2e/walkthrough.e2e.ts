@@ -1,14 +1,16 @@
 /**
  * First run: "Socratune: Get Started" opens the contributed walkthrough with every step listed, and
  * "Socratune: Open or Create Journal…" creates a journal from the template, which completes the walkthrough's
- * journal step (each step completes by doing it).
+ * journal step (each step completes by doing it). In the demo workspace (the emulator is the backend, its demo key
+ * stored on activation) "Choose a backend" and "Set your API key" tick by themselves, and "Chat with your mentor"
+ * ticks once a chat reply arrives (issue 15 #9).
  */
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { e2eEnv } from './support/env';
-import { Workbench, errorNotifications, openQuickInput, openWorkbench, screenshot } from './support/workbench';
+import { Workbench, errorNotifications, openChat, openQuickInput, openWorkbench, screenshot, webviewFrame } from './support/workbench';
 
 interface WalkthroughStep {
   id: string;
@@ -162,5 +164,55 @@ describe('walkthrough: Get started with Socratune (e2e)', function () {
     assert.deepEqual(markdownFiles(), before, 'nothing was created');
     assert.ok(existsSync(join(e2eEnv.workspace, '2026-journal.md')));
     assert.deepEqual(await errorNotifications(page), [], 'no error notifications');
+  });
+});
+
+describe('walkthrough: the backend, key and chat steps tick when they happen (e2e, issue 15 #9)', function () {
+  this.timeout(180_000);
+  let wb: Workbench;
+  const checked = (page: Page, title: string) => stepButton(page, title).locator('.codicon-getting-started-step-checked');
+  const unchecked = (page: Page, title: string) => stepButton(page, title).locator('.codicon-getting-started-step-unchecked');
+
+  before(async () => {
+    // Forget what earlier windows ticked, then start a window whose extension host activates afresh.
+    const old = await openWorkbench();
+    await command(old.page, 'Developer: Reset Welcome Page Walkthrough Progress');
+    await old.close();
+    wb = await openWorkbench();
+  });
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('ticks "Choose a backend" and "Set your API key" by themselves (the emulator and its demo key), not the chat yet', async () => {
+    const { page } = wb;
+    await getStarted(page);
+    await checked(page, 'Choose a backend').waitFor({ timeout: 30_000 });
+    await checked(page, 'Set your API key').waitFor({ timeout: 30_000 });
+    await unchecked(page, 'Chat with your mentor').waitFor();
+    await screenshot(page, 'walkthrough-backend-key-ticked');
+    // Closed, so the next Get Started opens it afresh (an open walkthrough brought back does not take the focus).
+    await command(page, 'View: Close All Editors');
+    await walkthroughPage(page).waitFor({ state: 'detached' });
+  });
+
+  it('ticks "Chat with your mentor" once a chat reply arrives', async () => {
+    const { page } = wb;
+    await openChat(page);
+    const chat = await webviewFrame(page);
+    await chat.locator('#app[data-ready="true"]').waitFor({ timeout: 30_000 });
+    const model = chat.locator('select.model-select').first();
+    await model.locator('option[value="gpt-4.1-mini-2025-04-14"]').waitFor({ state: 'attached', timeout: 30_000 });
+    await model.selectOption('gpt-4.1-mini-2025-04-14');
+    const input = chat.locator('textarea.composer-input');
+    await input.fill('Good morning, mentor.');
+    await input.press('Enter');
+    await chat.locator('.turn.assistant .reply[data-status="done"]').last().waitFor({ timeout: 60_000 });
+    await getStarted(page);
+    await checked(page, 'Chat with your mentor').waitFor({ timeout: 30_000 });
+    assert.equal(await checked(page, 'Choose a backend').count(), 1);
+    assert.deepEqual(await errorNotifications(page), [], 'no error notifications');
+    await stepButton(page, 'Chat with your mentor').scrollIntoViewIfNeeded();
+    await screenshot(page, 'walkthrough-backend-key-chat-ticked');
   });
 });

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
-import type { SocratuneApi } from '../../src/extension';
-import { activateSocratune, flushedLog } from './support/host';
+import * as vscode from 'vscode';
+import type { ActivationApi, SocratuneApi } from '../../src/extension';
+import { EXTENSION_ID, activateSocratune, flushedLog } from './support/host';
 
 /** Activation stays light: the tokenizer (MBs of BPE ranks) is loaded on first use, never by activate(). */
 describe('activation', () => {
@@ -12,6 +13,12 @@ describe('activation', () => {
 
   it('returns without having loaded the tokenizer', () => {
     assert.equal(api.tokenizerLoadedAtActivation, false);
+  });
+
+  it('returns before any capability is loaded: contributions have lazy handlers (issue 10)', () => {
+    const activation = vscode.extensions.getExtension<ActivationApi>(EXTENSION_ID)?.exports;
+    assert.equal(activation?.capabilitiesLoadedAtActivation, false);
+    assert.equal(activation?.activatedInMs, api.activatedInMs, 'the capabilities report the figures activation measured');
   });
 
   it('logs its own duration and the tokenizer state (what the activation benchmark reads)', async () => {

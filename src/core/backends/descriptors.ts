@@ -7,6 +7,7 @@
 import type { ProviderKind } from '../config/profile';
 import { NEBIUS_DEFAULT_LEARNING_RATE, NEBIUS_RULES } from './nebius';
 import { AZURE_RULES, COMPATIBLE_RULES, EMULATOR_RULES, OPENAI_RULES, type LaunchRules } from './rules';
+import { FIREWORKS_RULES } from './fireworksShape';
 import { TOGETHER_RULES } from './togetherShape';
 
 export interface BackendDescriptor {
@@ -18,7 +19,7 @@ export interface BackendDescriptor {
   /** The absolute learning rate the backend uses for `auto` (the "1×" of OpenAI's multiplier), when it takes one and it is known. */
   readonly defaultLearningRate?: number;
   /** The setting (under `socratune.`) to fill in before the backend can be used, besides the API key. */
-  readonly setting?: 'azure.endpoint' | 'baseUrl';
+  readonly setting?: 'azure.endpoint' | 'baseUrl' | 'fireworks.accountId';
 }
 
 const CATALOG: Readonly<Record<ProviderKind, BackendDescriptor>> = {
@@ -41,6 +42,13 @@ const CATALOG: Readonly<Record<ProviderKind, BackendDescriptor>> = {
     differs: 'Open models, LoRA or full; per-token training; LoRA results answer serverless on some bases, else a dedicated endpoint billed per minute.',
     launchRules: TOGETHER_RULES,
     defaultLearningRate: 1e-5,
+  },
+  fireworks: {
+    kind: 'fireworks',
+    label: 'Fireworks AI',
+    differs: 'Open models, LoRA; per-token training; results answer once deployed (Socratune asks, billed per GPU-hour) or serverless on a few bases.',
+    launchRules: FIREWORKS_RULES,
+    setting: 'fireworks.accountId',
   },
   nebius: {
     kind: 'nebius',

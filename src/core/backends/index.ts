@@ -6,6 +6,7 @@ import type OpenAI from 'openai';
 import type { BackendProfile } from '../config/profile';
 import { AzureBackend } from './azure';
 import { CompatibleBackend } from './compatible';
+import { FireworksBackend } from './fireworks';
 import { OpenAIBackend } from './openai';
 import { NebiusBackend } from './nebius';
 import { TogetherBackend } from './together';
@@ -15,6 +16,8 @@ export interface BackendOptions {
   readonly uploadCache?: UploadCache;
   /** Azure: fine-tuned model → deployment name. */
   readonly azureDeployments?: Readonly<Record<string, string>>;
+  /** Fireworks account ID (setting `socratune.fireworks.accountId`). */
+  readonly fireworksAccount?: string;
   readonly now?: () => number;
 }
 
@@ -32,6 +35,8 @@ export function createBackend(profile: BackendProfile, client: OpenAI, baseURL: 
       return new TogetherBackend({ client, baseURL });
     case 'nebius':
       return new NebiusBackend(common);
+    case 'fireworks':
+      return new FireworksBackend({ client, baseURL, account: opts.fireworksAccount ?? '' });
   }
 }
 

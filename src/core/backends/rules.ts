@@ -5,7 +5,7 @@
  * instead of applying OpenAI's rules everywhere.
  */
 import { HYPERPARAMETER_RANGES, parseInRange, type HyperparameterName, type HyperparameterRange, type ParseResult } from '../jobs/hyperparameters';
-import type { TrainingMethod } from './types';
+import type { Hyperparameters, TrainingMethod } from './types';
 
 export interface HyperparameterRule extends HyperparameterRange {
   readonly name: HyperparameterName;
@@ -55,6 +55,15 @@ export interface LaunchRules {
   readonly maxExamples?: number;
   readonly choices: readonly ChoiceRule[];
   readonly cost: CostModel;
+  /**
+   * A check across answers, run once hyperparameters and choices are all known (e.g. Together's batch-size range
+   * depends on the training type chosen after it); returns why the combination is refused.
+   */
+  readonly crossCheck?: (s: {
+    readonly hp: Hyperparameters;
+    readonly choices: Readonly<Record<string, string>>;
+    readonly method: TrainingMethod;
+  }) => string | undefined;
 }
 
 const fromRange = (name: HyperparameterName, methods: readonly TrainingMethod[]): HyperparameterRule => ({ name, methods, ...HYPERPARAMETER_RANGES[name] });

@@ -4,8 +4,8 @@
  * client factory, no second SDK in the vendor bundles). Chat is Together's OpenAI-compatible `/chat/completions`.
  *
  * Serving: a LoRA fine-tune answers serverless only where Together serves LoRA adapters for its base; any other
- * fine-tune needs a dedicated endpoint, billed per minute while it runs. Socratune never creates one: `chatTarget`
- * says what is needed.
+ * fine-tune needs a dedicated endpoint, billed per minute while it runs (`endpoints`, ./togetherEndpoints.ts).
+ * Socratune creates one only after a confirmation stating that price; `chatTarget` sends chat to a STARTED one.
  */
 import { readFile } from 'node:fs/promises';
 import type OpenAI from 'openai';
@@ -36,6 +36,8 @@ import type {
   UploadRequest,
   UploadedFile,
 } from './types';
+import { TogetherEndpoints, type TogetherEndpoint } from './togetherEndpoints';
+import { mapLimited, togetherLimitsToRules, type LimitsResult } from './togetherLimits';
 import { hashFile, hashedFilename } from './upload';
 
 /**
@@ -76,10 +78,37 @@ export class TogetherBackend implements FineTuneBackend {
   private readonly client: OpenAI;
   /** Fine-tuned model → how it was trained (from the jobs seen), for `chatTarget`. */
   private readonly trained = new Map<string, { base: string; lora: boolean }>();
+  /** Per-model limits already read (`/fine-tunes/models/limits`), by model. */
+  private readonly limits = new Map<string, LimitsResult>();
+  /** The user's dedicated endpoints, by the model they serve (from the last `refreshEndpoints`). */
+  private served = new Map<string, TogetherEndpoint[]>();
+  /** List, create, start and stop dedicated endpoints (billed per minute; create only after `endpointConfirmation`). */
+  readonly endpoints: TogetherEndpoints;
 
   constructor(opts: TogetherOptions) {
     this.client = opts.client;
     this.baseURL = opts.baseURL;
+    this.endpoints = new TogetherEndpoints(this.client, (fn) => this.call('models', fn));
+  }
+
+  /** Re-reads the user's dedicated endpoints, so `chatTarget` knows which models one serves; failures keep the last list. */
+  async refreshEndpoints(signal?: AbortSignal): Promise<readonly TogetherEndpoint[]> {
+    try {
+      const all = await this.endpoints.list(undefined, signal);
+      const by = new Map<string, TogetherEndpoint[]>();
+      for (const e of all) by.set(e.model, [...(by.get(e.model) ?? []), e]);
+      this.served = by;
+      return all;
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      return [...this.served.values()].flat();
+    }
+  }
+
+  /** Whether `modelId` needs a dedicated endpoint to answer (a fine-tune that is not a serverless LoRA). */
+  needsEndpoint(modelId: string): boolean {
+    const t = this.trained.get(modelId);
+    return !!t && !(t.lora && TOGETHER_SERVERLESS_LORA.has(t.base));
   }
 
   private async call<T>(op: Operation, fn: () => Promise<T>): Promise<T> {
@@ -101,7 +130,11 @@ export class TogetherBackend implements FineTuneBackend {
     return job;
   }
 
-  /** `/fine-tunes/models/supported`, with each model's context length from `/models` as its per-example token limit. */
+  /**
+   * `/fine-tunes/models/supported`, each with its own launch rules from `/fine-tunes/models/limits` (epochs, learning
+   * rate, batch size, LoRA rank, LoRA/full, DPO) and its context length from `/models` as its per-example token limit.
+   * A model whose limits cannot be read keeps Together's general rules, and says so.
+   */
   async tunableModels(signal?: AbortSignal): Promise<TunableModel[]> {
     return this.call('models', async () => {
       const supported = await this.get<{ models?: unknown }>('/fine-tunes/models/supported', signal);
@@ -110,17 +143,36 @@ export class TogetherBackend implements FineTuneBackend {
       const ctx = new Map(
         (Array.isArray(info) ? (info as { id?: unknown; context_length?: unknown }[]) : []).map((m) => [String(m.id), m.context_length] as const),
       );
-      return ids.map((id) => {
+      const limits = await mapLimited(ids, 6, (id) => this.modelLimits(id, signal));
+      return ids.map((id, i) => {
         const limit = ctx.get(id);
+        const l = limits[i];
+        const serving = TOGETHER_SERVERLESS_LORA.has(id) ? 'LoRA served serverless' : 'needs a dedicated endpoint to answer';
         return {
           id,
-          label: `${id}${TOGETHER_SERVERLESS_LORA.has(id) ? ' · LoRA served serverless' : ' · needs a dedicated endpoint to answer'}`,
-          methods: ['supervised', 'dpo'] as const,
+          label: `${l.ok ? l.value.summary : 'limits unknown'} · ${serving}`,
+          methods: l.ok ? l.value.methods : (['supervised', 'dpo'] as const),
           maxExampleTokens: typeof limit === 'number' ? limit : undefined,
           listed: true,
+          ...(l.ok ? { launchRules: l.value.rules } : {}),
         };
       });
     });
+  }
+
+  /** One model's limits as launch rules (`GET /fine-tunes/models/limits`); a refusal or an unreadable answer is a message. */
+  private async modelLimits(id: string, signal?: AbortSignal): Promise<LimitsResult> {
+    const known = this.limits.get(id);
+    if (known) return known;
+    try {
+      const r = togetherLimitsToRules(await this.client.get<unknown>('/fine-tunes/models/limits', { query: { model_name: id }, signal }), TOGETHER_RULES);
+      // Limits change rarely: kept for this backend instance (a new key or URL makes a new one).
+      if (r.ok) this.limits.set(id, r);
+      return r;
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      return { ok: false, message: err instanceof Error ? err.message : String(err) };
+    }
   }
 
   async upload(req: UploadRequest): Promise<UploadedFile> {
@@ -223,7 +275,7 @@ export class TogetherBackend implements FineTuneBackend {
   /** `/models` (a bare array on Together); a model not in `/fine-tunes/models/supported` and owned by the account is a fine-tune. */
   listModels(signal?: AbortSignal): Promise<AccountModel[]> {
     return this.call('models', async () => {
-      const list = await this.get<unknown>('/models', signal);
+      const [list] = await Promise.all([this.get<unknown>('/models', signal), this.refreshEndpoints(signal)]);
       const supported = new Set(((await this.get<{ models?: string[] }>('/fine-tunes/models/supported', signal)).models ?? []).map(String));
       return (Array.isArray(list) ? (list as { id?: unknown; created?: unknown; organization?: unknown }[]) : []).map((m) => {
         const id = String(m.id ?? '');
@@ -274,6 +326,7 @@ export class TogetherBackend implements FineTuneBackend {
     } catch (err) {
       if (signal?.aborted) throw err;
     }
+    const models = await this.listModels(signal); // also re-reads the endpoints chatTarget consults
     const out: ChatTargetInfo[] = [];
     const seen = new Set<string>();
     for (const job of jobs) {
@@ -282,38 +335,62 @@ export class TogetherBackend implements FineTuneBackend {
       out.push({
         id: job.fineTunedModel,
         kind: 'fine-tuned',
+        detail: this.servingDetail(job.fineTunedModel),
         target: this.chatTarget(job.fineTunedModel),
         baseModel: job.baseModel,
         jobId: job.id,
         createdAt: job.finishedAt ?? job.createdAt,
       });
     }
-    for (const m of await this.listModels(signal)) {
+    for (const m of models) {
       if (seen.has(m.id)) continue;
       const type = (m.raw as { type?: unknown }).type;
       if (!m.fineTuned && typeof type === 'string' && type !== 'chat') continue;
       seen.add(m.id);
-      out.push({ id: m.id, kind: m.fineTuned ? 'fine-tuned' : 'base', target: this.chatTarget(m.id), ...(m.createdAt ? { createdAt: m.createdAt } : {}) });
+      out.push({
+        id: m.id,
+        kind: m.fineTuned ? 'fine-tuned' : 'base',
+        target: this.chatTarget(m.id),
+        ...(m.fineTuned ? { detail: this.servingDetail(m.id) } : {}),
+        ...(m.createdAt ? { createdAt: m.createdAt } : {}),
+      });
     }
     return out;
   }
 
+  /** The picker's serving note: "serverless" or the dedicated endpoint's state. */
+  private servingDetail(modelId: string): string {
+    if (!this.needsEndpoint(modelId)) return 'served serverless';
+    const e = this.served.get(modelId)?.[0];
+    return e ? `dedicated endpoint ${e.state}` : 'needs a dedicated endpoint';
+  }
+
   /**
-   * How to chat with `modelId` on Together (the one place this decision is made):
-   * base models and serverless LoRA fine-tunes answer by name; anything else needs a dedicated endpoint first.
+   * How to chat with `modelId` on Together (the one place this decision is made): base models and serverless LoRA
+   * fine-tunes answer by name; any other fine-tune answers through a STARTED dedicated endpoint, by the endpoint's name.
    */
   chatTarget(modelId: string): ChatTarget {
     const t = this.trained.get(modelId);
     if (!t) return { ok: true, model: modelId };
-    if (t.lora && TOGETHER_SERVERLESS_LORA.has(t.base))
-      return { ok: true, model: modelId, note: 'Together serves this LoRA fine-tune serverless (billed per token).' };
+    if (!this.needsEndpoint(modelId)) return { ok: true, model: modelId, note: 'Together serves this LoRA fine-tune serverless (billed per token).' };
+    const eps = this.served.get(modelId) ?? [];
+    const up = eps.find((e) => e.state === 'STARTED');
+    if (up) return { ok: true, model: up.name, note: `Dedicated endpoint ${up.name} (billed per minute while it runs)` };
+    const billed = 'billed per minute while it runs (even idle)';
+    if (eps.length > 0)
+      return {
+        ok: false,
+        reason: 'needs-endpoint',
+        message:
+          `${modelId} answers only through its dedicated endpoint ${eps[0].name}, which is ${eps[0].state}. ` +
+          `Start it from the Models view ("Dedicated Endpoint…"); it is ${billed}.`,
+      };
     return {
       ok: false,
       reason: 'needs-endpoint',
       message:
-        `Together serves ${modelId} only through a dedicated endpoint, billed per minute while it runs (even idle). ` +
-        `Socratune does not start billed endpoints: create one at https://api.together.ai/models/${modelId} (or \`together endpoints create\`), ` +
-        'then chat with the endpoint’s model name.',
+        `Together serves ${modelId} only through a dedicated endpoint, ${billed}. ` +
+        'Create one from the Models view ("Dedicated Endpoint…"): Socratune shows the hardware price and asks before creating anything.',
     };
   }
 }

@@ -43,6 +43,8 @@ export interface TunableModel {
   readonly trainingEnds?: string;
   /** True when the provider listed it; false when it comes from Socratune's table only. */
   readonly listed: boolean;
+  /** This model's own launch rules, when the provider states per-model limits (Together); else the backend's. */
+  readonly launchRules?: LaunchRules;
 }
 
 export type HyperparameterValue = 'auto' | number;
@@ -64,6 +66,8 @@ export interface Hyperparameters {
   /** Checkpoints saved and evaluations run during training (Together). */
   readonly nCheckpoints?: HyperparameterValue;
   readonly nEvals?: HyperparameterValue;
+  /** Longest training example in tokens (Fireworks `maxContextLength`). */
+  readonly maxContextLength?: HyperparameterValue;
 }
 
 export interface JobError {
@@ -235,6 +239,9 @@ export interface ChatTargetInfo {
   readonly detail?: string;
 }
 
+/** What `deploy` did: reused a deployment that serves the model, created one, or stopped because the user said no. */
+export type DeployOutcome = { readonly status: 'exists' | 'created'; readonly deployment: string; readonly state: string } | { readonly status: 'declined' };
+
 export interface FineTuneBackend {
   readonly kind: BackendKind;
   readonly label: string;
@@ -268,6 +275,11 @@ export interface FineTuneBackend {
   estimatePrice?(spec: JobCreateSpec, signal?: AbortSignal): Promise<{ usd: number; allowed: boolean; trainTokens?: number }>;
   /** Deletes an uploaded file (an upload whose job could not be created). */
   deleteFile?(fileId: string): Promise<void>;
+  /**
+   * Backends whose fine-tunes answer only once deployed (Fireworks): makes `modelId` answer, creating a billed
+   * deployment only after `confirm` accepted the question (which states the price unit).
+   */
+  deploy?(modelId: string, confirm: (question: string) => Promise<boolean>, signal?: AbortSignal): Promise<DeployOutcome>;
   /** How to address one model or checkpoint in a chat request (see `ChatTarget`). */
   chatTarget(modelId: string): ChatTarget;
   /**

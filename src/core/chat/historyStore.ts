@@ -1,7 +1,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { appendDurable, removeStaleTemps, writeFileDurable } from '../fs/durable';
+import { decode } from '../../shared/decode';
+import { scanJsonlText } from '../dataset/jsonl';
 import { newId, toMarkdown } from './conversation';
+import { ConversationMetaSchema, ConversationSummarySchema, TurnSchema } from './schema';
 import { Conversation, ConversationMeta, ConversationSummary, MAX_TITLE_LENGTH, Turn } from './types';
 
 /**
@@ -184,31 +187,26 @@ export class HistoryStore {
 
   private replay(id: string, raw: string): LiveState | undefined {
     let st: LiveState | undefined;
-    const lines = raw.split('\n');
-    for (const line of lines) {
-      if (!line.trim()) continue;
-      let rec: unknown;
-      try {
-        rec = JSON.parse(line);
-      } catch {
+    for (const line of scanJsonlText(raw).lines) {
+      if (line.blank) continue;
+      const rec = line.value;
+      if (line.problem || !isRecord(rec)) {
         this.skippedLines++;
         continue;
       }
-      if (!isRecord(rec)) {
-        this.skippedLines++;
-        continue;
-      }
-      if (rec.op === 'meta' && isMeta(rec.meta)) {
-        st = { meta: { ...rec.meta, id }, turns: [], ids: new Map(), records: 0 };
+      const meta = rec.op === 'meta' ? decode(ConversationMetaSchema, rec.meta) : undefined;
+      const turn = rec.op === 'turn' ? decode(TurnSchema, rec.turn) : undefined;
+      if (meta?.ok) {
+        st = { meta: { ...meta.value, id }, turns: [], ids: new Map(), records: 0 };
       } else if (!st) {
         this.skippedLines++;
         continue;
-      } else if (rec.op === 'turn' && isTurn(rec.turn)) {
-        const at = st.ids.get(rec.turn.id);
+      } else if (turn?.ok) {
+        const at = st.ids.get(turn.value.id);
         if (at === undefined) {
-          st.ids.set(rec.turn.id, st.turns.length);
-          st.turns.push(rec.turn);
-        } else st.turns[at] = rec.turn;
+          st.ids.set(turn.value.id, st.turns.length);
+          st.turns.push(turn.value);
+        } else st.turns[at] = turn.value;
         st.meta = { ...st.meta, ...(typeof rec.at === 'number' ? { updatedAt: rec.at } : {}), ...(typeof rec.model === 'string' ? { model: rec.model } : {}) };
       } else if (rec.op === 'truncate' && typeof rec.keep === 'number') {
         for (const t of st.turns.splice(Math.max(0, rec.keep))) st.ids.delete(t.id);
@@ -243,11 +241,15 @@ export class HistoryStore {
     await this.cleanOnce();
     const index = new Map<string, ConversationSummary>();
     let trusted = false;
+    let indexWrittenAt = 0;
     try {
+      indexWrittenAt = (await fs.stat(this.indexFile)).mtimeMs;
       const parsed: unknown = JSON.parse(await fs.readFile(this.indexFile, 'utf8'));
       if (isRecord(parsed) && Array.isArray(parsed.conversations)) {
-        for (const s of parsed.conversations)
-          if (isMeta(s) && typeof (s as { turnCount?: unknown }).turnCount === 'number') index.set(s.id, s as ConversationSummary);
+        for (const s of parsed.conversations) {
+          const summary = decode(ConversationSummarySchema, s);
+          if (summary.ok) index.set(summary.value.id, summary.value);
+        }
         trusted = true;
       }
     } catch {
@@ -263,7 +265,12 @@ export class HistoryStore {
     const onDisk = new Set(names.map((n) => n.slice(0, -'.jsonl'.length)));
     for (const id of index.keys()) if (!onDisk.has(id)) index.delete(id);
     for (const id of onDisk) {
-      if (index.has(id) && trusted) continue;
+      // A log written after the index (a crash between the log append and the index write) is replayed.
+      const logWrittenAt = await fs.stat(this.file(id)).then(
+        (st) => st.mtimeMs,
+        () => Infinity,
+      );
+      if (index.has(id) && trusted && logWrittenAt <= indexWrittenAt) continue;
       const st =
         this.live.get(id) ??
         (await fs
@@ -313,23 +320,4 @@ export function isSafeId(id: string): boolean {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isMeta(v: unknown): v is ConversationMeta {
-  return (
-    isRecord(v) &&
-    typeof v.id === 'string' &&
-    isSafeId(v.id) &&
-    typeof v.title === 'string' &&
-    typeof v.createdAt === 'number' &&
-    typeof v.updatedAt === 'number'
-  );
-}
-
-function isTurn(v: unknown): v is Turn {
-  if (!isRecord(v) || typeof v.id !== 'string') return false;
-  if (v.kind === 'user') return typeof v.text === 'string';
-  if (v.kind === 'assistant') return isRecord(v.reply) && typeof v.reply.text === 'string';
-  if (v.kind === 'compare') return typeof v.prompt === 'string' && isRecord(v.a) && isRecord(v.b);
-  return false;
 }

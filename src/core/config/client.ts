@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { fireworksFetch } from '../backends/fireworksShape';
 import { BackendProfile, keyOptional, resolveBaseUrl } from './profile';
 
 export interface ClientOptions {
@@ -35,7 +36,8 @@ export function createClient(profile: BackendProfile, apiKey: string | undefined
     defaultHeaders: headers,
     defaultQuery: apiVersion ? { 'api-version': apiVersion } : undefined,
     dangerouslyAllowBrowser: false,
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    // Fireworks' control plane answers errors as grpc Status bodies; the wrapper gives the SDK their message.
+    ...(profile.provider === 'fireworks' ? { fetch: fireworksFetch(opts.fetch ?? fetch) } : opts.fetch ? { fetch: opts.fetch } : {}),
   });
   return { ok: true, client, baseURL: base.baseURL };
 }

@@ -237,6 +237,15 @@ export class DatasetStore {
     return store;
   }
 
+  /**
+   * What a picker shows about a dataset, read without opening it: its settings and non-blank line counts. No recount,
+   * no repair, no lock (DatasetStore.open does those before the first write).
+   */
+  static async peek(dir: string): Promise<{ settings: DatasetSettings; counts: Record<SplitName, number> }> {
+    const store = new DatasetStore(dir, await readSettings(dir));
+    return { settings: store.settings, counts: await store.quickCounts() };
+  }
+
   private async repairTail(): Promise<void> {
     const check = () => repairUnwrittenTail(this.file('train'), this.file('provenance'), this.lineCount ?? 0, false);
     if (!(await check()).length) return;

@@ -39,6 +39,7 @@ export const HYPERPARAMETER_RANGES: Readonly<Record<HyperparameterName, Hyperpar
   warmupRatio: { label: 'Warm-up ratio', min: 0, max: 1, integer: false, hint: 'auto, or a share of the steps from 0 to 1' },
   nCheckpoints: { label: 'Checkpoints', min: 1, max: 100, integer: true, hint: 'auto, or a whole number from 1 to 100' },
   nEvals: { label: 'Evaluations', min: 0, max: 100, integer: true, hint: 'auto, or a whole number from 0 to 100' },
+  maxContextLength: { label: 'Max context length', min: 512, max: 262_144, integer: true, hint: 'auto, or tokens per example from 512 to 262144' },
 };
 
 export type ParseResult = { ok: true; value: HyperparameterValue } | { ok: false; message: string };
@@ -119,6 +120,7 @@ const SPOKEN: Readonly<Record<HyperparameterName, string>> = {
   warmupRatio: 'warm-up ratio',
   nCheckpoints: 'checkpoints',
   nEvals: 'evaluations',
+  maxContextLength: 'max context length',
 };
 
 /** One value in words: "learning rate 0.0002", "learning-rate multiplier 1.8", "epochs auto". */

@@ -8,47 +8,56 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { BackendKind, Hyperparameters, TrainingMethod } from '../backends/types';
+import * as v from 'valibot';
+import { decode } from '../../shared/decode';
+import type { Hyperparameters, TrainingMethod } from '../backends/types';
+import { PROVIDER_KINDS } from '../config/profile';
 import { writeFileDurable } from '../fs/durable';
 
-export interface ManifestFile {
-  /** Absolute local path at launch time. */
-  readonly path: string;
-  readonly sha256: string;
-  readonly bytes: number;
-  readonly fileId: string;
-  readonly filename: string;
-  readonly reused: boolean;
-}
+const HyperparameterValueSchema = v.union([v.literal('auto'), v.number()]);
 
-export interface JobManifest {
-  readonly version: 1;
-  readonly jobId: string;
-  readonly createdAt: string;
-  readonly backend: { readonly kind: BackendKind; readonly label: string; readonly baseURL: string };
-  readonly dataset: {
-    readonly name: string;
+const ManifestFileSchema = v.object({
+  /** Absolute local path at launch time. */
+  path: v.string(),
+  sha256: v.string(),
+  bytes: v.number(),
+  fileId: v.string(),
+  filename: v.string(),
+  reused: v.boolean(),
+});
+
+/** The manifest file's schema: the one source of the type and of the guard `load` applies to what it reads. */
+const JobManifestSchema = v.object({
+  version: v.literal(1),
+  jobId: v.string(),
+  createdAt: v.string(),
+  backend: v.object({ kind: v.picklist(PROVIDER_KINDS), label: v.string(), baseURL: v.string() }),
+  dataset: v.object({
+    name: v.string(),
     /** Absolute path of the dataset folder. */
-    readonly folder: string;
+    folder: v.string(),
     /** Hash over the training and validation files' hashes (`datasetContentHash`). */
-    readonly sha256: string;
-    readonly examples?: number;
-    readonly preference?: boolean;
-  };
-  readonly systemPrompt?: { readonly text: string; readonly sha256: string };
-  readonly files: { readonly training: ManifestFile; readonly validation?: ManifestFile };
-  readonly baseModel: string;
-  readonly method: TrainingMethod;
-  readonly hyperparameters: Hyperparameters;
-  readonly suffix?: string;
-  readonly seed?: number;
+    sha256: v.string(),
+    examples: v.optional(v.number()),
+    preference: v.optional(v.boolean()),
+  }),
+  systemPrompt: v.optional(v.object({ text: v.string(), sha256: v.string() })),
+  files: v.object({ training: ManifestFileSchema, validation: v.optional(ManifestFileSchema) }),
+  baseModel: v.string(),
+  method: v.picklist(['supervised', 'dpo'] satisfies TrainingMethod[]),
+  hyperparameters: v.record(v.string(), HyperparameterValueSchema),
+  suffix: v.optional(v.string()),
+  seed: v.optional(v.number()),
   /** The backend's own choices as sent, by body field (Azure `trainingType`: `globalstandard`…; Together `training_type`). */
-  readonly choices?: Readonly<Record<string, string>>;
-  readonly metadata: Readonly<Record<string, string>>;
-  readonly estimatedCostUsd?: number;
+  choices: v.optional(v.record(v.string(), v.string())),
+  metadata: v.record(v.string(), v.string()),
+  estimatedCostUsd: v.optional(v.number()),
   /** The job this one repeats, if launched with "Re-run on…". */
-  readonly rerunOf?: { readonly jobId: string; readonly backend: BackendKind };
-}
+  rerunOf: v.optional(v.object({ jobId: v.string(), backend: v.picklist(PROVIDER_KINDS) })),
+});
+
+export type ManifestFile = Readonly<v.InferOutput<typeof ManifestFileSchema>>;
+export type JobManifest = Readonly<Omit<v.InferOutput<typeof JobManifestSchema>, 'hyperparameters'>> & { readonly hyperparameters: Hyperparameters };
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -81,24 +90,6 @@ export function readJobMetadata(md: Readonly<Record<string, string>>): { dataset
   return { datasetName: md[METADATA_KEYS.dataset], datasetSha256: md[METADATA_KEYS.datasetHash], promptSha256: md[METADATA_KEYS.promptHash] };
 }
 
-function isManifest(v: unknown): v is JobManifest {
-  const m = v as Partial<JobManifest> | null;
-  return (
-    !!m &&
-    m.version === 1 &&
-    typeof m.jobId === 'string' &&
-    typeof m.baseModel === 'string' &&
-    !!m.files?.training &&
-    !!m.dataset &&
-    !!m.backend &&
-    (m.choices === undefined || isStringRecord(m.choices))
-  );
-}
-
-function isStringRecord(v: unknown): v is Record<string, string> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
-}
-
 /** Manifests as `<dir>/<jobId>.json`, written durably (temp file → fsync → rename → fsync folder). */
 export class ManifestStore {
   constructor(readonly dir: string) {}
@@ -114,13 +105,16 @@ export class ManifestStore {
     return target;
   }
 
+  /** The manifest of `jobId`, or undefined when there is none or it is not a manifest (never a half-typed value). */
   async load(jobId: string): Promise<JobManifest | undefined> {
+    let raw: unknown;
     try {
-      const v: unknown = JSON.parse(await readFile(this.file(jobId), 'utf8'));
-      return isManifest(v) ? v : undefined;
+      raw = JSON.parse(await readFile(this.file(jobId), 'utf8'));
     } catch {
       return undefined;
     }
+    const m = decode(JobManifestSchema, raw);
+    return m.ok ? m.value : undefined;
   }
 
   async list(): Promise<JobManifest[]> {

@@ -253,12 +253,13 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
   if (limits) return blocked(ui, 'model', limits);
 
   // 5. Hyperparameters, the backend's own choices, suffix and seed: all from the backend's launch rules
-  const asked = await askSettings(backend, ui, preset, method, dataset.name);
+  // The chosen model's own limits where the backend states them per model (Together), else the backend's.
+  const rules = model.launchRules ?? backend.launchRules;
+  const asked = await askSettings(backend, ui, preset, method, dataset.name, rules);
   if ('status' in asked) return asked;
   const { hp, suffix, seed, extraBody } = asked;
 
   // 7. Consent: what is sent, to which backend, and the cost. Nothing has left the machine yet.
-  const rules = backend.launchRules;
   const cost = rules.cost.kind === 'token-table' ? deps.estimateCost(model.id, check, hp.nEpochs) : null;
   const costNote =
     rules.cost.kind === 'none'

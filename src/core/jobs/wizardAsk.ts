@@ -3,7 +3,7 @@
  * limit checks, all taken from the selected backend's launch rules (src/core/backends/rules.ts), never from one
  * provider's rules applied to every backend.
  */
-import { choiceOption, exampleCountError, parseRuled, suffixError, suffixFor } from '../backends/rules';
+import { choiceOption, exampleCountError, parseRuled, suffixError, suffixFor, type LaunchRules } from '../backends/rules';
 import type { FineTuneBackend, Hyperparameters, TrainingMethod, TunableModel } from '../backends/types';
 import { parseSeed } from './hyperparameters';
 import type { DatasetCheck, WizardPreset, WizardResult, WizardStep, WizardUi } from './wizard';
@@ -27,8 +27,8 @@ export async function askSettings(
   preset: WizardPreset,
   method: TrainingMethod,
   datasetName: string,
+  rules: LaunchRules = backend.launchRules,
 ): Promise<Settings | WizardResult> {
-  const rules = backend.launchRules;
   const hp: { -readonly [K in keyof Hyperparameters]: Hyperparameters[K] } = {};
   for (const rule of rules.hyperparameters.filter((r) => r.methods.includes(method))) {
     const given = preset.hyperparameters?.[rule.name];
@@ -51,6 +51,8 @@ export async function askSettings(
       return stop(ui, 'choices', `${choice.label} "${value}" is not offered by ${backend.label}: use ${choice.options.map((o) => o.value).join(', ')}.`);
     extraBody[choice.field] = option.sent ?? option.value;
   }
+  const cross = rules.crossCheck?.({ hp, choices: extraBody, method });
+  if (cross) return stop(ui, 'hyperparameters', cross);
 
   const proposed = suffixFor(rules.suffix, datasetName);
   const suffixRaw = preset.suffix ?? (preset.assumeYes ? proposed : await ui.inputSuffix(proposed, rules.suffix, backend.label));

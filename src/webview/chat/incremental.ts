@@ -25,6 +25,8 @@ export interface RenderStats {
 /** What one step produced: HTML of newly finished blocks (render once, append) and of the open tail. */
 export interface SplitStep {
   readonly committedHtml: string;
+  /** Top-level blocks in `committedHtml`: each renders as one top-level element. */
+  readonly committedBlocks: number;
   readonly tailHtml: string;
 }
 
@@ -58,11 +60,11 @@ export class MarkdownStreamSplitter {
         blocks++;
       }
     }
-    if (blocks < 2) return { committedHtml: '', tailHtml: this.md.renderer.render(tokens, this.md.options, env) };
+    if (blocks < 2) return { committedHtml: '', committedBlocks: 0, tailHtml: this.md.renderer.render(tokens, this.md.options, env) };
     const committedHtml = this.md.renderer.render(tokens.slice(0, last), this.md.options, env);
     this.stats.committedBlocks += blocks - 1;
     this.tail = this.tail.slice(offsetOfLine(this.tail, tokens[last].map?.[0] ?? 0));
-    return { committedHtml, tailHtml: this.md.renderer.render(tokens.slice(last), this.md.options, env) };
+    return { committedHtml, committedBlocks: blocks - 1, tailHtml: this.md.renderer.render(tokens.slice(last), this.md.options, env) };
   }
 
   reset(): void {
@@ -75,20 +77,29 @@ export function needsFullRender(text: string): boolean {
   return /^ {0,3}\[[^\]\n]+\]:/m.test(text);
 }
 
-/** Finished blocks are grouped in chunks of this many top-level elements (see `IncrementalMarkdown`). */
+/** Finished blocks are grouped in chunks of this many top-level elements, and chunks in groups of `GROUP_CHUNKS`. */
 export const CHUNK_BLOCKS = 48;
+const GROUP_CHUNKS = 16;
 
 /**
- * The DOM half. Finished blocks are sanitized once and appended inside `div.md-chunk` containers of
- * `CHUNK_BLOCKS` blocks; the open tail's nodes follow the chunks and are replaced on each render. The chunks
- * carry CSS containment (chat.css), so the browser's layout after an append walks a few dozen chunks instead
- * of every block of a 20,000-token reply. `unwrapChunks` gives the plain block sequence (= a full render).
+ * The DOM half. Each step's HTML (newly finished blocks + the open tail) goes through the sanitizer in one call.
+ * Finished blocks are appended once inside `div.md-chunk` containers of `CHUNK_BLOCKS` blocks, themselves inside
+ * `div.md-group` containers of `GROUP_CHUNKS` chunks; both carry CSS containment (chat.css), so the layout after a
+ * delta visits a handful of groups instead of every block of a 20,000-token reply. The open tail's nodes follow the
+ * groups; a new render of the tail is morphed into them (nodes of the same shape kept, text updated in place), so a
+ * growing paragraph changes one text node instead of rebuilding its subtree. `unwrapChunks` gives the plain block
+ * sequence (= a full render).
  */
 export class IncrementalMarkdown {
   private readonly splitter: MarkdownStreamSplitter;
   private readonly parts: string[] = [];
-  private tailNodes: Node[] = [];
+  private tailNodes: ChildNode[] = [];
+  private tailHtml = '';
+  private group: HTMLElement | undefined;
   private chunk: HTMLElement | undefined;
+  /** Elements in `chunk` and chunks in `group`, counted here (childElementCount walks the children). */
+  private chunkBlocks = 0;
+  private groupChunks = 0;
   private dirty = false;
   private finished = false;
 
@@ -126,12 +137,16 @@ export class IncrementalMarkdown {
   render(): void {
     if (!this.dirty) return;
     this.dirty = false;
-    const { committedHtml, tailHtml } = this.splitter.step();
-    if (committedHtml) {
-      this.removeTail();
-      this.commit(this.sanitize(committedHtml));
+    const { committedHtml, committedBlocks, tailHtml } = this.splitter.step();
+    if (!committedHtml && tailHtml === this.tailHtml) return;
+    this.tailHtml = tailHtml;
+    const frag = this.sanitize(committedHtml + tailHtml);
+    if (committedBlocks > 0) {
+      for (const n of this.tailNodes) n.remove();
+      this.tailNodes = [];
+      this.commit(frag, committedBlocks);
     }
-    this.replaceTail(tailHtml);
+    this.tailNodes = morph(this.container, this.tailNodes, Array.from(frag.childNodes));
   }
 
   /** The stream ended: render what is left; afterwards the DOM equals a full render of `text`. */
@@ -140,18 +155,12 @@ export class IncrementalMarkdown {
     this.render();
     this.finished = true;
     const text = this.text;
-    if (needsFullRender(text)) {
-      this.container.replaceChildren(renderFull(this.md, this.sanitize, text));
-      this.tailNodes = [];
-      this.chunk = undefined;
-    }
+    if (needsFullRender(text)) this.clear(renderFull(this.md, this.sanitize, text));
   }
 
   /** Replace everything with a render of `text` (e.g. a snapshot), continuing incrementally after it. */
   reset(text: string): void {
-    this.container.replaceChildren();
-    this.tailNodes = [];
-    this.chunk = undefined;
+    this.clear();
     this.parts.length = 0;
     this.splitter.reset();
     this.finished = false;
@@ -160,43 +169,94 @@ export class IncrementalMarkdown {
     this.render();
   }
 
-  /** Append finished blocks into chunk containers, starting a new chunk when the current one is full. */
-  private commit(frag: DocumentFragment): void {
-    const doc = this.container.ownerDocument;
-    while (frag.firstChild) {
-      if (!this.chunk || this.chunk.childElementCount >= CHUNK_BLOCKS) {
-        this.chunk = doc.createElement('div');
-        this.chunk.className = 'md-chunk';
-        this.container.append(this.chunk);
-      }
-      // Move up to the chunk's free capacity (text nodes such as "\n" between blocks come along).
-      let room = CHUNK_BLOCKS - this.chunk.childElementCount;
-      const batch = doc.createDocumentFragment();
-      while (frag.firstChild && (room > 0 || frag.firstChild.nodeType !== 1)) {
-        if (frag.firstChild.nodeType === 1) room--;
+  private clear(content?: DocumentFragment): void {
+    if (content) this.container.replaceChildren(content);
+    else this.container.replaceChildren();
+    this.tailNodes = [];
+    this.tailHtml = '';
+    this.group = undefined;
+    this.chunk = undefined;
+  }
+
+  /** Move the first `blocks` top-level elements of `frag` (and the text between them) into chunk containers. */
+  private commit(frag: DocumentFragment, blocks: number): void {
+    let left = blocks;
+    while (left > 0 && frag.firstChild) {
+      const chunk = this.openChunk();
+      let room = CHUNK_BLOCKS - this.chunkBlocks;
+      const batch = this.container.ownerDocument.createDocumentFragment();
+      // Text nodes such as "\n" between blocks come along; the text after the last finished block stays for the tail.
+      while (frag.firstChild && left > 0 && (room > 0 || frag.firstChild.nodeType !== 1)) {
+        if (frag.firstChild.nodeType === 1) {
+          room--;
+          left--;
+          this.chunkBlocks++;
+        }
         batch.append(frag.firstChild);
       }
-      this.chunk.append(batch);
+      if (left === 0 && frag.firstChild && frag.firstChild.nodeType !== 1) batch.append(frag.firstChild);
+      chunk.append(batch);
     }
   }
 
-  private removeTail(): void {
-    for (const n of this.tailNodes) n.parentNode?.removeChild(n);
-    this.tailNodes = [];
-  }
-
-  private replaceTail(html: string): void {
-    this.removeTail();
-    if (!html) return;
-    const frag = this.sanitize(html);
-    this.tailNodes = Array.from(frag.childNodes);
-    this.container.append(frag);
+  /** The chunk finished blocks go into: the current one, or a new one (in a new group when the group is full). */
+  private openChunk(): HTMLElement {
+    if (this.chunk && this.chunkBlocks < CHUNK_BLOCKS) return this.chunk;
+    const doc = this.container.ownerDocument;
+    if (!this.group || this.groupChunks >= GROUP_CHUNKS) {
+      this.groupChunks = 0;
+      this.group = doc.createElement('div');
+      this.group.className = 'md-group';
+      // Groups precede the open tail.
+      this.container.insertBefore(this.group, this.tailNodes[0] ?? null);
+    }
+    this.chunk = doc.createElement('div');
+    this.chunk.className = 'md-chunk';
+    this.chunkBlocks = 0;
+    this.groupChunks++;
+    this.group.append(this.chunk);
+    return this.chunk;
   }
 }
 
-/** The rendered blocks without their chunk containers (for comparing with a full render). */
+/**
+ * Make `current` (the trailing children of `parent`) equal to `next` (sanitized, detached nodes): a node of the same
+ * shape (same node type; for elements the same tag and attributes) is kept and updated — text data set, children
+ * morphed recursively — anything else is replaced. Returns the nodes now in place of `current`.
+ */
+function morph(parent: Node, current: readonly ChildNode[], next: readonly ChildNode[]): ChildNode[] {
+  const out: ChildNode[] = [];
+  for (let i = 0; i < next.length; i++) {
+    const a = current[i];
+    const b = next[i];
+    if (a && sameShape(a, b)) {
+      if (a.nodeType === 1) morph(a, Array.from(a.childNodes), Array.from(b.childNodes));
+      else if (a.nodeValue !== b.nodeValue) a.nodeValue = b.nodeValue;
+      out.push(a);
+    } else {
+      if (a) a.replaceWith(b);
+      else parent.appendChild(b);
+      out.push(b);
+    }
+  }
+  for (let i = next.length; i < current.length; i++) current[i].remove();
+  return out;
+}
+
+function sameShape(a: Node, b: Node): boolean {
+  if (a.nodeType !== b.nodeType || a.nodeName !== b.nodeName) return false;
+  if (a.nodeType !== 1) return true;
+  const x = (a as Element).attributes;
+  const y = (b as Element).attributes;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (y.getNamedItem(x[i].name)?.value !== x[i].value) return false;
+  return true;
+}
+
+/** The rendered blocks without their group and chunk containers (for comparing with a full render). */
 export function unwrapChunks(container: Element): string {
   const clone = container.cloneNode(true) as Element;
+  for (const g of Array.from(clone.querySelectorAll(':scope > .md-group'))) g.replaceWith(...Array.from(g.childNodes));
   for (const c of Array.from(clone.querySelectorAll(':scope > .md-chunk'))) c.replaceWith(...Array.from(c.childNodes));
   return clone.innerHTML;
 }

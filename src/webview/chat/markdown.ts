@@ -120,6 +120,9 @@ export function createSanitizer(win: WindowLike & { document: Document }): Sanit
     FORBID_ATTR: ['style'],
     RETURN_DOM_FRAGMENT: true,
   };
+  // Set once: DOMPurify otherwise rebuilds its allowlists from `config` on every call, and a streaming reply
+  // sanitizes once per animation frame. Passing `config` again below only selects the DocumentFragment overload.
+  purify.setConfig(config);
   return (html: string) => purify.sanitize(html, config);
 }
 

@@ -9,6 +9,7 @@ import type { Distribution } from '../../core/validation/types';
 import {
   type FromValidationWebview,
   type ReportFile,
+  type ReportRestoreState,
   type ReportIssue,
   type ValidationReport,
   decodeToValidationWebview,
@@ -16,6 +17,7 @@ import {
 
 interface VsCodeApi {
   postMessage(message: FromValidationWebview): void;
+  setState(state: ReportRestoreState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
@@ -249,6 +251,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     console.warn(`Socratune: ignored a malformed message from the host (${msg.message}).`);
     return;
   }
+  // Kept by VS Code across a window reload: the host's serializer validates this target again into the restored tab.
+  vscode.setState(msg.value.restore);
   render(msg.value.report);
 });
 

@@ -314,7 +314,9 @@ describe('chat (real VS Code, emulator over HTTP)', function () {
       return e && e.document.uri.path.includes('chat-edits') ? e : undefined;
     });
     assert.equal(editor.document.getText(), lastReply().text);
-    await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'EDITED BY ME: '));
+    // A rewrite, not a near copy of the reply added above (that would ask about a near duplicate first).
+    const all = new vscode.Range(0, 0, editor.document.lineCount, 0);
+    await editor.edit((b) => b.replace(all, 'EDITED BY ME: remember the day by what you did for others, not by what you got.'));
     await editor.document.save();
     await waitFor('the edited example in train.jsonl', () => readFileSync(train, 'utf8').trim().split('\n').length === before + 1);
     const ex = JSON.parse(readFileSync(train, 'utf8').trim().split('\n').pop() ?? '{}') as { messages: { role: string; content: string }[] };

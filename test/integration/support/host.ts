@@ -5,15 +5,16 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { SocratuneApi } from '../../../src/extension';
+import type { ActivationApi, SocratuneApi } from '../../../src/extension';
 
 export const EXTENSION_ID = 'socratune.socratune';
 
 /** Activates Socratune (if it isn't yet) and returns the handles `activate()` exposes. */
 export async function activateSocratune(): Promise<SocratuneApi> {
-  const ext = vscode.extensions.getExtension<SocratuneApi>(EXTENSION_ID);
+  const ext = vscode.extensions.getExtension<ActivationApi>(EXTENSION_ID);
   if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded (is extensionDevelopmentPath the repo root?)`);
-  return ext.isActive ? ext.exports : await ext.activate();
+  const activation = ext.isActive ? ext.exports : await ext.activate();
+  return activation.load();
 }
 
 /**

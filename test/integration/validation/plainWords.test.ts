@@ -73,4 +73,15 @@ describe('validation speaks plainly (real VS Code)', function () {
       [[13, 'Line 13 is an exact duplicate of line 5: the same example twice weighs it double in training.']],
     );
   });
+
+  it('shows the report of the dataset it is given through services.validationEntry (the launch wizard’s Validate button), not the active one', async () => {
+    await writeFile(path.join(folder(), 'train.jsonl'), Array.from({ length: 12 }, (_, i) => good(i)).join('\n') + '\n');
+    const entry = api.services.validationEntry.current;
+    assert.ok(entry, 'the validation capability provides its entry point');
+    const shown = nextEvent('the report panel', api.validation.command.onDidShowReport, () => true, 60_000);
+    await entry.showReport(vscode.Uri.file(folder()));
+    const panel = await shown;
+    assert.equal(panel.current?.files[0]?.examples, 12);
+    assert.equal(panel.current?.dataset, 'it-plain');
+  });
 });

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createBackend } from '../../../src/core/backends';
 import { BackendError } from '../../../src/core/backends/openaiShape';
+import { TogetherBackend } from '../../../src/core/backends/together';
+import { endpointConfirmation, replicasError } from '../../../src/core/backends/togetherEndpoints';
 import type { FineTuneBackend } from '../../../src/core/backends/types';
 import { createClient } from '../../../src/core/config/client';
 import type { BackendProfile } from '../../../src/core/config/profile';
@@ -90,6 +92,7 @@ describe('Together AI backend (real openai client over HTTP, Together flavor of 
 
   let modelId = '';
   let jobId = '';
+  let qwenModel = '';
 
   it('runs the wizard with Together’s own rules: LoRA settings, absolute learning rate, no cost guess before consent', async () => {
     const b = backend();
@@ -171,10 +174,116 @@ describe('Together AI backend (real openai client over HTTP, Together flavor of 
     if (r.status !== 'created') return;
     emu.advance(10 * 3_600_000);
     const done = await b.getJob(r.job.id);
+    qwenModel = done.fineTunedModel ?? '';
     const t = b.chatTarget(done.fineTunedModel ?? '');
     assert.equal(t.ok, false);
     if (!t.ok) assert.match(t.message, /dedicated endpoint, billed per minute/);
     assert.ok(!sent.some((s) => /endpoints/.test(s.path)), 'no endpoint was created');
+  });
+
+  it('dedicated endpoints: hardware prices, a confirmation stating the price per minute, create, chat once STARTED, stop', async () => {
+    const b = backend();
+    assert.ok(b instanceof TogetherBackend);
+    await b.listJobs();
+    assert.ok(qwenModel);
+    const before = b.chatTarget(qwenModel);
+    assert.ok(!before.ok && /Dedicated Endpoint…/.test(before.message), JSON.stringify(before));
+    assert.deepEqual(await b.endpoints.hardware(LLAMA), [], 'a -Reference base cannot be deployed (404 → no hardware)');
+    const hw = await b.endpoints.hardware(qwenModel);
+    const h100 = hw.find((h) => h.id === '1x_nvidia_h100_80gb_sxm');
+    assert.ok(h100);
+    assert.equal(h100.gpus, '1 × h100-80gb (80 GB)');
+    const req = { model: qwenModel, hardware: h100.id, minReplicas: 1, maxReplicas: 2 };
+    const c = endpointConfirmation(req, h100);
+    assert.match(c.title, /billed per minute while it runs, even when idle/);
+    assert.match(c.detail, /5\.58¢ per minute per replica \(\$3\.35 per hour\)/);
+    assert.match(c.detail, /1–2 replicas: \$3\.35 to \$6\.70 per hour/);
+    assert.equal(replicasError(1, 2), undefined);
+    assert.match(replicasError(0, 2) ?? '', /At least 1 replica/);
+    assert.match(replicasError(3, 2) ?? '', /at least min_replicas/);
+    const e = await b.endpoints.create(req);
+    assert.equal(e.state, 'PENDING');
+    const pending = (await b.chatTargets()).find((t) => t.id === qwenModel);
+    assert.equal(pending?.detail, 'dedicated endpoint PENDING');
+    assert.ok(pending && !pending.target.ok && /is PENDING/.test(pending.target.message));
+    emu.advance(15 * 60_000);
+    const started = (await b.chatTargets()).find((t) => t.id === qwenModel);
+    assert.deepEqual(started?.target, { ok: true, model: e.name, note: `Dedicated endpoint ${e.name} (billed per minute while it runs)` });
+    const profile: BackendProfile = {
+      provider: 'together',
+      baseUrl: emu.url,
+      azureEndpoint: '',
+      azureApiVersion: '',
+      defaultChatModel: '',
+      defaultBaseModel: '',
+    };
+    const client = createClient(profile, emu.key, { fetch: recordingFetch });
+    if (!client.ok) return;
+    const reply = await client.client.chat.completions.create({ model: e.name, messages: [{ role: 'user', content: 'What did you learn on day 3?' }] });
+    assert.match(reply.choices[0].message.content ?? '', /obstacle is the way/);
+    assert.deepEqual(
+      (await b.endpoints.list(qwenModel)).map((x) => x.id),
+      [e.id],
+    );
+    assert.equal((await b.endpoints.stop(e.id)).state, 'STOPPING');
+    emu.advance(60_000);
+    await b.refreshEndpoints();
+    const stopped = b.chatTarget(qwenModel);
+    assert.ok(!stopped.ok && /is STOPPED\. Start it/.test(stopped.message), JSON.stringify(stopped));
+    assert.equal((await b.endpoints.start(e.id)).state, 'STARTING');
+    await assert.rejects(b.endpoints.get('endpoint-nope'), (err: unknown) => err instanceof BackendError && err.info.kind === 'not-found');
+  });
+
+  it('takes each model’s own limits from /fine-tunes/models/limits: rank, epochs and training types refused before anything is sent', async () => {
+    const b = backend();
+    const models = await b.tunableModels();
+    const big = models.find((m) => m.id === 'meta-llama/Llama-3.3-70B-Instruct-Reference');
+    assert.ok(big?.launchRules, 'the 70B model has its own rules');
+    assert.deepEqual(big.methods, ['supervised'], 'no DPO for the 70B model (its limits allow no DPO batch)');
+    assert.match(big.label, /LoRA r ≤ 64 · ≤ 20 epochs · batch 8–16 · SFT only/);
+    assert.deepEqual(
+      big.launchRules.choices.find((c) => c.field === 'training_type')?.options.map((o) => o.value),
+      ['Lora'],
+      'no full training offered where the limits have no full_training',
+    );
+    assert.ok(sent.some((s) => s.path === '/fine-tunes/models/limits'));
+    sent.splice(0);
+    await b.tunableModels();
+    assert.ok(!sent.some((s) => s.path === '/fine-tunes/models/limits'), 'limits are read once per backend instance');
+    const ds = path.join(dir, '.socratune', 'datasets', 'journal');
+    const rank = await runStartFineTune(deps(b), new ScriptedUi(), {
+      datasetFolder: ds,
+      baseModel: LLAMA,
+      hyperparameters: { loraRank: 128 },
+      assumeYes: true,
+    });
+    assert.equal(rank.status, 'blocked');
+    if (rank.status === 'blocked') assert.match(rank.message, /LoRA rank 128 is too large: .*1 to 64/);
+    const batch = await runStartFineTune(deps(b), new ScriptedUi(), {
+      datasetFolder: ds,
+      baseModel: 'meta-llama/Llama-3.3-70B-Instruct-Reference',
+      hyperparameters: { batchSize: 32 },
+      assumeYes: true,
+    });
+    assert.equal(batch.status, 'blocked');
+    if (batch.status === 'blocked') assert.match(batch.message, /Batch size 32 is too large: .*8 to 16/);
+    const full = await runStartFineTune(deps(b), new ScriptedUi(), {
+      datasetFolder: ds,
+      baseModel: 'meta-llama/Llama-3.3-70B-Instruct-Reference',
+      choices: { training_type: 'Full' },
+      assumeYes: true,
+    });
+    assert.equal(full.status, 'blocked');
+    if (full.status === 'blocked') assert.match(full.message, /Training type "Full" is not offered/);
+    const fullBatch = await runStartFineTune(deps(b), new ScriptedUi(), {
+      datasetFolder: ds,
+      baseModel: 'Qwen/Qwen3-8B',
+      hyperparameters: { batchSize: 4 },
+      choices: { training_type: 'Full' },
+      assumeYes: true,
+    });
+    assert.equal(fullBatch.status, 'blocked', 'batch 4 is below the model’s minimum of 8');
+    assert.ok(!sent.some((s) => s.path === '/files/upload' || s.path === '/fine-tunes'), 'nothing uploaded or created for refused settings');
   });
 
   it('bad input: wrong key, a model Together cannot tune, an invalid suffix, 429 with retry-after, a job failing on the server', async () => {

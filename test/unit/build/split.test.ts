@@ -29,6 +29,14 @@ const importMjs = async <T>(rel: string): Promise<T> => (await import(pathToFile
 
 /** Modules that must never be evaluated at activation (each is loaded on first use). */
 const LAZY = [
+  'src/capabilities.ts',
+  'src/platform/services.ts',
+  'src/jobs/jobsTree.ts',
+  'src/models/modelsTree.ts',
+  'src/chat/chatViewProvider.ts',
+  'src/chat/chatSession.ts',
+  'src/validation/statusBar.ts',
+  'src/dataset/service.ts',
   'src/core/validation/validate.ts',
   'src/core/validation/rules.ts',
   'src/core/validation/accumulator.ts',
@@ -80,7 +88,17 @@ describe('extension build: activation code and chunks loaded on first use', func
       assert.ok(!atActivation.has(m), `${m} is not evaluated at activation`);
     }
     assert.ok(atActivation.has('src/extension.ts'));
-    assert.ok(atActivation.has('src/jobs/jobsTree.ts'), 'the trees are there at activation');
+    assert.ok(atActivation.has('src/platform/lazyHost.ts'), 'activation registers the contributions with lazy handlers');
+  });
+
+  it('evaluates at most 60 KB at activation (issue 10), unminified', () => {
+    const bytes = closure.files.reduce((sum, f) => sum + readFileSync(f).length, 0);
+    assert.ok(bytes <= 60_000, `${bytes} bytes in ${closure.files.join(', ')}`);
+    assert.deepEqual(
+      [...atActivation].filter((i) => i.includes('node_modules/')),
+      [],
+      'no third-party code at activation',
+    );
   });
 
   it('bundles no third-party library that is loaded on first use (openai, markdown-it, jsonc-parser, the tokenizer)', () => {

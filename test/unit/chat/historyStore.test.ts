@@ -149,6 +149,39 @@ describe('chat/HistoryStore', () => {
     assert.equal((await new HistoryStore(dir).list()).length, 1);
   });
 
+  it('replays a log written after the index (a crash between the log append and the index write)', async () => {
+    const s = new HistoryStore(dir);
+    const c = await s.create({ title: 'Crashed' });
+    await s.putTurn(c.id, user('u1', 'x'));
+    const file = path.join(dir, 'conversations', `${c.id}.jsonl`);
+    await fs.appendFile(file, JSON.stringify({ op: 'turn', turn: user('u2', 'acknowledged, then the window died'), at: 5 }) + '\n');
+    const later = new Date(Date.now() + 5000);
+    await fs.utimes(file, later, later);
+    const list = await new HistoryStore(dir).list();
+    assert.equal(list[0].turnCount, 2);
+  });
+
+  it('skips a record whose turn does not have the shape of a turn (the schema of src/core/chat/schema.ts), keeping the rest', async () => {
+    const s = new HistoryStore(dir);
+    const c = await s.create();
+    await s.putTurn(c.id, user('u1', 'kept'));
+    const file = path.join(dir, 'conversations', `${c.id}.jsonl`);
+    const bad = [
+      { op: 'turn', turn: { kind: 'assistant', id: 'a1', reply: { text: 42, status: 'done', setup, startedAt: 1 } } },
+      { op: 'turn', turn: { kind: 'assistant', id: 'a2', reply: { text: 'no setup', status: 'done', startedAt: 1 } } },
+      { op: 'turn', turn: { kind: 'user', id: 'u2', text: 'no time' } },
+      { op: 'turn', turn: { kind: 'oracle', id: 'o1', text: 'unknown kind', at: 1 } },
+    ];
+    await fs.appendFile(file, bad.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    await fs.appendFile(file, JSON.stringify({ op: 'turn', turn: asst('a3', 'kept too') }) + '\n');
+    const s2 = new HistoryStore(dir);
+    assert.deepEqual(
+      (await s2.load(c.id))?.turns.map((t) => t.id),
+      ['u1', 'a3'],
+    );
+    assert.equal(s2.skippedLines, bad.length);
+  });
+
   it('refuses ids that could escape the folder', async () => {
     const s = new HistoryStore(dir);
     assert.equal(await s.load('../../etc/passwd'), undefined);

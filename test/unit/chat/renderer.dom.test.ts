@@ -171,7 +171,7 @@ describe('chat/incremental markdown renderer (jsdom)', () => {
     assert.equal(unwrapChunks(el), full(src));
   });
 
-  it('groups finished blocks into chunks of CHUNK_BLOCKS elements, the open tail outside them', () => {
+  it('groups finished blocks into chunks of CHUNK_BLOCKS elements inside groups, the open tail outside them', () => {
     const src = Array.from({ length: 130 }, (_, i) => `Paragraph ${i}.`).join('\n\n');
     const el = doc.createElement('div');
     const r = new IncrementalMarkdown(el, md, sanitize);
@@ -179,7 +179,8 @@ describe('chat/incremental markdown renderer (jsdom)', () => {
       r.append(d);
       r.render();
     }
-    const chunks = el.querySelectorAll(':scope > .md-chunk');
+    assert.equal(el.querySelectorAll(':scope > .md-group').length, 1);
+    const chunks = el.querySelectorAll(':scope > .md-group > .md-chunk');
     assert.equal(chunks.length, 3);
     assert.deepEqual(
       Array.from(chunks).map((c) => c.childElementCount),

@@ -80,6 +80,13 @@ describe('chat webview: messages from the host are checked before use', () => {
     if (!bad.ok) assert.match(bad.message, /offset/);
     assert.equal(decodeToChatWebview({ type: 'chat/turn', conversationId: 'c', turn: { kind: 'system', id: 'u' } }).ok, false);
     assert.equal(decodeToChatWebview({ type: 'chat/unknown' }).ok, false);
+    // A reply is checked whole (src/core/chat/schema.ts), not just for its id.
+    const setup = { model: 'm', systemPrompt: '', promptSource: 'none', params: {} };
+    const assistant = (reply: object) => decodeToChatWebview({ type: 'chat/turn', conversationId: 'c', turn: { kind: 'assistant', id: 'a', reply } });
+    assert.equal(assistant({ text: 'ok', status: 'done', setup, startedAt: 1 }).ok, true);
+    assert.equal(assistant({ text: 'no setup', status: 'done', startedAt: 1 }).ok, false);
+    assert.equal(assistant({ text: 7, status: 'done', setup, startedAt: 1 }).ok, false);
+    assert.equal(assistant({ text: 'odd status', status: 'maybe', setup, startedAt: 1 }).ok, false);
     assert.equal(decodeToChatWebview(null).ok, false);
   });
 });

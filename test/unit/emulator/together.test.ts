@@ -59,6 +59,10 @@ describe('emulator: Together AI flavor (responses validated against together-ope
     assert.ok(models.includes('Qwen/Qwen3-8B'));
     const lim = await call('GET', `/fine-tunes/models/limits?model_name=${encodeURIComponent('Qwen/Qwen3-8B')}`);
     assert.equal((lim.json as { max_num_epochs: number }).max_num_epochs, 20);
+    const big = await call('GET', `/fine-tunes/models/limits?model_name=${encodeURIComponent('meta-llama/Llama-3.3-70B-Instruct-Reference')}`);
+    const b = big.json as { full_training?: unknown; lora_training: { max_batch_size_dpo: number } };
+    assert.equal(b.full_training, undefined, 'LoRA only: no full_training limits');
+    assert.equal(b.lora_training.max_batch_size_dpo, 0, 'no DPO batch fits');
     assert.equal((await call('GET', '/fine-tunes/models/limits?model_name=nope%2Fnope')).status, 404);
     const list = await call('GET', '/models');
     assert.ok(
@@ -132,6 +136,63 @@ describe('emulator: Together AI flavor (responses validated against together-ope
     assert.equal((cancelled.json as { status: string }).status, 'cancelled', JSON.stringify(cancelled.json));
   });
 
+  it('dedicated endpoints: hardware with prices, create → PENDING → STARTING → STARTED, chat only while STARTED, stop and start', async () => {
+    const up = await call('POST', '/files/upload', undefined, { form: form(jsonl(journalExamples(12))) });
+    const file = (up.json as { id: string }).id;
+    const created = await call('POST', '/fine-tunes', { training_file: file, model: 'Qwen/Qwen3-8B', suffix: 'ep' });
+    emu.advance(10 * 60 * 60_000);
+    const model = ((await call('GET', `/fine-tunes/${(created.json as { id: string }).id}`)).json as { model_output_name: string }).model_output_name;
+    const all = await call('GET', '/hardware');
+    assert.ok((all.json as { data: unknown[] }).data.length >= 2);
+    const hw = await call('GET', `/hardware?model=${encodeURIComponent(model)}`);
+    const h = (hw.json as { data: { id: string; pricing: { cents_per_minute: number }; availability?: { status: string } }[] }).data;
+    assert.ok(h.every((x) => x.pricing.cents_per_minute > 0 && x.availability?.status === 'available'));
+    assert.equal(
+      (await call('GET', `/hardware?model=${encodeURIComponent('meta-llama/Meta-Llama-3.1-8B-Instruct-Reference')}`)).status,
+      404,
+      '-Reference bases cannot be deployed',
+    );
+    const ask = (m: string) => call('POST', '/chat/completions', { model: m, messages: [{ role: 'user', content: 'What does entry 1 teach?' }] });
+    assert.equal((await ask(model)).status, 400);
+    const body = { model, hardware: h[0].id, autoscaling: { min_replicas: 1, max_replicas: 2 }, display_name: 'journal' };
+    assertRequest('/endpoints', 'POST', body);
+    const ep = await call('POST', '/endpoints', body);
+    assert.equal(ep.status, 200, JSON.stringify(ep.json));
+    const e = ep.json as { id: string; name: string; state: string };
+    assert.equal(e.state, 'PENDING');
+    assert.match(e.id, /^endpoint-[0-9a-f-]{36}$/);
+    const pending = await ask(e.name);
+    assert.equal(pending.status, 400);
+    assert.match(JSON.stringify(pending.json), /is PENDING/);
+    emu.advance(90_000);
+    assert.equal(((await call('GET', `/endpoints/${e.id}`)).json as { state: string }).state, 'STARTING');
+    emu.advance(10 * 60_000);
+    assert.equal(((await call('GET', `/endpoints/${e.id}`)).json as { state: string }).state, 'STARTED');
+    const mine = await call('GET', '/endpoints?type=dedicated&mine=true');
+    assert.deepEqual(
+      (mine.json as { data: { id: string }[] }).data.map((x) => x.id),
+      [e.id],
+    );
+    assert.ok(((await call('GET', '/endpoints')).json as { data: { type: string }[] }).data.some((x) => x.type === 'serverless'));
+    assert.equal((await ask(e.name)).status, 200, 'the endpoint name answers');
+    assert.equal((await ask(model)).status, 200, 'so does the model it serves');
+    assertRequest('/endpoints/{endpointId}', 'PATCH', { state: 'STOPPED' });
+    assert.equal(((await call('PATCH', `/endpoints/${e.id}`, { state: 'STOPPED' })).json as { state: string }).state, 'STOPPING');
+    emu.advance(60_000);
+    const stopped = await ask(e.name);
+    assert.equal(stopped.status, 400);
+    assert.match(JSON.stringify(stopped.json), /is STOPPED/);
+    assert.equal(((await call('PATCH', `/endpoints/${e.id}`, { state: 'STARTED' })).json as { state: string }).state, 'STARTING');
+    emu.advance(10 * 60_000);
+    assert.equal((await ask(model)).status, 200);
+    assert.equal((await call('POST', '/endpoints', { model, hardware: h[0].id })).status, 400, 'autoscaling is required');
+    assert.equal((await call('POST', '/endpoints', { ...body, hardware: '8x_nope' })).status, 400, 'unknown hardware');
+    assert.equal((await call('POST', '/endpoints', { ...body, model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference' })).status, 400);
+    assert.equal((await call('GET', '/endpoints/endpoint-nope')).status, 404);
+    assert.equal((await call('DELETE', `/endpoints/${e.id}`)).status, 204);
+    assert.equal((await ask(model)).status, 400, 'deleted: the model needs an endpoint again');
+  });
+
   it('checked every Together endpoint it serves', () => {
     for (const op of [
       'POST /files/upload 200',
@@ -162,6 +223,17 @@ describe('emulator: Together AI flavor (responses validated against together-ope
       'POST /chat/completions 400',
       'GET /fine-tunes/models/limits 404',
       'GET /fine-tunes 401',
+    ])
+      assert.ok(checked.has(op), op);
+    for (const op of [
+      'GET /hardware 200',
+      'GET /hardware 404',
+      'GET /endpoints 200',
+      'POST /endpoints 200',
+      'POST /endpoints 400',
+      'GET /endpoints/{endpointId} 200',
+      'GET /endpoints/{endpointId} 404',
+      'PATCH /endpoints/{endpointId} 200',
     ])
       assert.ok(checked.has(op), op);
   });

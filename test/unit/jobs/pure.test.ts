@@ -123,6 +123,12 @@ describe('manifests and metadata', () => {
       await store.save(m);
       assert.deepEqual(await store.load('ftjob-abc'), m);
       await writeFile(path.join(dir, 'junk.json'), '{"version":2}');
+      // Shaped like a manifest but wrong inside: the schema refuses it rather than handing out a half-typed value.
+      await writeFile(path.join(dir, 'bad-kind.json'), JSON.stringify({ ...m, jobId: 'bad-kind', backend: { ...m.backend, kind: 'mars' } }));
+      await writeFile(path.join(dir, 'bad-epochs.json'), JSON.stringify({ ...m, jobId: 'bad-epochs', hyperparameters: { nEpochs: 'three' } }));
+      await writeFile(path.join(dir, 'no-file.json'), JSON.stringify({ ...m, jobId: 'no-file', files: {} }));
+      await writeFile(path.join(dir, 'torn.json'), JSON.stringify(m).slice(0, 80));
+      assert.equal(await store.load('bad-kind'), undefined);
       assert.deepEqual(
         (await store.list()).map((x) => x.jobId),
         ['ftjob-abc'],

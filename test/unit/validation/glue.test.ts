@@ -1,7 +1,7 @@
 /** Pure helpers behind the VS Code glue: training-file detection, status bar text, report model. */
 import * as assert from 'node:assert/strict';
 import { buildReport, compactCount, formatUsd, isTrainingJsonl, looksLikeChatJsonl, statusText, validateJsonlText } from '../../../src/core/validation';
-import { decodeFromValidationWebview, decodeToValidationWebview } from '../../../src/shared/validationProtocol';
+import { decodeFromValidationWebview, decodeReportRestoreState, decodeToValidationWebview } from '../../../src/shared/validationProtocol';
 
 const isFromValidationWebview = (m: unknown) => decodeFromValidationWebview(m).ok;
 const isToValidationWebview = (m: unknown) => decodeToValidationWebview(m).ok;
@@ -69,7 +69,23 @@ describe('validation glue helpers', () => {
     assert.equal(r.cost?.model, 'gpt-4.1-mini-2025-04-14');
     assert.equal(r.encoding, 'o200k_base');
     assert.match(r.costNote ?? '', /Validation tokens are not charged/);
-    assert.equal(isToValidationWebview({ type: 'validation/report', report: JSON.parse(JSON.stringify(r)) }), true, 'survives postMessage');
+    const restore = { target: 'file:///w/.socratune/datasets/journal', model: 'gpt-4.1-mini-2025-04-14' };
+    assert.equal(isToValidationWebview({ type: 'validation/report', report: JSON.parse(JSON.stringify(r)), restore }), true, 'survives postMessage');
+    assert.equal(isToValidationWebview({ type: 'validation/report', report: r }), false, 'the restore state comes with every report');
+  });
+
+  it('restores a report tab only from a well-formed saved state (a dataset target and a model)', () => {
+    assert.deepEqual(decodeReportRestoreState({ target: 'file:///w/d', model: 'm' }), { ok: true, value: { target: 'file:///w/d', model: 'm' } });
+    for (const bad of [
+      undefined,
+      null,
+      'file:///w/d',
+      {},
+      { target: '', model: 'm' },
+      { target: 'file:///w/d' },
+      { target: 'file:///w/d', model: 'm', extra: 1 },
+    ])
+      assert.equal(decodeReportRestoreState(bad).ok, false, JSON.stringify(bad));
   });
 
   it('accepts only well-formed messages from the report webview', () => {
