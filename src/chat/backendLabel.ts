@@ -20,6 +20,8 @@ export function describeProfile(p: BackendProfile): string {
       return `Emulator · ${host(p.baseUrl)}`;
     case 'together':
       return p.baseUrl ? `Together AI · ${host(p.baseUrl)}` : 'Together AI';
+    case 'nebius':
+      return p.baseUrl ? `Nebius Token Factory · ${host(p.baseUrl)}` : 'Nebius Token Factory';
     case 'fireworks':
       return p.baseUrl ? `Fireworks AI · ${host(p.baseUrl)}` : 'Fireworks AI';
   }

@@ -16,13 +16,14 @@ Usage: npm run emulator -- [options]
   --org SLUG          organization slug in ft: model names (default emulator)
   --tps N             streaming tokens per second (default 40; 0 = unthrottled)
   --results-base64    store results CSV files base64-encoded, like some OpenAI responses
-  --flavor F          which API to speak: openai (default), together (Together AI's /fine-tunes API) or
-                      fireworks (Fireworks AI: /v1/accounts/<org>/…, chat at /inference/v1; account ID = --org)
+  --flavor F          which API to speak: openai (default), together (Together AI's /fine-tunes API),
+                      fireworks (Fireworks AI: /v1/accounts/<org>/…, chat at /inference/v1; account ID = --org),
+                      nebius (Nebius Token Factory) or azure (Azure OpenAI v1)
   --json              print {"url","key"} as one JSON line instead of the banner
 Environment: SOCRATUNE_EMULATOR_FAULT adds server-wide faults (same syntax as --fault).
 `;
 
-const FLAVOR_LABELS = { openai: 'OpenAI', together: 'Together AI', fireworks: 'Fireworks AI' } as const;
+const FLAVOR_LABELS = { openai: 'OpenAI', together: 'Together AI', fireworks: 'Fireworks AI', nebius: 'Nebius Token Factory', azure: 'Azure OpenAI' } as const;
 
 function num(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;

@@ -4,7 +4,7 @@ import type { ActiveFaults } from './faults';
 import type { EmulatorState } from './state';
 
 /** Settings every handler may read. */
-export type EmulatorFlavor = 'openai' | 'together' | 'fireworks';
+export type EmulatorFlavor = 'openai' | 'together' | 'fireworks' | 'nebius' | 'azure';
 
 export interface EmulatorConfig {
   /** Which provider's API the server speaks (paths, shapes, serving rules). */

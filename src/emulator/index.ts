@@ -42,9 +42,10 @@ export interface EmulatorOptions {
   /** Largest accepted Uploads API part (default 64 MB). */
   maxPartBytes?: number;
   /**
-   * Which provider's API to speak: `openai` (default), `together` (Together AI's paths, shapes and serving rules) or
+   * Which provider's API to speak: `openai` (default), `together` (Together AI's paths, shapes and serving rules),
    * `fireworks` (Fireworks AI's account-scoped control plane at /v1/accounts/<org>/… and its inference API at
-   * /inference/v1; the account ID is `org`).
+   * /inference/v1; the account ID is `org`), `nebius` (OpenAI's paths, Nebius' hyperparameters) or `azure` (Azure's
+   * trainingType, suffix rule and checkpoint IDs).
    */
   flavor?: EmulatorFlavor;
   /** Store the results CSV base64-encoded, as OpenAI's files sometimes are (default false). */
@@ -84,8 +85,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const state = opts.stateDir ? loadState(opts.stateDir, seed, clock) : emptyState(seed);
   const persister = opts.stateDir ? new Persister(opts.stateDir, state, clock) : null;
   const flavor = opts.flavor ?? 'openai';
-  if (flavor !== 'openai' && flavor !== 'together' && flavor !== 'fireworks')
-    throw new Error(`Unknown emulator flavor "${String(flavor)}": use openai, together or fireworks.`);
+  if (flavor !== 'openai' && flavor !== 'together' && flavor !== 'fireworks' && flavor !== 'nebius' && flavor !== 'azure')
+    throw new Error(`Unknown emulator flavor "${String(flavor)}": use openai, together, fireworks, nebius or azure.`);
   const config: EmulatorConfig = {
     flavor,
     org,

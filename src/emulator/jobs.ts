@@ -9,6 +9,8 @@ import { addEvent, control, materialize, type ControlAction } from './lifecycle'
 import { cursorPage, type CursorPageBody } from './pagination';
 import { autoOrNumber, isObject, oneOf, optArray, optInteger, optObject, optString, rejectUnknown, requireString, type JsonObject } from './params';
 import { hashId } from './random';
+import { readAzureCreate } from './azure';
+import { nebiusHyperparameters, readNebiusMethod } from './nebius';
 import { nextSeq, type EmulatedJob, type Hyper, type JobRecord } from './state';
 
 const CREATE_KEYS = ['model', 'training_file', 'hyperparameters', 'suffix', 'validation_file', 'integrations', 'seed', 'method', 'metadata'];
@@ -119,10 +121,12 @@ function resolveModel(emu: Emulator, id: string, dpo: boolean): { model: string;
 async function create(ctx: RequestContext): Promise<EmulatedJob> {
   const { emu } = ctx;
   const body = await readJsonObject(ctx.req, emu.config.maxJsonBytes);
+  const azure = emu.config.flavor === 'azure' ? readAzureCreate(body) : undefined;
   rejectUnknown(body, CREATE_KEYS);
   const modelId = requireString(body, 'model');
   const trainingId = requireString(body, 'training_file');
-  const method = readMethod(body);
+  const nebius = emu.config.flavor === 'nebius' ? readNebiusMethod(body) : undefined;
+  const method = nebius ?? readMethod(body);
   const { model, base, limit } = resolveModel(emu, modelId, method.type === 'dpo');
   const validationId = optString(body, 'validation_file');
   const suffix = optString(body, 'suffix');
@@ -137,7 +141,7 @@ async function create(ctx: RequestContext): Promise<EmulatedJob> {
   const training = fileFor(emu, trainingId, 'training_file');
   const validation = validationId ? fileFor(emu, validationId, 'validation_file') : undefined;
 
-  return newJobRecord(ctx, {
+  const rec = newJobRecord(ctx, {
     id: emu.state.ids.next('ftjob-', 24),
     model,
     base,
@@ -152,7 +156,12 @@ async function create(ctx: RequestContext): Promise<EmulatedJob> {
     metadata,
     integrations,
     plannedModel: (id) => `ft:${base}:${emu.config.org}:${suffix ?? ''}:${hashId(8, emu.config.seed, id, 'model')}`,
-  }).job;
+    ...(nebius ? { flavorData: { hyperparameters: nebius.nebius } } : {}),
+    ...(azure ? { flavorData: { azure: true, ...azure } } : {}),
+  });
+  // Azure echoes the training type on the job.
+  if (azure?.trainingType !== undefined) Object.assign(rec.job, { trainingType: azure.trainingType });
+  return rec.job;
 }
 
 /** What a flavor's create handler has parsed; `newJobRecord` runs it through the shared job life cycle. */
@@ -190,6 +199,8 @@ export function newJobRecord(ctx: RequestContext, p: NewJob): JobRecord {
     learning_rate_multiplier: method.hyper.learning_rate_multiplier ?? 'auto',
     n_epochs: method.hyper.n_epochs ?? 'auto',
   } as const;
+  const nebius = nebiusHyperparameters(p.flavorData, autoHp);
+  const hpShown = (nebius ?? autoHp) as typeof autoHp;
   const job: EmulatedJob = {
     id,
     object: 'fine_tuning.job',
@@ -197,7 +208,7 @@ export function newJobRecord(ctx: RequestContext, p: NewJob): JobRecord {
     error: null,
     fine_tuned_model: null,
     finished_at: null,
-    hyperparameters: autoHp,
+    hyperparameters: hpShown,
     model,
     organization_id: emu.config.organizationId,
     result_files: [],
@@ -212,7 +223,7 @@ export function newJobRecord(ctx: RequestContext, p: NewJob): JobRecord {
     method:
       method.type === 'dpo'
         ? { type: 'dpo', dpo: { hyperparameters: { ...autoHp, beta: method.hyper.beta ?? 'auto' } } }
-        : { type: 'supervised', supervised: { hyperparameters: autoHp } },
+        : { type: 'supervised', supervised: { hyperparameters: hpShown } },
     user_provided_suffix: suffix ?? null,
   };
   const fault = ctx.faults.jobFail;

@@ -1,3 +1,5 @@
+import { azureCheckpointId } from './azure';
+import { nebiusHyperparameters } from './nebius';
 import type OpenAI from 'openai';
 import type { Emulator } from './context';
 import { addFile } from './files';
@@ -119,7 +121,9 @@ function apply(emu: Emulator, rec: JobRecord, item: Item, atMs: number): void {
     case 'started': {
       job.status = 'running';
       const sh = shape(rec);
-      const hp = { batch_size: sh.batchSize, learning_rate_multiplier: sh.learningRateMultiplier, n_epochs: sh.nEpochs };
+      const openaiHp = { batch_size: sh.batchSize, learning_rate_multiplier: sh.learningRateMultiplier, n_epochs: sh.nEpochs };
+      // A Nebius job reports its own names (absolute learning rate, LoRA flags), with the resolved epochs and batch size.
+      const hp = (nebiusHyperparameters(rec.flavorData, openaiHp) ?? openaiHp) as typeof openaiHp;
       job.hyperparameters = hp;
       job.method =
         rec.methodType === 'dpo'
@@ -151,7 +155,7 @@ function step(rec: JobRecord, n: number, atMs: number): void {
   if (n % sh.stepsPerEpoch !== 0 && n !== sh.totalSteps) return;
   const epoch = Math.ceil(n / sh.stepsPerEpoch);
   const checkpoint: OpenAI.FineTuning.Jobs.FineTuningJobCheckpoint = {
-    id: `ftckpt_${hashId(24, rec.job.id, 'checkpoint', epoch)}`,
+    id: azureCheckpointId(rec.flavorData, rec.job.id, epoch) ?? `ftckpt_${hashId(24, rec.job.id, 'checkpoint', epoch)}`,
     object: 'fine_tuning.job.checkpoint',
     created_at: Math.floor(atMs / 1000),
     fine_tuned_model_checkpoint: `${rec.plannedModel}:ckpt-step-${n}`,

@@ -174,6 +174,8 @@ export function buildServer(emu: Emulator, keys: ReadonlySet<string> | null, pla
 function routesFor(flavor: Emulator['config']['flavor'], inference: boolean): readonly Route[] {
   switch (flavor) {
     case 'openai':
+    case 'nebius':
+    case 'azure':
       return OPENAI_ROUTES;
     case 'together':
       return TOGETHER_ROUTES;

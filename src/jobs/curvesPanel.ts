@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { BackendError } from '../core/backends';
 import type { FineTuneBackend } from '../core/backends/types';
 import { jobLabel } from '../core/jobs/format';
-import { formatHyperparameter } from '../core/jobs/hyperparameters';
+import { describeHyperparameters } from '../core/jobs/hyperparameters';
 import type { JobsStore } from '../core/jobs/jobsStore';
 import { MetricPoint, mergePoints, parseResultsCsv, pointsFromEvents, totalSteps } from '../core/jobs/metrics';
 import { isTerminal } from '../core/jobs/status';
@@ -177,7 +177,7 @@ export class TrainingCurvesPanel implements vscode.Disposable {
       out.push({
         jobId: id,
         label: jobLabel(j),
-        hyperparameters: `${j.baseModel} · epochs ${formatHyperparameter(h.nEpochs)} · batch ${formatHyperparameter(h.batchSize)} · LR × ${formatHyperparameter(h.learningRateMultiplier)}`,
+        hyperparameters: `${j.baseModel} · ${describeHyperparameters(h, ' · ')}`,
         status: j.rawStatus,
         live,
         source,

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { BackendErrorInfo } from '../core/backends/errors';
 import type { FineTuneBackend, FineTuneJob, JobCheckpoint, JobEvent } from '../core/backends/types';
 import { age, jobRowDescription, jobLabel, jobTooltipMarkdown, progressText, statusText } from '../core/jobs/format';
-import { formatHyperparameter } from '../core/jobs/hyperparameters';
+import { describeHyperparameters } from '../core/jobs/hyperparameters';
 import type { JobsStore } from '../core/jobs/jobsStore';
 import { readJobMetadata } from '../core/jobs/manifest';
 import { isTerminal, statusCodicon } from '../core/jobs/status';
@@ -284,13 +284,7 @@ export function detailRows(j: FineTuneJob): JobsElement[] {
   const rows: JobsElement[] = [
     row('Status', statusText(j), 'pulse'),
     row('Method', j.method, 'symbol-method'),
-    row(
-      'Hyperparameters',
-      j.backend === 'local'
-        ? `epochs ${formatHyperparameter(h.nEpochs)} · batch ${formatHyperparameter(h.batchSize)} · LR ${formatHyperparameter(h.learningRate)} · LoRA rank ${formatHyperparameter(h.loraRank)}, alpha ${formatHyperparameter(h.loraAlpha)}, dropout ${formatHyperparameter(h.loraDropout)}`
-        : `epochs ${formatHyperparameter(h.nEpochs)} · batch ${formatHyperparameter(h.batchSize)} · LR × ${formatHyperparameter(h.learningRateMultiplier)}${h.beta !== undefined ? ` · β ${formatHyperparameter(h.beta)}` : ''}`,
-      'settings',
-    ),
+    row('Hyperparameters', describeHyperparameters(h, ' · '), 'settings'),
     row('Training file', j.trainingFile || '—', 'file'),
   ];
   if (j.validationFile) rows.push(row('Validation file', j.validationFile, 'file'));

@@ -2,21 +2,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PROVIDER_KINDS, isProviderKind, type ProviderKind } from '../core/config/profile';
 import { mapRecipe } from '../core/backends/mapRecipe';
-import { PROVIDER_DETAILS } from '../core/config/providers';
+import { BACKEND_DESCRIPTORS, backendDescriptor } from '../core/backends/descriptors';
 import { hashFile } from '../core/backends/upload';
 import type { ManifestStore } from '../core/jobs/manifest';
 import type { WizardPreset, WizardResult, WizardUi } from '../core/jobs/wizard';
 import type { Log } from '../platform/log';
 import { SECTION, effectiveTarget, readProfile } from '../platform/settings';
 
-const LABELS: Record<ProviderKind, string> = {
-  openai: 'OpenAI',
-  azure: 'Azure OpenAI',
-  'openai-compatible': 'OpenAI-compatible server',
-  emulator: 'Local emulator',
-  together: 'Together AI',
-  fireworks: 'Fireworks AI',
-};
+const label = (k: ProviderKind): string => backendDescriptor(k).label;
 
 /** Arguments of `socratune.jobs.rerun` for tests and automation (the Jobs tree passes its job node instead). */
 export interface RerunArgs {
@@ -71,11 +64,11 @@ export async function rerunJob(
   const current = readProfile().provider;
   let provider = opts.provider;
   if (provider === undefined) {
-    const items: (vscode.QuickPickItem & { provider: ProviderKind })[] = PROVIDER_KINDS.map((k) => ({
-      label: LABELS[k],
-      description: [k === current ? 'current' : '', k === m.backend.kind ? 'original' : ''].filter(Boolean).join(', ') || undefined,
-      detail: PROVIDER_DETAILS[k],
-      provider: k,
+    const items: (vscode.QuickPickItem & { provider: ProviderKind })[] = BACKEND_DESCRIPTORS.map((d) => ({
+      label: d.label,
+      description: [d.kind === current ? 'current' : '', d.kind === m.backend.kind ? 'original' : ''].filter(Boolean).join(', ') || undefined,
+      detail: d.differs,
+      provider: d.kind,
     }));
     const pick = await vscode.window.showQuickPick(items, { title: `Re-run ${jobId} (${m.baseModel} on ${m.dataset.name}) on…` });
     if (!pick) return { status: 'cancelled', step: 'backend' };
@@ -119,10 +112,10 @@ export async function rerunJob(
     await vscode.workspace.getConfiguration(SECTION).update('provider', provider, effectiveTarget('provider'));
   }
   // Hyperparameters and suffix as the target backend takes them (OpenAI's LR multiplier ↔ an absolute rate…), said aloud.
-  const mapped = mapRecipe(m.hyperparameters, m.suffix, m.method, m.backend.kind, provider, LABELS[provider]);
+  const mapped = mapRecipe({ hyperparameters: m.hyperparameters, suffix: m.suffix, method: m.method, choices: m.choices }, m.backend.kind, provider);
   if (mapped.changes.length > 0) {
-    log.info(`Re-running ${jobId} on ${LABELS[provider]} changed its recipe: ${mapped.changes.join('; ')}.`);
-    void vscode.window.showInformationMessage(`Re-run on ${LABELS[provider]}: ${mapped.changes.join('; ')}.`);
+    log.info(`Re-running ${jobId} on ${label(provider)} changed its recipe: ${mapped.changes.join('; ')}.`);
+    void vscode.window.showInformationMessage(`Re-run on ${label(provider)}: ${mapped.changes.join('; ')}.`);
   }
   return start(undefined, {
     datasetFolder: m.dataset.folder,
@@ -130,6 +123,9 @@ export async function rerunJob(
     hyperparameters: mapped.hyperparameters,
     suffix: mapped.suffix ?? '',
     seed: m.seed,
+    // The backend's own choices that carry over (Azure's training type on Azure, LoRA or full between Together and Nebius).
+    choices: mapped.choices,
+    recipeChanges: mapped.changes,
     assumeYes: opts.yes === true,
     rerunOf: { jobId: m.jobId, backend: m.backend.kind },
   });

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { BackendErrorInfo } from '../core/backends/errors';
 import { daysUntil } from '../core/backends/catalog';
-import type { Hyperparameters, HyperparameterValue, TunableModel } from '../core/backends/types';
+import type { TunableModel } from '../core/backends/types';
 import { parseRuled, suffixError, type ChoiceRule, type HyperparameterRule, type SuffixRule } from '../core/backends/rules';
-import { formatHyperparameter, parseSeed } from '../core/jobs/hyperparameters';
+import { describeHyperparameters, parseSeed } from '../core/jobs/hyperparameters';
 import type { DatasetCheck, DatasetRef, LaunchSummary, OutgoingFile, PrivacyReport, ProgressReport, WizardUi } from '../core/jobs/wizard';
 import type { EntrySlot, ValidationEntry } from '../platform/services';
 import { showBackendError } from './errorActions';
@@ -16,29 +16,6 @@ function issueLines(check: DatasetCheck, which: 'errors' | 'warnings', max = 5):
   const total = which === 'errors' ? check.errorCount : check.warningCount;
   if (total > shown.length) shown.push(`…and ${total - shown.length} more`);
   return shown.join('\n');
-}
-
-const SHORT: Readonly<Record<string, string>> = {
-  nEpochs: 'epochs',
-  batchSize: 'batch',
-  learningRateMultiplier: 'LR ×',
-  beta: 'β',
-  learningRate: 'LR',
-  loraRank: 'LoRA rank',
-  loraAlpha: 'LoRA alpha',
-  loraDropout: 'LoRA dropout',
-  warmupRatio: 'warm-up',
-  nCheckpoints: 'checkpoints',
-  nEvals: 'evaluations',
-  maxContextLength: 'max context',
-};
-
-/** The hyperparameters the backend was asked for, in its order: `epochs 2, batch auto, LR × auto` on OpenAI. */
-function hyperparameterLine(h: Hyperparameters): string {
-  const parts = Object.entries(h)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${SHORT[k] ?? k} ${formatHyperparameter(v as HyperparameterValue)}`);
-  return parts.join(', ') || 'server defaults';
 }
 
 function outgoing(f: OutgoingFile): string {
@@ -132,6 +109,7 @@ export class VsCodeWizardUi implements WizardUi {
       detail: [
         m.methods.map((x) => (x === 'dpo' ? 'DPO' : 'supervised')).join(', '),
         m.maxExampleTokens ? `≤ ${m.maxExampleTokens.toLocaleString('en-US')} tokens per example` : undefined,
+        m.trainingEnds ? `training until ${m.trainingEnds} (${daysUntil(m.trainingEnds, now)} days)` : undefined,
         m.shutdownDate ? `$(warning) shuts down ${m.shutdownDate} (${daysUntil(m.shutdownDate, now)} days), with its fine-tunes` : undefined,
       ]
         .filter(Boolean)
@@ -204,9 +182,10 @@ export class VsCodeWizardUi implements WizardUi {
       `To: ${s.backend} (${s.baseURL}) — nothing has been uploaded yet`,
       `Base model: ${s.baseModel}`,
       `Method: ${s.method === 'dpo' ? 'DPO (preference pairs)' : 'supervised'}`,
-      `Hyperparameters: ${hyperparameterLine(h)}`,
+      `Hyperparameters: ${describeHyperparameters(h)}`,
       `Suffix: ${s.suffix ?? '—'} · Seed: ${s.seed ?? 'random'}`,
       ...Object.entries(s.choices).map(([k, v]) => `${k}: ${v}`),
+      ...(s.recipeChanges.length > 0 ? [`Changed from the original job for ${s.backend}: ${s.recipeChanges.join('; ')}`] : []),
       s.dataset.systemPrompt !== undefined ? `System prompt: bound to the model for chat (${s.dataset.systemPrompt.length} characters)` : 'System prompt: none',
       s.cost
         ? `Estimated cost: ≈ ${usd(s.cost.usd)} (${s.cost.trainedTokens.toLocaleString('en-US')} trained tokens = ${s.cost.epochs} epoch(s)${s.cost.defaultEpochs ? ' [auto]' : ''} × billable tokens, at $${s.cost.usdPer1MTokens}/1M)`

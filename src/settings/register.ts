@@ -1,19 +1,12 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import { PROVIDER_KINDS, ProviderKind, isProviderKind } from '../core/config/profile';
-import { PROVIDER_DETAILS } from '../core/config/providers';
+import { BACKEND_DESCRIPTORS, backendDescriptor } from '../core/backends/descriptors';
 import { looksLikeApiKey } from '../core/config/redact';
 import { Services } from '../platform/services';
 import { SECTION, effectiveTarget, readProfile, settingsHoldingKeys } from '../platform/settings';
 
-const PROVIDER_LABELS: Record<ProviderKind, string> = {
-  openai: 'OpenAI',
-  azure: 'Azure OpenAI',
-  'openai-compatible': 'OpenAI-compatible server',
-  emulator: 'Local emulator (try it without an account)',
-  together: 'Together AI',
-  fireworks: 'Fireworks AI',
-};
+const label = (k: ProviderKind): string => backendDescriptor(k).label;
 
 /** API key commands, provider choice and the guard that refuses keys pasted into settings. */
 export function registerSettings(s: Services): void {
@@ -29,7 +22,7 @@ export function registerSettings(s: Services): void {
       const key =
         arg?.key ??
         (await vscode.window.showInputBox({
-          title: `Socratune: API key for ${PROVIDER_LABELS[provider]}`,
+          title: `Socratune: API key for ${label(provider)}`,
           prompt: 'Stored in VS Code SecretStorage (your OS keychain). Never written to settings or logs.',
           password: true,
           ignoreFocusOut: true,
@@ -38,14 +31,14 @@ export function registerSettings(s: Services): void {
       if (!key?.trim()) return false;
       await keys.set(provider, key.trim());
       log.info(`API key for ${provider} saved to SecretStorage.`);
-      if (!arg?.key) void vscode.window.showInformationMessage(`Socratune: API key for ${PROVIDER_LABELS[provider]} saved securely.`);
+      if (!arg?.key) void vscode.window.showInformationMessage(`Socratune: API key for ${label(provider)} saved securely.`);
       return true;
     }),
     vscode.commands.registerCommand(Commands.clearApiKey, async (arg?: { provider?: ProviderKind; silent?: boolean }) => {
       const provider = arg?.provider ?? readProfile().provider;
       await keys.clear(provider);
       log.info(`API key for ${provider} removed from SecretStorage.`);
-      if (!arg?.silent) void vscode.window.showInformationMessage(`Socratune: API key for ${PROVIDER_LABELS[provider]} cleared.`);
+      if (!arg?.silent) void vscode.window.showInformationMessage(`Socratune: API key for ${label(provider)} cleared.`);
       return true;
     }),
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
@@ -62,21 +55,19 @@ export function registerSettings(s: Services): void {
         provider = arg.provider;
       } else {
         const pick = await vscode.window.showQuickPick(
-          PROVIDER_KINDS.map((k) => ({
-            label: PROVIDER_LABELS[k],
-            description: k === current ? 'current' : undefined,
-            detail: PROVIDER_DETAILS[k],
-            provider: k,
+          BACKEND_DESCRIPTORS.map((d) => ({
+            label: d.label,
+            description: d.kind === current ? 'current' : undefined,
+            detail: d.differs,
+            provider: d.kind,
           })),
           { title: 'Socratune: choose a backend', placeHolder: 'Where should Socratune train and chat?' },
         );
         if (!pick) return undefined;
         provider = pick.provider;
-        if (provider === 'azure' || provider === 'openai-compatible' || provider === 'emulator' || provider === 'fireworks') {
-          // Together and OpenAI need only a key (Set API Key); the others need an endpoint, a base URL or an account ID first.
-          const setting = provider === 'azure' ? 'azure.endpoint' : provider === 'fireworks' ? 'fireworks.accountId' : 'baseUrl';
-          void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.${setting}`);
-        }
+        // Most backends need only a key (Set API Key); the descriptor names the endpoint or base URL setting of the others.
+        const setting = backendDescriptor(provider).setting;
+        if (setting) void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.${setting}`);
       }
       await vscode.workspace.getConfiguration(SECTION).update('provider', provider, effectiveTarget('provider'));
       log.info(`Backend set to ${provider}.`);

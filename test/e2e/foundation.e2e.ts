@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { BACKEND_DESCRIPTORS } from '../../src/core/backends/descriptors';
 import {
   Workbench,
   errorNotifications,
@@ -56,15 +57,15 @@ describe('foundation (e2e)', function () {
     await screenshot(page, 'foundation-show-log');
   });
 
-  it('offers every backend from "Socratune: Choose Backend…"', async () => {
+  it('offers every backend from "Socratune: Choose Backend…", each with its line on what differs', async () => {
     const { page } = wb;
     await runCommand(page, 'Socratune: Choose Backend…');
     const items = await quickPickItems(page);
-    for (const label of ['OpenAI', 'Azure OpenAI', 'OpenAI-compatible server', 'Local emulator']) {
-      assert.ok(
-        items.some((i) => i.startsWith(label)),
-        `"${label}" in ${JSON.stringify(items)}`,
-      );
+    assert.equal(items.length, BACKEND_DESCRIPTORS.length, JSON.stringify(items));
+    for (const d of BACKEND_DESCRIPTORS) {
+      const row = items.find((i) => i.startsWith(d.label));
+      assert.ok(row, `"${d.label}" in ${JSON.stringify(items)}`);
+      assert.ok(row.includes(d.differs.slice(0, 40)), `${d.kind}: its line on what differs in "${row}"`);
     }
     await screenshot(page, 'foundation-choose-backend');
     await page.keyboard.press('Escape');

@@ -333,7 +333,7 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     const summary = await dialogButton(page, 'Upload and Start');
     assert.match(summary, /Sends: .*train\.jsonl \(.*, \d+ example\(s\)\)/);
     assert.match(summary, /nothing has been uploaded yet/);
-    assert.match(summary, /Hyperparameters: epochs 2, batch auto, LR × auto/);
+    assert.match(summary, /Hyperparameters: epochs 2, batch size auto, learning-rate multiplier auto/);
     assert.match(summary, /Seed: 7/);
     assert.match(summary, /System prompt: bound to the model for chat/);
     assert.match(summary, /Estimated cost: ≈ \$/);

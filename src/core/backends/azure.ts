@@ -8,10 +8,11 @@
  * the user deploys in the Azure portal / `az cognitiveservices account deployment create` and tells
  * Socratune which deployment serves which model (the `deployments` map).
  */
-import { AZURE_TUNABLE, catalogEntry, catalogModel } from './catalog';
+import { AZURE_TUNABLE, catalogEntry, catalogModel, isPast } from './catalog';
 import { OPENAI_API_CAPABILITIES, OpenAIShapeBackend, OpenAIShapeOptions } from './openaiShape';
 import { AZURE_RULES, type LaunchRules } from './rules';
-import type { BackendCapabilities, ChatTarget, TunableModel } from './types';
+import { normalizeCheckpoint } from './normalize';
+import type { BackendCapabilities, ChatTarget, JobCheckpoint, TunableModel } from './types';
 
 export interface AzureOptions extends OpenAIShapeOptions {
   /** Fine-tuned model ID (or checkpoint ID) → deployment name, set by the user. */
@@ -37,13 +38,23 @@ export class AzureBackend extends OpenAIShapeBackend {
   readonly launchRules: LaunchRules = AZURE_RULES;
   private readonly deployments: Readonly<Record<string, string>>;
 
-  constructor(opts: AzureOptions) {
+  constructor(
+    opts: AzureOptions,
+    private readonly now: () => number = Date.now,
+  ) {
     super(opts, 'Azure OpenAI');
     this.deployments = opts.deployments ?? {};
   }
 
-  /** Models whose catalog entry says `capabilities.fine_tune`, else Socratune's table of Azure's documented list. */
+  /**
+   * Models whose catalog entry says `capabilities.fine_tune`, else Socratune's table of Azure's documented list; with
+   * the table's retirement dates, and without models whose training has retired.
+   */
   async tunableModels(signal?: AbortSignal): Promise<TunableModel[]> {
+    return (await this.offered(signal)).filter((m) => !isPast(m.trainingEnds, this.now()) && !isPast(m.shutdownDate, this.now()));
+  }
+
+  private async offered(signal?: AbortSignal): Promise<TunableModel[]> {
     const listed = await this.rawModels(signal);
     const flagged = (listed ?? [])
       .map((m) => m as { id?: unknown; capabilities?: { fine_tune?: unknown } })
@@ -56,6 +67,15 @@ export class AzureBackend extends OpenAIShapeBackend {
       });
     }
     return AZURE_TUNABLE.map((e) => catalogModel(e, false));
+  }
+
+  /**
+   * Azure deploys a checkpoint by its own ID (`ftchkpt-<hex>`, the deployment's `model.name`), not by the
+   * `fine_tuned_model_checkpoint` name: that ID is what a deployment is mapped to and what the chat picker offers.
+   */
+  protected override checkpoint(raw: unknown, jobId: string): JobCheckpoint {
+    const c = normalizeCheckpoint(raw, jobId);
+    return /^ftchkpt-/i.test(c.id) ? { ...c, modelId: c.id } : c;
   }
 
   deploymentFor(modelId: string): string | undefined {

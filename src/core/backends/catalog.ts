@@ -11,6 +11,7 @@ interface CatalogEntry {
   readonly methods: readonly TrainingMethod[];
   readonly maxExampleTokens: number;
   readonly shutdownDate?: string;
+  readonly trainingEnds?: string;
 }
 
 const SFT: readonly TrainingMethod[] = ['supervised'];
@@ -25,17 +26,30 @@ export const OPENAI_TUNABLE: readonly CatalogEntry[] = [
   { id: 'gpt-3.5-turbo-0125', label: 'GPT-3.5 Turbo', methods: SFT, maxExampleTokens: 16_385 },
 ];
 
-/** Azure OpenAI fine-tuning (Foundry docs, fine-tune-supported-models.md). Training retires no earlier than 2027-04. */
+/**
+ * Azure OpenAI fine-tuning (Foundry docs, fine-tune-supported-models.md) with Microsoft's retirement schedule
+ * (concepts-model-retirement-schedule-content.md, 2026-07-07), for customers who already fine-tune on Azure: new
+ * training jobs "no earlier than" 2027-04-01 (gpt-4o, gpt-4o-mini) / 2027-04-14 (gpt-4.1 family) — `trainingEnds` —
+ * and deployed fine-tunes answer until 2027-10-01 / 2027-10-14 — `shutdownDate`.
+ */
 export const AZURE_TUNABLE: readonly CatalogEntry[] = [
-  { id: 'gpt-4.1-mini-2025-04-14', label: 'GPT-4.1 mini', methods: SFT_DPO, maxExampleTokens: 65_536 },
-  { id: 'gpt-4.1-2025-04-14', label: 'GPT-4.1', methods: SFT_DPO, maxExampleTokens: 65_536 },
-  { id: 'gpt-4.1-nano-2025-04-14', label: 'GPT-4.1 nano', methods: SFT_DPO, maxExampleTokens: 65_536 },
-  { id: 'gpt-4o-mini-2024-07-18', label: 'GPT-4o mini', methods: SFT, maxExampleTokens: 65_536 },
-  { id: 'gpt-4o-2024-08-06', label: 'GPT-4o', methods: SFT_DPO, maxExampleTokens: 65_536 },
+  { id: 'gpt-4.1-mini-2025-04-14', label: 'GPT-4.1 mini', methods: SFT_DPO, maxExampleTokens: 65_536, trainingEnds: '2027-04-14', shutdownDate: '2027-10-14' },
+  { id: 'gpt-4.1-2025-04-14', label: 'GPT-4.1', methods: SFT_DPO, maxExampleTokens: 65_536, trainingEnds: '2027-04-14', shutdownDate: '2027-10-14' },
+  { id: 'gpt-4.1-nano-2025-04-14', label: 'GPT-4.1 nano', methods: SFT_DPO, maxExampleTokens: 65_536, trainingEnds: '2027-04-14', shutdownDate: '2027-10-14' },
+  { id: 'gpt-4o-mini-2024-07-18', label: 'GPT-4o mini', methods: SFT, maxExampleTokens: 65_536, trainingEnds: '2027-04-01', shutdownDate: '2027-10-01' },
+  { id: 'gpt-4o-2024-08-06', label: 'GPT-4o', methods: SFT_DPO, maxExampleTokens: 65_536, trainingEnds: '2027-04-01', shutdownDate: '2027-10-01' },
 ];
 
 export function catalogModel(e: CatalogEntry, listed: boolean, shutdownDate?: string): TunableModel {
-  return { id: e.id, label: e.label, methods: e.methods, maxExampleTokens: e.maxExampleTokens, shutdownDate: shutdownDate ?? e.shutdownDate, listed };
+  return {
+    id: e.id,
+    label: e.label,
+    methods: e.methods,
+    maxExampleTokens: e.maxExampleTokens,
+    shutdownDate: shutdownDate ?? e.shutdownDate,
+    ...(e.trainingEnds ? { trainingEnds: e.trainingEnds } : {}),
+    listed,
+  };
 }
 
 /** A date string `YYYY-MM-DD` is past when the UTC day has started. */

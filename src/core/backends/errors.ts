@@ -57,7 +57,7 @@ export function windDownExplanation(): string {
     `${OPENAI_WIND_DOWN.neverFineTuned} organizations that never ran a fine-tuning job cannot create one; since ` +
     `${OPENAI_WIND_DOWN.noRecentInference} organizations with no fine-tuned-model inference in the past 60 days cannot either; ` +
     `from ${OPENAI_WIND_DOWN.everyone} nobody can. Existing fine-tunes keep answering until their base model shuts down. ` +
-    'To keep training, choose another backend (Azure OpenAI, or any OpenAI-compatible server such as Nebius) with "Socratune: Choose Backend…", ' +
+    'To keep training, choose another backend with "Socratune: Choose Backend…" (it lists each one with its price model and how it serves the result), ' +
     `and archive your jobs with "Socratune: Archive Fine-tunes…". Details: ${OPENAI_WIND_DOWN.url}`
   );
 }

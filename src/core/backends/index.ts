@@ -8,6 +8,7 @@ import { AzureBackend } from './azure';
 import { CompatibleBackend } from './compatible';
 import { FireworksBackend } from './fireworks';
 import { OpenAIBackend } from './openai';
+import { NebiusBackend } from './nebius';
 import { TogetherBackend } from './together';
 import type { FineTuneBackend, UploadCache } from './types';
 
@@ -26,12 +27,14 @@ export function createBackend(profile: BackendProfile, client: OpenAI, baseURL: 
     case 'openai':
       return new OpenAIBackend(common, opts.now);
     case 'azure':
-      return new AzureBackend({ ...common, deployments: opts.azureDeployments });
+      return new AzureBackend({ ...common, deployments: opts.azureDeployments }, opts.now);
     case 'openai-compatible':
     case 'emulator':
       return new CompatibleBackend(profile.provider, common, opts.now);
     case 'together':
       return new TogetherBackend({ client, baseURL });
+    case 'nebius':
+      return new NebiusBackend(common);
     case 'fireworks':
       return new FireworksBackend({ client, baseURL, account: opts.fireworksAccount ?? '' });
   }

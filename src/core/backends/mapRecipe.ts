@@ -1,101 +1,129 @@
 /**
- * "Re-run on…" between backends: a job's recipe (hyperparameters, suffix) translated to what the target backend
- * takes, with one sentence per change. OpenAI's learning-rate multiplier scales a base rate OpenAI does not publish,
- * so the translation to an absolute rate (Together) uses the target's default rate as "1×" and says it is an
- * approximation; values the target does not take, or takes in a narrower range, go back to `auto`.
+ * "Re-run on…" between backends: a job's recipe (hyperparameters, suffix, the backend's own choices) translated to
+ * what the target backend takes, with one sentence per change, shown before the launch. OpenAI's learning-rate
+ * multiplier scales a base rate OpenAI does not publish, so the translation to an absolute rate (Together, Nebius)
+ * uses the target's default rate as "1×" and says it is an approximation; values the target does not take are
+ * dropped, values outside its range go back to `auto`, each with the reason.
  */
 import type { ProviderKind } from '../config/profile';
-import { HYPERPARAMETER_RANGES, type HyperparameterName } from '../jobs/hyperparameters';
-import { AZURE_RULES, COMPATIBLE_RULES, EMULATOR_RULES, OPENAI_RULES, parseRuled, suffixError, suffixFor, type LaunchRules } from './rules';
-import { FIREWORKS_RULES } from './fireworksShape';
-import { TOGETHER_RULES } from './togetherShape';
-import type { Hyperparameters, TrainingMethod } from './types';
+import { describeHyperparameter, formatHyperparameter, type HyperparameterName } from '../jobs/hyperparameters';
+import { backendDescriptor } from './descriptors';
+import { choiceOption, parseRuled, suffixError, suffixFor, type HyperparameterRule } from './rules';
+import type { Hyperparameters, HyperparameterValue, TrainingMethod } from './types';
 
-/** The absolute learning rate a backend uses when asked for `auto` (the "1×" of a multiplier), where known. */
-const DEFAULT_LR: Partial<Record<ProviderKind, number>> = { together: 1e-5 };
-
-export function launchRulesFor(kind: ProviderKind): LaunchRules {
-  switch (kind) {
-    case 'openai':
-      return OPENAI_RULES;
-    case 'azure':
-      return AZURE_RULES;
-    case 'openai-compatible':
-      return COMPATIBLE_RULES;
-    case 'emulator':
-      return EMULATOR_RULES;
-    case 'together':
-      return TOGETHER_RULES;
-    case 'fireworks':
-      return FIREWORKS_RULES;
-  }
+export interface Recipe {
+  readonly hyperparameters: Hyperparameters;
+  readonly suffix?: string;
+  readonly method: TrainingMethod;
+  /** The original backend's own choices as sent (job manifest `choices`). */
+  readonly choices?: Readonly<Record<string, string>>;
 }
 
 export interface MappedRecipe {
   readonly hyperparameters: Hyperparameters;
   readonly suffix?: string;
+  /** Answers to the target backend's own choices, by field (its wizard names); only those that carry over. */
+  readonly choices: Readonly<Record<string, string>>;
   /** What was changed and why, one sentence each; empty when the recipe carries over as it is. */
   readonly changes: readonly string[];
 }
 
-const label = (n: HyperparameterName) => HYPERPARAMETER_RANGES[n].label;
-const fmt = (v: number) => (Math.abs(v) < 1e-3 ? v.toExponential(2).replace(/\.?0+e/, 'e') : String(v));
+type Mutable = { -readonly [K in keyof Hyperparameters]: Hyperparameters[K] };
+const round = (v: number): number => Number(v.toPrecision(6));
 
-export function mapRecipe(
-  hp: Hyperparameters,
-  suffix: string | undefined,
-  method: TrainingMethod,
+export function mapRecipe(recipe: Recipe, from: ProviderKind, to: ProviderKind): MappedRecipe {
+  const target = backendDescriptor(to);
+  const takes = new Map(target.launchRules.hyperparameters.filter((r) => r.methods.includes(recipe.method)).map((r) => [r.name, r]));
+  const changes: string[] = [];
+  const src = translateLearningRate({ ...recipe.hyperparameters }, takes, from, to, changes);
+  const hyperparameters = fitValues(src, takes, target.label, changes);
+  const suffix = fitSuffix(recipe.suffix, to, changes);
+  const choices = from === to ? { ...(recipe.choices ?? {}) } : mapChoices(recipe.choices ?? {}, from, to, changes);
+  return { hyperparameters, suffix, choices, changes };
+}
+
+/** OpenAI's multiplier ↔ an absolute rate, through the backend's default rate (the "1×"), said as an approximation. */
+function translateLearningRate(
+  src: Mutable,
+  takes: Map<HyperparameterName, HyperparameterRule>,
   from: ProviderKind,
   to: ProviderKind,
-  toLabel: string,
-): MappedRecipe {
-  const rules = launchRulesFor(to).hyperparameters.filter((r) => r.methods.includes(method));
-  const takes = new Map(rules.map((r) => [r.name, r]));
-  const out: { -readonly [K in keyof Hyperparameters]: Hyperparameters[K] } = {};
-  const changes: string[] = [];
-  const src = { ...hp };
+  changes: string[],
+): Mutable {
+  const toLabel = backendDescriptor(to).label;
   const m = src.learningRateMultiplier;
   if (m !== undefined && !takes.has('learningRateMultiplier') && takes.has('learningRate') && src.learningRate === undefined) {
     delete src.learningRateMultiplier;
-    const base = DEFAULT_LR[to];
+    const base = backendDescriptor(to).defaultLearningRate;
     if (typeof m === 'number' && base !== undefined) {
-      src.learningRate = base * m;
+      src.learningRate = round(base * m);
+      const why = from === 'openai' || from === 'azure' ? 'OpenAI does not publish its base rate' : 'the original base rate is unknown';
       changes.push(
-        `learning-rate multiplier ${m} → absolute learning rate ${fmt(base * m)} (${toLabel}'s default ${fmt(base)} × ${m}; ` +
-          `${from === 'openai' || from === 'azure' ? 'OpenAI does not publish its base rate' : 'the original base rate is unknown'}, so this is an approximation)`,
+        `learning-rate multiplier ${formatHyperparameter(m)} → learning rate ${formatHyperparameter(src.learningRate)} ` +
+          `(${toLabel}'s default ${formatHyperparameter(base)} × ${formatHyperparameter(m)}; ${why}, so this is an approximation)`,
       );
-    } else if (m !== 'auto') changes.push(`learning-rate multiplier ${String(m)} → absolute learning rate auto (${toLabel}'s default)`);
+    } else if (m !== 'auto') changes.push(`learning-rate multiplier ${formatHyperparameter(m)} → learning rate auto (${toLabel}'s default)`);
   }
   const lr = src.learningRate;
   if (lr !== undefined && !takes.has('learningRate') && takes.has('learningRateMultiplier') && src.learningRateMultiplier === undefined) {
     delete src.learningRate;
-    const base = DEFAULT_LR[from];
+    const base = backendDescriptor(from).defaultLearningRate;
     if (typeof lr === 'number' && base !== undefined) {
       src.learningRateMultiplier = Math.round((lr / base) * 1000) / 1000;
       changes.push(
-        `absolute learning rate ${fmt(lr)} → learning-rate multiplier ${src.learningRateMultiplier} (÷ the original default ${fmt(base)}; an approximation)`,
+        `learning rate ${formatHyperparameter(lr)} → learning-rate multiplier ${formatHyperparameter(src.learningRateMultiplier)} ` +
+          `(÷ ${backendDescriptor(from).label}'s default ${formatHyperparameter(base)}; an approximation)`,
       );
-    } else if (lr !== 'auto') changes.push(`absolute learning rate ${String(lr)} → learning-rate multiplier auto`);
+    } else if (lr !== 'auto') changes.push(`learning rate ${formatHyperparameter(lr)} → learning-rate multiplier auto`);
   }
-  for (const [name, v] of Object.entries(src) as [HyperparameterName, Hyperparameters[HyperparameterName]][]) {
+  return src;
+}
+
+/** Each value in the target's range; dropped when the target does not take it, `auto` when out of range. */
+function fitValues(src: Mutable, takes: Map<HyperparameterName, HyperparameterRule>, toLabel: string, changes: string[]): Hyperparameters {
+  const out: Mutable = {};
+  for (const [name, v] of Object.entries(src) as [HyperparameterName, HyperparameterValue | undefined][]) {
     if (v === undefined) continue;
     const r = takes.get(name);
     if (!r) {
-      changes.push(`${label(name)} ${String(v)} dropped: ${toLabel} does not take it`);
+      if (v !== 'auto') changes.push(`${describeHyperparameter(name, v)} dropped: ${toLabel} does not take it`);
       continue;
     }
     const p = parseRuled(r, String(v));
     if (p.ok) out[name] = p.value;
     else {
       out[name] = 'auto';
-      changes.push(`${label(name)} ${String(v)} → auto: ${p.message}`);
+      changes.push(`${describeHyperparameter(name, v)} → auto: ${p.message}`);
     }
   }
-  const rule = launchRulesFor(to).suffix;
-  let s = suffix;
-  if (s && suffixError(rule, s, toLabel)) {
-    s = suffixFor(rule, s);
-    changes.push(`suffix "${suffix}" → "${s}" (${toLabel} suffixes use ${rule.characters}, at most ${rule.maxLength})`);
+  return out;
+}
+
+function fitSuffix(suffix: string | undefined, to: ProviderKind, changes: string[]): string | undefined {
+  const { label, launchRules } = backendDescriptor(to);
+  const rule = launchRules.suffix;
+  if (!suffix || !suffixError(rule, suffix, label)) return suffix;
+  const s = suffixFor(rule, suffix);
+  changes.push(`suffix "${suffix}" → "${s}" (${label} suffixes use ${rule.characters}, at most ${rule.maxLength})`);
+  return s;
+}
+
+/**
+ * A choice carries over to the target's choice of the same name when it offers the same answer (Together's "Lora" is
+ * Nebius' "LoRA"); otherwise the target's default is used, and said.
+ */
+function mapChoices(given: Readonly<Record<string, string>>, from: ProviderKind, to: ProviderKind, changes: string[]): Record<string, string> {
+  const source = backendDescriptor(from).launchRules.choices;
+  const { label, launchRules } = backendDescriptor(to);
+  const out: Record<string, string> = {};
+  for (const [field, answer] of Object.entries(given)) {
+    const rule = source.find((c) => c.field === field);
+    const name = (rule && choiceOption(rule, answer)?.value) ?? answer;
+    const there = launchRules.choices.find((c) => c.label.toLowerCase() === (rule?.label ?? field).toLowerCase());
+    const same = there?.options.find((o) => o.value.toLowerCase() === name.toLowerCase());
+    if (there && same) out[there.field] = same.value;
+    else if (there) changes.push(`${there.label.toLowerCase()} ${name} → ${there.default} (${label} offers ${there.options.map((o) => o.value).join(', ')})`);
+    else changes.push(`${(rule?.label ?? field).toLowerCase()} ${name} dropped: ${label} has no such choice`);
   }
-  return { hyperparameters: out, suffix: s, changes };
+  return out;
 }

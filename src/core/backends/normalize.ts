@@ -56,6 +56,22 @@ function hyperparameters(raw: Obj): Hyperparameters {
   if (lr !== undefined) out.learningRateMultiplier = lr;
   const beta = hpValue(src.beta);
   if (beta !== undefined) out.beta = beta;
+  // OpenAI-shaped servers with their own names (Nebius: absolute learning rate, LoRA flags).
+  const named: [keyof Hyperparameters, unknown][] = [
+    ['learningRate', src.learning_rate],
+    ['warmupRatio', src.warmup_ratio],
+    ...(src.lora === true
+      ? ([
+          ['loraRank', src.lora_r],
+          ['loraAlpha', src.lora_alpha],
+          ['loraDropout', src.lora_dropout],
+        ] as [keyof Hyperparameters, unknown][])
+      : []),
+  ];
+  for (const [k, raw] of named) {
+    const v = hpValue(raw);
+    if (v !== undefined) out[k] = v;
+  }
   return out;
 }
 

@@ -150,9 +150,14 @@ export abstract class OpenAIShapeBackend implements FineTuneBackend {
   listCheckpoints(jobId: string, opts: ListOptions = {}): Promise<Page<JobCheckpoint>> {
     return this.call('checkpoints', async () => {
       const page = await this.client.fineTuning.jobs.checkpoints.list(jobId, { after: opts.after, limit: opts.limit ?? 10 }, { signal: opts.signal });
-      const data = page.data.map((c) => normalizeCheckpoint(c, jobId));
+      const data = page.data.map((c) => this.checkpoint(c, jobId));
       return { data, hasMore: page.hasNextPage(), nextCursor: data.at(-1)?.id };
     });
+  }
+
+  /** One checkpoint, normalized; a backend that deploys checkpoints under another ID (Azure) says which. */
+  protected checkpoint(raw: unknown, jobId: string): JobCheckpoint {
+    return normalizeCheckpoint(raw, jobId);
   }
 
   cancel(jobId: string): Promise<FineTuneJob> {

@@ -22,12 +22,24 @@ export interface SuffixRule {
   readonly modelIdShape: string;
 }
 
+/** One answer to a `ChoiceRule`: `value` is its name in the wizard; `sent` is how the API spells it, when that differs. */
+export interface ChoiceOption {
+  readonly value: string;
+  readonly detail: string;
+  readonly sent?: string;
+}
+
 /** An extra choice the backend needs (sent as a body field), e.g. Azure's `trainingType`. */
 export interface ChoiceRule {
   readonly field: string;
   readonly label: string;
-  readonly options: readonly { readonly value: string; readonly detail: string }[];
+  readonly options: readonly ChoiceOption[];
   readonly default: string;
+}
+
+/** The option an answer names (by its wizard name or as the API spells it), or undefined. */
+export function choiceOption(rule: ChoiceRule, answer: string): ChoiceOption | undefined {
+  return rule.options.find((o) => o.value === answer || (o.sent !== undefined && o.sent === answer));
 }
 
 /**
@@ -79,7 +91,10 @@ export const OPENAI_RULES: LaunchRules = {
   cost: { kind: 'token-table' },
 };
 
-/** Azure OpenAI: suffix ≤ 40 of a-z A-Z 0-9 - _ (no "."), and the training type (deployment tier of the training run). */
+/**
+ * Azure OpenAI: suffix ≤ 40 of a-z A-Z 0-9 - _ (no "."), and the training type (where the run trains), sent as the body
+ * field `trainingType` spelled as Microsoft's fine-tuning REST reference does (`globalstandard`, `developerTier`).
+ */
 export const AZURE_RULES: LaunchRules = {
   hyperparameters: OPENAI_HYPERPARAMETERS,
   suffix: { maxLength: 40, pattern: /^[A-Za-z0-9_-]+$/, characters: 'letters, digits, "_" and "-" (no ".")', modelIdShape: '<base>.ft-<id>-<suffix>' },
@@ -90,9 +105,9 @@ export const AZURE_RULES: LaunchRules = {
       label: 'Training type',
       default: 'Standard',
       options: [
-        { value: 'Standard', detail: 'trains in your resource’s region (data residency)' },
-        { value: 'GlobalStandard', detail: 'trains wherever capacity is free, usually cheaper; data may leave the region' },
-        { value: 'Developer', detail: 'lowest price on spare capacity, no guarantees; for trying things out' },
+        { value: 'Standard', sent: 'standard', detail: 'trains in your resource’s region (data residency)' },
+        { value: 'GlobalStandard', sent: 'globalstandard', detail: 'trains wherever capacity is free, usually cheaper; data may leave the region' },
+        { value: 'Developer', sent: 'developerTier', detail: 'lowest price on spare (preemptible) capacity, no guarantees; for trying things out' },
       ],
     },
   ],

@@ -37,8 +37,10 @@ export interface TunableModel {
   readonly methods: readonly TrainingMethod[];
   /** Max tokens per training example, when known. */
   readonly maxExampleTokens?: number;
-  /** YYYY-MM-DD, when the provider announces one. */
+  /** YYYY-MM-DD, when the provider announces one: the model and its fine-tunes stop answering. */
   readonly shutdownDate?: string;
+  /** YYYY-MM-DD, when new fine-tuning jobs on it stop, if earlier than `shutdownDate` (Azure). */
+  readonly trainingEnds?: string;
   /** True when the provider listed it; false when it comes from Socratune's table only. */
   readonly listed: boolean;
   /** This model's own launch rules, when the provider states per-model limits (Together); else the backend's. */

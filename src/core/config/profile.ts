@@ -2,9 +2,9 @@
  * A backend profile: where Socratune sends API requests. Pure data, read from settings by the host.
  * The API key is never part of a profile; it lives only in VS Code SecretStorage.
  */
-export type ProviderKind = 'openai' | 'azure' | 'openai-compatible' | 'emulator' | 'together' | 'fireworks';
+export type ProviderKind = 'openai' | 'azure' | 'openai-compatible' | 'emulator' | 'together' | 'fireworks' | 'nebius';
 
-export const PROVIDER_KINDS: readonly ProviderKind[] = ['openai', 'azure', 'openai-compatible', 'emulator', 'together', 'fireworks'];
+export const PROVIDER_KINDS: readonly ProviderKind[] = ['openai', 'azure', 'openai-compatible', 'emulator', 'together', 'fireworks', 'nebius'];
 
 export interface BackendProfile {
   readonly provider: ProviderKind;
@@ -20,6 +20,8 @@ export interface BackendProfile {
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 export const TOGETHER_BASE_URL = 'https://api.together.ai/v1';
+/** Nebius Token Factory (formerly AI Studio, api.studio.nebius.com): OpenAI-shaped training and inference. */
+export const NEBIUS_BASE_URL = 'https://api.tokenfactory.nebius.com/v1';
 /** Fireworks' control plane (`/v1/accounts/<account>/…`); its OpenAI-compatible inference API is at `/inference/v1` beside it. */
 export const FIREWORKS_BASE_URL = 'https://api.fireworks.ai/v1';
 
@@ -42,6 +44,8 @@ export function resolveBaseUrl(profile: BackendProfile): { ok: true; baseURL: st
       return { ok: true, baseURL: trimSlash(profile.baseUrl) || OPENAI_BASE_URL };
     case 'together':
       return { ok: true, baseURL: trimSlash(profile.baseUrl) || TOGETHER_BASE_URL };
+    case 'nebius':
+      return { ok: true, baseURL: trimSlash(profile.baseUrl) || NEBIUS_BASE_URL };
     case 'fireworks': {
       // The client talks to the inference API (chat); the backend reaches the control plane beside it.
       const base = trimSlash(profile.baseUrl) || FIREWORKS_BASE_URL;

@@ -1,6 +1,6 @@
 /** Text shown for jobs in the tree, tooltips and notifications (pure, so it is unit-tested). */
 import type { FineTuneJob, JobEvent } from '../backends/types';
-import { formatHyperparameter } from './hyperparameters';
+import { describeHyperparameters } from './hyperparameters';
 import { readJobMetadata } from './manifest';
 import { pointsFromEvents, totalSteps } from './metrics';
 import { isTerminal, statusLabel } from './status';
@@ -95,9 +95,7 @@ export function jobTooltipMarkdown(j: FineTuneJob, nowMs: number): string {
   else if (j.estimatedFinish) lines.push(`- Estimated finish: ${new Date(j.estimatedFinish).toISOString().replace('T', ' ').slice(0, 16)} UTC`);
   if (j.trainedTokens !== undefined) lines.push(`- Trained tokens: ${j.trainedTokens.toLocaleString('en-US')}`);
   const h = j.hyperparameters;
-  lines.push(
-    `- Epochs ${formatHyperparameter(h.nEpochs)} · batch ${formatHyperparameter(h.batchSize)} · LR × ${formatHyperparameter(h.learningRateMultiplier)}${h.beta !== undefined ? ` · β ${formatHyperparameter(h.beta)}` : ''}`,
-  );
+  lines.push(`- Hyperparameters: ${describeHyperparameters(h, ' · ')}`);
   if (md.datasetName) lines.push(`- Dataset: ${mdEscape(md.datasetName)}${md.datasetSha256 ? ` (${code(md.datasetSha256.slice(0, 12))})` : ''}`);
   if (j.fineTunedModel) lines.push(`- Model: ${code(j.fineTunedModel)}`);
   if (j.error) lines.push('', `**Error${j.error.code ? ` ${code(j.error.code)}` : ''}:** ${mdEscape(j.error.message)}`);

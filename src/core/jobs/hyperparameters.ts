@@ -101,6 +101,40 @@ export function parseSeed(input: string): SeedResult {
   return { ok: true, value: v };
 }
 
+/** `auto`, or the number as a plain decimal (0.0002, not 2e-4). */
 export function formatHyperparameter(v: HyperparameterValue | undefined): string {
-  return v === undefined ? 'auto' : String(v);
+  if (v === undefined || v === 'auto') return 'auto';
+  return Number.isInteger(v) ? String(v) : v.toLocaleString('en-US', { maximumSignificantDigits: 6, useGrouping: false });
+}
+
+/** How a value is called in a sentence: an absolute "learning rate" is not OpenAI's "learning-rate multiplier". */
+const SPOKEN: Readonly<Record<HyperparameterName, string>> = {
+  nEpochs: 'epochs',
+  batchSize: 'batch size',
+  learningRateMultiplier: 'learning-rate multiplier',
+  learningRate: 'learning rate',
+  beta: 'DPO beta',
+  loraRank: 'LoRA rank',
+  loraAlpha: 'LoRA alpha',
+  loraDropout: 'LoRA dropout',
+  warmupRatio: 'warm-up ratio',
+  nCheckpoints: 'checkpoints',
+  nEvals: 'evaluations',
+  maxContextLength: 'max context length',
+};
+
+/** One value in words: "learning rate 0.0002", "learning-rate multiplier 1.8", "epochs auto". */
+export function describeHyperparameter(name: HyperparameterName, v: HyperparameterValue | undefined): string {
+  return `${SPOKEN[name]} ${formatHyperparameter(v)}`;
+}
+
+/**
+ * The values a job was given, in words and in the order given: "epochs 3, batch size auto, learning-rate multiplier 1.8"
+ * (OpenAI) or "epochs 2, learning rate 0.0002, LoRA rank 16" (Together, Nebius). Values not set are left out.
+ */
+export function describeHyperparameters(h: Hyperparameters, separator = ', '): string {
+  const parts = (Object.entries(h) as [HyperparameterName, HyperparameterValue | undefined][])
+    .filter(([k, v]) => v !== undefined && k in SPOKEN)
+    .map(([k, v]) => describeHyperparameter(k, v));
+  return parts.join(separator) || 'server defaults';
 }

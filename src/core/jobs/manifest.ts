@@ -48,6 +48,8 @@ const JobManifestSchema = v.object({
   hyperparameters: v.record(v.string(), HyperparameterValueSchema),
   suffix: v.optional(v.string()),
   seed: v.optional(v.number()),
+  /** The backend's own choices as sent, by body field (Azure `trainingType`: `globalstandard`…; Together `training_type`). */
+  choices: v.optional(v.record(v.string(), v.string())),
   metadata: v.record(v.string(), v.string()),
   estimatedCostUsd: v.optional(v.number()),
   /** The job this one repeats, if launched with "Re-run on…". */

@@ -83,6 +83,8 @@ export interface LaunchSummary {
   readonly choices: Readonly<Record<string, string>>;
   readonly cost: CostInfo | null;
   readonly costNote?: string;
+  /** What "Re-run on…" changed in the original recipe for this backend (empty for a new launch). */
+  readonly recipeChanges: readonly string[];
 }
 
 export type ProgressReport = (message: string, increment?: number) => void;
@@ -139,6 +141,8 @@ export interface WizardPreset {
    */
   readonly assumeYes?: boolean;
   readonly rerunOf?: { readonly jobId: string; readonly backend: FineTuneBackend['kind'] };
+  /** What "Re-run on…" changed in the recipe for this backend, one sentence each: shown in the consent step. */
+  readonly recipeChanges?: readonly string[];
   /**
    * Answers the final (consent) confirmation without showing it, even with `assumeYes` (tests and automation):
    * `false` stops there, having sent nothing.
@@ -275,6 +279,7 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
     choices: extraBody,
     cost,
     costNote,
+    recipeChanges: preset.recipeChanges ?? [],
   };
   const consent = preset.answerLaunch ?? (preset.assumeYes ? true : await ui.confirmLaunch(summary));
   if (!consent) return { status: 'cancelled', step: 'confirm', summary };
@@ -317,6 +322,7 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
     hp,
     suffix,
     seed,
+    choices: extraBody,
     metadata,
     dsHash,
     promptHash,

@@ -3,7 +3,7 @@
  * limit checks, all taken from the selected backend's launch rules (src/core/backends/rules.ts), never from one
  * provider's rules applied to every backend.
  */
-import { exampleCountError, parseRuled, suffixError, suffixFor, type LaunchRules } from '../backends/rules';
+import { choiceOption, exampleCountError, parseRuled, suffixError, suffixFor, type LaunchRules } from '../backends/rules';
 import type { FineTuneBackend, Hyperparameters, TrainingMethod, TunableModel } from '../backends/types';
 import { parseSeed } from './hyperparameters';
 import type { DatasetCheck, WizardPreset, WizardResult, WizardStep, WizardUi } from './wizard';
@@ -46,9 +46,10 @@ export async function askSettings(
   for (const choice of rules.choices) {
     const value = preset.choices?.[choice.field] ?? (preset.assumeYes ? choice.default : await ui.pickChoice(choice));
     if (value === undefined) return { status: 'cancelled', step: 'choices' };
-    if (!choice.options.some((o) => o.value === value))
+    const option = choiceOption(choice, value);
+    if (!option)
       return stop(ui, 'choices', `${choice.label} "${value}" is not offered by ${backend.label}: use ${choice.options.map((o) => o.value).join(', ')}.`);
-    extraBody[choice.field] = value;
+    extraBody[choice.field] = option.sent ?? option.value;
   }
   const cross = rules.crossCheck?.({ hp, choices: extraBody, method });
   if (cross) return stop(ui, 'hyperparameters', cross);

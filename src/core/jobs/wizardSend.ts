@@ -46,6 +46,8 @@ export interface ManifestParts {
   readonly hp: Hyperparameters;
   readonly suffix?: string;
   readonly seed?: number;
+  /** The backend's own choices as sent. */
+  readonly choices: Readonly<Record<string, string>>;
   readonly metadata: Record<string, string>;
   readonly dsHash: string;
   readonly promptHash?: string;
@@ -54,7 +56,7 @@ export interface ManifestParts {
 }
 
 export function buildManifest(p: ManifestParts): JobManifest {
-  const { deps, job, dataset, check, files, model, method, hp, suffix, seed, metadata, dsHash, promptHash, cost, preset } = p;
+  const { deps, job, dataset, check, files, model, method, hp, suffix, seed, choices, metadata, dsHash, promptHash, cost, preset } = p;
   const backend = deps.backend;
   const manifestFile = (path: string, f: UploadedFile): ManifestFile => ({
     path,
@@ -80,6 +82,7 @@ export function buildManifest(p: ManifestParts): JobManifest {
     hyperparameters: hp,
     suffix,
     seed,
+    ...(Object.keys(choices).length > 0 ? { choices: { ...choices } } : {}),
     metadata,
     estimatedCostUsd: cost?.usd,
     rerunOf: preset.rerunOf,

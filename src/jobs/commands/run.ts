@@ -13,6 +13,8 @@ export interface StartFineTuneArgs {
   readonly hyperparameters?: WizardPreset['hyperparameters'];
   readonly suffix?: string;
   readonly seed?: number;
+  /** The backend's own choices, by field: `{ trainingType: 'GlobalStandard' }` (Azure), `{ lora: 'Full' }` (Nebius). */
+  readonly choices?: WizardPreset['choices'];
   /** Skip confirmations (the answers are still validated). */
   readonly yes?: boolean;
   /** Answer the final consent step (upload and start) without showing it; `false` stops there having sent nothing. */
@@ -29,6 +31,7 @@ export function registerRunCommands(c: JobsController): vscode.Disposable[] {
         hyperparameters: args?.hyperparameters,
         suffix: args?.suffix,
         seed: args?.seed,
+        choices: args?.choices,
         assumeYes: args?.yes === true,
         answerLaunch: typeof args?.launch === 'boolean' ? args.launch : undefined,
       }),

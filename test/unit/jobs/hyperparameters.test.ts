@@ -1,5 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { checkHyperparameter, parseHyperparameter, parseSeed, validateHyperparameters } from '../../../src/core/jobs/hyperparameters';
+import {
+  checkHyperparameter,
+  describeHyperparameters,
+  formatHyperparameter,
+  parseHyperparameter,
+  parseSeed,
+  validateHyperparameters,
+} from '../../../src/core/jobs/hyperparameters';
 
 describe('hyperparameter validation', () => {
   it('accepts auto and empty input as auto', () => {
@@ -40,5 +47,21 @@ describe('hyperparameter validation', () => {
     assert.deepEqual(parseSeed('42'), { ok: true, value: 42 });
     assert.equal(parseSeed('-1').ok, false);
     assert.equal(parseSeed('2147483648').ok, false);
+  });
+
+  it('summaries read naturally: an absolute learning rate is not a multiplier, and numbers are plain decimals', () => {
+    assert.equal(
+      describeHyperparameters({ nEpochs: 3, batchSize: 'auto', learningRateMultiplier: 1.8 }),
+      'epochs 3, batch size auto, learning-rate multiplier 1.8',
+    );
+    assert.equal(
+      describeHyperparameters({ nEpochs: 2, learningRate: 0.0002, loraRank: 16, loraAlpha: 32, loraDropout: 0.05, warmupRatio: 0.1 }, ' · '),
+      'epochs 2 · learning rate 0.0002 · LoRA rank 16 · LoRA alpha 32 · LoRA dropout 0.05 · warm-up ratio 0.1',
+    );
+    assert.equal(describeHyperparameters({ learningRate: 1e-5, beta: 0.1, nCheckpoints: 2 }), 'learning rate 0.00001, DPO beta 0.1, checkpoints 2');
+    assert.equal(describeHyperparameters({}), 'server defaults');
+    assert.equal(formatHyperparameter(1e-5 * 1.8), '0.000018');
+    assert.equal(formatHyperparameter(undefined), 'auto');
+    assert.equal(formatHyperparameter(256), '256');
   });
 });

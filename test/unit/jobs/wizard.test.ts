@@ -145,7 +145,8 @@ describe('fine-tune wizard (core logic, scripted UI, emulator over HTTP)', funct
     assert.ok(ui.kinds().includes('choice'));
     assert.equal(r.status, 'cancelled');
     if (r.status === 'cancelled') {
-      assert.deepEqual(r.summary?.choices, { trainingType: 'GlobalStandard' });
+      // Chosen by its name in the wizard, sent as the API spells it.
+      assert.deepEqual(r.summary?.choices, { trainingType: 'globalstandard' });
       assert.equal(r.summary?.suffix, 'rules');
     }
     const bad = await runStartFineTune(
