@@ -33,8 +33,6 @@ import {
 } from './storeRead';
 
 export type { AddedExample, DatasetSnapshot, LoadIssue, NewExample, RemoveResult, StoredExample } from './storeModel';
-export { buildExample } from './storeModel';
-export { withoutLines } from './storeRead';
 
 /**
  * A dataset folder on disk. Every mutation runs in one per-dataset queue (see fsutil.serialize) and holds the
