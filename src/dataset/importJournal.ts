@@ -248,34 +248,88 @@ async function review(candidates: Candidate[], dsName: string): Promise<Candidat
   }
 }
 
+/** Ask what to split: the current markdown file, a workspace folder, or files/folders chosen in a dialog. */
+async function pickSources(): Promise<vscode.Uri[] | undefined> {
+  const ed = vscode.window.activeTextEditor;
+  type Pick = vscode.QuickPickItem & { uris?: vscode.Uri[]; browse?: boolean };
+  const items: Pick[] = [];
+  if (ed?.document.languageId === 'markdown' && ed.document.uri.scheme === 'file')
+    items.push({ label: `$(file) ${path.basename(ed.document.uri.fsPath)}`, description: 'the current file', uris: [ed.document.uri] });
+  for (const f of vscode.workspace.workspaceFolders ?? [])
+    items.push({ label: `$(folder) ${f.name}`, description: 'every markdown file in this workspace folder', uris: [f.uri] });
+  items.push({ label: '$(folder-opened) Choose Files or a Folder…', browse: true });
+  const p = await vscode.window.showQuickPick(items, {
+    title: 'Socratune: create examples from journal',
+    placeHolder: 'What should be split into passages?',
+  });
+  if (!p) return undefined;
+  const uris =
+    p.uris ??
+    (await vscode.window.showOpenDialog({
+      canSelectFiles: true,
+      canSelectFolders: true,
+      canSelectMany: true,
+      filters: { Markdown: ['md', 'markdown'] },
+      openLabel: 'Split into Examples',
+    }));
+  return uris?.length ? uris : undefined;
+}
+
+/** For passages without a question: (after asking, interactively) let the model suggest one. Returns false when the user cancelled. */
+async function offerSuggestions(svc: DatasetService, candidates: Candidate[], result: ImportResult, args?: ImportArgs): Promise<boolean> {
+  const withoutPrompt = candidates.filter((c) => !c.prompt);
+  const modelAllowed = config().get<boolean>(DatasetSettingKeys.suggestWithModel, true);
+  if (!withoutPrompt.length || !(args ? args.useModel : modelAllowed)) return true;
+  let go = !!args;
+  if (!args) {
+    const c = await vscode.window.showInformationMessage(
+      `${withoutPrompt.length} of ${candidates.length} passages have no question from their headings. Ask ${questionModel(svc)} to suggest one for each?`,
+      'Ask the Model',
+      'I Will Type Them',
+    );
+    if (c === undefined) return false;
+    go = c === 'Ask the Model';
+  }
+  if (go) {
+    result.suggestions = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Socratune: suggesting questions', cancellable: true },
+      (_p, token) => suggestWithModel(svc, withoutPrompt, token),
+    );
+    result.suggestionNote = suggestionNote(result.suggestions);
+    if (result.suggestionNote) void vscode.window.showWarningMessage(result.suggestionNote);
+  }
+  return true;
+}
+
+/** The candidates to write: from `args.accept` (tests), else from the review step (undefined: cancelled). */
+async function chooseCandidates(candidates: Candidate[], dsName: string, args?: ImportArgs): Promise<Candidate[] | undefined> {
+  if (!args) return review(candidates, dsName);
+  const accept = args.accept ?? 'proposed';
+  return accept === 'proposed' ? candidates.filter((c) => c.prompt && !c.duplicate) : candidates.filter((c) => accept.includes(c.index) && c.prompt);
+}
+
+/** Add the chosen passages as examples (with their source for provenance) and confirm; a failure is shown, not thrown. */
+async function addChosen(svc: DatasetService, ds: OpenDataset, chosen: Candidate[], result: ImportResult): Promise<void> {
+  const examples: NewExample[] = chosen.map((c) => ({
+    user: c.prompt as string,
+    assistant: c.assistant,
+    origin: 'import',
+    source: { file: c.file, startLine: c.startLine, endLine: c.endLine, textHash: sha(c.raw) },
+  }));
+  try {
+    const added = await svc.add(ds, examples);
+    result.added = added.map((a, i) => ({ id: a.id, index: chosen[i].index, line: a.line }));
+    const nFiles = new Set(chosen.map((c) => c.file)).size;
+    confirmAdded(svc, ds, added, `Socratune: added ${added.length} example(s) from ${nFiles} file(s) to “${ds.store.name}”.`);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Socratune: ${messageOf(err)}`);
+  }
+}
+
 export async function importJournal(svc: DatasetService, args?: ImportArgs, preset?: vscode.Uri[]): Promise<ImportResult> {
   const result: ImportResult = { candidates: [], added: [], skippedFiles: [] };
-  let uris: vscode.Uri[] | undefined = preset ?? args?.uris.map((u) => (u.includes('://') ? vscode.Uri.parse(u) : vscode.Uri.file(u)));
-  if (!uris) {
-    const ed = vscode.window.activeTextEditor;
-    type Pick = vscode.QuickPickItem & { uris?: vscode.Uri[]; browse?: boolean };
-    const items: Pick[] = [];
-    if (ed?.document.languageId === 'markdown' && ed.document.uri.scheme === 'file')
-      items.push({ label: `$(file) ${path.basename(ed.document.uri.fsPath)}`, description: 'the current file', uris: [ed.document.uri] });
-    for (const f of vscode.workspace.workspaceFolders ?? [])
-      items.push({ label: `$(folder) ${f.name}`, description: 'every markdown file in this workspace folder', uris: [f.uri] });
-    items.push({ label: '$(folder-opened) Choose Files or a Folder…', browse: true });
-    const p = await vscode.window.showQuickPick(items, {
-      title: 'Socratune: create examples from journal',
-      placeHolder: 'What should be split into passages?',
-    });
-    if (!p) return { ...result, cancelled: true };
-    uris =
-      p.uris ??
-      (await vscode.window.showOpenDialog({
-        canSelectFiles: true,
-        canSelectFolders: true,
-        canSelectMany: true,
-        filters: { Markdown: ['md', 'markdown'] },
-        openLabel: 'Split into Examples',
-      }));
-    if (!uris?.length) return { ...result, cancelled: true };
-  }
+  const uris = preset ?? args?.uris.map((u) => (u.includes('://') ? vscode.Uri.parse(u) : vscode.Uri.file(u))) ?? (await pickSources());
+  if (!uris) return { ...result, cancelled: true };
   const ds = await svc.ensureActive(!args);
   if (!ds) return { ...result, cancelled: true };
   result.datasetUri = ds.uri.toString();
@@ -301,28 +355,7 @@ export async function importJournal(svc: DatasetService, args?: ImportArgs, pres
     const c = candidates[Number(i)];
     if (c) c.prompt = p;
   }
-  const withoutPrompt = candidates.filter((c) => !c.prompt);
-  const modelAllowed = config().get<boolean>(DatasetSettingKeys.suggestWithModel, true);
-  if (withoutPrompt.length && (args ? args.useModel : modelAllowed)) {
-    let go = !!args;
-    if (!args) {
-      const c = await vscode.window.showInformationMessage(
-        `${withoutPrompt.length} of ${candidates.length} passages have no question from their headings. Ask ${questionModel(svc)} to suggest one for each?`,
-        'Ask the Model',
-        'I Will Type Them',
-      );
-      if (c === undefined) return { ...result, cancelled: true };
-      go = c === 'Ask the Model';
-    }
-    if (go) {
-      result.suggestions = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'Socratune: suggesting questions', cancellable: true },
-        (_p, token) => suggestWithModel(svc, withoutPrompt, token),
-      );
-      result.suggestionNote = suggestionNote(result.suggestions);
-      if (result.suggestionNote) void vscode.window.showWarningMessage(result.suggestionNote);
-    }
-  }
+  if (!(await offerSuggestions(svc, candidates, result, args))) return { ...result, cancelled: true };
   result.candidates = candidates.map((c) => ({
     index: c.index,
     file: c.file,
@@ -331,34 +364,15 @@ export async function importJournal(svc: DatasetService, args?: ImportArgs, pres
     prompt: c.prompt,
     duplicate: c.duplicate,
   }));
-  let chosen: Candidate[] | undefined;
-  if (args) {
-    const accept = args.accept ?? 'proposed';
-    chosen = accept === 'proposed' ? candidates.filter((c) => c.prompt && !c.duplicate) : candidates.filter((c) => accept.includes(c.index) && c.prompt);
-  } else {
-    chosen = await review(candidates, ds.store.name);
-    if (!chosen) {
-      void vscode.window.showInformationMessage('Socratune: import cancelled; nothing was written.');
-      return { ...result, cancelled: true };
-    }
+  const chosen = await chooseCandidates(candidates, ds.store.name, args);
+  if (!chosen) {
+    void vscode.window.showInformationMessage('Socratune: import cancelled; nothing was written.');
+    return { ...result, cancelled: true };
   }
   if (!chosen.length) {
     if (!args) void vscode.window.showInformationMessage('Socratune: no passage was chosen; nothing was written.');
     return result;
   }
-  const examples: NewExample[] = chosen.map((c) => ({
-    user: c.prompt as string,
-    assistant: c.assistant,
-    origin: 'import',
-    source: { file: c.file, startLine: c.startLine, endLine: c.endLine, textHash: sha(c.raw) },
-  }));
-  try {
-    const added = await svc.add(ds, examples);
-    result.added = added.map((a, i) => ({ id: a.id, index: chosen[i].index, line: a.line }));
-    const nFiles = new Set(chosen.map((c) => c.file)).size;
-    confirmAdded(svc, ds, added, `Socratune: added ${added.length} example(s) from ${nFiles} file(s) to “${ds.store.name}”.`);
-  } catch (err) {
-    void vscode.window.showErrorMessage(`Socratune: ${messageOf(err)}`);
-  }
+  await addChosen(svc, ds, chosen, result);
   return result;
 }

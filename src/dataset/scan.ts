@@ -59,30 +59,87 @@ async function writeRedactedCopy(svc: DatasetService, ds: OpenDataset, kinds: Pi
   return { uri: vscode.Uri.file(copy.dir), replacements };
 }
 
-export async function scanDataset(svc: DatasetService, diags: vscode.DiagnosticCollection, args?: ScanArgs): Promise<ScanResult | undefined> {
-  const ds = await svc.ensureActive(!args);
-  if (!ds) return undefined;
-  const all: (JsonlFinding & { file: string; uri: vscode.Uri })[] = [];
+type Finding = JsonlFinding & { file: string; uri: vscode.Uri };
+
+function diagnosticOf(f: Finding): vscode.Diagnostic {
+  const d = new vscode.Diagnostic(
+    new vscode.Range(f.jsonlLine - 1, f.column, f.jsonlLine - 1, f.endColumn),
+    `Possible ${PII_LABELS[f.kind]}: ${mask(f.text)}. Remove it or write a redacted copy ("Socratune: Scan Dataset for Personal Data").`,
+    vscode.DiagnosticSeverity.Warning,
+  );
+  d.source = 'Socratune privacy';
+  d.code = f.kind;
+  return d;
+}
+
+/** Scan both splits; the findings replace the splits' diagnostics in the Problems panel. */
+async function findPersonalData(ds: OpenDataset, diags: vscode.DiagnosticCollection): Promise<Finding[]> {
+  const all: Finding[] = [];
   for (const split of ['train', 'validation'] as const) {
     const file = ds.store.file(split);
     const text = await readTextOrEmpty(file);
     const uri = vscode.Uri.file(file);
     const found = scanJsonl(text).map((f) => ({ ...f, file: fileForSplit(split), uri }));
-    diags.set(
-      uri,
-      found.map((f) => {
-        const d = new vscode.Diagnostic(
-          new vscode.Range(f.jsonlLine - 1, f.column, f.jsonlLine - 1, f.endColumn),
-          `Possible ${PII_LABELS[f.kind]}: ${mask(f.text)}. Remove it or write a redacted copy ("Socratune: Scan Dataset for Personal Data").`,
-          vscode.DiagnosticSeverity.Warning,
-        );
-        d.source = 'Socratune privacy';
-        d.code = f.kind;
-        return d;
-      }),
-    );
+    diags.set(uri, found.map(diagnosticOf));
     all.push(...found);
   }
+  return all;
+}
+
+/** Let the user pick a finding and select it in its file. */
+async function goToFinding(all: Finding[]): Promise<void> {
+  const pick = await vscode.window.showQuickPick(
+    all.map((f) => ({ label: `$(warning) ${PII_LABELS[f.kind]}`, description: `${f.file}:${f.jsonlLine}:${f.column + 1}`, detail: mask(f.text), f })),
+    { title: 'Socratune: personal data findings', matchOnDescription: true },
+  );
+  if (!pick) return;
+  const doc = await vscode.workspace.openTextDocument(pick.f.uri);
+  const ed = await vscode.window.showTextDocument(doc);
+  const range = new vscode.Range(pick.f.jsonlLine - 1, pick.f.column, pick.f.jsonlLine - 1, pick.f.endColumn);
+  ed.selection = new vscode.Selection(range.start, range.end);
+  ed.revealRange(range, vscode.TextEditorRevealType.InCenter);
+}
+
+/** Ask which kinds to redact, write the copy under a free name next to the dataset, and offer to use or open it. */
+async function offerRedactedCopy(svc: DatasetService, ds: OpenDataset, all: Finding[], kindsFound: PiiKind[], result: ScanResult): Promise<void> {
+  const kindItems: (vscode.QuickPickItem & { piiKind: PiiKind })[] = kindsFound.map((k) => ({
+    label: PII_LABELS[k],
+    description: `${all.filter((f) => f.kind === k).length} found`,
+    picked: true,
+    piiKind: k,
+  }));
+  const kinds = await vscode.window.showQuickPick(kindItems, {
+    canPickMany: true,
+    title: 'Socratune: redact which kinds? (the journal and this dataset stay unchanged)',
+  });
+  if (!kinds?.length) return;
+  const existing = new Set((await datasetFolders(path.dirname(ds.store.dir))).map((d) => d.name));
+  let name = `${ds.store.name}-redacted`;
+  for (let i = 2; existing.has(name); i++) name = `${ds.store.name}-redacted-${i}`;
+  try {
+    const r = await writeRedactedCopy(
+      svc,
+      ds,
+      kinds.map((k) => k.piiKind),
+      name,
+    );
+    result.redactedCopy = { uri: r.uri.toString(), replacements: r.replacements };
+    const c = await vscode.window.showInformationMessage(
+      `Socratune: wrote the redacted copy “${name}” (${r.replacements} replacement(s)). The journal and “${ds.store.name}” are unchanged.`,
+      'Make It Active',
+      'Open',
+    );
+    if (c === 'Make It Active') await svc.s.activeDataset.set(r.uri);
+    if (c === 'Open') await vscode.window.showTextDocument(vscode.Uri.joinPath(r.uri, FILES.train));
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Socratune: ${messageOf(err)}`);
+  }
+}
+
+export async function scanDataset(svc: DatasetService, diags: vscode.DiagnosticCollection, args?: ScanArgs): Promise<ScanResult | undefined> {
+  const ds = await svc.ensureActive(!args);
+  if (!ds) return undefined;
+  const all = await findPersonalData(ds, diags);
   const result: ScanResult = {
     datasetUri: ds.uri.toString(),
     findings: all.map((f) => ({ file: f.file, line: f.jsonlLine, column: f.column, endColumn: f.endColumn, kind: f.kind })),
@@ -108,51 +165,7 @@ export async function scanDataset(svc: DatasetService, diags: vscode.DiagnosticC
     'Go to Findings',
     'Write Redacted Copy…',
   );
-  if (choice === 'Go to Findings') {
-    const pick = await vscode.window.showQuickPick(
-      all.map((f) => ({ label: `$(warning) ${PII_LABELS[f.kind]}`, description: `${f.file}:${f.jsonlLine}:${f.column + 1}`, detail: mask(f.text), f })),
-      { title: 'Socratune: personal data findings', matchOnDescription: true },
-    );
-    if (pick) {
-      const doc = await vscode.workspace.openTextDocument(pick.f.uri);
-      const ed = await vscode.window.showTextDocument(doc);
-      const range = new vscode.Range(pick.f.jsonlLine - 1, pick.f.column, pick.f.jsonlLine - 1, pick.f.endColumn);
-      ed.selection = new vscode.Selection(range.start, range.end);
-      ed.revealRange(range, vscode.TextEditorRevealType.InCenter);
-    }
-  } else if (choice === 'Write Redacted Copy…') {
-    const kindItems: (vscode.QuickPickItem & { piiKind: PiiKind })[] = kindsFound.map((k) => ({
-      label: PII_LABELS[k],
-      description: `${all.filter((f) => f.kind === k).length} found`,
-      picked: true,
-      piiKind: k,
-    }));
-    const kinds = await vscode.window.showQuickPick(kindItems, {
-      canPickMany: true,
-      title: 'Socratune: redact which kinds? (the journal and this dataset stay unchanged)',
-    });
-    if (!kinds?.length) return result;
-    const existing = new Set((await datasetFolders(path.dirname(ds.store.dir))).map((d) => d.name));
-    let name = `${ds.store.name}-redacted`;
-    for (let i = 2; existing.has(name); i++) name = `${ds.store.name}-redacted-${i}`;
-    try {
-      const r = await writeRedactedCopy(
-        svc,
-        ds,
-        kinds.map((k) => k.piiKind),
-        name,
-      );
-      result.redactedCopy = { uri: r.uri.toString(), replacements: r.replacements };
-      const c = await vscode.window.showInformationMessage(
-        `Socratune: wrote the redacted copy “${name}” (${r.replacements} replacement(s)). The journal and “${ds.store.name}” are unchanged.`,
-        'Make It Active',
-        'Open',
-      );
-      if (c === 'Make It Active') await svc.s.activeDataset.set(r.uri);
-      if (c === 'Open') await vscode.window.showTextDocument(vscode.Uri.joinPath(r.uri, FILES.train));
-    } catch (err) {
-      void vscode.window.showErrorMessage(`Socratune: ${messageOf(err)}`);
-    }
-  }
+  if (choice === 'Go to Findings') await goToFinding(all);
+  else if (choice === 'Write Redacted Copy…') await offerRedactedCopy(svc, ds, all, kindsFound, result);
   return result;
 }

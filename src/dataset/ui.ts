@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type OpenAI from 'openai';
 import { proposeWithModel } from '../core/dataset/backtranslate';
 import { classifyError } from '../core/chat/errors';
 import { ExampleRef } from '../core/dataset/catalog';
@@ -119,83 +118,41 @@ export function questionModel(svc: DatasetService): string {
   return config().get<string>(DatasetSettingKeys.questionModel, '') || p.defaultChatModel || p.defaultBaseModel;
 }
 
-/**
- * The prompt picker: rule-based proposals first, model suggestions arriving while it is open (cancelled when
- * it closes), "Type my own…", and whatever the user types. Unless one-key accept is on, the chosen text opens
- * in an input box to edit before anything is written — the user always sees the prompt.
- */
-export async function pickPrompt(
-  svc: DatasetService,
-  opts: { title: string; passage: string; heading?: string; proposals: Proposal[] },
-): Promise<PromptChoice | undefined> {
-  const oneKey = config().get<boolean>(DatasetSettingKeys.acceptOneKey, false);
-  const useModel = config().get<boolean>(DatasetSettingKeys.suggestWithModel, true);
-  const qp = vscode.window.createQuickPick<PromptItem>();
-  qp.title = opts.title;
-  qp.placeholder = oneKey
-    ? 'Enter adds the highlighted prompt · type to write your own'
-    : 'Pick a prompt to edit, or type your own · Escape skips this passage';
-  qp.matchOnDescription = false;
-  qp.ignoreFocusOut = true;
-  const editButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: 'Edit before adding' };
-  const base: PromptItem[] = opts.proposals.map((p) => ({
-    label: p.prompt,
-    description: SOURCE_LABEL[p.source],
-    detail: p.detail,
-    proposal: p,
-    buttons: [editButton],
-  }));
-  let modelItems: PromptItem[] = [];
-  const typeOwn: PromptItem = { label: '$(edit) Type my own question…', action: 'type', alwaysShow: true };
-  const render = () => {
-    const typed = qp.value.trim();
-    const items: PromptItem[] = [];
-    if (typed) items.push({ label: typed, description: 'use what you typed', action: 'typed', alwaysShow: true });
-    items.push(...base);
-    if (modelItems.length) items.push({ label: 'Model suggestions', kind: vscode.QuickPickItemKind.Separator }, ...modelItems);
-    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, typeOwn);
-    qp.items = items;
-  };
-  const ac = new AbortController();
-  if (useModel) {
-    const model = questionModel(svc);
-    modelItems = [{ label: `$(loading~spin) Asking ${model} for questions this passage answers…`, action: 'info', alwaysShow: true }];
-    qp.busy = true;
-    void (async () => {
-      let client: OpenAI | undefined;
-      let baseURL: string | undefined;
-      try {
-        const c = await svc.questionClient();
-        if (!c.ok) {
-          modelItems = [{ label: '$(info) No model suggestions', detail: c.message, action: 'info', alwaysShow: true }];
-          return;
-        }
-        client = c.client;
-        baseURL = c.baseURL;
-        const props = await proposeWithModel(client, { model, passage: opts.passage, heading: opts.heading, signal: ac.signal });
-        modelItems = props.length
-          ? props.map((p) => ({ label: p.prompt, description: SOURCE_LABEL.model, detail: p.detail, proposal: p, buttons: [editButton] }))
-          : [{ label: '$(info) The model suggested no questions', detail: NO_QUESTIONS(model), action: 'info', alwaysShow: true }];
-      } catch (err) {
-        if (ac.signal.aborted) return;
-        const why = suggestionError(err, model, baseURL);
-        svc.s.log.warn(`Question suggestions from ${model} failed: ${why}`);
-        modelItems = [{ label: '$(warning) Model suggestions unavailable', detail: why, action: 'info', alwaysShow: true }];
-      } finally {
-        if (!ac.signal.aborted) {
-          qp.busy = false;
-          const active = qp.activeItems[0];
-          render();
-          if (active) {
-            const same = qp.items.find((i) => i.label === active.label);
-            if (same) qp.activeItems = [same];
-          }
-        }
-      }
-    })();
+type PromptOpts = { title: string; passage: string; heading?: string; proposals: Proposal[] };
+type Picked = { item: PromptItem; edit: boolean };
+
+const EDIT_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: 'Edit before adding' };
+
+const proposalItem = (p: Proposal, description: string): PromptItem => ({
+  label: p.prompt,
+  description,
+  detail: p.detail,
+  proposal: p,
+  buttons: [EDIT_BUTTON],
+});
+
+/** The model's suggestions as picker items (or one item saying why there are none); undefined once the picker closed. */
+async function modelPromptItems(svc: DatasetService, model: string, opts: PromptOpts, signal: AbortSignal): Promise<PromptItem[] | undefined> {
+  let baseURL: string | undefined;
+  try {
+    const c = await svc.questionClient();
+    if (!c.ok) return [{ label: '$(info) No model suggestions', detail: c.message, action: 'info', alwaysShow: true }];
+    baseURL = c.baseURL;
+    const props = await proposeWithModel(c.client, { model, passage: opts.passage, heading: opts.heading, signal });
+    return props.length
+      ? props.map((p) => proposalItem(p, SOURCE_LABEL.model))
+      : [{ label: '$(info) The model suggested no questions', detail: NO_QUESTIONS(model), action: 'info', alwaysShow: true }];
+  } catch (err) {
+    if (signal.aborted) return undefined;
+    const why = suggestionError(err, model, baseURL);
+    svc.s.log.warn(`Question suggestions from ${model} failed: ${why}`);
+    return [{ label: '$(warning) Model suggestions unavailable', detail: why, action: 'info', alwaysShow: true }];
   }
-  render();
-  const picked = await new Promise<{ item: PromptItem; edit: boolean } | undefined>((resolve) => {
+}
+
+/** Resolves with the accepted item (and whether to edit it first), or undefined when the picker is closed; closing aborts `ac`. */
+function waitForPick(qp: vscode.QuickPick<PromptItem>, oneKey: boolean, render: () => void, ac: AbortController): Promise<Picked | undefined> {
+  return new Promise<Picked | undefined>((resolve) => {
     let done = false;
     qp.onDidChangeValue(() => render());
     qp.onDidAccept(() => {
@@ -217,12 +174,15 @@ export async function pickPrompt(
     });
     qp.show();
   });
-  if (!picked) return undefined;
+}
+
+/** The picked prompt, through an input box to edit it when asked (or to type one); undefined when the user escapes. */
+async function confirmPrompt(title: string, picked: Picked): Promise<PromptChoice | undefined> {
   const { item } = picked;
   let text = item.action === 'type' ? '' : item.label;
   if (picked.edit || item.action === 'type') {
     const edited = await vscode.window.showInputBox({
-      title: opts.title,
+      title,
       prompt: 'The user message of this training example (the passage is the answer). Enter adds it; Escape skips this passage.',
       value: text,
       valueSelection: [0, text.length],
@@ -234,4 +194,54 @@ export async function pickPrompt(
   }
   const source = item.proposal && text === item.proposal.prompt ? item.proposal.source : 'user';
   return { prompt: text, assistant: item.proposal?.assistant, source };
+}
+
+/**
+ * The prompt picker: rule-based proposals first, model suggestions arriving while it is open (cancelled when
+ * it closes), "Type my own…", and whatever the user types. Unless one-key accept is on, the chosen text opens
+ * in an input box to edit before anything is written — the user always sees the prompt.
+ */
+export async function pickPrompt(svc: DatasetService, opts: PromptOpts): Promise<PromptChoice | undefined> {
+  const oneKey = config().get<boolean>(DatasetSettingKeys.acceptOneKey, false);
+  const useModel = config().get<boolean>(DatasetSettingKeys.suggestWithModel, true);
+  const qp = vscode.window.createQuickPick<PromptItem>();
+  qp.title = opts.title;
+  qp.placeholder = oneKey
+    ? 'Enter adds the highlighted prompt · type to write your own'
+    : 'Pick a prompt to edit, or type your own · Escape skips this passage';
+  qp.matchOnDescription = false;
+  qp.ignoreFocusOut = true;
+  const base = opts.proposals.map((p) => proposalItem(p, SOURCE_LABEL[p.source]));
+  let modelItems: PromptItem[] = [];
+  const typeOwn: PromptItem = { label: '$(edit) Type my own question…', action: 'type', alwaysShow: true };
+  const render = () => {
+    const typed = qp.value.trim();
+    const items: PromptItem[] = [];
+    if (typed) items.push({ label: typed, description: 'use what you typed', action: 'typed', alwaysShow: true });
+    items.push(...base);
+    if (modelItems.length) items.push({ label: 'Model suggestions', kind: vscode.QuickPickItemKind.Separator }, ...modelItems);
+    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, typeOwn);
+    qp.items = items;
+  };
+  const ac = new AbortController();
+  if (useModel) {
+    const model = questionModel(svc);
+    modelItems = [{ label: `$(loading~spin) Asking ${model} for questions this passage answers…`, action: 'info', alwaysShow: true }];
+    qp.busy = true;
+    void modelPromptItems(svc, model, opts, ac.signal).then((items) => {
+      if (ac.signal.aborted) return;
+      if (items) modelItems = items;
+      qp.busy = false;
+      // Re-render, keeping the highlighted item where the user left it.
+      const active = qp.activeItems[0];
+      render();
+      if (active) {
+        const same = qp.items.find((i) => i.label === active.label);
+        if (same) qp.activeItems = [same];
+      }
+    });
+  }
+  render();
+  const picked = await waitForPick(qp, oneKey, render, ac);
+  return picked ? confirmPrompt(opts.title, picked) : undefined;
 }

@@ -1,5 +1,5 @@
 import type OpenAI from 'openai';
-import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { classifyError, make } from './errors';
 import { ChatError, SamplingParams, Usage } from './types';
 
@@ -58,105 +58,141 @@ export interface StreamOutcome {
  */
 export async function runChatStream(req: StreamRequest): Promise<StreamOutcome> {
   const started = Date.now();
-  const parts: string[] = [];
-  let chunks = 0;
-  let finishReason: string | undefined;
-  let usage: Usage | undefined;
-  let firstTokenMs: number | undefined;
-  const wire = { sawDone: false };
-  const ac = new AbortController();
-  let abortReason: 'user' | 'stalled' | undefined;
+  const got: Received = { parts: [], chunks: 0, sawDone: false };
   const idleMs = req.idleTimeoutMs ?? 45_000;
   const firstMs = req.firstChunkTimeoutMs ?? idleMs * 2;
-
-  const text = (): string => parts.join('');
-  const outcome = (o: Omit<StreamOutcome, 'text' | 'sawDone' | 'chunks' | 'firstTokenMs' | 'usage' | 'finishReason'>): StreamOutcome => ({
-    ...o,
-    text: text(),
-    sawDone: wire.sawDone,
-    chunks,
-    ...(firstTokenMs !== undefined ? { firstTokenMs } : {}),
-    ...(usage ? { usage } : {}),
-    ...(finishReason ? { finishReason } : {}),
-  });
+  const outcome = (o: OutcomeHead): StreamOutcome => outcomeOf(got, o);
 
   if (req.signal?.aborted) return outcome({ status: 'stopped' });
-  const onUserAbort = (): void => {
-    abortReason ??= 'user';
-    ac.abort();
+  const stop = new Stopper(req.signal);
+  stop.arm(firstMs);
+  // Stopped by the user or by the watchdog: that, rather than what the SDK threw or how the loop ended, is the outcome.
+  const aborted = (): StreamOutcome | undefined => {
+    if (stop.reason === 'user') return outcome({ status: 'stopped' });
+    if (stop.reason === 'stalled') return outcome({ status: 'error', error: stalledError(req.baseURL, got.chunks ? idleMs : firstMs) });
+    return undefined;
   };
-  req.signal?.addEventListener('abort', onUserAbort, { once: true });
-
-  let watchdog: ReturnType<typeof setTimeout> | undefined;
-  const arm = (ms: number): void => {
-    if (watchdog) clearTimeout(watchdog);
-    watchdog = setTimeout(() => {
-      abortReason ??= 'stalled';
-      ac.abort();
-    }, ms);
-  };
-  arm(firstMs);
-
-  const stalledError = (): ChatError =>
-    make(
-      'stalled',
-      `No data arrived from ${hostOf(req.baseURL)} for ${Math.round((chunks ? idleMs : firstMs) / 1000)} s, so the request was stopped. What arrived is kept; retry when the server responds again.`,
-      { retryable: true },
-    );
 
   try {
-    const client = req.client.withOptions({ fetch: watchDone(req.fetch ?? globalThis.fetch.bind(globalThis), wire, () => arm(idleMs), req.onOpen) });
-    const body: ChatCompletionCreateParamsStreaming = {
-      model: req.model,
-      messages: req.messages,
-      stream: true,
-      ...(req.includeUsage === false ? {} : { stream_options: { include_usage: true } }),
-      ...(req.params?.temperature !== undefined ? { temperature: req.params.temperature } : {}),
-      ...(req.params?.topP !== undefined ? { top_p: req.params.topP } : {}),
-      ...(req.params?.maxTokens !== undefined ? { [req.maxTokensField ?? 'max_completion_tokens']: req.params.maxTokens } : {}),
-    };
-    const stream = await client.chat.completions.create(body, {
-      signal: ac.signal,
+    const client = req.client.withOptions({ fetch: watchDone(req.fetch ?? globalThis.fetch.bind(globalThis), got, () => stop.arm(idleMs), req.onOpen) });
+    const stream = await client.chat.completions.create(requestBody(req), {
+      signal: stop.signal,
       maxRetries: req.maxRetries ?? 0,
       ...(req.headers ? { headers: req.headers } : {}),
     });
     for await (const chunk of stream) {
-      chunks++;
-      arm(idleMs);
-      const choice = chunk.choices?.[0];
-      const delta = choice?.delta?.content;
-      if (delta) {
-        if (firstTokenMs === undefined) firstTokenMs = Date.now() - started;
-        parts.push(delta);
-        req.onDelta(delta);
-      }
-      if (choice?.finish_reason) finishReason = choice.finish_reason;
-      if (chunk.usage) {
-        usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens, totalTokens: chunk.usage.total_tokens };
-      }
+      stop.arm(idleMs);
+      receive(got, chunk, started, req.onDelta);
     }
     // The SDK ends the loop quietly when the request was aborted: find out why.
-    if (abortReason === 'user') return outcome({ status: 'stopped' });
-    if (abortReason === 'stalled') return outcome({ status: 'error', error: stalledError() });
-    if (!finishReason) {
-      return outcome({
-        status: 'error',
-        error: make(
-          'truncated',
-          `The stream from ${hostOf(req.baseURL)} ended before the reply was finished (no finish_reason${wire.sawDone ? '' : ', no [DONE]'}). What arrived is kept.`,
-          { retryable: true },
-        ),
-      });
-    }
+    const early = aborted();
+    if (early) return early;
+    if (!got.finishReason) return outcome({ status: 'error', error: truncatedError(req.baseURL, got.sawDone) });
     return outcome({ status: 'done' });
   } catch (err) {
-    if (abortReason === 'user') return outcome({ status: 'stopped' });
-    if (abortReason === 'stalled') return outcome({ status: 'error', error: stalledError() });
-    return outcome({ status: 'error', error: classifyError(err, { model: req.model, baseURL: req.baseURL }) });
+    return aborted() ?? outcome({ status: 'error', error: classifyError(err, { model: req.model, baseURL: req.baseURL }) });
   } finally {
-    if (watchdog) clearTimeout(watchdog);
-    req.signal?.removeEventListener('abort', onUserAbort);
+    stop.dispose();
   }
+}
+
+/** What decides an outcome; the rest comes from what was received. */
+type OutcomeHead = Pick<StreamOutcome, 'status' | 'error'>;
+
+/** What the stream brought so far (`sawDone` is set by the fetch wrapper watching the wire). */
+interface Received {
+  parts: string[];
+  chunks: number;
+  sawDone: boolean;
+  finishReason?: string;
+  usage?: Usage;
+  firstTokenMs?: number;
+}
+
+function outcomeOf(got: Received, o: OutcomeHead): StreamOutcome {
+  return {
+    ...o,
+    text: got.parts.join(''),
+    sawDone: got.sawDone,
+    chunks: got.chunks,
+    ...(got.firstTokenMs !== undefined ? { firstTokenMs: got.firstTokenMs } : {}),
+    ...(got.usage ? { usage: got.usage } : {}),
+    ...(got.finishReason ? { finishReason: got.finishReason } : {}),
+  };
+}
+
+/** Take in one chunk: its text delta (passed on to `onDelta`), finish reason and usage. */
+function receive(got: Received, chunk: ChatCompletionChunk, started: number, onDelta: (text: string) => void): void {
+  got.chunks++;
+  const choice = chunk.choices?.[0];
+  const delta = choice?.delta?.content;
+  if (delta) {
+    if (got.firstTokenMs === undefined) got.firstTokenMs = Date.now() - started;
+    got.parts.push(delta);
+    onDelta(delta);
+  }
+  if (choice?.finish_reason) got.finishReason = choice.finish_reason;
+  if (chunk.usage) {
+    got.usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens, totalTokens: chunk.usage.total_tokens };
+  }
+}
+
+function requestBody(req: StreamRequest): ChatCompletionCreateParamsStreaming {
+  return {
+    model: req.model,
+    messages: req.messages,
+    stream: true,
+    ...(req.includeUsage === false ? {} : { stream_options: { include_usage: true } }),
+    ...(req.params?.temperature !== undefined ? { temperature: req.params.temperature } : {}),
+    ...(req.params?.topP !== undefined ? { top_p: req.params.topP } : {}),
+    ...(req.params?.maxTokens !== undefined ? { [req.maxTokensField ?? 'max_completion_tokens']: req.params.maxTokens } : {}),
+  };
+}
+
+/** Aborts the request when the user stops (the caller's signal) or the idle watchdog fires, remembering which came first. */
+class Stopper {
+  private readonly ac = new AbortController();
+  private watchdog: ReturnType<typeof setTimeout> | undefined;
+  reason: 'user' | 'stalled' | undefined;
+  readonly signal = this.ac.signal;
+
+  constructor(private readonly user: AbortSignal | undefined) {
+    user?.addEventListener('abort', this.onUserAbort, { once: true });
+  }
+
+  private readonly onUserAbort = (): void => this.abort('user');
+
+  private abort(reason: 'user' | 'stalled'): void {
+    this.reason ??= reason;
+    this.ac.abort();
+  }
+
+  /** (Re)start the watchdog: no data for `ms` aborts as `stalled`. */
+  arm(ms: number): void {
+    if (this.watchdog) clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(() => this.abort('stalled'), ms);
+  }
+
+  dispose(): void {
+    if (this.watchdog) clearTimeout(this.watchdog);
+    this.user?.removeEventListener('abort', this.onUserAbort);
+  }
+}
+
+function stalledError(baseURL: string | undefined, waitedMs: number): ChatError {
+  return make(
+    'stalled',
+    `No data arrived from ${hostOf(baseURL)} for ${Math.round(waitedMs / 1000)} s, so the request was stopped. What arrived is kept; retry when the server responds again.`,
+    { retryable: true },
+  );
+}
+
+function truncatedError(baseURL: string | undefined, sawDone: boolean): ChatError {
+  return make(
+    'truncated',
+    `The stream from ${hostOf(baseURL)} ended before the reply was finished (no finish_reason${sawDone ? '' : ', no [DONE]'}). What arrived is kept.`,
+    { retryable: true },
+  );
 }
 
 /**

@@ -219,74 +219,98 @@ export interface FinalizeContext {
   tokensCounted: boolean;
 }
 
-/** Merge partials (in line order: later partials' lines follow earlier ones) into the final result. */
-export function finalize(partials: readonly PartialResult[], ctx: FinalizeContext): ValidationResult {
-  const messages = new FrequencyDistribution();
-  const tokens = new FrequencyDistribution();
-  const assistant = new FrequencyDistribution();
-  const errors: ValidationError[] = [];
-  const warnings: ValidationWarning[] = [];
-  const errorCounts: Record<string, number> = {};
-  const warningCounts: Record<string, number> = {};
-  let lines = 0;
-  let examples = 0;
-  let examplesWithErrors = 0;
-  let bytes = 0;
-  let missingSystem = 0;
-  let missingUser = 0;
-  let overLimit = 0;
-  let billable = 0;
-  let assistantTokens = 0;
-  let totalTokens = 0;
+/** The sums of every partial: counts, distributions and the (capped) issues with file-wide line numbers. */
+interface Merged {
+  messages: FrequencyDistribution;
+  tokens: FrequencyDistribution;
+  assistant: FrequencyDistribution;
+  errors: ValidationError[];
+  warnings: ValidationWarning[];
+  errorCounts: Record<string, number>;
+  warningCounts: Record<string, number>;
+  duplicates: ValidationWarning[];
+  sums: Record<SummedField, number>;
+}
+
+const SUMMED = [
+  'lines',
+  'examples',
+  'examplesWithErrors',
+  'bytes',
+  'missingSystem',
+  'missingUser',
+  'overLimit',
+  'billable',
+  'assistantTokens',
+  'totalTokens',
+] as const satisfies readonly (keyof PartialResult)[];
+type SummedField = (typeof SUMMED)[number];
+
+/** Exact duplicates of an earlier example (by text hash), now that `offset` turns local lines into file lines. */
+function collectDuplicates(p: PartialResult, offset: number, firstLine: Map<number, number>, duplicates: ValidationWarning[]): void {
+  for (const [key, local] of p.keys) {
+    const line = local + offset;
+    const first = firstLine.get(key);
+    if (first === undefined) firstLine.set(key, line);
+    else
+      duplicates.push({
+        line,
+        code: 'duplicate_example',
+        message: `Line ${line} is an exact duplicate of line ${first}: the same example twice weighs it double in training.`,
+      });
+  }
+}
+
+/** Add up the partials in line order (later partials' lines follow earlier ones). */
+function mergePartials(partials: readonly PartialResult[], maxIssues: number): Merged {
+  const m: Merged = {
+    messages: new FrequencyDistribution(),
+    tokens: new FrequencyDistribution(),
+    assistant: new FrequencyDistribution(),
+    errors: [],
+    warnings: [],
+    errorCounts: {},
+    warningCounts: {},
+    duplicates: [],
+    sums: Object.fromEntries(SUMMED.map((k) => [k, 0])) as Record<SummedField, number>,
+  };
   const firstLine = new Map<number, number>();
-  const duplicates: ValidationWarning[] = [];
   for (const p of partials) {
-    const offset = lines;
-    for (const [key, local] of p.keys) {
-      const line = local + offset;
-      const first = firstLine.get(key);
-      if (first === undefined) firstLine.set(key, line);
-      else
-        duplicates.push({
-          line,
-          code: 'duplicate_example',
-          message: `Line ${line} is an exact duplicate of line ${first}: the same example twice weighs it double in training.`,
-        });
-    }
-    for (const e of p.errors) if (errors.length < ctx.maxIssues) errors.push({ ...e, line: e.line + offset });
-    for (const w of p.warnings) if (warnings.length < ctx.maxIssues) warnings.push({ ...w, line: w.line + offset });
-    for (const [k, v] of Object.entries(p.errorCounts)) errorCounts[k] = (errorCounts[k] ?? 0) + v;
-    for (const [k, v] of Object.entries(p.warningCounts)) warningCounts[k] = (warningCounts[k] ?? 0) + v;
-    messages.merge(p.messages);
-    tokens.merge(p.tokens);
-    assistant.merge(p.assistant);
-    lines += p.lines;
-    examples += p.examples;
-    examplesWithErrors += p.examplesWithErrors;
-    bytes += p.bytes;
-    missingSystem += p.missingSystem;
-    missingUser += p.missingUser;
-    overLimit += p.overLimit;
-    billable += p.billable;
-    assistantTokens += p.assistantTokens;
-    totalTokens += p.totalTokens;
+    const offset = m.sums.lines;
+    collectDuplicates(p, offset, firstLine, m.duplicates);
+    for (const e of p.errors) if (m.errors.length < maxIssues) m.errors.push({ ...e, line: e.line + offset });
+    for (const w of p.warnings) if (m.warnings.length < maxIssues) m.warnings.push({ ...w, line: w.line + offset });
+    for (const [k, v] of Object.entries(p.errorCounts)) m.errorCounts[k] = (m.errorCounts[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(p.warningCounts)) m.warningCounts[k] = (m.warningCounts[k] ?? 0) + v;
+    m.messages.merge(p.messages);
+    m.tokens.merge(p.tokens);
+    m.assistant.merge(p.assistant);
+    for (const k of SUMMED) m.sums[k] += p[k];
   }
-  if (duplicates.length) {
-    // Exact duplicates are known only once every partial is in: merged into the line-ordered warnings.
-    warningCounts.duplicate_example = duplicates.length;
-    const merged = [...warnings, ...duplicates].sort((a, b) => a.line - b.line);
-    warnings.length = 0;
-    warnings.push(...merged.slice(0, ctx.maxIssues));
-  }
+  return m;
+}
+
+/** Exact duplicates are known only once every partial is in: merged into the line-ordered warnings. */
+function addDuplicates(m: Merged, maxIssues: number): void {
+  if (!m.duplicates.length) return;
+  m.warningCounts.duplicate_example = m.duplicates.length;
+  const merged = [...m.warnings, ...m.duplicates].sort((a, b) => a.line - b.line);
+  m.warnings.length = 0;
+  m.warnings.push(...merged.slice(0, maxIssues));
+}
+
+/** Issues about the file as a whole (line 0), put first: too few examples, missing roles, unknown model. */
+function addFileIssues(m: Merged, ctx: FinalizeContext): void {
   const fileError = (code: ErrorCode, message: string): void => {
-    errorCounts[code] = (errorCounts[code] ?? 0) + 1;
-    errors.unshift({ line: 0, code, message });
+    m.errorCounts[code] = (m.errorCounts[code] ?? 0) + 1;
+    m.errors.unshift({ line: 0, code, message });
   };
   const fileWarning = (code: WarningCode, message: string): void => {
-    warningCounts[code] = (warningCounts[code] ?? 0) + 1;
-    warnings.unshift({ line: 0, code, message });
+    m.warningCounts[code] = (m.warningCounts[code] ?? 0) + 1;
+    m.warnings.unshift({ line: 0, code, message });
   };
-  const counted = messages.count;
+  const { examples, missingUser, missingSystem } = m.sums;
+  const counted = m.messages.count;
   if (ctx.purpose === 'train' && examples < MIN_TRAINING_EXAMPLES) {
     fileError('too_few_examples', `Training file has ${examples} example(s), but must have at least ${MIN_TRAINING_EXAMPLES} examples.`);
   } else if (ctx.purpose === 'train' && examples < RECOMMENDED_MIN_EXAMPLES) {
@@ -305,36 +329,49 @@ export function finalize(partials: readonly PartialResult[], ctx: FinalizeContex
       `"${ctx.model.requested}" is not in the model table: using ${ctx.model.encoding}, a ${ctx.model.exampleTokenLimit}-token limit and no price.`,
     );
   }
-  const totalErrors = Object.values(errorCounts).reduce((a, b) => a + b, 0);
-  const totalWarnings = Object.values(warningCounts).reduce((a, b) => a + b, 0);
-  if (totalErrors > errors.length || totalWarnings > warnings.length) {
-    warningCounts.issues_truncated = 1;
-    warnings.push({
+}
+
+/** When issues were capped, a warning says how many there are in all; returns the total number of errors. */
+function noteTruncation(m: Merged): number {
+  const totalErrors = Object.values(m.errorCounts).reduce((a, b) => a + b, 0);
+  const totalWarnings = Object.values(m.warningCounts).reduce((a, b) => a + b, 0);
+  if (totalErrors > m.errors.length || totalWarnings > m.warnings.length) {
+    m.warningCounts.issues_truncated = 1;
+    m.warnings.push({
       line: 0,
       code: 'issues_truncated',
-      message: `Showing ${errors.length} of ${totalErrors} errors and ${warnings.length} of ${totalWarnings} warnings; the counts per code are complete.`,
+      message: `Showing ${m.errors.length} of ${totalErrors} errors and ${m.warnings.length} of ${totalWarnings} warnings; the counts per code are complete.`,
     });
   }
-  const limit = ctx.model.exampleTokenLimit;
+  return totalErrors;
+}
+
+/** Merge partials (in line order: later partials' lines follow earlier ones) into the final result. */
+export function finalize(partials: readonly PartialResult[], ctx: FinalizeContext): ValidationResult {
+  const m = mergePartials(partials, ctx.maxIssues);
+  addDuplicates(m, ctx.maxIssues);
+  addFileIssues(m, ctx);
+  const totalErrors = noteTruncation(m);
+  const { lines, examples, examplesWithErrors, bytes, missingSystem, missingUser, overLimit, billable, assistantTokens, totalTokens } = m.sums;
   return {
     accepted: totalErrors === 0,
     examples: examples - examplesWithErrors,
-    errors,
-    warnings,
+    errors: m.errors,
+    warnings: m.warnings,
     stats: {
       lines,
       examples,
       examplesWithErrors,
-      messagesPerExample: messages.summary(),
-      tokensPerExample: ctx.tokensCounted ? tokens.summary() : null,
-      assistantTokensPerExample: ctx.tokensCounted ? assistant.summary() : null,
-      tokenHistogram: ctx.tokensCounted ? tokens.histogram() : null,
+      messagesPerExample: m.messages.summary(),
+      tokensPerExample: ctx.tokensCounted ? m.tokens.summary() : null,
+      assistantTokensPerExample: ctx.tokensCounted ? m.assistant.summary() : null,
+      tokenHistogram: ctx.tokensCounted ? m.tokens.histogram() : null,
       missingSystem,
       missingUser,
       overTokenLimit: overLimit,
-      tokenLimit: limit,
-      errorCounts: pick(errorCounts, ERROR_CODES),
-      warningCounts: pick(warningCounts, WARNING_CODES),
+      tokenLimit: ctx.model.exampleTokenLimit,
+      errorCounts: pick(m.errorCounts, ERROR_CODES),
+      warningCounts: pick(m.warningCounts, WARNING_CODES),
       bytes,
     },
     tokens: { encoding: ctx.model.encoding, total: totalTokens, billable, assistant: assistantTokens },
