@@ -72,19 +72,6 @@ export function registerChat(s: Services): ChatHandles {
   const provider = new ChatViewProvider(s.context.extensionUri, session, s.log);
   const panels = new ChatPanels(s.context.extensionUri, session, s.log, s.views);
 
-  const modelArg = (arg: unknown, key: string): string | undefined => {
-    if (typeof arg === 'string') return arg;
-    if (typeof arg === 'object' && arg !== null) {
-      const v = (arg as Record<string, unknown>)[key];
-      if (typeof v === 'string') return v;
-      // Tree items from the models view carry the id in `id`/`modelId`.
-      for (const k of ['modelId', 'id', 'model']) {
-        const x = (arg as Record<string, unknown>)[k];
-        if (typeof x === 'string') return x;
-      }
-    }
-    return undefined;
-  };
   const focus = async (): Promise<void> => {
     if (panels.count > 0) panels.open();
     else await vscode.commands.executeCommand(`${Views.chat}.focus`);
@@ -109,35 +96,7 @@ export function registerChat(s: Services): ChatHandles {
     provider,
     panels,
     s.views.webviewView(Views.chat, provider),
-    vscode.commands.registerCommand(ChatCommands.openInEditor, () => {
-      panels.open();
-    }),
-    vscode.commands.registerCommand(ChatCommands.newConversation, async () => {
-      await session.newConversation();
-      await focus();
-    }),
-    vscode.commands.registerCommand(ChatCommands.exportConversation, async (arg?: { conversationId?: string; uri?: vscode.Uri }) => {
-      return session.exportConversation(arg?.conversationId, arg?.uri instanceof vscode.Uri ? arg.uri : undefined);
-    }),
-    vscode.commands.registerCommand(ChatCommands.chatWith, async (arg?: unknown) => {
-      const model = modelArg(arg, 'model');
-      if (!model) {
-        void vscode.window.showErrorMessage('Socratune: "Chat with Model" needs a model ID.');
-        return;
-      }
-      await session.chatWith(model);
-      await focus();
-    }),
-    vscode.commands.registerCommand(ChatCommands.compareWith, async (arg?: { modelA?: unknown; modelB?: unknown }) => {
-      const a = typeof arg?.modelA === 'string' ? arg.modelA : undefined;
-      const b = typeof arg?.modelB === 'string' ? arg.modelB : undefined;
-      if (!a || !b) {
-        void vscode.window.showErrorMessage('Socratune: "Compare Models" needs two model IDs.');
-        return;
-      }
-      await session.compareWith(a, b);
-      await focus();
-    }),
+    ...registerChatCommands(session, panels, focus),
   );
 
   return {
@@ -168,4 +127,54 @@ export function registerChat(s: Services): ChatHandles {
       return true;
     },
   };
+}
+
+/** The model ID a command was given: a string, `{ [key] }`, or a tree item's `modelId` / `id` / `model`. */
+function modelArg(arg: unknown, key: string): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (typeof arg === 'object' && arg !== null) {
+    const v = (arg as Record<string, unknown>)[key];
+    if (typeof v === 'string') return v;
+    // Tree items from the models view carry the id in `id`/`modelId`.
+    for (const k of ['modelId', 'id', 'model']) {
+      const x = (arg as Record<string, unknown>)[k];
+      if (typeof x === 'string') return x;
+    }
+  }
+  return undefined;
+}
+
+/** The chat's palette and tree commands: each opens (or exports) the session's conversation. */
+function registerChatCommands(session: ChatSession, panels: ChatPanels, focus: () => Promise<void>): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(ChatCommands.openInEditor, () => {
+      panels.open();
+    }),
+    vscode.commands.registerCommand(ChatCommands.newConversation, async () => {
+      await session.newConversation();
+      await focus();
+    }),
+    vscode.commands.registerCommand(ChatCommands.exportConversation, async (arg?: { conversationId?: string; uri?: vscode.Uri }) => {
+      return session.exportConversation(arg?.conversationId, arg?.uri instanceof vscode.Uri ? arg.uri : undefined);
+    }),
+    vscode.commands.registerCommand(ChatCommands.chatWith, async (arg?: unknown) => {
+      const model = modelArg(arg, 'model');
+      if (!model) {
+        void vscode.window.showErrorMessage('Socratune: "Chat with Model" needs a model ID.');
+        return;
+      }
+      await session.chatWith(model);
+      await focus();
+    }),
+    vscode.commands.registerCommand(ChatCommands.compareWith, async (arg?: { modelA?: unknown; modelB?: unknown }) => {
+      const a = typeof arg?.modelA === 'string' ? arg.modelA : undefined;
+      const b = typeof arg?.modelB === 'string' ? arg.modelB : undefined;
+      if (!a || !b) {
+        void vscode.window.showErrorMessage('Socratune: "Compare Models" needs two model IDs.');
+        return;
+      }
+      await session.compareWith(a, b);
+      await focus();
+    }),
+  ];
 }

@@ -122,14 +122,62 @@ async function judgeCommand(services: Services, args: { name?: string; model?: s
   );
 }
 
+/** A command whose errors are thrown back to a scripted caller (tests pass arguments) and shown to a person otherwise. */
+function command<A>(id: string, run: (args: A | undefined) => Promise<unknown>): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (args?: A) => {
+    try {
+      return await run(args);
+    } catch (e) {
+      if (args) throw e;
+      void vscode.window.showErrorMessage(`Socratune: ${(e as Error).message}`);
+      return undefined;
+    }
+  });
+}
+
+async function exportEvaluation(args?: { name?: string; rater?: string; open?: boolean }): Promise<vscode.Uri | undefined> {
+  const dir = await pickEvaluation(args?.name);
+  if (!dir) return undefined;
+  const file = await (await import('./results.js')).exportMarkdown(dir, args?.rater);
+  if (args?.open !== false) await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+  return vscode.Uri.file(file);
+}
+
+async function preferenceSet(services: Services, args?: { name?: string; system?: string; chatPicks?: boolean }) {
+  const dir = await pickEvaluation(args?.name);
+  if (!dir) return undefined;
+  const chat = args?.chatPicks === false ? [] : ((await services.chatEntry.current?.conversations()) ?? []);
+  const r = await (await import('./results.js')).buildPreferenceSet(dir, args?.system, chat);
+  if (!args)
+    void vscode.window.showInformationMessage(
+      `Socratune: ${r.lines} preference pairs (${r.fromEvaluation} from your ratings, ${r.fromChat} from chat A/B picks) written to ${vscode.workspace.asRelativePath(r.file)} (DPO format).`,
+    );
+  return { uri: vscode.Uri.file(r.file), lines: r.lines, fromEvaluation: r.fromEvaluation, fromChat: r.fromChat };
+}
+
+async function addEvalWinners(services: Services, args?: { name?: string; datasetFolder?: string }) {
+  const dir = await pickEvaluation(args?.name);
+  if (!dir) return undefined;
+  const { addWinners, winnersText } = await import('./results.js');
+  const r = await addWinners(services.datasets, dir, args?.datasetFolder);
+  if (!args) void vscode.window.showInformationMessage(`Socratune: ${winnersText(r)}`);
+  return r;
+}
+
 export function registerEval(services: Services): EvalApi {
   const { context, log } = services;
   let panel: RatingPanel | undefined;
-  const fail = (e: unknown, scripted: boolean) => {
-    if (scripted) throw e;
-    void vscode.window.showErrorMessage(`Socratune: ${(e as Error).message}`);
-  };
   const evaluate = async (args: EvaluateArgs) => (await import('./run.js')).evaluate(services, args);
+  const rate = async (args?: { name?: string }): Promise<RatingPanel | undefined> => {
+    const dir = await pickEvaluation(args?.name);
+    if (!dir) return undefined;
+    const { RatingPanel } = await import('./ratingPanel.js');
+    panel?.dispose();
+    const p = await RatingPanel.open(context.extensionUri, dir, log);
+    panel = p;
+    p.onDidDispose(() => panel === p && (panel = undefined));
+    return p;
+  };
   /** The palette's flow (and the trees', with their model pre-selected): pickers, run, then an offer to rate. */
   const fromUi = async (preselect?: string): Promise<EvaluateOutcome | undefined> => {
     const a = await askArgs(services, preselect);
@@ -138,89 +186,28 @@ export function registerEval(services: Services): EvalApi {
     if (!out.cancelled) {
       const { progressText } = await import('./run.js');
       const next = await vscode.window.showInformationMessage(`Evaluation “${a.name}”: ${progressText(out.progress)}.`, 'Rate Blind…');
-      if (next) await vscode.commands.executeCommand('socratune.rateEvaluation', { name: a.name });
+      if (next) await rate({ name: a.name });
     }
     return out;
   };
   context.subscriptions.push(
-    vscode.commands.registerCommand('socratune.evaluateModels', async (args?: EvaluateArgs) => {
-      try {
-        return args ? await evaluate(args) : await fromUi();
-      } catch (e) {
-        return fail(e, !!args);
-      }
-    }),
+    command('socratune.evaluateModels', (args?: EvaluateArgs) => (args ? evaluate(args) : fromUi())),
     services.evalEntry.provide({
-      evaluateWith: (model) => fromUi(model).catch((e: unknown) => fail(e, false)),
+      evaluateWith: (model) =>
+        fromUi(model).catch((e: unknown) => {
+          void vscode.window.showErrorMessage(`Socratune: ${(e as Error).message}`);
+          return undefined;
+        }),
     }),
-    vscode.commands.registerCommand('socratune.rateEvaluation', async (args?: { name?: string }) => {
-      try {
-        const dir = await pickEvaluation(args?.name);
-        if (!dir) return undefined;
-        const { RatingPanel } = await import('./ratingPanel.js');
-        panel?.dispose();
-        const p = await RatingPanel.open(context.extensionUri, dir, log);
-        panel = p;
-        p.onDidDispose(() => panel === p && (panel = undefined));
-        return p;
-      } catch (e) {
-        return fail(e, !!args);
-      }
+    command('socratune.rateEvaluation', rate),
+    command('socratune.exportEvaluation', exportEvaluation),
+    command('socratune.showEvaluationResults', async (args?: { name?: string; rater?: string }) => {
+      const dir = await pickEvaluation(args?.name);
+      return dir ? (await import('./resultsPanel.js')).showResults(context.extensionUri, dir, args?.rater) : undefined;
     }),
-    vscode.commands.registerCommand('socratune.exportEvaluation', async (args?: { name?: string; rater?: string; open?: boolean }) => {
-      try {
-        const dir = await pickEvaluation(args?.name);
-        if (!dir) return undefined;
-        const file = await (await import('./results.js')).exportMarkdown(dir, args?.rater);
-        if (args?.open !== false) await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
-        return vscode.Uri.file(file);
-      } catch (e) {
-        return fail(e, !!args);
-      }
-    }),
-    vscode.commands.registerCommand('socratune.showEvaluationResults', async (args?: { name?: string; rater?: string }) => {
-      try {
-        const dir = await pickEvaluation(args?.name);
-        if (!dir) return undefined;
-        return (await import('./resultsPanel.js')).showResults(context.extensionUri, dir, args?.rater);
-      } catch (e) {
-        return fail(e, !!args);
-      }
-    }),
-    vscode.commands.registerCommand('socratune.buildPreferenceSet', async (args?: { name?: string; system?: string; chatPicks?: boolean }) => {
-      try {
-        const dir = await pickEvaluation(args?.name);
-        if (!dir) return undefined;
-        const chat = args?.chatPicks === false ? [] : ((await services.chatEntry.current?.conversations()) ?? []);
-        const r = await (await import('./results.js')).buildPreferenceSet(dir, args?.system, chat);
-        if (!args)
-          void vscode.window.showInformationMessage(
-            `Socratune: ${r.lines} preference pairs (${r.fromEvaluation} from your ratings, ${r.fromChat} from chat A/B picks) written to ${vscode.workspace.asRelativePath(r.file)} (DPO format).`,
-          );
-        return { uri: vscode.Uri.file(r.file), lines: r.lines, fromEvaluation: r.fromEvaluation, fromChat: r.fromChat };
-      } catch (e) {
-        return fail(e, !!args);
-      }
-    }),
-    vscode.commands.registerCommand('socratune.addEvalWinners', async (args?: { name?: string; datasetFolder?: string }) => {
-      try {
-        const dir = await pickEvaluation(args?.name);
-        if (!dir) return undefined;
-        const { addWinners, winnersText } = await import('./results.js');
-        const r = await addWinners(services.datasets, dir, args?.datasetFolder);
-        if (!args) void vscode.window.showInformationMessage(`Socratune: ${winnersText(r)}`);
-        return r;
-      } catch (e) {
-        return fail(e, !!args);
-      }
-    }),
-    vscode.commands.registerCommand('socratune.judgeEvaluation', async (args?: { name?: string; model?: string }) => {
-      try {
-        return await judgeCommand(services, args);
-      } catch (e) {
-        return fail(e, !!args);
-      }
-    }),
+    command('socratune.buildPreferenceSet', (args?: { name?: string; system?: string; chatPicks?: boolean }) => preferenceSet(services, args)),
+    command('socratune.addEvalWinners', (args?: { name?: string; datasetFolder?: string }) => addEvalWinners(services, args)),
+    command('socratune.judgeEvaluation', (args?: { name?: string; model?: string }) => judgeCommand(services, args)),
   );
   return { evaluate, panel: () => panel };
 }

@@ -13,8 +13,8 @@
  */
 import type { BackendErrorInfo } from '../backends/errors';
 import type { FineTuneBackend, FineTuneJob, Hyperparameters, HyperparameterValue, JobCreateSpec, TrainingMethod, TunableModel } from '../backends/types';
-import type { ChoiceRule, HyperparameterRule, SuffixRule } from '../backends/rules';
-import { askSettings, modelLimitError } from './wizardAsk';
+import type { ChoiceRule, HyperparameterRule, LaunchRules, SuffixRule } from '../backends/rules';
+import { askSettings, modelLimitError, type Settings } from './wizardAsk';
 import { JobManifest, buildJobMetadata, datasetContentHash, sha256Hex } from './manifest';
 import { buildManifest, createFailed, infoOf, isAbort, outgoingFiles, serverPrice, uploadFiles } from './wizardSend';
 
@@ -158,121 +158,120 @@ export type WizardResult =
   | { readonly status: 'blocked'; readonly step: WizardStep; readonly message: string }
   | { readonly status: 'failed'; readonly step: WizardStep; readonly error: BackendErrorInfo };
 
-export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: WizardPreset = {}): Promise<WizardResult> {
-  const { backend } = deps;
+/** A step's outcome: its value, or the result the wizard ends with (cancelled, blocked, failed). */
+type Step<T> = { readonly value: T } | { readonly end: WizardResult };
 
-  // 1. Dataset
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** 1. Dataset: the preset's, the only or active one when answering yes, else the user's pick. */
+async function chooseDataset(deps: WizardDeps, ui: WizardUi, preset: WizardPreset): Promise<Step<DatasetRef>> {
   const datasets = await deps.listDatasets();
-  let ds: DatasetRef | undefined;
   if (preset.datasetFolder) {
-    ds = datasets.find((d) => d.folder === preset.datasetFolder);
-    if (!ds) return blocked(ui, 'dataset', `No dataset with a train.jsonl at ${preset.datasetFolder}.`);
-  } else if (datasets.length === 0) {
-    return blocked(
-      ui,
-      'dataset',
-      'There is no dataset yet. Create one from your journal ("Socratune: Select Dataset…" / "Add Selection to Training Set"), then start the fine-tune.',
-    );
-  } else if (preset.assumeYes && (datasets.length === 1 || datasets.some((d) => d.active))) {
-    ds = datasets.find((d) => d.active) ?? datasets[0];
-  } else {
-    ds = await ui.pickDataset([...datasets].sort((a, b) => Number(b.active ?? false) - Number(a.active ?? false)));
-    if (!ds) return { status: 'cancelled', step: 'dataset' };
+    const ds = datasets.find((d) => d.folder === preset.datasetFolder);
+    return ds ? { value: ds } : { end: await blocked(ui, 'dataset', `No dataset with a train.jsonl at ${preset.datasetFolder}.`) };
   }
-  const dataset = ds;
+  if (datasets.length === 0)
+    return {
+      end: await blocked(
+        ui,
+        'dataset',
+        'There is no dataset yet. Create one from your journal ("Socratune: Select Dataset…" / "Add Selection to Training Set"), then start the fine-tune.',
+      ),
+    };
+  if (preset.assumeYes && (datasets.length === 1 || datasets.some((d) => d.active))) return { value: datasets.find((d) => d.active) ?? datasets[0] };
+  const ds = await ui.pickDataset([...datasets].sort((a, b) => Number(b.active ?? false) - Number(a.active ?? false)));
+  return ds ? { value: ds } : { end: { status: 'cancelled', step: 'dataset' } };
+}
 
-  // 2. Validation (errors block, warnings ask)
-  const preference = await deps.isPreference(dataset);
-  const method: TrainingMethod = preference ? 'dpo' : 'supervised';
-  if (method === 'dpo' && !backend.capabilities.dpo)
-    return blocked(ui, 'validation', `${dataset.name} is a preference (DPO) dataset, and ${backend.label} does not offer DPO.`);
-  const firstModel = preset.baseModel ?? deps.defaultBaseModel ?? 'gpt-4.1-mini-2025-04-14';
+/** The dataset checked as the backend checks it for `model`: errors block, `warnings` (when asked) need a yes. */
+async function checkFor(
+  deps: WizardDeps,
+  ui: WizardUi,
+  step: 'validation' | 'model',
+  dataset: DatasetRef,
+  model: string,
+  preference: boolean,
+  warnings: boolean,
+): Promise<Step<DatasetCheck>> {
   let check: DatasetCheck;
   try {
-    check = await ui.withProgress(`Validating ${dataset.name}…`, (_r, signal) => deps.checkDataset(dataset, firstModel, preference, signal));
+    const title = step === 'validation' ? `Validating ${dataset.name}…` : `Counting tokens for ${model}…`;
+    check = await ui.withProgress(title, (_r, signal) => deps.checkDataset(dataset, model, preference, signal));
   } catch (err) {
-    if (isAbort(err)) return { status: 'cancelled', step: 'validation' };
-    return blocked(ui, 'validation', `Could not read the dataset: ${err instanceof Error ? err.message : String(err)}`);
+    if (isAbort(err)) return { end: { status: 'cancelled', step } };
+    return { end: await blocked(ui, step, `Could not read the dataset: ${errorText(err)}`) };
   }
   if (check.errorCount > 0) {
     await ui.showBlocked(dataset, check);
-    return { status: 'blocked', step: 'validation', message: `${check.errorCount} validation error(s) in ${dataset.name}.` };
+    const where = step === 'validation' ? dataset.name : model;
+    return { end: { status: 'blocked', step, message: `${check.errorCount} validation error(s) ${step === 'validation' ? 'in' : 'for'} ${where}.` } };
   }
-  if (check.warningCount > 0 && !preset.assumeYes && !(await ui.confirmWarnings(dataset, check))) return { status: 'cancelled', step: 'validation' };
+  if (warnings && check.warningCount > 0 && !(await ui.confirmWarnings(dataset, check))) return { end: { status: 'cancelled', step } };
+  return { value: check };
+}
 
-  // 3. Privacy scan (the result is always shown when a scanner exists)
-  if (deps.privacyScan) {
-    const scan = deps.privacyScan;
-    let report: PrivacyReport;
-    try {
-      report = await ui.withProgress(`Scanning ${dataset.name} for personal data…`, (_r, signal) => scan(dataset, signal));
-    } catch (err) {
-      if (isAbort(err)) return { status: 'cancelled', step: 'privacy' };
-      return blocked(ui, 'privacy', `The privacy scan failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    if (!preset.assumeYes && !(await ui.confirmPrivacy(dataset, report))) return { status: 'cancelled', step: 'privacy' };
+/** 3. Privacy scan: the result is always shown when a scanner exists. Undefined = go on. */
+async function privacyStep(deps: WizardDeps, ui: WizardUi, preset: WizardPreset, dataset: DatasetRef): Promise<WizardResult | undefined> {
+  const scan = deps.privacyScan;
+  if (!scan) return undefined;
+  let report: PrivacyReport;
+  try {
+    report = await ui.withProgress(`Scanning ${dataset.name} for personal data…`, (_r, signal) => scan(dataset, signal));
+  } catch (err) {
+    if (isAbort(err)) return { status: 'cancelled', step: 'privacy' };
+    return blocked(ui, 'privacy', `The privacy scan failed: ${errorText(err)}`);
   }
+  if (!preset.assumeYes && !(await ui.confirmPrivacy(dataset, report))) return { status: 'cancelled', step: 'privacy' };
+  return undefined;
+}
 
-  // 4. Base model (only the backend's tunable ones that support the method)
+/** 4. Base model: only the backend's tunable ones that support the method. */
+async function chooseModel(deps: WizardDeps, ui: WizardUi, preset: WizardPreset, method: TrainingMethod): Promise<Step<TunableModel>> {
+  const { backend } = deps;
   let models: TunableModel[];
   try {
     models = (await backend.tunableModels()).filter((m) => m.methods.includes(method));
   } catch (err) {
     const info = infoOf(err);
     await ui.showError(info);
-    return { status: 'failed', step: 'model', error: info };
+    return { end: { status: 'failed', step: 'model', error: info } };
   }
   if (models.length === 0)
-    return blocked(ui, 'model', `${backend.label} lists no base model that supports ${method === 'dpo' ? 'DPO' : 'supervised'} fine-tuning.`);
-  let model: TunableModel | undefined;
+    return { end: await blocked(ui, 'model', `${backend.label} lists no base model that supports ${method === 'dpo' ? 'DPO' : 'supervised'} fine-tuning.`) };
   if (preset.baseModel) {
-    model = models.find((m) => m.id === preset.baseModel);
-    if (!model) return blocked(ui, 'model', `${preset.baseModel} cannot be fine-tuned on ${backend.label}. Tunable: ${models.map((m) => m.id).join(', ')}.`);
-  } else {
-    const suggested = models.some((m) => m.id === deps.defaultBaseModel) ? deps.defaultBaseModel : models[0]?.id;
-    model = preset.assumeYes ? models.find((m) => m.id === suggested) : await ui.pickBaseModel(models, suggested);
-    if (!model) return { status: 'cancelled', step: 'model' };
-    if (!models.some((m) => m.id === model?.id)) return blocked(ui, 'model', `${model.id} is not a tunable model of ${backend.label}.`);
+    const model = models.find((m) => m.id === preset.baseModel);
+    if (model) return { value: model };
+    return { end: await blocked(ui, 'model', `${preset.baseModel} cannot be fine-tuned on ${backend.label}. Tunable: ${models.map((m) => m.id).join(', ')}.`) };
   }
-  if (model.id !== check.model) {
-    // Token limits and prices are per model: recount for the chosen one.
-    try {
-      const chosen = model.id;
-      check = await ui.withProgress(`Counting tokens for ${chosen}…`, (_r, signal) => deps.checkDataset(dataset, chosen, preference, signal));
-    } catch (err) {
-      if (isAbort(err)) return { status: 'cancelled', step: 'model' };
-      return blocked(ui, 'model', `Could not read the dataset: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    if (check.errorCount > 0) {
-      await ui.showBlocked(dataset, check);
-      return { status: 'blocked', step: 'model', message: `${check.errorCount} validation error(s) for ${model.id}.` };
-    }
-  }
+  const suggested = models.some((m) => m.id === deps.defaultBaseModel) ? deps.defaultBaseModel : models[0]?.id;
+  const model = preset.assumeYes ? models.find((m) => m.id === suggested) : await ui.pickBaseModel(models, suggested);
+  if (!model) return { end: { status: 'cancelled', step: 'model' } };
+  if (!models.some((m) => m.id === model.id)) return { end: await blocked(ui, 'model', `${model.id} is not a tunable model of ${backend.label}.`) };
+  return { value: model };
+}
 
-  const limits = modelLimitError(backend, model, check);
-  if (limits) return blocked(ui, 'model', limits);
-
-  // 5. Hyperparameters, the backend's own choices, suffix and seed: all from the backend's launch rules
-  // The chosen model's own limits where the backend states them per model (Together), else the backend's.
-  const rules = model.launchRules ?? backend.launchRules;
-  const asked = await askSettings(backend, ui, preset, method, dataset.name, rules);
-  if ('status' in asked) return asked;
-  const { hp, suffix, seed, extraBody } = asked;
-
-  // 7. Consent: what is sent, to which backend, and the cost. Nothing has left the machine yet.
-  const cost = rules.cost.kind === 'token-table' ? deps.estimateCost(model.id, check, hp.nEpochs) : null;
+/** 7. What the final confirmation shows: what is sent, to which backend, and the cost. */
+async function launchSummary(
+  deps: WizardDeps,
+  preset: WizardPreset,
+  rules: LaunchRules,
+  a: { dataset: DatasetRef; check: DatasetCheck; model: TunableModel; method: TrainingMethod; settings: Settings },
+): Promise<LaunchSummary> {
+  const { backend } = deps;
+  const { hp, suffix, seed, extraBody } = a.settings;
+  const cost = rules.cost.kind === 'token-table' ? deps.estimateCost(a.model.id, a.check, hp.nEpochs) : null;
   const costNote =
     rules.cost.kind === 'none'
       ? rules.cost.message
-      : (rules.cost.note ?? (cost ? undefined : `No training price is known for ${model.id}; check ${backend.label}'s pricing.`));
-  const summary: LaunchSummary = {
+      : (rules.cost.note ?? (cost ? undefined : `No training price is known for ${a.model.id}; check ${backend.label}'s pricing.`));
+  return {
     backend: backend.label,
     baseURL: backend.baseURL,
-    dataset,
-    check,
-    files: await outgoingFiles(dataset, check),
-    baseModel: model.id,
-    method,
+    dataset: a.dataset,
+    check: a.check,
+    files: await outgoingFiles(a.dataset, a.check),
+    baseModel: a.model.id,
+    method: a.method,
     hyperparameters: hp,
     suffix,
     seed,
@@ -281,15 +280,19 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
     costNote,
     recipeChanges: preset.recipeChanges ?? [],
   };
-  const consent = preset.answerLaunch ?? (preset.assumeYes ? true : await ui.confirmLaunch(summary));
-  if (!consent) return { status: 'cancelled', step: 'confirm', summary };
+}
 
-  // 8. Upload (identical files already on the server are reused)
+/** 8–9. Upload (identical files already on the server are reused), create (an unused upload is deleted), record. */
+async function uploadAndCreate(deps: WizardDeps, ui: WizardUi, preset: WizardPreset, summary: LaunchSummary): Promise<WizardResult> {
+  const { backend } = deps;
+  const { dataset, check, method, suffix, seed } = summary;
+  const hp = summary.hyperparameters;
+  const extraBody = summary.choices;
   const uploaded = await uploadFiles(backend, ui, dataset);
   if (!('training' in uploaded)) return uploaded;
   const files = uploaded;
   const spec: JobCreateSpec = {
-    baseModel: model.id,
+    baseModel: summary.baseModel,
     trainingFileId: files.training.id,
     validationFileId: files.validation?.id,
     method,
@@ -300,8 +303,6 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
   };
   const priced = await serverPrice(backend, ui, spec, files);
   if ('status' in priced) return priced;
-
-  // 9. Create (an upload the job did not get is deleted again), then record the manifest
   const dsHash = datasetContentHash(files.training.sha256, files.validation?.sha256);
   const promptHash = dataset.systemPrompt !== undefined ? sha256Hex(dataset.systemPrompt) : undefined;
   const metadata = buildJobMetadata({ datasetName: dataset.name, datasetSha256: dsHash, promptSha256: promptHash, toolVersion: deps.toolVersion });
@@ -311,13 +312,14 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
   } catch (err) {
     return createFailed(backend, files, ui, err);
   }
+  const cost = summary.cost ?? (priced.usd !== undefined ? { usd: priced.usd, epochs: 0, defaultEpochs: false, trainedTokens: 0, usdPer1MTokens: 0 } : null);
   const manifest = buildManifest({
     deps,
     job,
     dataset,
     check,
     files,
-    model: model.id,
+    model: summary.baseModel,
     method,
     hp,
     suffix,
@@ -326,11 +328,54 @@ export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: W
     metadata,
     dsHash,
     promptHash,
-    cost: cost ?? (priced.usd !== undefined ? { usd: priced.usd, epochs: 0, defaultEpochs: false, trainedTokens: 0, usdPer1MTokens: 0 } : null),
+    cost,
     preset,
   });
   await deps.saveManifest(manifest);
   return { status: 'created', job, manifest };
+}
+
+/**
+ * Start Fine-tune: dataset → validation → privacy → base model → settings → consent → upload → create. Nothing leaves
+ * the machine before the consent step.
+ */
+export async function runStartFineTune(deps: WizardDeps, ui: WizardUi, preset: WizardPreset = {}): Promise<WizardResult> {
+  const { backend } = deps;
+  const picked = await chooseDataset(deps, ui, preset);
+  if ('end' in picked) return picked.end;
+  const dataset = picked.value;
+  // 2. Validation (errors block, warnings ask)
+  const preference = await deps.isPreference(dataset);
+  const method: TrainingMethod = preference ? 'dpo' : 'supervised';
+  if (method === 'dpo' && !backend.capabilities.dpo)
+    return blocked(ui, 'validation', `${dataset.name} is a preference (DPO) dataset, and ${backend.label} does not offer DPO.`);
+  const firstModel = preset.baseModel ?? deps.defaultBaseModel ?? 'gpt-4.1-mini-2025-04-14';
+  const checked = await checkFor(deps, ui, 'validation', dataset, firstModel, preference, !preset.assumeYes);
+  if ('end' in checked) return checked.end;
+  let check = checked.value;
+  const privacy = await privacyStep(deps, ui, preset, dataset);
+  if (privacy) return privacy;
+  const chosen = await chooseModel(deps, ui, preset, method);
+  if ('end' in chosen) return chosen.end;
+  const model = chosen.value;
+  if (model.id !== check.model) {
+    // Token limits and prices are per model: recount for the chosen one.
+    const rechecked = await checkFor(deps, ui, 'model', dataset, model.id, preference, false);
+    if ('end' in rechecked) return rechecked.end;
+    check = rechecked.value;
+  }
+  const limits = modelLimitError(backend, model, check);
+  if (limits) return blocked(ui, 'model', limits);
+  // 5–6. Hyperparameters, the backend's own choices, suffix and seed: from the chosen model's own launch rules where
+  // the backend states them per model (Together), else the backend's.
+  const rules = model.launchRules ?? backend.launchRules;
+  const settings = await askSettings(backend, ui, preset, method, dataset.name, rules);
+  if ('status' in settings) return settings;
+  // 7. Consent: what is sent, to which backend, and the cost. Nothing has left the machine yet.
+  const summary = await launchSummary(deps, preset, rules, { dataset, check, model, method, settings });
+  const consent = preset.answerLaunch ?? (preset.assumeYes ? true : await ui.confirmLaunch(summary));
+  if (!consent) return { status: 'cancelled', step: 'confirm', summary };
+  return uploadAndCreate(deps, ui, preset, summary);
 }
 
 async function blocked(ui: WizardUi, step: WizardStep, message: string): Promise<WizardResult> {
