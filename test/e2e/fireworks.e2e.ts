@@ -246,6 +246,13 @@ describe('Fireworks AI only: Set API Key → Add Selection → Start Fine-tune �
     assert.match(question, /bills a deployment per GPU-hour while a replica runs/);
     const created = await toast(page, /^Created accounts\/emulator\/deployments\//);
     assert.match(created, new RegExp(`Chat with ${escape(model)} once it is READY`));
+    // The Models view says how the fine-tune answers: once the deployment is READY, through it.
+    const served = `via ${model}#accounts/emulator/deployments/`;
+    await until(`the Models view shows “${served}…”`, async () => {
+      if ((await row.innerText()).includes(served)) return true;
+      await runCommand(page, 'Socratune: Refresh Models');
+      return (await row.innerText()).includes(served);
+    });
     await checkpoint('4-deployed');
   });
 
