@@ -238,8 +238,15 @@ describe('Fireworks AI only: Set API Key → Add Selection → Start Fine-tune �
     const row = models.locator('.monaco-list-row', { hasText: model }).first();
     await row.waitFor({ timeout: 30_000 });
     await row.click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Deploy Model on Fireworks…' }).click();
-    await page.locator('.monaco-dialog-box').waitFor();
+    const item = page.locator('.context-view .action-label', { hasText: 'Deploy Model on Fireworks…' });
+    await item.hover();
+    await item.click();
+    // A click right after the menu opened can be swallowed by the menu (the item stays highlighted): Enter picks it.
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 5_000 }).catch(async () => {
+      if (await item.isVisible()) await page.keyboard.press('Enter');
+      await dialog.waitFor();
+    });
     await screenshot(page, 'fireworks-4-deploy-confirm');
     const question = (await dialogButton(page, 'Create Deployment')).replace(/\s+/g, ' ');
     assert.match(question, new RegExp(`Create a Fireworks deployment for ${escape(model)}\\?`));
