@@ -11,7 +11,10 @@ import { ModelCommands } from './commandIds';
 
 /** The model name to send in chat requests (an Azure deployment for Azure fine-tunes), or undefined after telling the user why not. */
 export async function chatModelFor(backend: FineTuneBackend, modelId: string): Promise<string | undefined> {
-  const target = backend.chatTarget(modelId);
+  let target = backend.chatTarget(modelId);
+  // A backend with a deploy step knows serving only as of its last look (a deployment may have become READY since):
+  // ask it afresh before saying no.
+  if (!target.ok && backend.deploy) target = (await backend.chatTargets().catch(() => [])).find((t) => t.id === modelId)?.target ?? target;
   if (target.ok) return target.model;
   // A backend with its own deploy step (Fireworks) offers it; Azure deployments are named by hand.
   const action = backend.deploy ? 'Deploy…' : 'Set Deployment…';

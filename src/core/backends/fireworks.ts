@@ -275,10 +275,14 @@ export class FireworksBackend implements FineTuneBackend {
     return new BackendError({ kind: 'unsupported', title: `Fireworks AI cannot ${op} this`, message, actions: [] });
   }
 
-  /** The account's fine-tunes (from its succeeded jobs) and the bases Socratune knows; Fireworks' model list is not used. */
+  /**
+   * The account's fine-tunes (from its succeeded jobs) and the bases Socratune knows; Fireworks' model list is not used.
+   * Also takes a fresh look at the deployments, so `chatTarget` (the Models view's "needs a deployment" / "via …") is current.
+   */
   listModels(signal?: AbortSignal): Promise<AccountModel[]> {
     return this.call('models', async () => {
       const jobs = (await this.listJobs({ limit: 50, signal })).data;
+      await this.deployments(signal).catch(() => undefined);
       const tuned = jobs.flatMap((j) =>
         j.fineTunedModel ? [{ id: j.fineTunedModel, createdAt: j.finishedAt ?? j.createdAt, ownedBy: this.account, fineTuned: true, raw: j.raw }] : [],
       );
