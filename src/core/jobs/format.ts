@@ -36,10 +36,18 @@ export function jobDescription(j: FineTuneJob, nowMs: number): string {
  */
 export function statusText(j: Pick<FineTuneJob, 'status' | 'rawStatus'>): string {
   const label = statusLabel(j.status, j.rawStatus);
-  const raw = j.rawStatus.trim();
-  const same = raw.replace(/[_-]+/g, ' ').toLowerCase() === label.toLowerCase();
+  // The server's own word, in words: Fireworks' "JOB_STATE_WRITING_RESULTS" → "writing results".
+  const raw = j.rawStatus
+    .trim()
+    .replace(/^job_state_/i, '')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
+  const same = raw === label.toLowerCase() || SYNONYMS[raw] === label.toLowerCase();
   return raw && !same && j.status !== 'unknown' ? `${label} (${raw})` : label;
 }
+
+/** Server words that say the same as our label (shown once, not as "succeeded (completed)"). */
+const SYNONYMS: Readonly<Record<string, string>> = { completed: 'succeeded', complete: 'succeeded', canceled: 'cancelled', error: 'failed' };
 
 /** Step and loss from a running job's metrics events: `step 12/30 · loss 0.81` (empty before the first step). */
 export function progressText(events: readonly JobEvent[]): string {

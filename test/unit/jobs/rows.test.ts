@@ -29,6 +29,14 @@ describe('job rows: status words, progress and base model first', () => {
     assert.match(statusText(job('a', 'deploying')), /deploying/);
   });
 
+  it('reads a provider state name as words, and once when it means the same (Fireworks JOB_STATE_*, "completed")', () => {
+    const fw = (status: FineTuneJob['status'], rawStatus: string) => statusText({ status, rawStatus });
+    assert.equal(fw('succeeded', 'JOB_STATE_COMPLETED'), 'Succeeded');
+    assert.equal(fw('cancelled', 'JOB_STATE_CANCELLED'), 'Cancelled');
+    assert.equal(fw('running', 'JOB_STATE_WRITING_RESULTS'), 'Running (writing results)');
+    assert.equal(fw('cancelled', 'canceled'), 'Cancelled');
+  });
+
   it('shows step/total and the latest loss of a running job, then its base model', () => {
     const events = [metrics(11, 0.9), metrics(12, 0.8123)];
     assert.equal(progressText(events), 'step 12/30 · loss 0.81');
