@@ -42,7 +42,7 @@ function zstdRaw(data: Buffer): Buffer {
   head.writeUInt32LE(0xfd2fb528, 0);
   head[4] = 0xa0; // Frame_Content_Size_flag 2 (4 bytes), Single_Segment_flag 1
   head.writeUInt32LE(data.length, 5);
-  const parts = [head];
+  const parts: Buffer[] = [head];
   const max = 128 * 1024;
   for (let off = 0; off < data.length || off === 0; off += max) {
     const chunk = data.subarray(off, off + max);

@@ -36,6 +36,7 @@ import type {
   UploadRequest,
   UploadedFile,
 } from './types';
+import { downloadWeights, type WeightsDownloadRequest, type WeightsDownloadResult } from './togetherDownload';
 import { TogetherEndpoints, type TogetherEndpoint } from './togetherEndpoints';
 import { mapLimited, togetherLimitsToRules, type LimitsResult } from './togetherLimits';
 import { hashFile, hashedFilename } from './upload';
@@ -288,6 +289,11 @@ export class TogetherBackend implements FineTuneBackend {
         };
       });
     });
+  }
+
+  /** Streams a fine-tune's weights archive to disk (./togetherDownload.ts: temp file, then rename; `confirm` sees the size first). */
+  downloadWeights(req: WeightsDownloadRequest): Promise<WeightsDownloadResult> {
+    return this.call('file', () => downloadWeights(this.client, req));
   }
 
   deleteModel(): Promise<void> {
