@@ -62,8 +62,8 @@ describe('local: bring a Together fine-tune home (download weights, then Chat wi
     if (r.status !== 'created') return;
     const jobId = r.job.id;
 
-    const early = await bringHome({ jobId, name: 'home-qwen', yes: true, chat: false });
-    assert.equal(early.status, 'blocked', 'not finished yet');
+    const unknown = await bringHome({ jobId: 'ft-00000000-0000-0000-0000-000000000000', name: 'home-qwen', yes: true, chat: false });
+    assert.equal(unknown.status, 'blocked', 'an unknown job is refused');
     assert.equal(existsSync(runDir('home-qwen')), false, 'a refusal writes nothing');
 
     const model = await waitFor(
