@@ -292,9 +292,7 @@ export class TogetherBackend implements FineTuneBackend {
   }
 
   /** Streams a fine-tune's weights archive to disk (./togetherDownload.ts: temp file, then rename; `confirm` sees the size first). */
-  downloadWeights(req: WeightsDownloadRequest): Promise<WeightsDownloadResult> {
-    return this.call('file', () => downloadWeights(this.client, req));
-  }
+  readonly downloadWeights = (req: WeightsDownloadRequest): Promise<WeightsDownloadResult> => this.call('file', () => downloadWeights(this.client, req));
 
   deleteModel(): Promise<void> {
     return Promise.reject(this.unsupported('delete-model'));
