@@ -11,6 +11,7 @@ import { sendError, sendJson, sleep } from './http';
 import { jobRoutes } from './jobs';
 import { modelRoutes } from './models';
 import { togetherRoutes } from './together';
+import { togetherDownloadRoutes } from './togetherDownload';
 import { togetherEndpointRoutes } from './togetherEndpoints';
 import { fireworksRoutes } from './fireworks';
 import { fireworksErrorBody, fwUnauthenticated } from './fireworksErrors';
@@ -30,7 +31,7 @@ export interface RequestLogEntry {
 }
 
 const OPENAI_ROUTES: readonly Route[] = [...modelRoutes, ...fileRoutes, ...uploadRoutes, ...jobRoutes, ...chatRoutes];
-const TOGETHER_ROUTES: readonly Route[] = [...togetherRoutes, ...togetherEndpointRoutes, ...chatRoutes];
+const TOGETHER_ROUTES: readonly Route[] = [...togetherRoutes, ...togetherEndpointRoutes, ...togetherDownloadRoutes, ...chatRoutes];
 const FIREWORKS_ROUTES: readonly Route[] = fireworksRoutes;
 /** Fireworks' inference API lives at /inference/v1 (its control plane at /v1). */
 const INFERENCE_PREFIX = '/inference/v1';

@@ -7,6 +7,7 @@ import type { LocalRunHandle, RunRecipeArgs } from './runRecipe';
 import type { Detection, ProbeOutputs } from '../core/local/detect';
 import type { Recipe } from '../core/local/recipe';
 import type { LocalRuns } from './runs';
+import type { BringHomeArgs, BringHomeResult } from './bringHome';
 import type { ChatWithAdapterArgs } from './serveAdapter';
 
 /** Command ids of the local-training capability; package.json contributes the same ids. */
@@ -16,6 +17,7 @@ export const LocalCommands = {
   runLocalRecipe: 'socratune.runLocalRecipe',
   chatWithAdapter: 'socratune.chatWithAdapter',
   detectLocalTrainers: 'socratune.detectLocalTrainers',
+  bringHome: 'socratune.bringHome',
 } as const;
 
 /**
@@ -25,7 +27,7 @@ export const LocalCommands = {
  * Everything loads on first use (chunks); the run folders are scanned once the Jobs store first loads, so runs are
  * found again after a window reload.
  */
-export function registerLocal(services: Services, jobs: Pick<JobsApi, 'store' | 'provideLocalRuns'>): void {
+export function registerLocal(services: Services, jobs: Pick<JobsApi, 'store' | 'provideLocalRuns' | 'backendHost'>): void {
   let runs: Promise<LocalRuns> | undefined;
   const localRuns = () =>
     (runs ??= import('./runs.js').then((m) => {
@@ -56,6 +58,11 @@ export function registerLocal(services: Services, jobs: Pick<JobsApi, 'store' | 
       refresh: async () => void (await (await localRuns()).discover()),
     }),
     vscode.commands.registerCommand(LocalCommands.chatWithAdapter, (args?: ChatWithAdapterArgs & { jobId?: string }) => chatWithAdapter(args ?? {})),
+    vscode.commands.registerCommand(LocalCommands.bringHome, async (arg?: BringHomeArgs & { kind?: string }): Promise<BringHomeResult> => {
+      const { bringHome } = await import('./bringHome.js');
+      // A Jobs-tree row passes { kind, jobId } (a checkpoint row also { checkpoint: { step } }).
+      return bringHome(services, await localRuns(), await jobs.backendHost.resolve(), arg ?? {});
+    }),
     vscode.commands.registerCommand(LocalCommands.importTrainingLog, async (args?: ImportLogArgs): Promise<ImportedLog | undefined> => {
       const { importTrainingLog } = await import('./importLog.js');
       return importTrainingLog(services, args);

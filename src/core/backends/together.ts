@@ -36,6 +36,7 @@ import type {
   UploadRequest,
   UploadedFile,
 } from './types';
+import { downloadWeights, type WeightsDownloadRequest, type WeightsDownloadResult } from './togetherDownload';
 import { TogetherEndpoints, type TogetherEndpoint } from './togetherEndpoints';
 import { mapLimited, togetherLimitsToRules, type LimitsResult } from './togetherLimits';
 import { hashFile, hashedFilename } from './upload';
@@ -289,6 +290,9 @@ export class TogetherBackend implements FineTuneBackend {
       });
     });
   }
+
+  /** Streams a fine-tune's weights archive to disk (./togetherDownload.ts: temp file, then rename; `confirm` sees the size first). */
+  readonly downloadWeights = (req: WeightsDownloadRequest): Promise<WeightsDownloadResult> => this.call('file', () => downloadWeights(this.client, req));
 
   deleteModel(): Promise<void> {
     return Promise.reject(this.unsupported('delete-model'));

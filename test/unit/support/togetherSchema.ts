@@ -67,6 +67,12 @@ export function assertResponse(path: string, method: string, status: number, bod
   check(`/paths/${esc(path)}/${method.toLowerCase()}/responses/${status}/content/${esc(contentType)}/schema`, body, `${method} ${path} → ${status}`);
 }
 
+/** The content types the description documents for one response of an operation. */
+export function responseContentTypes(path: string, method: string, status: number): string[] {
+  const r = doc.paths[path]?.[method.toLowerCase()]?.responses?.[String(status)] as { content?: Record<string, unknown> } | undefined;
+  return Object.keys(r?.content ?? {});
+}
+
 export function assertRequest(path: string, method: string, body: unknown, contentType = 'application/json'): void {
   check(`/paths/${esc(path)}/${method.toLowerCase()}/requestBody/content/${esc(contentType)}/schema`, body, `request ${method} ${path}`);
 }
