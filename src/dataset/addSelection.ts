@@ -62,6 +62,110 @@ function fileKind(languageId: string): string {
 
 const ORDER = (a: vscode.Selection, b: vscode.Selection) => a.start.compareTo(b.start);
 
+/** Why the editor's selections cannot be added (no editor, nothing selected, a binary or declined non-markdown file). */
+async function selectionProblem(editor: vscode.TextEditor | undefined, selections: vscode.Selection[], args?: AddSelectionArgs): Promise<string | undefined> {
+  if (!editor) return 'Open a markdown journal and select a passage first. Nothing was written.';
+  const doc = editor.document;
+  if (selections.length === 0) return 'The selection is empty. Select a passage first. Nothing was written.';
+  const rel = vscode.workspace.asRelativePath(doc.uri);
+  // A binary file (NUL bytes in the selection) is refused in one message, before any question about markdown.
+  if (selections.some((s) => doc.getText(s).includes('\0')))
+    return `“${rel}” looks like a binary file, not a journal: the selection contains NUL bytes. Nothing was written.`;
+  if (doc.languageId === 'markdown' || args?.allowNonMarkdown) return undefined;
+  const kind = fileKind(doc.languageId);
+  if (args?.prompts) return `“${rel}” is not markdown (${kind}). Nothing was written.`;
+  const go = await vscode.window.showWarningMessage(
+    `“${rel}” is ${kind}, not markdown. Add the selection anyway? It is cleaned like markdown (front matter, HTML comments and extra whitespace are removed).`,
+    'Add Anyway',
+  );
+  return go === 'Add Anyway' ? undefined : 'Not added: the file is not markdown. Nothing was written.';
+}
+
+/** One selection of the batch, where it is and what it is called in messages. */
+interface SelectionAt {
+  readonly sel: vscode.Selection;
+  readonly index: number;
+  readonly count: number;
+  readonly label: string;
+}
+
+/** The passage of one selection, cleaned, with its prompt (given or picked); undefined (and `result.skipped`) if skipped. */
+async function promptedPassage(
+  svc: DatasetService,
+  ds: OpenDataset,
+  doc: vscode.TextDocument,
+  lines: string[],
+  at: SelectionAt,
+  result: AddSelectionResult,
+  args?: AddSelectionArgs,
+): Promise<{ user: string; assistant: string } | undefined> {
+  const { sel, index: i, count, label } = at;
+  const problem = checkPassageText(doc.getText(sel));
+  if (problem) {
+    result.skipped.push({ selection: i, reason: problem.code, message: problem.message });
+    void vscode.window.showWarningMessage(`Socratune: ${count > 1 ? `${label}: ` : ''}${problem.message}`);
+    return undefined;
+  }
+  const prepared = preparePassage(doc.getText(sel), { format: ds.store.settings.format, headingPath: headingPathAt(lines, sel.start.line) });
+  if (!prepared.assistant.trim() && !prepared.proposals.some((p) => p.assistant)) {
+    const message = `${label} holds only a heading, front matter or comments; nothing is left to train on. Nothing was written.`;
+    result.skipped.push({ selection: i, reason: 'nothing-left', message });
+    void vscode.window.showWarningMessage(`Socratune: ${message}`);
+    return undefined;
+  }
+  let user: string | undefined;
+  let assistant = prepared.assistant;
+  if (args?.prompts) {
+    user = args.prompts[i];
+    const qa = prepared.proposals.find((p) => p.assistant && p.prompt === user);
+    if (qa?.assistant) assistant = qa.assistant;
+  } else {
+    const preview = prepared.assistant.replace(/\s+/g, ' ').slice(0, 60);
+    const choice = await pickPrompt(svc, {
+      title: `${count > 1 ? `${i + 1}/${count} · ` : ''}Prompt for “${preview}${prepared.assistant.length > 60 ? '…' : ''}” → ${ds.store.name}`,
+      passage: prepared.assistant,
+      heading: prepared.heading,
+      proposals: prepared.proposals,
+    });
+    user = choice?.prompt;
+    if (choice?.assistant) assistant = choice.assistant;
+  }
+  if (!user?.trim()) {
+    result.skipped.push({ selection: i, reason: 'cancelled', message: `${label}: no prompt given; skipped.` });
+    return undefined;
+  }
+  return { user: user.trim(), assistant };
+}
+
+/** Whether a passage that repeats an example (or another selection of this batch) is added anyway; records a skip. */
+async function keepDuplicate(
+  svc: DatasetService,
+  ds: OpenDataset,
+  assistant: string,
+  batch: DedupIndex<number>,
+  at: SelectionAt,
+  result: AddSelectionResult,
+  args?: AddSelectionArgs,
+): Promise<boolean> {
+  const dup = ds.catalog.findDuplicates(assistant)[0];
+  if (!dup && !batch.find(assistant)[0]) return true;
+  const decision =
+    args?.onDuplicate ??
+    (dup
+      ? await askDuplicate(svc, ds, dup, at.label)
+      : (await vscode.window.showWarningMessage(`${at.label} repeats another selection of this command.`, { modal: true }, 'Add Anyway')) === 'Add Anyway'
+        ? 'add'
+        : 'skip');
+  if (decision !== 'skip') return true;
+  result.skipped.push({
+    selection: at.index,
+    reason: 'duplicate',
+    message: `${at.label} duplicates an existing example; skipped.`,
+    duplicateOf: dup ? { split: dup.ref.split, line: dup.ref.line, id: dup.ref.id, kind: dup.kind, similarity: dup.similarity } : undefined,
+  });
+  return false;
+}
+
 /** "Add Selection as Training Example": each selection (multi-cursor) becomes its own example. */
 async function addSelection(svc: DatasetService, args?: AddSelectionArgs): Promise<AddSelectionResult> {
   const result: AddSelectionResult = { added: [], skipped: [] };
@@ -71,23 +175,10 @@ async function addSelection(svc: DatasetService, args?: AddSelectionArgs): Promi
     return result;
   };
   const editor = vscode.window.activeTextEditor;
-  if (!editor) return fail('Open a markdown journal and select a passage first. Nothing was written.');
+  const selections = editor ? [...editor.selections].filter((s) => !s.isEmpty).sort(ORDER) : [];
+  const problem = await selectionProblem(editor, selections, args);
+  if (problem || !editor) return fail(problem ?? 'Open a markdown journal and select a passage first. Nothing was written.');
   const doc = editor.document;
-  const selections = [...editor.selections].filter((s) => !s.isEmpty).sort(ORDER);
-  if (selections.length === 0) return fail('The selection is empty. Select a passage first. Nothing was written.');
-  const rel = vscode.workspace.asRelativePath(doc.uri);
-  // A binary file (NUL bytes in the selection) is refused in one message, before any question about markdown.
-  if (selections.some((s) => doc.getText(s).includes('\0')))
-    return fail(`“${rel}” looks like a binary file, not a journal: the selection contains NUL bytes. Nothing was written.`);
-  if (doc.languageId !== 'markdown' && !args?.allowNonMarkdown) {
-    const kind = fileKind(doc.languageId);
-    if (args?.prompts) return fail(`“${rel}” is not markdown (${kind}). Nothing was written.`);
-    const go = await vscode.window.showWarningMessage(
-      `“${rel}” is ${kind}, not markdown. Add the selection anyway? It is cleaned like markdown (front matter, HTML comments and extra whitespace are removed).`,
-      'Add Anyway',
-    );
-    if (go !== 'Add Anyway') return fail('Not added: the file is not markdown. Nothing was written.');
-  }
   let ds: OpenDataset | undefined;
   try {
     ds = await svc.ensureActive(!args?.prompts);
@@ -99,74 +190,20 @@ async function addSelection(svc: DatasetService, args?: AddSelectionArgs): Promi
   const lines = doc.getText().split(/\r?\n/);
   const batch = new DedupIndex<number>(ds.store.settings.nearDuplicateThreshold);
   const pending: NewExample[] = [];
-  for (let i = 0; i < selections.length; i++) {
-    const sel = selections[i];
-    const raw = doc.getText(sel);
-    const label = selections.length > 1 ? `Selection ${i + 1} of ${selections.length}` : 'The selection';
-    const problem = checkPassageText(raw);
-    if (problem) {
-      result.skipped.push({ selection: i, reason: problem.code, message: problem.message });
-      void vscode.window.showWarningMessage(`Socratune: ${selections.length > 1 ? `${label}: ` : ''}${problem.message}`);
-      continue;
-    }
-    const prepared = preparePassage(raw, { format: ds.store.settings.format, headingPath: headingPathAt(lines, sel.start.line) });
-    if (!prepared.assistant.trim() && !prepared.proposals.some((p) => p.assistant)) {
-      const message = `${label} holds only a heading, front matter or comments; nothing is left to train on. Nothing was written.`;
-      result.skipped.push({ selection: i, reason: 'nothing-left', message });
-      void vscode.window.showWarningMessage(`Socratune: ${message}`);
-      continue;
-    }
-    let user: string | undefined;
-    let assistant = prepared.assistant;
-    if (args?.prompts) {
-      user = args.prompts[i];
-      const qa = prepared.proposals.find((p) => p.assistant && p.prompt === user);
-      if (qa?.assistant) assistant = qa.assistant;
-    } else {
-      const preview = prepared.assistant.replace(/\s+/g, ' ').slice(0, 60);
-      const choice = await pickPrompt(svc, {
-        title: `${selections.length > 1 ? `${i + 1}/${selections.length} · ` : ''}Prompt for “${preview}${prepared.assistant.length > 60 ? '…' : ''}” → ${ds.store.name}`,
-        passage: prepared.assistant,
-        heading: prepared.heading,
-        proposals: prepared.proposals,
-      });
-      user = choice?.prompt;
-      if (choice?.assistant) assistant = choice.assistant;
-    }
-    if (!user?.trim()) {
-      result.skipped.push({ selection: i, reason: 'cancelled', message: `${label}: no prompt given; skipped.` });
-      continue;
-    }
-    const dup = ds.catalog.findDuplicates(assistant)[0];
-    const inBatch = batch.find(assistant)[0];
-    if (dup || inBatch) {
-      const decision =
-        args?.onDuplicate ??
-        (dup
-          ? await askDuplicate(svc, ds, dup, label)
-          : (await vscode.window.showWarningMessage(`${label} repeats another selection of this command.`, { modal: true }, 'Add Anyway')) === 'Add Anyway'
-            ? 'add'
-            : 'skip');
-      if (decision === 'skip') {
-        result.skipped.push({
-          selection: i,
-          reason: 'duplicate',
-          message: `${label} duplicates an existing example; skipped.`,
-          duplicateOf: dup ? { split: dup.ref.split, line: dup.ref.line, id: dup.ref.id, kind: dup.kind, similarity: dup.similarity } : undefined,
-        });
-        continue;
-      }
-    }
-    batch.add(assistant, i);
+  for (const [index, sel] of selections.entries()) {
+    const at: SelectionAt = {
+      sel,
+      index,
+      count: selections.length,
+      label: selections.length > 1 ? `Selection ${index + 1} of ${selections.length}` : 'The selection',
+    };
+    const passage = await promptedPassage(svc, ds, doc, lines, at, result, args);
+    if (!passage || !(await keepDuplicate(svc, ds, passage.assistant, batch, at, result, args))) continue;
+    batch.add(passage.assistant, index);
     const endLine = sel.end.character === 0 && sel.end.line > sel.start.line ? sel.end.line - 1 : sel.end.line;
     // The hash covers the whole lines, so navigation can re-find the passage after the journal changed around it.
     const textHash = sha(lines.slice(sel.start.line, endLine + 1).join('\n'));
-    pending.push({
-      user: user.trim(),
-      assistant,
-      origin: 'selection',
-      source: { file: svc.sourcePath(doc.uri), startLine: sel.start.line, endLine, textHash },
-    });
+    pending.push({ ...passage, origin: 'selection', source: { file: svc.sourcePath(doc.uri), startLine: sel.start.line, endLine, textHash } });
   }
   if (pending.length === 0) {
     if (result.skipped.every((s) => s.reason === 'cancelled')) void vscode.window.showInformationMessage('Socratune: nothing was added.');
