@@ -59,7 +59,18 @@ describe('core/fs/durable', () => {
 
   it('job manifests are written through it (were renamed without any fsync)', async () => {
     const store = new ManifestStore(path.join(dir, 'manifests'));
-    const m = { version: 1, jobId: 'ftjob-1', baseModel: 'gpt-4.1-mini', files: { training: {} }, dataset: {}, backend: {} } as unknown as JobManifest;
+    const m: JobManifest = {
+      version: 1,
+      jobId: 'ftjob-1',
+      createdAt: '2026-12-03T00:00:00Z',
+      backend: { kind: 'emulator', label: 'Socratune emulator', baseURL: 'http://127.0.0.1:1/v1' },
+      dataset: { name: 'j', folder: '/ws/.socratune/datasets/j', sha256: 'c'.repeat(64) },
+      files: { training: { path: '/ws/t.jsonl', sha256: 'd'.repeat(64), bytes: 10, fileId: 'file-1', filename: 't.jsonl', reused: false } },
+      baseModel: 'gpt-4.1-mini',
+      method: 'supervised',
+      hyperparameters: {},
+      metadata: {},
+    };
     const seen = await syncs(() => store.save(m));
     assert.equal(seen.length, 2, `fsyncs: ${seen.join(', ')}`);
     assert.equal(seen[1], path.join(dir, 'manifests'));
