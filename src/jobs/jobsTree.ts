@@ -175,35 +175,10 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsElement>, v
         it.id = `job:${el.jobId}/events/${e.id}`;
         return it;
       }
-      case 'checkpoint': {
-        const c = el.checkpoint;
-        const it = new vscode.TreeItem(`Step ${c.step}`, vscode.TreeItemCollapsibleState.None);
-        it.description = c.modelId;
-        const m = c.metrics;
-        const md = new vscode.MarkdownString();
-        md.appendMarkdown(`**Checkpoint at step ${c.step}**\n\n`);
-        md.appendCodeblock(c.modelId, 'text');
-        const rows = Object.entries(m).filter(([k]) => k !== 'step');
-        if (rows.length) md.appendMarkdown('\n' + rows.map(([k, v]) => `- ${k}: ${v}`).join('\n'));
-        it.tooltip = md;
-        it.iconPath = new vscode.ThemeIcon('milestone');
-        it.contextValue = 'checkpoint';
-        it.id = `job:${el.jobId}/checkpoints/${c.id}`;
-        return it;
-      }
-      case 'resultModel': {
-        const it = new vscode.TreeItem(el.modelId, vscode.TreeItemCollapsibleState.None);
-        it.description = 'fine-tuned model';
-        it.tooltip = new vscode.MarkdownString()
-          .appendMarkdown('**Resulting model** (trained from ')
-          .appendText(el.baseModel)
-          .appendMarkdown(')\n\n')
-          .appendCodeblock(el.modelId, 'text');
-        it.iconPath = new vscode.ThemeIcon('sparkle', new vscode.ThemeColor('charts.green'));
-        it.contextValue = 'resultModel';
-        it.id = `job:${el.jobId}/model`;
-        return it;
-      }
+      case 'checkpoint':
+        return checkpointItem(el);
+      case 'resultModel':
+        return resultModelItem(el);
       case 'loadMore': {
         const it = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
         it.iconPath = new vscode.ThemeIcon('more');
@@ -212,21 +187,8 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsElement>, v
         it.id = 'jobs:loadMore';
         return it;
       }
-      case 'error': {
-        const info = el.info;
-        const it = new vscode.TreeItem(info.title, vscode.TreeItemCollapsibleState.None);
-        const primary = info.actions[0];
-        it.description = primary ? ERROR_ACTIONS[primary].title : undefined;
-        it.tooltip = new vscode.MarkdownString().appendText(info.message);
-        it.iconPath = new vscode.ThemeIcon(
-          info.kind === 'rate-limit' ? 'watch' : 'warning',
-          new vscode.ThemeColor(info.kind === 'rate-limit' ? 'charts.yellow' : 'errorForeground'),
-        );
-        if (primary) it.command = ERROR_ACTIONS[primary].command;
-        it.contextValue = `error.${info.kind}`;
-        it.id = el.jobId ? `job:${el.jobId}/error/${info.kind}` : `jobs:error`;
-        return it;
-      }
+      case 'error':
+        return errorItem(el);
       case 'message': {
         const it = new vscode.TreeItem(el.text, vscode.TreeItemCollapsibleState.None);
         it.iconPath = el.icon ? new vscode.ThemeIcon(el.icon) : undefined;
@@ -298,4 +260,51 @@ export function detailRows(j: FineTuneJob): JobsElement[] {
     rows.push(row('Estimated finish', new Date(j.estimatedFinish).toISOString().replace('T', ' ').slice(0, 16) + ' UTC', 'watch'));
   if (j.error) rows.push(row('Error', `${j.error.code ? `${j.error.code}: ` : ''}${j.error.message}`, 'error', true));
   return rows;
+}
+
+function checkpointItem(el: Extract<JobsElement, { kind: 'checkpoint' }>): vscode.TreeItem {
+  const c = el.checkpoint;
+  const it = new vscode.TreeItem(`Step ${c.step}`, vscode.TreeItemCollapsibleState.None);
+  it.description = c.modelId;
+  const m = c.metrics;
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**Checkpoint at step ${c.step}**\n\n`);
+  md.appendCodeblock(c.modelId, 'text');
+  const rows = Object.entries(m).filter(([k]) => k !== 'step');
+  if (rows.length) md.appendMarkdown('\n' + rows.map(([k, v]) => `- ${k}: ${v}`).join('\n'));
+  it.tooltip = md;
+  it.iconPath = new vscode.ThemeIcon('milestone');
+  it.contextValue = 'checkpoint';
+  it.id = `job:${el.jobId}/checkpoints/${c.id}`;
+  return it;
+}
+
+function resultModelItem(el: Extract<JobsElement, { kind: 'resultModel' }>): vscode.TreeItem {
+  const it = new vscode.TreeItem(el.modelId, vscode.TreeItemCollapsibleState.None);
+  it.description = 'fine-tuned model';
+  it.tooltip = new vscode.MarkdownString()
+    .appendMarkdown('**Resulting model** (trained from ')
+    .appendText(el.baseModel)
+    .appendMarkdown(')\n\n')
+    .appendCodeblock(el.modelId, 'text');
+  it.iconPath = new vscode.ThemeIcon('sparkle', new vscode.ThemeColor('charts.green'));
+  it.contextValue = 'resultModel';
+  it.id = `job:${el.jobId}/model`;
+  return it;
+}
+
+function errorItem(el: Extract<JobsElement, { kind: 'error' }>): vscode.TreeItem {
+  const info = el.info;
+  const it = new vscode.TreeItem(info.title, vscode.TreeItemCollapsibleState.None);
+  const primary = info.actions[0];
+  it.description = primary ? ERROR_ACTIONS[primary].title : undefined;
+  it.tooltip = new vscode.MarkdownString().appendText(info.message);
+  it.iconPath = new vscode.ThemeIcon(
+    info.kind === 'rate-limit' ? 'watch' : 'warning',
+    new vscode.ThemeColor(info.kind === 'rate-limit' ? 'charts.yellow' : 'errorForeground'),
+  );
+  if (primary) it.command = ERROR_ACTIONS[primary].command;
+  it.contextValue = `error.${info.kind}`;
+  it.id = el.jobId ? `job:${el.jobId}/error/${info.kind}` : `jobs:error`;
+  return it;
 }
