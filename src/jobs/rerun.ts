@@ -4,7 +4,7 @@ import { PROVIDER_KINDS, isProviderKind, type ProviderKind } from '../core/confi
 import { mapRecipe } from '../core/backends/mapRecipe';
 import { BACKEND_DESCRIPTORS, backendDescriptor } from '../core/backends/descriptors';
 import { hashFile } from '../core/backends/upload';
-import type { ManifestStore } from '../core/jobs/manifest';
+import type { JobManifest, ManifestStore } from '../core/jobs/manifest';
 import type { WizardPreset, WizardResult, WizardUi } from '../core/jobs/wizard';
 import type { Log } from '../platform/log';
 import { SECTION, effectiveTarget, readProfile } from '../platform/settings';
@@ -81,19 +81,7 @@ export async function rerunJob(
   } catch {
     return refuse(`The dataset of ${jobId} is no longer at ${m.files.training.path}.`, 'error');
   }
-  // The wizard uploads the folder's files as they are now: say what differs from the job's (training and validation).
-  const changes: string[] = [];
-  const short = (h: string): string => `${h.slice(0, 12)}…`;
-  if (now !== m.files.training.sha256) changes.push(`training file changed since (sha256 ${short(m.files.training.sha256)} → ${short(now)})`);
-  const validationPath = m.files.validation?.path ?? path.join(m.dataset.folder, 'validation.jsonl');
-  const validationNow = await hashFile(validationPath).then(
-    (h) => h.sha256,
-    () => undefined,
-  );
-  if (m.files.validation && validationNow === undefined) changes.push('validation file was removed since');
-  else if (!m.files.validation && validationNow !== undefined) changes.push(`validation file was added since (sha256 ${short(validationNow)})`);
-  else if (m.files.validation && validationNow !== m.files.validation.sha256)
-    changes.push(`validation file changed since (sha256 ${short(m.files.validation.sha256)} → ${short(validationNow ?? '')})`);
+  const changes = await datasetChanges(m, now);
   if (changes.length > 0) {
     const go = 'Use Current Version';
     const what = changes.map((c) => c.replace(/ since.*$/, '')).join(' and ');
@@ -129,4 +117,22 @@ export async function rerunJob(
     assumeYes: opts.yes === true,
     rerunOf: { jobId: m.jobId, backend: m.backend.kind },
   });
+}
+
+/** What differs between the job's files and the dataset's now (the wizard uploads them as they are now). */
+async function datasetChanges(m: JobManifest, trainingNow: string): Promise<string[]> {
+  const now = trainingNow;
+  const changes: string[] = [];
+  const short = (h: string): string => `${h.slice(0, 12)}…`;
+  if (now !== m.files.training.sha256) changes.push(`training file changed since (sha256 ${short(m.files.training.sha256)} → ${short(now)})`);
+  const validationPath = m.files.validation?.path ?? path.join(m.dataset.folder, 'validation.jsonl');
+  const validationNow = await hashFile(validationPath).then(
+    (h) => h.sha256,
+    () => undefined,
+  );
+  if (m.files.validation && validationNow === undefined) changes.push('validation file was removed since');
+  else if (!m.files.validation && validationNow !== undefined) changes.push(`validation file was added since (sha256 ${short(validationNow)})`);
+  else if (m.files.validation && validationNow !== m.files.validation.sha256)
+    changes.push(`validation file changed since (sha256 ${short(m.files.validation.sha256)} → ${short(validationNow ?? '')})`);
+  return changes;
 }
