@@ -92,97 +92,111 @@ export function explainError(err: unknown, ctx: { backend: BackendKind; op: Oper
       actions: ['retry', 'openSettings'],
     };
   }
-  if (err instanceof OpenAI.APIError) {
-    const status = err.status;
-    const code = typeof err.code === 'string' ? err.code : undefined;
-    const param = typeof err.param === 'string' ? err.param : undefined;
-    const base = { status, code, param, requestId: err.requestID ?? undefined, retryAfterMs: retryAfterMs(err.headers) };
-    const detail = bodyMessage(err);
-    const ref = base.requestId ? ` (request ${base.requestId})` : '';
-    if (status === 401) {
+  if (err instanceof OpenAI.APIError) return explainApiError(err, ctx, where);
+  const message = err instanceof Error ? err.message : String(err);
+  return { kind: 'unknown', title: message.split('\n')[0].slice(0, 120), message, actions: ['showLog'] };
+}
+
+/** An HTTP error from the server, by status: who rejected what, and what the user can do about it. */
+function explainApiError(err: InstanceType<typeof OpenAI.APIError>, ctx: { backend: BackendKind; op: Operation }, where: string): BackendErrorInfo {
+  const status = err.status;
+  const code = typeof err.code === 'string' ? err.code : undefined;
+  const param = typeof err.param === 'string' ? err.param : undefined;
+  const base = { status, code, param, requestId: err.requestID ?? undefined, retryAfterMs: retryAfterMs(err.headers) };
+  const detail = bodyMessage(err);
+  const ref = base.requestId ? ` (request ${base.requestId})` : '';
+  if (status === 401) {
+    return {
+      ...base,
+      kind: 'auth',
+      title: 'API key rejected',
+      message: `${where} rejected the API key: ${detail}. Set a valid key with "Socratune: Set API Key".`,
+      actions: ['setApiKey'],
+    };
+  }
+  if (status === 403) {
+    if (ctx.backend === 'openai' && ctx.op === 'create') {
       return {
         ...base,
-        kind: 'auth',
-        title: 'API key rejected',
-        message: `${where} rejected the API key: ${detail}. Set a valid key with "Socratune: Set API Key".`,
-        actions: ['setApiKey'],
+        kind: 'finetune-unavailable',
+        title: 'OpenAI no longer accepts fine-tuning jobs from this organization',
+        message: `OpenAI refused to create the job (403: ${detail}). ${windDownExplanation()}`,
+        actions: ['chooseBackend', 'windDownInfo'],
       };
     }
-    if (status === 403) {
-      if (ctx.backend === 'openai' && ctx.op === 'create') {
-        return {
-          ...base,
-          kind: 'finetune-unavailable',
-          title: 'OpenAI no longer accepts fine-tuning jobs from this organization',
-          message: `OpenAI refused to create the job (403: ${detail}). ${windDownExplanation()}`,
-          actions: ['chooseBackend', 'windDownInfo'],
-        };
-      }
+    return {
+      ...base,
+      kind: 'forbidden',
+      title: 'Permission denied',
+      message: `${where} denied access (403): ${detail}${ref}. Check the key's project/role permissions.`,
+      actions: ['setApiKey', 'chooseBackend'],
+    };
+  }
+  if (status === 404) {
+    const unsupported =
+      ctx.op === 'events' ||
+      ctx.op === 'checkpoints' ||
+      ctx.op === 'pause' ||
+      ctx.op === 'resume' ||
+      (ctx.op === 'list' && /fine_tuning|not found|unknown url|no route/i.test(detail));
+    if (unsupported) {
       return {
         ...base,
-        kind: 'forbidden',
-        title: 'Permission denied',
-        message: `${where} denied access (403): ${detail}${ref}. Check the key's project/role permissions.`,
-        actions: ['setApiKey', 'chooseBackend'],
+        kind: 'unsupported',
+        title: `${where} does not support this`,
+        message: `${where} does not serve this fine-tuning endpoint (404: ${detail}). Is the base URL right, and does the server implement OpenAI fine-tuning?`,
+        actions: ['openSettings', 'chooseBackend'],
       };
     }
-    if (status === 404) {
-      const unsupported =
-        ctx.op === 'events' ||
-        ctx.op === 'checkpoints' ||
-        ctx.op === 'pause' ||
-        ctx.op === 'resume' ||
-        (ctx.op === 'list' && /fine_tuning|not found|unknown url|no route/i.test(detail));
-      if (unsupported) {
-        return {
-          ...base,
-          kind: 'unsupported',
-          title: `${where} does not support this`,
-          message: `${where} does not serve this fine-tuning endpoint (404: ${detail}). Is the base URL right, and does the server implement OpenAI fine-tuning?`,
-          actions: ['openSettings', 'chooseBackend'],
-        };
-      }
-      return { ...base, kind: 'not-found', title: 'Not found', message: `${where}: not found (404: ${detail})${ref}.`, actions: ['retry'] };
-    }
-    if (status === 429) {
-      if (code === 'insufficient_quota' || /quota|billing/i.test(detail)) {
-        return {
-          ...base,
-          kind: 'quota',
-          title: 'Quota exceeded',
-          message: `${where}: ${detail}. Retrying will not help; check your plan and billing.`,
-          actions: [],
-        };
-      }
+    return { ...base, kind: 'not-found', title: 'Not found', message: `${where}: not found (404: ${detail})${ref}.`, actions: ['retry'] };
+  }
+  return explainLoadOrRequestError(base, detail, ref, where);
+}
+
+/** 429, 5xx and rejected requests (the statuses that say nothing about the key or the route). */
+function explainLoadOrRequestError(
+  base: Pick<BackendErrorInfo, 'status' | 'code' | 'param' | 'requestId' | 'retryAfterMs'>,
+  detail: string,
+  ref: string,
+  where: string,
+): BackendErrorInfo {
+  const { status, code, param } = base;
+  if (status === 429) {
+    if (code === 'insufficient_quota' || /quota|billing/i.test(detail)) {
       return {
         ...base,
-        kind: 'rate-limit',
-        title: 'Rate limited — backing off',
-        message: `${where} is rate-limiting requests: ${detail}. Socratune slows down and retries automatically.`,
-        actions: ['retry'],
-      };
-    }
-    if (status !== undefined && status >= 500) {
-      return {
-        ...base,
-        kind: 'server',
-        title: `${where} server error (${status})`,
-        message: `${where} failed with ${status}: ${detail}${ref}. Socratune retries with backoff.`,
-        actions: ['retry'],
-      };
-    }
-    if (status === 400 || status === 422 || status === 409 || status === 413) {
-      const what = param ? ` (${param})` : '';
-      return {
-        ...base,
-        kind: 'bad-request',
-        title: `Rejected${what}: ${detail}`,
-        message: `${where} rejected the request${what}: ${detail}${code ? ` [${code}]` : ''}${ref}. Your local dataset is unchanged.`,
+        kind: 'quota',
+        title: 'Quota exceeded',
+        message: `${where}: ${detail}. Retrying will not help; check your plan and billing.`,
         actions: [],
       };
     }
-    return { ...base, kind: 'unknown', title: `Error ${status ?? ''}`.trim(), message: `${where}: ${detail}${ref}`, actions: ['retry', 'showLog'] };
+    return {
+      ...base,
+      kind: 'rate-limit',
+      title: 'Rate limited — backing off',
+      message: `${where} is rate-limiting requests: ${detail}. Socratune slows down and retries automatically.`,
+      actions: ['retry'],
+    };
   }
-  const message = err instanceof Error ? err.message : String(err);
-  return { kind: 'unknown', title: message.split('\n')[0].slice(0, 120), message, actions: ['showLog'] };
+  if (status !== undefined && status >= 500) {
+    return {
+      ...base,
+      kind: 'server',
+      title: `${where} server error (${status})`,
+      message: `${where} failed with ${status}: ${detail}${ref}. Socratune retries with backoff.`,
+      actions: ['retry'],
+    };
+  }
+  if (status === 400 || status === 422 || status === 409 || status === 413) {
+    const what = param ? ` (${param})` : '';
+    return {
+      ...base,
+      kind: 'bad-request',
+      title: `Rejected${what}: ${detail}`,
+      message: `${where} rejected the request${what}: ${detail}${code ? ` [${code}]` : ''}${ref}. Your local dataset is unchanged.`,
+      actions: [],
+    };
+  }
+  return { ...base, kind: 'unknown', title: `Error ${status ?? ''}`.trim(), message: `${where}: ${detail}${ref}`, actions: ['retry', 'showLog'] };
 }
