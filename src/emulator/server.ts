@@ -68,7 +68,7 @@ export function buildServer(emu: Emulator, keys: ReadonlySet<string> | null, pla
       gone = true;
       controller?.abort();
     });
-    handle(req, res, signal).catch(() => {
+    handle({ emu, keys, planner, log }, req, res, signal).catch(() => {
       if (!res.headersSent) sendError(res, serverError());
       else res.destroy();
     });
@@ -82,86 +82,6 @@ export function buildServer(emu: Emulator, keys: ReadonlySet<string> | null, pla
     else socket.destroy();
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse, signal: () => AbortSignal): Promise<void> {
-    const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
-    const fullPath = url.pathname;
-    const retryHeader = req.headers['x-stainless-retry-count'];
-    const retryCount = typeof retryHeader === 'string' && /^\d+$/.test(retryHeader) ? Number(retryHeader) : null;
-    const entry: RequestLogEntry = { method, path: fullPath, at: Date.now(), status: 0, retryCount, faults: [], info: {} };
-    log.push(entry);
-    if (log.length > LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT);
-    res.setHeader('x-request-id', `req_${randomUUID().replace(/-/g, '')}`);
-    if (emu.config.flavor === 'openai') {
-      res.setHeader('openai-organization', emu.config.org);
-      res.setHeader('openai-version', '2020-10-01');
-    }
-    res.setHeader('x-ratelimit-limit-requests', '10000');
-    res.setHeader('x-ratelimit-remaining-requests', '9999');
-    res.setHeader('x-ratelimit-reset-requests', '6ms');
-    const started = Date.now();
-    res.on('finish', () => (entry.status = res.statusCode));
-    res.on('close', () => {
-      if (!entry.status) entry.status = res.writableFinished ? res.statusCode : 0;
-    });
-    const fireworks = emu.config.flavor === 'fireworks';
-    const inference = fireworks && fullPath.startsWith(`${INFERENCE_PREFIX}/`);
-    const fail = (err: unknown) => {
-      const e = err instanceof ApiError ? err : serverError();
-      if (!(err instanceof ApiError)) entry.info.internalError = String((err as Error)?.stack ?? err);
-      const headers = { 'openai-processing-ms': String(Date.now() - started) };
-      if (res.headersSent) res.end();
-      else if (fireworks) sendJson(res, e.status, fireworksErrorBody(e, inference), { ...headers, ...e.headers });
-      else sendError(res, e, headers);
-    };
-    try {
-      if (!inference && !fullPath.startsWith('/v1/') && fullPath !== '/v1') throw invalidUrl(method, fullPath);
-      const path = (inference ? fullPath.slice(INFERENCE_PREFIX.length) : fullPath.slice(3)) || '/';
-      if (keys) authenticateAs(req, keys, fireworks);
-      const headerFaults = FaultPlanner.parseHeader(req.headers['x-emulator-fault']);
-      const faults = planner.plan(path, headerFaults, retryCount);
-      entry.faults.push(...listFaults(faults));
-      if (!(await preResponseFaults(req, res, faults, signal))) return;
-      const found = match(routesFor(emu.config.flavor, inference), method, path);
-      if (!found) throw invalidUrl(method, fullPath);
-      const ctx: RequestContext = {
-        emu,
-        req,
-        res,
-        method,
-        path,
-        query: url.searchParams,
-        params: found.params,
-        faults,
-        get signal() {
-          return signal();
-        },
-        note: (info) => Object.assign(entry.info, info),
-      };
-      const body = await found.route.handler(ctx);
-      if (body !== undefined) sendJson(res, 200, body, { 'openai-processing-ms': String(Date.now() - started) });
-    } catch (err) {
-      // Let an unread request body drain so the client sees the error instead of a reset connection.
-      if (!req.complete && !req.readableEnded) req.resume();
-      fail(err);
-    }
-  }
-
-  /** latency, reset, stall and status faults that act before any handler runs. False if the response is over. */
-  async function preResponseFaults(req: IncomingMessage, res: ServerResponse, f: ActiveFaults, signal: () => AbortSignal): Promise<boolean> {
-    if (f.latencyMs > 0 && !(await sleep(f.latencyMs, signal()))) return false;
-    if (f.reset && f.reset.after === undefined) {
-      req.socket.destroy();
-      return false;
-    }
-    if (f.stall && f.stall.after === undefined && !(await sleep(f.stall.ms ?? 2 ** 31 - 1, signal()))) return false;
-    if (f.status) {
-      req.resume();
-      throw statusFaultError(f.status);
-    }
-    return !res.destroyed;
-  }
-
   return {
     server,
     log,
@@ -170,6 +90,93 @@ export function buildServer(emu: Emulator, keys: ReadonlySet<string> | null, pla
       for (const s of sockets) s.destroy();
     },
   };
+}
+
+/** One request: logged, authenticated, faults applied, routed to its handler; errors in the flavor's error body. */
+async function handle(
+  s: { emu: Emulator; keys: ReadonlySet<string> | null; planner: FaultPlanner; log: RequestLogEntry[] },
+  req: IncomingMessage,
+  res: ServerResponse,
+  signal: () => AbortSignal,
+): Promise<void> {
+  const { emu, keys, planner, log } = s;
+  const method = req.method ?? 'GET';
+  const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+  const fullPath = url.pathname;
+  const retryHeader = req.headers['x-stainless-retry-count'];
+  const retryCount = typeof retryHeader === 'string' && /^\d+$/.test(retryHeader) ? Number(retryHeader) : null;
+  const entry: RequestLogEntry = { method, path: fullPath, at: Date.now(), status: 0, retryCount, faults: [], info: {} };
+  log.push(entry);
+  if (log.length > LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT);
+  res.setHeader('x-request-id', `req_${randomUUID().replace(/-/g, '')}`);
+  if (emu.config.flavor === 'openai') {
+    res.setHeader('openai-organization', emu.config.org);
+    res.setHeader('openai-version', '2020-10-01');
+  }
+  res.setHeader('x-ratelimit-limit-requests', '10000');
+  res.setHeader('x-ratelimit-remaining-requests', '9999');
+  res.setHeader('x-ratelimit-reset-requests', '6ms');
+  const started = Date.now();
+  res.on('finish', () => (entry.status = res.statusCode));
+  res.on('close', () => {
+    if (!entry.status) entry.status = res.writableFinished ? res.statusCode : 0;
+  });
+  const fireworks = emu.config.flavor === 'fireworks';
+  const inference = fireworks && fullPath.startsWith(`${INFERENCE_PREFIX}/`);
+  const fail = (err: unknown) => {
+    const e = err instanceof ApiError ? err : serverError();
+    if (!(err instanceof ApiError)) entry.info.internalError = String((err as Error)?.stack ?? err);
+    const headers = { 'openai-processing-ms': String(Date.now() - started) };
+    if (res.headersSent) res.end();
+    else if (fireworks) sendJson(res, e.status, fireworksErrorBody(e, inference), { ...headers, ...e.headers });
+    else sendError(res, e, headers);
+  };
+  try {
+    if (!inference && !fullPath.startsWith('/v1/') && fullPath !== '/v1') throw invalidUrl(method, fullPath);
+    const path = (inference ? fullPath.slice(INFERENCE_PREFIX.length) : fullPath.slice(3)) || '/';
+    if (keys) authenticateAs(req, keys, fireworks);
+    const headerFaults = FaultPlanner.parseHeader(req.headers['x-emulator-fault']);
+    const faults = planner.plan(path, headerFaults, retryCount);
+    entry.faults.push(...listFaults(faults));
+    if (!(await preResponseFaults(req, res, faults, signal))) return;
+    const found = match(routesFor(emu.config.flavor, inference), method, path);
+    if (!found) throw invalidUrl(method, fullPath);
+    const ctx: RequestContext = {
+      emu,
+      req,
+      res,
+      method,
+      path,
+      query: url.searchParams,
+      params: found.params,
+      faults,
+      get signal() {
+        return signal();
+      },
+      note: (info) => Object.assign(entry.info, info),
+    };
+    const body = await found.route.handler(ctx);
+    if (body !== undefined) sendJson(res, 200, body, { 'openai-processing-ms': String(Date.now() - started) });
+  } catch (err) {
+    // Let an unread request body drain so the client sees the error instead of a reset connection.
+    if (!req.complete && !req.readableEnded) req.resume();
+    fail(err);
+  }
+}
+
+/** latency, reset, stall and status faults that act before any handler runs. False if the response is over. */
+async function preResponseFaults(req: IncomingMessage, res: ServerResponse, f: ActiveFaults, signal: () => AbortSignal): Promise<boolean> {
+  if (f.latencyMs > 0 && !(await sleep(f.latencyMs, signal()))) return false;
+  if (f.reset && f.reset.after === undefined) {
+    req.socket.destroy();
+    return false;
+  }
+  if (f.stall && f.stall.after === undefined && !(await sleep(f.stall.ms ?? 2 ** 31 - 1, signal()))) return false;
+  if (f.status) {
+    req.resume();
+    throw statusFaultError(f.status);
+  }
+  return !res.destroyed;
 }
 
 function routesFor(flavor: Emulator['config']['flavor'], inference: boolean): readonly Route[] {
