@@ -119,6 +119,12 @@ export class ReplyView {
     this.el.dataset.status = r.status;
     this.body.setAttribute('aria-busy', streaming ? 'true' : 'false');
 
+    this.renderHeader(r, streaming);
+    this.renderErrorBox(r);
+    this.renderActions(r, streaming);
+  }
+
+  private renderHeader(r: Reply, streaming: boolean): void {
     const promptTitle = r.setup.systemPrompt ? `System prompt (${r.setup.promptLabel ?? r.setup.promptSource}):\n${r.setup.systemPrompt}` : 'No system prompt';
     const headerParts: (HTMLElement | null)[] = [
       h('span', { class: 'model-name', title: r.setup.model }, icon('hubot'), ` ${shortModel(r.setup.model)}`),
@@ -140,7 +146,9 @@ export class ReplyView {
       r.finishReason === 'length' ? h('span', { class: 'status status-length' }, 'cut at max tokens') : null,
     ];
     this.header.replaceChildren(...headerParts.filter((x): x is HTMLElement => x !== null));
+  }
 
+  private renderErrorBox(r: Reply): void {
     if (this.retryTimer) clearInterval(this.retryTimer);
     this.retryTimer = undefined;
     if (r.error) {
@@ -181,7 +189,9 @@ export class ReplyView {
       this.errorBox.hidden = true;
       this.errorBox.classList.remove('soft');
     }
+  }
 
+  private renderActions(r: Reply, streaming: boolean): void {
     const hasText = r.text.trim().length > 0;
     const added = r.addedToDataset !== undefined;
     // A stopped, cut or failed reply is partial: it becomes training data only after the user edits it.
