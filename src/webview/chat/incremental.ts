@@ -95,14 +95,16 @@ export const CHUNK_BLOCKS = 48;
 const GROUP_CHUNKS = 16;
 
 /**
- * Characters a fast-path delta may contain: letters, combining marks, digits, emoji, the space and `, . ; : ? ' "`.
- * None of them opens or closes an inline construct (emphasis, code, links, autolinks, escapes, entities, HTML), and
- * with `typographer` off (checked) quotes stay as typed. `.`, `:` and `?` can be part of a linkified URL: that is
+ * Characters a fast-path delta may contain: letters, combining marks, digits, emoji, the space and `, . ; : ? ' " ( ) / -`.
+ * None of them opens or closes an inline construct (emphasis, code, links, autolinks, escapes, entities, HTML): `(` is
+ * a link destination only right after `]`, which neither the delta nor the continued word may contain; `-` is markup
+ * only at a line start. With `typographer` off (checked) quotes and dashes stay as typed. `.`, `:`, `/`, `?` can be
+ * part of a linkified URL: that is
  * checked with markdown-it's own linkify matcher on the word the delta continues plus the delta. Block structure
  * cannot change: no newline, and the paragraph's first word is already complete (so no `1.` list marker appears).
  */
-const PLAIN_DELTA = /^[\p{L}\p{M}\p{N}\p{Extended_Pictographic}\u200d ,.;:?'"]+$/u;
-const PLAIN_WORD = /^[\p{L}\p{M}\p{N}\p{Extended_Pictographic}\u200d,.;:?'"]*$/u;
+const PLAIN_DELTA = /^[\p{L}\p{M}\p{N}\p{Extended_Pictographic}\u200d ,.;:?'"()/-]+$/u;
+const PLAIN_WORD = /^[\p{L}\p{M}\p{N}\p{Extended_Pictographic}\u200d,.;:?'"()/-]*$/u;
 /** A single-line paragraph whose first word is complete: starts with a letter or digit, a space follows the word. */
 const PLAIN_LINE = /^[\p{L}\p{N}][^ \n]* [^\n]*$/u;
 

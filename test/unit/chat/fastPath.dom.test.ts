@@ -88,6 +88,10 @@ describe('chat/streaming renderer fast path (plain words appended to the open pa
       ['Escaped \\', '*not emphasis* words'],
       ['An entity &amp', '; and words'],
       ['Tail then', ' <b>raw html', '</b> escaped'],
+      ['A [bracket]', '(https://example.com/p) link'],
+      ['A [bracket] ', '(not a link) words'],
+      ['A [ref', '] (words) then', ' more'],
+      ['Dashes - and (parens) and', ' a/b paths', ' -- em'],
     ];
     for (const deltas of cases) stream(deltas);
   });
@@ -99,6 +103,8 @@ describe('chat/streaming renderer fast path (plain words appended to the open pa
       ['See www', '.example', '.org for more'],
       ['Read the read.', 'me', ' file'],
       ['Go to https', '://example.com/x', ' now'],
+      ['Go to http:', '//example.com', '/path (x)'],
+      ['Go to https://exa', 'mple.com/a', '-b', ' now'],
       ['Mail me', '@example.com', ' please'],
       ['Host example.co', 'm and', ' more'],
     ];
@@ -165,6 +171,10 @@ describe('chat/streaming renderer fast path (plain words appended to the open pa
       '[',
       ']',
       '](',
+      '(',
+      ')',
+      '-',
+      '/',
       'https',
       '://',
       '@',
