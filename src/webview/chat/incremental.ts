@@ -10,6 +10,12 @@
  * gives (checked by unit tests against `renderFull`). One exception is handled at `finish()`: reference
  * link definitions (`[x]: url`) can change earlier blocks, so a reply that contains one gets one final
  * full render.
+ *
+ * Fast path: the commonest delta only extends the open paragraph with plain words. When the open tail is a single-line
+ * paragraph whose DOM ends in a text node, and the delta (plus the word it continues) contains only characters that
+ * cannot become or change markup (see `PLAIN_DELTA` and `fastAppend`), the delta is appended to that text node — no
+ * parse, no sanitizer (a Text node is inert: its data is never parsed as HTML). Trailing spaces are held back until
+ * more text follows, as markdown-it trims them from a paragraph's end. Anything else takes the parse path.
  */
 import { MarkdownIt, Sanitizer, renderFull } from './markdown';
 
@@ -20,6 +26,8 @@ export interface RenderStats {
   parsedChars: number;
   /** Blocks committed (rendered exactly once). */
   committedBlocks: number;
+  /** Renders done by the fast path (text appended to the open paragraph's text node, nothing parsed). */
+  fastAppends: number;
 }
 
 /** What one step produced: HTML of newly finished blocks (render once, append) and of the open tail. */
@@ -37,12 +45,17 @@ export interface SplitStep {
  */
 export class MarkdownStreamSplitter {
   private tail = '';
-  readonly stats: RenderStats = { renders: 0, parsedChars: 0, committedBlocks: 0 };
+  readonly stats: RenderStats = { renders: 0, parsedChars: 0, committedBlocks: 0, fastAppends: 0 };
 
   constructor(private readonly md: MarkdownIt) {}
 
   append(text: string): void {
     this.tail += text;
+  }
+
+  /** The source of the open tail (the last block and whatever follows it). */
+  get source(): string {
+    return this.tail;
   }
 
   step(): SplitStep {
@@ -82,6 +95,27 @@ export const CHUNK_BLOCKS = 48;
 const GROUP_CHUNKS = 16;
 
 /**
+ * Characters a fast-path delta may contain: letters, combining marks, digits, emoji, the space and `, . ; : ? ' " ( ) / -`.
+ * None of them opens or closes an inline construct (emphasis, code, links, autolinks, escapes, entities, HTML): `(` is
+ * a link destination only right after `]`, which neither the delta nor the continued word may contain; `-` is markup
+ * only at a line start. With `typographer` off (checked) quotes and dashes stay as typed. `.`, `:`, `/`, `?` can be
+ * part of a linkified URL: that is
+ * checked with markdown-it's own linkify matcher on the word the delta continues plus the delta. Block structure
+ * cannot change: no newline, and the paragraph's first word is already complete (so no `1.` list marker appears).
+ */
+const PLAIN_DELTA = /^[\p{L}\p{M}\p{N}\p{Extended_Pictographic}\u200d ,.;:?'"()/-]+$/u;
+const PLAIN_WORD = /^[\p{L}\p{M}\p{N}\p{Extended_Pictographic}\u200d,.;:?'"()/-]*$/u;
+/** A single-line paragraph whose first word is complete: starts with a letter or digit, a space follows the word. */
+const PLAIN_LINE = /^[\p{L}\p{N}][^ \n]* [^\n]*$/u;
+
+/** The open paragraph's last text node, the trailing spaces not rendered yet, and the source's last word before them. */
+interface FastState {
+  readonly node: Text;
+  held: string;
+  word: string;
+}
+
+/**
  * The DOM half. Each step's HTML (newly finished blocks + the open tail) goes through the sanitizer in one call.
  * Finished blocks are appended once inside `div.md-chunk` containers of `CHUNK_BLOCKS` blocks, themselves inside
  * `div.md-group` containers of `GROUP_CHUNKS` chunks; both carry CSS containment (chat.css), so the layout after a
@@ -94,7 +128,11 @@ export class IncrementalMarkdown {
   private readonly splitter: MarkdownStreamSplitter;
   private readonly parts: string[] = [];
   private tailNodes: ChildNode[] = [];
-  private tailHtml = '';
+  private tailHtml: string | undefined = '';
+  /** Text appended since the last render. */
+  private pendingText = '';
+  /** Set while the fast path applies (see the file comment). */
+  private fast: FastState | undefined;
   private group: HTMLElement | undefined;
   private chunk: HTMLElement | undefined;
   /** Elements in `chunk` and chunks in `group`, counted here (childElementCount walks the children). */
@@ -121,6 +159,7 @@ export class IncrementalMarkdown {
     if (this.finished) throw new Error('IncrementalMarkdown: append after finish');
     this.parts.push(text);
     this.splitter.append(text);
+    this.pendingText += text;
     this.dirty = true;
   }
 
@@ -137,6 +176,10 @@ export class IncrementalMarkdown {
   render(): void {
     if (!this.dirty) return;
     this.dirty = false;
+    const delta = this.pendingText;
+    this.pendingText = '';
+    if (this.fast && this.fastAppend(this.fast, delta)) return;
+    this.fast = undefined;
     const { committedHtml, committedBlocks, tailHtml } = this.splitter.step();
     if (!committedHtml && tailHtml === this.tailHtml) return;
     this.tailHtml = tailHtml;
@@ -147,6 +190,43 @@ export class IncrementalMarkdown {
       this.commit(frag, committedBlocks);
     }
     this.tailNodes = morph(this.container, this.tailNodes, Array.from(frag.childNodes));
+    this.fast = this.plainParagraphEnd();
+  }
+
+  /** Append `delta` to the open paragraph's text node if that gives the DOM a parse would; false = take the parse path. */
+  private fastAppend(f: FastState, delta: string): boolean {
+    if (!PLAIN_DELTA.test(delta)) return false;
+    // A URL or e-mail address can only form within the word being continued and what the delta adds.
+    if (this.md.linkify.test(f.word + f.held + delta)) return false;
+    const body = f.held + delta;
+    const visible = body.trimEnd();
+    f.held = body.slice(visible.length);
+    const space = visible.lastIndexOf(' ');
+    f.word = space === -1 ? f.word + visible : visible.slice(space + 1);
+    if (visible) f.node.appendData(visible);
+    this.tailHtml = undefined;
+    this.splitter.stats.fastAppends++;
+    return true;
+  }
+
+  /** After a parse: the fast-path state when the open tail is one plain single-line paragraph ending in text. */
+  private plainParagraphEnd(): FastState | undefined {
+    if (this.md.options.typographer) return undefined;
+    const src = this.splitter.source;
+    if (!PLAIN_LINE.test(src)) return undefined;
+    let para: Element | undefined;
+    for (const n of this.tailNodes) {
+      if (n.nodeType !== 1) continue;
+      if (para || n.nodeName !== 'P') return undefined;
+      para = n as Element;
+    }
+    const last = para?.lastChild;
+    if (!last || last.nodeType !== 3) return undefined;
+    const body = src.trimEnd();
+    const held = src.slice(body.length);
+    const word = body.slice(body.lastIndexOf(' ') + 1);
+    if (/[^ ]/.test(held) || !PLAIN_WORD.test(word)) return undefined;
+    return { node: last as Text, held, word };
   }
 
   /** The stream ended: render what is left; afterwards the DOM equals a full render of `text`. */
@@ -174,6 +254,8 @@ export class IncrementalMarkdown {
     else this.container.replaceChildren();
     this.tailNodes = [];
     this.tailHtml = '';
+    this.fast = undefined;
+    this.pendingText = '';
     this.group = undefined;
     this.chunk = undefined;
   }
