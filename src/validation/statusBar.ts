@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { backendDescriptor } from '../core/backends/descriptors';
 import type { ValidationResult } from '../core/validation';
 import { isAbortError } from '../core/validation/abort';
 import { formatUsd, statusText } from '../core/validation/format';
@@ -155,8 +156,11 @@ export class DatasetStatusBar implements vscode.Disposable {
   }
 
   /** Show a result computed elsewhere (the Validate Dataset command) for the active dataset. */
-  apply(name: string, r: ValidationResult): void {
-    this.last = r;
+  apply(name: string, result: ValidationResult): void {
+    this.last = result;
+    // The validator prices with OpenAI's table: shown only where the active backend's launch estimates that way.
+    const priced = backendDescriptor(this.s.profile().provider).launchRules.cost.kind === 'token-table';
+    const r = priced ? result : { ...result, estimatedCost: null };
     this.item.text = statusText(name, r);
     const errors = Object.values(r.stats.errorCounts).reduce((a, b) => a + (b ?? 0), 0);
     const md = new vscode.MarkdownString(undefined, true);

@@ -85,4 +85,17 @@ describe('status bar: the example count after adds from the chat and invalid lin
     await addFromChat('And what is the second thing?');
     assert.match(await two, /^\$\(database\) journal · 2 examples · /);
   });
+
+  it('shows an OpenAI-table price only where the backend prices that way (not on Fireworks or an OpenAI-compatible server)', async () => {
+    const result = bar().last;
+    assert.ok(result?.estimatedCost, 'the emulator backend shows the estimate');
+    bar().apply('journal', result);
+    assert.match(bar().text, /≈\$/);
+    for (const provider of ['fireworks', 'openai-compatible']) {
+      await config().update('provider', provider, vscode.ConfigurationTarget.Workspace);
+      bar().apply('journal', result);
+      assert.doesNotMatch(bar().text, /≈/, `${provider}: ${bar().text}`);
+    }
+    await useEmulatorBackend(api);
+  });
 });
