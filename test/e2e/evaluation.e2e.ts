@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Locator } from 'playwright-core';
 import { finishedJob } from './support/jobs';
-import { Workbench, errorNotifications, expandView, openSocratune, openWorkbench, screenshot } from './support/workbench';
+import { Workbench, contextMenuItem, errorNotifications, expandView, openSocratune, openWorkbench, screenshot } from './support/workbench';
 
 /**
  * "Evaluate Models…" from the context menu of a succeeded job in the Fine-tune Jobs tree and of a fine-tuned model in
@@ -27,8 +27,7 @@ describe('evaluation: Evaluate Models… from the Jobs and Models trees pre-sele
   /** Right-click → Evaluate Models…, through the name and the questions, to the contestant picker; then Escape. */
   async function contestantsFrom(row: Locator, shot: string): Promise<void> {
     const { page } = wb;
-    await row.click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Evaluate Models…' }).click();
+    await contextMenuItem(page, row, 'Evaluate Models…');
     const quick = page.locator('.quick-input-widget');
     const input = quick.locator('input.input');
     await quick.locator('.quick-input-message', { hasText: 'Name of the evaluation' }).waitFor();

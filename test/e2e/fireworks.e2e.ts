@@ -19,7 +19,17 @@ import { e2eEnv } from './support/env';
 import { errorToastsSeen, watchErrorToasts } from './support/errorToasts';
 import { hostLogErrors, markHostLogs, type LogMark } from './support/hostLog';
 import { webviewWith } from './support/webviews';
-import { Workbench, errorNotifications, expandView, openSocratune, quickPickItems, runCommand, screenshot, openWorkbench } from './support/workbench';
+import {
+  Workbench,
+  contextMenuItem,
+  errorNotifications,
+  expandView,
+  openSocratune,
+  quickPickItems,
+  runCommand,
+  screenshot,
+  openWorkbench,
+} from './support/workbench';
 
 const DATASET = 'fireworks-e2e';
 const JOURNAL = '2026-journal.md';
@@ -237,16 +247,9 @@ describe('Fireworks AI only: Set API Key → Add Selection → Start Fine-tune �
     const models = await expandView(page, 'Models');
     const row = models.locator('.monaco-list-row', { hasText: model }).first();
     await row.waitFor({ timeout: 30_000 });
-    await row.click({ button: 'right' });
-    const item = page.locator('.context-view .action-label', { hasText: 'Deploy Model on Fireworks…' });
-    await item.hover();
-    await item.click();
-    // A click right after the menu opened can be swallowed by the menu (the item stays highlighted): Enter picks it.
+    await contextMenuItem(page, row, 'Deploy Model on Fireworks…');
     const dialog = page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ timeout: 5_000 }).catch(async () => {
-      if (await item.isVisible()) await page.keyboard.press('Enter');
-      await dialog.waitFor();
-    });
+    await dialog.waitFor();
     await screenshot(page, 'fireworks-4-deploy-confirm');
     const question = (await dialogButton(page, 'Create Deployment')).replace(/\s+/g, ' ');
     assert.match(question, new RegExp(`Create a Fireworks deployment for ${escape(model)}\\?`));

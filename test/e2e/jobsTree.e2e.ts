@@ -162,7 +162,7 @@ describe('fine-tune jobs tree: rows, pickers, welcome, curves (e2e)', function (
     await liveRow.waitFor({ timeout: 30_000 });
     const liveDescription = liveRow.locator('.label-description');
     await until('the running row shows its step and loss', async () =>
-      /^running · step \d+\/\d+ · loss \d+\.\d\d · gpt-4\.1-nano-2025-04-14/.test(await liveDescription.innerText()),
+      /^running · step \d+\/\d+ · loss \d+\.\d\d( · ETA [^·]+)? · gpt-4\.1-nano-2025-04-14/.test(await liveDescription.innerText()),
     );
     assert.equal((await liveRow.locator('.label-name').innerText()).trim(), 'live', 'the label is the job name, short enough for a narrow sidebar');
     const doneRow = jobs.locator('.monaco-list-row', { hasText: finished.id });

@@ -458,6 +458,10 @@ describe('the whole journey: journal → dataset → validation → fine-tune �
     // Feed a good reply back: the dataset grows on disk with the new prompt → passage pair.
     const before = trainExamples().length;
     await first.locator('button[data-action="add-to-dataset"]').click();
+    // The tuned model answers with a passage it was trained on, under a new prompt: a near duplicate, so Socratune asks.
+    const nearDuplicate = page.locator('.notifications-toasts .notification-list-item', { hasText: 'closely matches the example' }).first();
+    await nearDuplicate.waitFor({ timeout: 20_000 });
+    await nearDuplicate.locator('.monaco-button', { hasText: 'Add Anyway' }).click();
     await first.locator('.added-badge').waitFor({ timeout: 20_000 });
     await until('train.jsonl has one more line', () => trainExamples().length === before + 1);
     const added = trainExamples()[before];

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { e2eEnv } from './support/env';
-import { Workbench, expandView, openSocratune, openWorkbench, runCommand, screenshot } from './support/workbench';
+import { Workbench, contextMenuItem, expandView, openSocratune, openWorkbench, runCommand, screenshot } from './support/workbench';
 
 async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -69,8 +69,7 @@ describe('local run in the Jobs tree with a stand-in trainer (e2e)', function ()
     await screenshot(page, 'local-run-jobs-row');
     const pids = readFileSync(join(dir(), 'train.log.pids'), 'utf8').trim().split('\n').map(Number);
     assert.ok(pids.every(isAlive), 'trainer and child run');
-    await row.click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Cancel Job' }).first().click();
+    await contextMenuItem(page, row, 'Cancel Job');
     await until('the row says cancelled', async () => (await description.innerText()).startsWith('cancelled · '), 30_000);
     await until('the trainer and its child are gone', () => pids.every((p) => !isAlive(p)), 15_000);
     await screenshot(page, 'local-run-cancelled');

@@ -208,3 +208,20 @@ export async function setSidebarWidth(page: Page, width: number): Promise<number
   await page.mouse.up();
   return (await sidebar.boundingBox())?.width ?? 0;
 }
+
+/**
+ * Right-click `row` and run the context-menu item `item`. A click right after the menu opened can be swallowed (the
+ * item stays highlighted and the menu open): then Enter runs the highlighted item.
+ */
+export async function contextMenuItem(page: Page, row: Locator, item: string): Promise<void> {
+  await row.click({ button: 'right' });
+  const entry = page.locator('.context-view .action-label', { hasText: item }).first();
+  await entry.waitFor({ timeout: 10_000 });
+  await entry.hover();
+  await entry.click();
+  const menu = page.locator('.context-view .monaco-menu');
+  for (let i = 0; i < 20 && (await menu.isVisible().catch(() => false)); i++) {
+    if (i === 4) await page.keyboard.press('Enter');
+    await page.waitForTimeout(250);
+  }
+}
