@@ -49,7 +49,8 @@ const steps = [
       const a = await exec(process.execPath, [tsc, '--noEmit', '-p', 'tsconfig.json']);
       const b = await exec(process.execPath, [tsc, '--noEmit', '-p', 'tsconfig.webview.json']);
       const c = await exec(process.execPath, [tsc, '--noEmit', '-p', 'bench/tsconfig.json']);
-      return a || b || c;
+      const d = await exec(process.execPath, [tsc, '--noEmit', '-p', 'tsconfig.webview-test.json']);
+      return a || b || c || d;
     },
   },
   { name: 'build', run: () => exec(process.execPath, [join(REPO, 'esbuild.config.mjs')]) },

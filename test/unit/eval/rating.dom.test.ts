@@ -24,7 +24,7 @@ describe('eval: blind-rating webview (DOM)', () => {
     g.window = dom.window;
     g.document = dom.window.document;
     g.acquireVsCodeApi = () => ({ postMessage: (m: FromRatingWebview) => sent.push(m) });
-    await import('../../../src/webview/eval/main');
+    await import('../../../src/webview/eval/main.js');
   });
   after(() => {
     for (const k of ['window', 'document', 'acquireVsCodeApi']) delete g[k];
