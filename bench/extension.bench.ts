@@ -373,22 +373,32 @@ async function runningExtensionsActivation(
   const ours: number[] = [];
   const empty: number[] = [];
   try {
-    for (let i = 0; i < WINDOWS; i++) {
+    // A window whose palette swallowed a command (the figure never shows) is measured again in a new window.
+    for (let i = 0, attempts = 0; i < WINDOWS && attempts < WINDOWS * 2; attempts++) {
       const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-      const page = await context.newPage();
-      await page.goto(vscode.workbenchUrl());
-      await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
-      await page.locator('.part.statusbar').waitFor({ timeout: 90_000 });
-      await page.waitForTimeout(3000); // settled
-      await paletteCommand(page, 'Activation Empty: Run');
-      await paletteCommand(page, 'Socratune: Show Log');
-      await page.waitForTimeout(1000);
-      await paletteCommand(page, 'Developer: Show Running Extensions');
-      ours.push(await runningExtensionsFigure(page, 'socratune'));
-      empty.push(await runningExtensionsFigure(page, 'activation-empty'));
-      console.error(`  window ${i + 1} (Running Extensions): Socratune ${ours[i]} ms, empty extension ${empty[i]} ms`);
-      await context.close();
+      try {
+        const page = await context.newPage();
+        await page.goto(vscode.workbenchUrl());
+        await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+        await page.locator('.part.statusbar').waitFor({ timeout: 90_000 });
+        await page.waitForTimeout(3000); // settled
+        await paletteCommand(page, 'Activation Empty: Run');
+        await paletteCommand(page, 'Socratune: Show Log');
+        await page.waitForTimeout(1000);
+        await paletteCommand(page, 'Developer: Show Running Extensions');
+        const o = await runningExtensionsFigure(page, 'socratune');
+        const e = await runningExtensionsFigure(page, 'activation-empty');
+        ours.push(o);
+        empty.push(e);
+        i++;
+        console.error(`  window ${i} (Running Extensions): Socratune ${o} ms, empty extension ${e} ms`);
+      } catch (err) {
+        console.error(`  a window gave no Running Extensions figure (${(err as Error).message.split('\n')[0]}); measuring in a new window`);
+      } finally {
+        await context.close();
+      }
     }
+    if (ours.length < WINDOWS) throw new Error(`only ${ours.length} of ${WINDOWS} windows gave a Running Extensions figure`);
   } finally {
     await vscode.stop();
   }
