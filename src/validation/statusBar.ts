@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { backendDescriptor } from '../core/backends/descriptors';
 import type { ValidationResult } from '../core/validation';
 import { isAbortError } from '../core/validation/abort';
 import { formatUsd, statusText } from '../core/validation/format';
@@ -141,7 +140,7 @@ export class DatasetStatusBar implements vscode.Disposable {
         const r = await validateJsonlFile(files.train.fsPath, { model: baseModelSetting(), purpose: 'train', signal: ac.signal });
         if (ac.signal.aborted) return this.item.text;
         this.last = r;
-        this.apply(files.name, r);
+        await this.apply(files.name, r);
       }
     } catch (err) {
       if (!isAbortError(err)) {
@@ -156,9 +155,11 @@ export class DatasetStatusBar implements vscode.Disposable {
   }
 
   /** Show a result computed elsewhere (the Validate Dataset command) for the active dataset. */
-  apply(name: string, result: ValidationResult): void {
+  async apply(name: string, result: ValidationResult): Promise<void> {
     this.last = result;
     // The validator prices with OpenAI's table: shown only where the active backend's launch estimates that way.
+    // (The backend catalog is a chunk of its own: the validation capability does not carry every backend's code.)
+    const { backendDescriptor } = await import('../core/backends/descriptors.js');
     const priced = backendDescriptor(this.s.profile().provider).launchRules.cost.kind === 'token-table';
     const r = priced ? result : { ...result, estimatedCost: null };
     this.item.text = statusText(name, r);

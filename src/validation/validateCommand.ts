@@ -177,7 +177,8 @@ export class ValidateDatasetCommand {
     );
     const train = files.find((f) => f.role === 'train');
     const active = this.s.activeDataset.uri;
-    if (train && ds.folder && active && active.toString() === ds.folder.toString() && model === baseModelSetting()) this.statusBar.apply(ds.name, train.result);
+    if (train && ds.folder && active && active.toString() === ds.folder.toString() && model === baseModelSetting())
+      await this.statusBar.apply(ds.name, train.result);
     const accepted = files.every((f) => f.result.accepted);
     this.last = { dataset: ds.name, files, report, accepted };
     this.s.log.info(`Validated ${ds.name}: ${files.map((f) => `${f.role} ${f.result.examples} examples, ${f.result.errors.length} errors`).join('; ')}`);

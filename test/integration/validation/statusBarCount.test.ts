@@ -89,11 +89,11 @@ describe('status bar: the example count after adds from the chat and invalid lin
   it('shows an OpenAI-table price only where the backend prices that way (not on Fireworks or an OpenAI-compatible server)', async () => {
     const result = bar().last;
     assert.ok(result?.estimatedCost, 'the emulator backend shows the estimate');
-    bar().apply('journal', result);
+    await bar().apply('journal', result);
     assert.match(bar().text, /≈\$/);
     for (const provider of ['fireworks', 'openai-compatible']) {
       await config().update('provider', provider, vscode.ConfigurationTarget.Workspace);
-      bar().apply('journal', result);
+      await bar().apply('journal', result);
       assert.doesNotMatch(bar().text, /≈/, `${provider}: ${bar().text}`);
     }
     await useEmulatorBackend(api);

@@ -11,7 +11,9 @@ describe('tokenizer stays out of the extension bundle', function () {
       assert.ok(existsSync(path.resolve(__dirname, '../../..', entry)), `${entry} exists`);
       const text = await bundleText(entry);
       assert.ok(!text.includes('gpt-tokenizer') && !text.includes('bytePairRankDecoder'), 'no tokenizer code');
-      assert.ok(text.length < 120_000, `bundle is ${text.length} bytes`);
+      // Far below the tokenizer's 3 MB of BPE ranks. This build inlines dynamic imports (the shipped one splits them into
+      // chunks), so the status bar's lazily loaded backend catalog is counted here too.
+      assert.ok(text.length < 300_000, `bundle is ${text.length} bytes`);
       assert.match(text, /tokenizer\.js/, 'loads dist/tokenizer.js lazily');
     });
   }
