@@ -160,9 +160,14 @@ describe('dataset validation in VS Code', function () {
     );
     made.push(folder);
     const bar = api.validation.statusBar;
+    // The price line is the OpenAI table's: shown for a backend whose launch estimates that way (earlier tests may
+    // have left another backend set).
+    const config = vscode.workspace.getConfiguration('socratune');
+    const savedProvider = config.inspect('provider')?.workspaceValue;
+    await config.update('provider', 'openai', vscode.ConfigurationTarget.Workspace);
     const first = nextEvent('status bar count', bar.onDidUpdate, (t) => t.includes('12 examples'), 30_000);
     await api.services.activeDataset.set(folder);
-    const text = await first;
+    const text = await first.finally(() => config.update('provider', savedProvider, vscode.ConfigurationTarget.Workspace));
     assert.match(text, /^\$\(database\) it-status · 12 examples · [\d,.]+k? tokens · ≈\$\d+\.\d\d$/);
     assert.equal(bar.item.command, 'socratune.selectDataset');
 
