@@ -18,6 +18,7 @@ const CurvePointSchema = v.object({
   trainAccuracy: metric,
   validAccuracy: metric,
   fullValidAccuracy: metric,
+  learningRate: metric,
 });
 export type CurvePoint = Readonly<v.InferOutput<typeof CurvePointSchema>>;
 
@@ -48,7 +49,14 @@ const FromCurvesWebviewSchema = v.variant('type', [
   v.strictObject({ type: v.literal('curves/addJobs') }),
   v.strictObject({ type: v.literal('curves/removeJob'), jobId: v.pipe(v.string(), v.minLength(1), v.maxLength(200)) }),
   /** The webview's view state, so tests can check it (and the host can log it). */
-  v.strictObject({ type: v.literal('curves/rendered'), series: v.number(), points: v.number(), logScale: v.boolean() }),
+  v.strictObject({
+    type: v.literal('curves/rendered'),
+    series: v.number(),
+    points: v.number(),
+    logScale: v.boolean(),
+    /** Whether the learning-rate chart is shown (some job has learning-rate points). */
+    learningRate: v.boolean(),
+  }),
 ]);
 export type FromCurvesWebview = v.InferOutput<typeof FromCurvesWebviewSchema>;
 

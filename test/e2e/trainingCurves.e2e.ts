@@ -82,6 +82,7 @@ describe('training curves (e2e)', function () {
     await chip.waitFor();
     assert.match(await chip.innerText(), /succeeded/);
     assert.ok(Number(await frame.locator('body').getAttribute('data-rendered')) > 10, 'points drawn');
+    assert.equal(await frame.locator('#learning-rate-chart').isVisible(), false, 'no learning-rate chart for a job that reports no learning rate');
     const box = await frame.locator('#loss-chart').boundingBox();
     assert.ok(box && box.width > 200 && box.height > 150, `loss chart has a size (${JSON.stringify(box)})`);
     await page.waitForTimeout(300); // let chart.js finish its first paint before the picture

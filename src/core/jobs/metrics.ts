@@ -14,6 +14,8 @@ export interface MetricPoint {
   readonly validAccuracy?: number;
   readonly fullValidLoss?: number;
   readonly fullValidAccuracy?: number;
+  /** The learning rate at this step, where the trainer logs it (local trainers: MLX-LM, Hugging Face). */
+  readonly learningRate?: number;
 }
 
 export type MetricKey = Exclude<keyof MetricPoint, 'step'>;
@@ -35,6 +37,8 @@ const FIELD_ALIASES: Readonly<Record<string, MetricKey>> = {
   full_valid_accuracy: 'fullValidAccuracy',
   full_valid_mean_token_accuracy: 'fullValidAccuracy',
   full_validation_accuracy: 'fullValidAccuracy',
+  learning_rate: 'learningRate',
+  lr: 'learningRate',
 };
 
 function value(raw: unknown): number | undefined {

@@ -110,7 +110,11 @@ const chips = el('div', { className: 'chips', id: 'series' });
 const notes = el('div', { className: 'notes', id: 'notes' });
 const lossCanvas = el('canvas', { id: 'loss-chart' });
 const accCanvas = el('canvas', { id: 'accuracy-chart' });
-app.append(toolbar, chips, el('div', { className: 'chart' }, lossCanvas), el('div', { className: 'chart' }, accCanvas), notes);
+const lrCanvas = el('canvas', { id: 'learning-rate-chart' });
+// The learning rate, where a trainer logs it (local runs): its chart shows only then.
+const lrBox = el('div', { className: 'chart' }, lrCanvas);
+lrBox.hidden = true;
+app.append(toolbar, chips, el('div', { className: 'chart' }, lossCanvas), el('div', { className: 'chart' }, accCanvas), lrBox, notes);
 
 function baseOptions(title: string, yTitle: string, log: boolean) {
   const t = theme();
@@ -140,6 +144,28 @@ function baseOptions(title: string, yTitle: string, log: boolean) {
 
 let lossChart: ChartType<'line', XY[]> | undefined;
 let accChart: ChartType<'line', XY[]> | undefined;
+let lrChart: ChartType<'line', XY[]> | undefined;
+
+/** One line per job with learning-rate points (never smoothed: it is a schedule, not a noisy measurement). */
+function learningRateDatasets(): ChartDataset<'line', XY[]>[] {
+  const t = theme();
+  return series.flatMap((s, i) => {
+    const data = s.points.filter((p) => p.learningRate !== undefined).map((p) => ({ x: p.step, y: p.learningRate as number }));
+    if (data.length === 0) return [];
+    const color = t.palette[i % t.palette.length];
+    return [
+      {
+        type: 'line' as const,
+        label: series.length > 1 ? `${s.label} learning rate` : 'learning rate',
+        data,
+        borderColor: color,
+        backgroundColor: color,
+        pointRadius: 0,
+        borderWidth: 2,
+      },
+    ];
+  });
+}
 
 type XY = { x: number; y: number };
 
@@ -224,6 +250,13 @@ function render(): void {
   accChart.data.datasets = datasetsFor('acc');
   lossChart.update();
   accChart.update();
+  const lr = learningRateDatasets();
+  lrBox.hidden = lr.length === 0;
+  if (lrChart) {
+    lrChart.options = baseOptions('Learning rate', 'learning rate', false);
+    lrChart.data.datasets = lr;
+    lrChart.update();
+  }
   const t = theme();
   chips.replaceChildren(
     ...series.map((s, i) => {
@@ -245,7 +278,7 @@ function render(): void {
   notes.replaceChildren(...messages.map((m) => el('div', {}, m)));
   const points = series.reduce((n, s) => n + s.points.length, 0);
   document.body.dataset.rendered = String(points);
-  vscode.postMessage({ type: 'curves/rendered', series: series.length, points, logScale: state.logScale });
+  vscode.postMessage({ type: 'curves/rendered', series: series.length, points, logScale: state.logScale, learningRate: !lrBox.hidden });
 }
 
 function save(): void {
@@ -287,6 +320,7 @@ async function main(): Promise<void> {
   Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip, Title);
   lossChart = new Chart<'line', XY[]>(lossCanvas, { type: 'line', data: { datasets: [] }, options: baseOptions('Loss', 'loss', state.logScale) });
   accChart = new Chart<'line', XY[]>(accCanvas, { type: 'line', data: { datasets: [] }, options: baseOptions('Token accuracy', 'mean token accuracy', false) });
+  lrChart = new Chart<'line', XY[]>(lrCanvas, { type: 'line', data: { datasets: [] }, options: baseOptions('Learning rate', 'learning rate', false) });
   // Theme switches change the CSS variables: redraw with the new colours.
   new MutationObserver(() => render()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
   vscode.postMessage({ type: 'curves/ready' });

@@ -19,15 +19,16 @@ describe('local: import training log', function () {
       assert.equal(r.result.format, 'mlx');
       assert.deepEqual(r.series?.points, [
         { step: 1, validLoss: 2.936 },
-        { step: 10, trainLoss: 2.662 },
-        { step: 20, trainLoss: 2.101 },
-        { step: 30, trainLoss: 1.781 },
-        { step: 40, trainLoss: 1.505 },
-        { step: 50, trainLoss: 1.585 },
+        { step: 10, trainLoss: 2.662, learningRate: 0.00001 },
+        { step: 20, trainLoss: 2.101, learningRate: 0.00001 },
+        { step: 30, trainLoss: 1.781, learningRate: 0.00001 },
+        { step: 40, trainLoss: 1.505, learningRate: 0.00001 },
+        { step: 50, trainLoss: 1.585, learningRate: 0.00001 },
       ]);
       assert.equal(r.series?.totalSteps, 100);
       const rendered = await waitFor('the curves webview rendered the imported log', () => r.panel?.lastRendered, 30_000);
       assert.deepEqual([rendered.series, rendered.points], [1, 6]);
+      assert.equal(rendered.learningRate, true, 'the learning-rate chart is shown for a log that has one');
     } finally {
       r.panel?.dispose();
     }
@@ -39,7 +40,16 @@ describe('local: import training log', function () {
       assert.equal(r.result.format, 'hf');
       assert.match(r.series!.hyperparameters, /steps are the order of the loss lines/);
       assert.match(r.series!.note!, /inf at log line 2: loss is Infinity at step 2 — \{'loss': inf/);
-      assert.deepEqual(r.series!.points, [{ step: 1, trainLoss: 240023.775 }]);
+      // The inf/nan losses are no points; the learning rates logged beside them are.
+      assert.deepEqual(
+        r.series!.points.map((p) => [p.step, p.trainLoss]),
+        [
+          [1, 240023.775],
+          [2, undefined],
+          [3, undefined],
+        ],
+      );
+      assert.ok(r.series!.points.every((p) => p.learningRate !== undefined && p.learningRate > 0));
     } finally {
       r.panel?.dispose();
     }

@@ -242,7 +242,8 @@ describe('training curves: smoothing and message guards', () => {
     assert.equal(isFromCurvesWebview({ type: 'curves/ready' }), true);
     assert.equal(isFromCurvesWebview({ type: 'curves/ready', extra: 1 }), false);
     assert.equal(isFromCurvesWebview({ type: 'curves/removeJob', jobId: '' }), false);
-    assert.equal(isFromCurvesWebview({ type: 'curves/rendered', series: 1, points: 2, logScale: 'yes' }), false);
+    assert.equal(isFromCurvesWebview({ type: 'curves/rendered', series: 1, points: 2, logScale: 'yes', learningRate: false }), false);
+    assert.equal(isFromCurvesWebview({ type: 'curves/rendered', series: 1, points: 2, logScale: true, learningRate: false }), true);
     assert.equal(isFromCurvesWebview({ type: 'run', command: 'x' }), false);
     const series = {
       jobId: 'j',
