@@ -67,6 +67,18 @@ describe('local run in the Jobs tree with a stand-in trainer (e2e)', function ()
     await until('the row shows a step and a loss', async () => /^running · step \d+\/\d+ · loss \d+\.\d\d · /.test(await description.innerText()));
     assert.match(await description.innerText(), /mistralai\/Mixtral-8x7B-v0\.1 · local:e2e-local$/);
     await screenshot(page, 'local-run-jobs-row');
+    // The curves follow the log: train loss and, in its own chart, the learning rate MLX-LM logs.
+    await contextMenuItem(page, row, 'Show Training Curves');
+    const curves = page.locator('iframe.webview[src*="extensionId=socratune.socratune"]');
+    let lrShown = false;
+    for (const deadline = Date.now() + 30_000; !lrShown && Date.now() < deadline; await page.waitForTimeout(250)) {
+      for (let i = 0; i < (await curves.count()); i++) {
+        const frame = curves.nth(i).contentFrame().locator('iframe#active-frame').contentFrame();
+        if ((await frame.locator('#learning-rate-chart').count()) > 0 && (await frame.locator('#learning-rate-chart').isVisible())) lrShown = true;
+      }
+    }
+    assert.ok(lrShown, 'the learning-rate chart is shown for a local run that logs one');
+    await screenshot(page, 'local-run-curves');
     const pids = readFileSync(join(dir(), 'train.log.pids'), 'utf8').trim().split('\n').map(Number);
     assert.ok(pids.every(isAlive), 'trainer and child run');
     await contextMenuItem(page, row, 'Cancel Job');

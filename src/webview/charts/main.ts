@@ -114,7 +114,9 @@ const lrCanvas = el('canvas', { id: 'learning-rate-chart' });
 // The learning rate, where a trainer logs it (local runs): its chart shows only then.
 const lrBox = el('div', { className: 'chart' }, lrCanvas);
 lrBox.hidden = true;
-app.append(toolbar, chips, el('div', { className: 'chart' }, lossCanvas), el('div', { className: 'chart' }, accCanvas), lrBox, notes);
+// Token accuracy only where some job reports it (OpenAI-style servers; trainer logs do not).
+const accBox = el('div', { className: 'chart' }, accCanvas);
+app.append(toolbar, chips, el('div', { className: 'chart' }, lossCanvas), accBox, lrBox, notes);
 
 function baseOptions(title: string, yTitle: string, log: boolean) {
   const t = theme();
@@ -250,6 +252,9 @@ function render(): void {
   accChart.data.datasets = datasetsFor('acc');
   lossChart.update();
   accChart.update();
+  accBox.hidden =
+    series.length > 0 &&
+    !series.some((x) => x.points.some((p) => p.trainAccuracy !== undefined || p.validAccuracy !== undefined || p.fullValidAccuracy !== undefined));
   const lr = learningRateDatasets();
   lrBox.hidden = lr.length === 0;
   if (lrChart) {
