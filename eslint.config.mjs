@@ -22,7 +22,7 @@ export default tseslint.config(
     files: ['**/*.ts'],
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['test/unit/*/*.dom.test.ts'], defaultProject: 'tsconfig.webview-test.json' },
+        projectService: { allowDefaultProject: ['test/unit/*/*.dom.test.ts', 'test/unit/*/fixtures/*.dom.ts'], defaultProject: 'tsconfig.webview-test.json' },
         tsconfigRootDir: import.meta.dirname,
       },
     },

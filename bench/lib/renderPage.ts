@@ -4,7 +4,7 @@
  * frame-cadence batcher; exposes functions on `window.renderBench` for the Node side to call.
  */
 import { DeltaBatcher, type FlushScheduler } from '../../src/core/chat/deltaBatcher';
-import { IncrementalMarkdown, unwrapChunks } from '../../src/webview/chat/incremental';
+import { CHUNK_BLOCKS, IncrementalMarkdown, unwrapChunks } from '../../src/webview/chat/incremental';
 import { createMarkdown, createSanitizer, renderFull } from '../../src/webview/chat/markdown';
 
 import type { Conversation, Reply, Turn } from '../../src/shared/protocol';
@@ -30,9 +30,41 @@ interface Stream {
 }
 let current: Stream | undefined;
 
-function begin(mode: 'incremental' | 'full', layout = true): Stream {
+/** What a stream renders with: the chat's renderer, the naive full re-render, or the floor (see `floorRenderer`). */
+type Mode = 'incremental' | 'full' | 'floor';
+
+/**
+ * The least DOM work any renderer that shows every delta does: the delta's text appended to the open paragraph's text
+ * node, a new paragraph (in the same chunks the renderer uses) at each blank line — nothing parsed, nothing sanitized,
+ * no markup. With the same layout read after each delta it measures what Chromium's text layout alone costs.
+ */
+function floorRenderer(el: HTMLElement): (delta: string) => void {
+  let chunk = el;
+  let text: Text | undefined;
+  let blocks = 0;
+  const paragraph = (data: string): void => {
+    if (blocks++ % CHUNK_BLOCKS === 0) {
+      chunk = document.createElement('div');
+      chunk.className = 'md-chunk';
+      el.append(chunk);
+    }
+    const p = document.createElement('p');
+    text = document.createTextNode(data);
+    p.append(text);
+    chunk.append(p);
+  };
+  return (delta) => {
+    const parts = delta.split('\n\n');
+    if (text) text.appendData(parts[0]);
+    else paragraph(parts[0]);
+    for (let i = 1; i < parts.length; i++) paragraph(parts[i]);
+  };
+}
+
+function begin(mode: Mode, layout = true): Stream {
   const el = freshContainer();
   const r = new IncrementalMarkdown(el, md, sanitize);
+  const floor = floorRenderer(el);
   let text = '';
   const stream: Stream = {
     feed(deltas: string[]): number[] {
@@ -42,6 +74,8 @@ function begin(mode: 'incremental' | 'full', layout = true): Stream {
         if (mode === 'incremental') {
           r.append(deltas[i]);
           r.render();
+        } else if (mode === 'floor') {
+          floor(deltas[i]);
         } else {
           text += deltas[i];
           el.replaceChildren(renderFull(md, sanitize, text));
@@ -174,7 +208,7 @@ declare global {
   interface Window {
     renderBench: {
       runSync: typeof runSync;
-      begin: (mode: 'incremental' | 'full') => void;
+      begin: (mode: Mode) => void;
       feed: (deltas: string[]) => number[];
       conversation: typeof conversation;
       finalHtml: typeof finalHtml;

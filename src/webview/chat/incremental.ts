@@ -18,6 +18,7 @@
  * more text follows, as markdown-it trims them from a paragraph's end. Anything else takes the parse path.
  */
 import { MarkdownIt, Sanitizer, renderFull } from './markdown';
+import { applyInsertion } from './textInsertion';
 
 export interface RenderStats {
   /** Renders that did work. */
@@ -28,6 +29,8 @@ export interface RenderStats {
   committedBlocks: number;
   /** Renders done by the fast path (text appended to the open paragraph's text node, nothing parsed). */
   fastAppends: number;
+  /** Renders whose parse only added at one point: applied in place, markup sanitized alone, text without it (textInsertion.ts). */
+  insertions: number;
 }
 
 /** What one step produced: HTML of newly finished blocks (render once, append) and of the open tail. */
@@ -45,7 +48,7 @@ export interface SplitStep {
  */
 export class MarkdownStreamSplitter {
   private tail = '';
-  readonly stats: RenderStats = { renders: 0, parsedChars: 0, committedBlocks: 0, fastAppends: 0 };
+  readonly stats: RenderStats = { renders: 0, parsedChars: 0, committedBlocks: 0, fastAppends: 0, insertions: 0 };
 
   constructor(private readonly md: MarkdownIt) {}
 
@@ -113,6 +116,8 @@ interface FastState {
   readonly node: Text;
   held: string;
   word: string;
+  /** Where the text ends in the tail's HTML (before its `</p>`). */
+  htmlEnd: number;
 }
 
 /**
@@ -180,17 +185,60 @@ export class IncrementalMarkdown {
     this.pendingText = '';
     if (this.fast && this.fastAppend(this.fast, delta)) return;
     this.fast = undefined;
-    const { committedHtml, committedBlocks, tailHtml } = this.splitter.step();
-    if (!committedHtml && tailHtml === this.tailHtml) return;
-    this.tailHtml = tailHtml;
+    const step = this.splitter.step();
+    if (step.committedBlocks === 0) this.renderTail(step.tailHtml);
+    else this.renderCommit(step);
+    this.fast = this.plainParagraphEnd();
+  }
+
+  /** The open tail re-rendered: what was added at one point is applied in place (textInsertion.ts), else sanitize and morph. */
+  private renderTail(html: string): void {
+    const prev = this.tailHtml;
+    if (html === prev) return;
+    this.tailHtml = html;
+    if (prev && applyInsertion(this.tailNodes, prev, html, this.sanitize)) {
+      this.splitter.stats.insertions++;
+      return;
+    }
+    this.tailNodes = morph(this.tailParent(), this.tailNodes, Array.from(this.sanitize(html).childNodes));
+  }
+
+  /**
+   * Blocks finished. Commonly the one open block finished with something added at one point: its nodes stay where they
+   * are (the tail already sits in the open chunk), the addition is applied in place and the new open block sanitized. Otherwise everything in the
+   * step is sanitized in one call; the finished blocks are morphed into the old tail's nodes where the open chunk has
+   * room for them (unchanged text keeps its layout), else moved into new chunks.
+   */
+  private renderCommit({ committedHtml, committedBlocks, tailHtml }: SplitStep): void {
+    const prev = this.tailHtml;
+    const kept = committedBlocks === 1 && prev !== undefined && (committedHtml === prev || applyInsertion(this.tailNodes, prev, committedHtml, this.sanitize));
+    if (kept) {
+      this.chunkBlocks++;
+      this.tailNodes = [];
+      this.tailHtml = '';
+      this.renderTail(tailHtml);
+      return;
+    }
     const frag = this.sanitize(committedHtml + tailHtml);
-    if (committedBlocks > 0) {
+    const parent = this.tailNodes[0]?.parentNode;
+    if (parent && this.chunkBlocks + committedBlocks < CHUNK_BLOCKS) {
+      const nodes = Array.from(frag.childNodes);
+      const split = afterBlocks(nodes, committedBlocks);
+      morph(parent, this.tailNodes, nodes.slice(0, split));
+      this.chunkBlocks += committedBlocks;
+      this.tailNodes = morph(parent, [], nodes.slice(split));
+    } else {
       for (const n of this.tailNodes) n.remove();
       this.tailNodes = [];
       this.commit(frag, committedBlocks);
+      this.tailNodes = morph(this.tailParent(), [], Array.from(frag.childNodes));
     }
-    this.tailNodes = morph(this.container, this.tailNodes, Array.from(frag.childNodes));
-    this.fast = this.plainParagraphEnd();
+    this.tailHtml = tailHtml;
+  }
+
+  /** Where the open tail's nodes live: the open chunk (created when needed), so a finished block never moves. */
+  private tailParent(): Node {
+    return this.tailNodes[0]?.parentNode ?? this.openChunk();
   }
 
   /** Append `delta` to the open paragraph's text node if that gives the DOM a parse would; false = take the parse path. */
@@ -203,8 +251,14 @@ export class IncrementalMarkdown {
     f.held = body.slice(visible.length);
     const space = visible.lastIndexOf(' ');
     f.word = space === -1 ? f.word + visible : visible.slice(space + 1);
-    if (visible) f.node.appendData(visible);
-    this.tailHtml = undefined;
+    if (visible) {
+      f.node.appendData(visible);
+      // Keep the tail's HTML what markdown-it would render, for the next parse's text-insertion check.
+      const escaped = this.md.utils.escapeHtml(visible);
+      const html = this.tailHtml ?? '';
+      this.tailHtml = html.slice(0, f.htmlEnd) + escaped + html.slice(f.htmlEnd);
+      f.htmlEnd += escaped.length;
+    }
     this.splitter.stats.fastAppends++;
     return true;
   }
@@ -226,7 +280,9 @@ export class IncrementalMarkdown {
     const held = src.slice(body.length);
     const word = body.slice(body.lastIndexOf(' ') + 1);
     if (/[^ ]/.test(held) || !PLAIN_WORD.test(word)) return undefined;
-    return { node: last as Text, held, word };
+    const htmlEnd = this.tailHtml?.lastIndexOf('</p>') ?? -1;
+    if (htmlEnd === -1) return undefined;
+    return { node: last as Text, held, word, htmlEnd };
   }
 
   /** The stream ended: render what is left; afterwards the DOM equals a full render of `text`. */
@@ -289,8 +345,7 @@ export class IncrementalMarkdown {
       this.groupChunks = 0;
       this.group = doc.createElement('div');
       this.group.className = 'md-group';
-      // Groups precede the open tail.
-      this.container.insertBefore(this.group, this.tailNodes[0] ?? null);
+      this.container.append(this.group);
     }
     this.chunk = doc.createElement('div');
     this.chunk.className = 'md-chunk';
@@ -333,6 +388,14 @@ function sameShape(a: Node, b: Node): boolean {
   if (x.length !== y.length) return false;
   for (let i = 0; i < x.length; i++) if (y.getNamedItem(x[i].name)?.value !== x[i].value) return false;
   return true;
+}
+
+/** Index in `nodes` just after the `blocks`-th element and the text node that follows it (the newline between blocks). */
+function afterBlocks(nodes: readonly ChildNode[], blocks: number): number {
+  let i = 0;
+  for (let seen = 0; i < nodes.length && seen < blocks; i++) if (nodes[i].nodeType === 1) seen++;
+  if (i < nodes.length && nodes[i].nodeType !== 1) i++;
+  return i;
 }
 
 /** The rendered blocks without their group and chunk containers (for comparing with a full render). */

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
 import { IncrementalMarkdown, MarkdownStreamSplitter, needsFullRender, unwrapChunks } from '../../../src/webview/chat/incremental';
 import { createMarkdown, createSanitizer, renderFull } from '../../../src/webview/chat/markdown';
+import { openBlock } from './fixtures/openBlock.dom';
 import { HOSTILE, chunk, mixedMarkdown } from './fixtures/markdownSamples';
 
 /** Stream through the DOM-free splitter and return the concatenated HTML (fast: no DOM involved). */
@@ -171,7 +172,7 @@ describe('chat/incremental markdown renderer (jsdom)', () => {
     assert.equal(unwrapChunks(el), full(src));
   });
 
-  it('groups finished blocks into chunks of CHUNK_BLOCKS elements inside groups, the open tail outside them', () => {
+  it('groups blocks into chunks of CHUNK_BLOCKS elements inside groups, the open block last in the last chunk', () => {
     const src = Array.from({ length: 130 }, (_, i) => `Paragraph ${i}.`).join('\n\n');
     const el = doc.createElement('div');
     const r = new IncrementalMarkdown(el, md, sanitize);
@@ -184,9 +185,10 @@ describe('chat/incremental markdown renderer (jsdom)', () => {
     assert.equal(chunks.length, 3);
     assert.deepEqual(
       Array.from(chunks).map((c) => c.childElementCount),
-      [48, 48, 33],
+      [48, 48, 34],
     );
-    assert.equal(el.lastElementChild?.tagName, 'P', 'the open tail is not inside a chunk');
+    assert.equal(openBlock(el)?.textContent, 'Paragraph 129.', 'the open block is the last element of the last chunk');
+    assert.equal(el.children.length, 1, 'nothing outside the group');
     r.finish();
     assert.equal(unwrapChunks(el), full(src));
   });

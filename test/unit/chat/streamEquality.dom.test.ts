@@ -10,6 +10,7 @@ import * as assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
 import { IncrementalMarkdown, MarkdownStreamSplitter, unwrapChunks } from '../../../src/webview/chat/incremental';
 import { createMarkdown, createSanitizer, renderFull } from '../../../src/webview/chat/markdown';
+import { finishedBlocks, openBlock } from './fixtures/openBlock.dom';
 
 const SAMPLES: Record<string, string> = {
   headings: '# Title\n\nIntro with **bold** and `code`.\n## Second ##\nSetext one\n===\n\nSetext two\n---\n### Third\ntext right after',
@@ -114,12 +115,12 @@ describe('chat/streamed render equals full render (varied markdown, every cut)',
       const r = new IncrementalMarkdown(el, md, sanitize);
       r.append('# Done heading\n\nThe open paragraph');
       r.render();
-      const p = el.lastElementChild;
+      const p = openBlock(el);
       assert.equal(p?.tagName, 'P');
       for (const d of [' grows', ' word', ' by word,', ' and **bold', ' closes**']) {
         r.append(d);
         r.render();
-        assert.equal(el.lastElementChild, p, `after ${JSON.stringify(d)} the paragraph is the same node`);
+        assert.equal(openBlock(el), p, `after ${JSON.stringify(d)} the paragraph is the same node`);
       }
       assert.equal(p?.innerHTML, 'The open paragraph grows word by word, and <strong>bold closes</strong>');
       r.finish();
@@ -147,7 +148,7 @@ describe('chat/streamed render equals full render (varied markdown, every cut)',
         if (i++ % 7 !== 0) continue;
         r.render();
         await Promise.resolve(); // deliver this render's mutation records before marking new blocks finished
-        for (const block of Array.from(el.querySelectorAll('.md-chunk > *'))) committed.add(block);
+        for (const block of finishedBlocks(el)) committed.add(block);
       }
       r.finish();
       await Promise.resolve();
