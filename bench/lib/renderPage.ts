@@ -208,7 +208,7 @@ declare global {
   interface Window {
     renderBench: {
       runSync: typeof runSync;
-      begin: (mode: Mode) => void;
+      begin: (mode: Mode, layout?: boolean) => void;
       feed: (deltas: string[]) => number[];
       conversation: typeof conversation;
       finalHtml: typeof finalHtml;
@@ -221,7 +221,7 @@ declare global {
 
 window.renderBench = {
   runSync,
-  begin: (mode) => void begin(mode),
+  begin: (mode, layout) => void begin(mode, layout),
   feed: (d) => current?.feed(d) ?? [],
   conversation,
   finalHtml,

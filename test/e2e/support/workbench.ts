@@ -155,7 +155,11 @@ export async function openQuickInput(page: Page, key = 'F1'): Promise<Locator> {
 export async function quickPickItems(page: Page): Promise<string[]> {
   const rows = page.locator('.quick-input-widget .monaco-list-row');
   await rows.first().waitFor();
-  return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  // In list order: the list reuses row elements when its items change (model suggestions arriving), so the DOM
+  // order of the rows is not always the order shown; each row carries its index.
+  const list = await rows.evaluateAll((els) => els.map((el) => ({ index: Number(el.getAttribute('data-index') ?? NaN), text: (el as HTMLElement).innerText })));
+  if (list.every((r) => Number.isFinite(r.index))) list.sort((a, b) => a.index - b.index);
+  return list.map((r) => r.text.replace(/\s+/g, ' ').trim());
 }
 
 /** Texts of the notifications currently shown (toasts), with their severity. */
