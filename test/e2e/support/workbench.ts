@@ -157,7 +157,9 @@ export async function quickPickItems(page: Page): Promise<string[]> {
   await rows.first().waitFor();
   // In list order: the list reuses row elements when its items change (model suggestions arriving), so the DOM
   // order of the rows is not always the order shown; each row carries its index.
-  const list = await rows.evaluateAll((els) => els.map((el) => ({ index: Number(el.getAttribute('data-index') ?? NaN), text: (el as HTMLElement).innerText })));
+  const list = await rows.evaluateAll((els) =>
+    els.map((el) => ({ index: Number(el.getAttribute('data-index') ?? NaN), text: (el as unknown as { innerText: string }).innerText })),
+  );
   if (list.every((r) => Number.isFinite(r.index))) list.sort((a, b) => a.index - b.index);
   return list.map((r) => r.text.replace(/\s+/g, ' ').trim());
 }
