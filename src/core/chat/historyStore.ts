@@ -4,7 +4,7 @@ import { appendDurable, removeStaleTemps, writeFileDurable } from '../fs/durable
 import { decode } from '../../shared/decode';
 import { scanJsonlText } from '../dataset/jsonl';
 import { newId, toMarkdown } from './conversation';
-import { ConversationMetaSchema, ConversationSummarySchema, TurnSchema } from './schema';
+import { ConversationMetaSchema, ConversationSummarySchema, LogStampSchema, TurnSchema, type LogStamp } from './schema';
 import { Conversation, ConversationMeta, ConversationSummary, MAX_TITLE_LENGTH, Turn } from './types';
 
 /**
@@ -12,7 +12,8 @@ import { Conversation, ConversationMeta, ConversationSummary, MAX_TITLE_LENGTH, 
  *
  *   <dir>/conversations/<id>.jsonl   {"op":"meta",...} then {"op":"turn",turn} (upsert by turn id),
  *                                     {"op":"truncate",keep}, {"op":"title",title}
- *   <dir>/index.json                 summaries for the list (rebuilt from the logs if missing/corrupt)
+ *   <dir>/index.json                 summaries for the list, with each log's size and mtime as of its entry
+ *                                    (a log that differs is replayed; rebuilt from the logs if missing/corrupt)
  *
  * Why a log: saving a turn is one small append whatever the conversation's length (a 500-turn
  * conversation costs the same per turn as a 5-turn one); the file is compacted (rewritten atomically:
@@ -26,6 +27,8 @@ export class HistoryStore {
   private readonly indexFile: string;
   private index: Map<string, ConversationSummary> | undefined;
   private readonly live = new Map<string, LiveState>();
+  /** Size and mtime of each log as of its index entry: a log that differs is replayed (see `loadIndex`). */
+  private readonly stamps = new Map<string, LogStamp>();
   private readonly queues = new Map<string, Promise<unknown>>();
   /** Lines skipped while loading (torn or invalid), for diagnostics. */
   skippedLines = 0;
@@ -58,7 +61,7 @@ export class HistoryStore {
       await fs.mkdir(this.convDir, { recursive: true });
       await writeFileDurable(this.file(meta.id), JSON.stringify({ op: 'meta', v: 1, meta }) + '\n');
       this.live.set(meta.id, { meta, turns: [], ids: new Map(), records: 1 });
-      await this.updateIndex(meta.id, { ...meta, turnCount: 0 });
+      await this.updateIndex(meta.id, { ...meta, turnCount: 0 }, await this.stampOf(meta.id));
       return { ...meta, turns: [] };
     });
   }
@@ -119,6 +122,7 @@ export class HistoryStore {
       });
       const index = await this.loadIndex();
       existed = index.delete(id) || existed;
+      this.stamps.delete(id);
       await this.saveIndex();
       return existed;
     });
@@ -224,9 +228,22 @@ export class HistoryStore {
 
   private async append(id: string, st: LiveState, rec: object): Promise<void> {
     st.records++;
-    if (st.records > 2 * st.turns.length + 20) await this.compact(id, st);
-    else await appendDurable(this.file(id), [JSON.stringify(rec)]);
-    await this.updateIndex(id, { ...st.meta, turnCount: st.turns.length });
+    let stamp: LogStamp | undefined;
+    if (st.records > 2 * st.turns.length + 20) {
+      await this.compact(id, st);
+      stamp = await this.stampOf(id);
+    } else {
+      const { sizeAfter, mtimeMs } = await appendDurable(this.file(id), [JSON.stringify(rec)]);
+      stamp = { size: sizeAfter, mtimeMs };
+    }
+    await this.updateIndex(id, { ...st.meta, turnCount: st.turns.length }, stamp);
+  }
+
+  private stampOf(id: string): Promise<LogStamp | undefined> {
+    return fs.stat(this.file(id)).then(
+      (st) => ({ size: st.size, mtimeMs: st.mtimeMs }),
+      () => undefined,
+    );
   }
 
   /** Rewrite the log as meta + live turns, atomically. */
@@ -241,15 +258,19 @@ export class HistoryStore {
     await this.cleanOnce();
     const index = new Map<string, ConversationSummary>();
     let trusted = false;
-    let indexWrittenAt = 0;
+    const recorded = new Map<string, LogStamp>();
     try {
-      indexWrittenAt = (await fs.stat(this.indexFile)).mtimeMs;
       const parsed: unknown = JSON.parse(await fs.readFile(this.indexFile, 'utf8'));
       if (isRecord(parsed) && Array.isArray(parsed.conversations)) {
         for (const s of parsed.conversations) {
           const summary = decode(ConversationSummarySchema, s);
           if (summary.ok) index.set(summary.value.id, summary.value);
         }
+        if (isRecord(parsed.logs))
+          for (const [id, raw] of Object.entries(parsed.logs)) {
+            const stamp = decode(LogStampSchema, raw);
+            if (stamp.ok) recorded.set(id, stamp.value);
+          }
         trusted = true;
       }
     } catch {
@@ -265,12 +286,15 @@ export class HistoryStore {
     const onDisk = new Set(names.map((n) => n.slice(0, -'.jsonl'.length)));
     for (const id of index.keys()) if (!onDisk.has(id)) index.delete(id);
     for (const id of onDisk) {
-      // A log written after the index (a crash between the log append and the index write) is replayed.
-      const logWrittenAt = await fs.stat(this.file(id)).then(
-        (st) => st.mtimeMs,
-        () => Infinity,
-      );
-      if (index.has(id) && trusted && logWrittenAt <= indexWrittenAt) continue;
+      // A log that is not the size and mtime its index entry recorded was written after the index (a crash between
+      // the log append and the index write): it is replayed. Not mtimes compared with each other: file times have
+      // the kernel clock's coarse granularity, so an append right after the index write can carry the same time.
+      const now = await this.stampOf(id);
+      const was = recorded.get(id);
+      if (index.has(id) && trusted && now && was && now.size === was.size && now.mtimeMs === was.mtimeMs) {
+        this.stamps.set(id, now);
+        continue;
+      }
       const st =
         this.live.get(id) ??
         (await fs
@@ -278,14 +302,17 @@ export class HistoryStore {
           .then((raw) => this.replay(id, raw))
           .catch(() => undefined));
       if (st) index.set(id, { ...st.meta, turnCount: st.turns.length });
+      if (now) this.stamps.set(id, now);
     }
     this.index = index;
     return index;
   }
 
-  private async updateIndex(id: string, summary: ConversationSummary): Promise<void> {
+  private async updateIndex(id: string, summary: ConversationSummary, stamp: LogStamp | undefined): Promise<void> {
     const index = await this.loadIndex();
     index.set(id, summary);
+    if (stamp) this.stamps.set(id, stamp);
+    else this.stamps.delete(id);
     await this.saveIndex();
   }
 
@@ -295,7 +322,7 @@ export class HistoryStore {
     if (!index) return;
     const run = async (): Promise<void> => {
       await fs.mkdir(this.dir, { recursive: true });
-      await writeFileDurable(this.indexFile, JSON.stringify({ v: 1, conversations: [...index.values()] }));
+      await writeFileDurable(this.indexFile, JSON.stringify({ v: 1, conversations: [...index.values()], logs: Object.fromEntries(this.stamps) }));
     };
     this.indexWrite = this.indexWrite.catch(() => undefined).then(run);
     await this.indexWrite;

@@ -97,3 +97,7 @@ export const ConversationMetaSchema = v.object({
 });
 
 export const ConversationSummarySchema = v.object({ ...ConversationMetaSchema.entries, turnCount: v.number() });
+
+/** A conversation log's size and mtime as of its entry in the history index (history index.json, `logs`). */
+export const LogStampSchema = v.object({ size: v.number(), mtimeMs: v.number() });
+export type LogStamp = v.InferOutput<typeof LogStampSchema>;

@@ -161,6 +161,24 @@ describe('chat/HistoryStore', () => {
     assert.equal(list[0].turnCount, 2);
   });
 
+  it('replays a log appended after the index even when both carry the same file time (coarse kernel timestamps)', async () => {
+    const s = new HistoryStore(dir);
+    const c = await s.create({ title: 'Same tick' });
+    await s.putTurn(c.id, user('u1', 'x'));
+    const file = path.join(dir, 'conversations', `${c.id}.jsonl`);
+    const index = path.join(dir, 'index.json');
+    const { mtime } = await fs.stat(index);
+    await fs.appendFile(file, JSON.stringify({ op: 'turn', turn: user('u2', 'acknowledged within the same tick'), at: 5 }) + '\n');
+    // The append lands in the same clock tick as the index write: same mtime, the log only bigger.
+    await fs.utimes(file, mtime, mtime);
+    await fs.utimes(index, mtime, mtime);
+    const list = await new HistoryStore(dir).list();
+    assert.equal(list[0].turnCount, 2);
+    // The index written on the way now records the log as it is: read again, the count stays.
+    await new HistoryStore(dir).list();
+    assert.equal((await new HistoryStore(dir).list())[0].turnCount, 2);
+  });
+
   it('skips a record whose turn does not have the shape of a turn (the schema of src/core/chat/schema.ts), keeping the rest', async () => {
     const s = new HistoryStore(dir);
     const c = await s.create();
