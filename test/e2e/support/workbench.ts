@@ -117,8 +117,18 @@ export async function webviewFrame(page: Page, opts: { index?: number; timeoutMs
 
 /** Runs a command from the command palette by its title as shown there ("Socratune: Show Log"). */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  const input = await openQuickInput(page, 'F1');
-  await input.fill(`>${title}`);
+  let input = await openQuickInput(page, 'F1');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await input.fill(`>${title}`, { timeout: 5000 });
+      break;
+    } catch (err) {
+      // The palette closed again before it was typed into (focus taken by a view or a window that was still
+      // opening, seen on CI): open it again.
+      if (attempt === 3) throw err;
+      input = await openQuickInput(page, 'F1');
+    }
+  }
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
   await row.waitFor();
   await input.press('Enter');
